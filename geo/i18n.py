@@ -1,0 +1,219 @@
+"""Language support: message catalogue and number formatting.
+
+Vietnamese is the default everywhere. English is the switch. Numbers follow
+the language: ``27.964`` and ``8,51`` in Vietnamese, ``27,964`` and ``8.51``
+in English. Parsing of user numbers (either style) lives in
+:mod:`geo.numbers`.
+"""
+
+from __future__ import annotations
+
+import math
+import string
+
+__all__ = ["LANGS", "DEFAULT_LANG", "ERRORS", "error_message", "format_number", "format_percent", "t"]
+
+LANGS = ("vi", "en")
+DEFAULT_LANG = "vi"
+
+# Error catalogue, keyed by GeoError.code. Each message names the file, the
+# row or the column when it can, and says what to do.
+ERRORS: dict[str, dict[str, str]] = {
+    "file_not_found": {
+        "vi": "Không tìm thấy tệp '{path}'.",
+        "en": "File '{path}' not found.",
+    },
+    "file_too_large": {
+        "vi": "Tệp '{path}' quá lớn ({size_mb} MB); giới hạn là {limit_mb} MB.",
+        "en": "File '{path}' is too large ({size_mb} MB); the limit is {limit_mb} MB.",
+    },
+    "unsupported_format": {
+        "vi": "Không hỗ trợ định dạng của tệp '{path}'. Dùng: {supported}.",
+        "en": "The format of '{path}' is not supported. Use: {supported}.",
+    },
+    "unreadable_file": {
+        "vi": "Không đọc được tệp '{path}': {reason}",
+        "en": "Could not read '{path}': {reason}",
+    },
+    "zip_unsafe_member": {
+        "vi": "Tệp nén '{path}' chứa đường dẫn không an toàn '{member}' (tuyệt đối hoặc có '..'); đã từ chối, không ghi gì ra đĩa.",
+        "en": "Archive '{path}' holds an unsafe path '{member}' (absolute or with '..'); refused, nothing was written.",
+    },
+    "zip_too_large": {
+        "vi": "Tệp nén '{path}' khi giải nén quá lớn ({size_mb} MB, giới hạn {limit_mb} MB) hoặc tỉ lệ nén bất thường; đã từ chối.",
+        "en": "Archive '{path}' unpacks too large ({size_mb} MB, limit {limit_mb} MB) or has an abnormal compression ratio; refused.",
+    },
+    "zip_too_many_files": {
+        "vi": "Tệp nén '{path}' chứa quá nhiều tệp ({count}, giới hạn {limit}); đã từ chối.",
+        "en": "Archive '{path}' holds too many files ({count}, limit {limit}); refused.",
+    },
+    "zip_bad": {
+        "vi": "Tệp nén '{path}' bị hỏng hoặc không phải tệp ZIP.",
+        "en": "Archive '{path}' is damaged or not a ZIP file.",
+    },
+    "zip_no_layer": {
+        "vi": "Tệp nén '{path}' không chứa lớp bản đồ nào (.shp, .geojson, .gpkg, .kml).",
+        "en": "Archive '{path}' holds no map layer (.shp, .geojson, .gpkg, .kml).",
+    },
+    "zip_many_layers": {
+        "vi": "Tệp nén '{path}' chứa nhiều lớp bản đồ ({layers}); hãy nén riêng một lớp.",
+        "en": "Archive '{path}' holds several map layers ({layers}); zip one layer only.",
+    },
+    "shapefile_incomplete": {
+        "vi": "Shapefile '{path}' thiếu tệp đi kèm {missing}.",
+        "en": "Shapefile '{path}' is missing its companion file(s) {missing}.",
+    },
+    "empty_layer": {
+        "vi": "Lớp bản đồ '{path}' không có đối tượng nào có hình học.",
+        "en": "Layer '{path}' has no features with geometry.",
+    },
+    "crs_missing_projected": {
+        "vi": "Tệp '{path}' không có hệ tọa độ (.prj) và tọa độ là mét (hệ chiếu), ví dụ x={x:.0f}, y={y:.0f}. "
+        "Có lẽ là {likely}. Hãy chỉ định hệ tọa độ, ví dụ --crs {likely_code}. Các múi VN-2000 TM-3: {candidates}.",
+        "en": "File '{path}' has no coordinate system (.prj) and its coordinates are metres (projected), e.g. "
+        "x={x:.0f}, y={y:.0f}. It is likely {likely}. Give the CRS explicitly, e.g. --crs {likely_code}. "
+        "VN-2000 TM-3 zones: {candidates}.",
+    },
+    "crs_invalid": {
+        "vi": "Hệ tọa độ '{crs}' không hợp lệ. Ví dụ hợp lệ: EPSG:9215 (VN-2000 / TM-3 107-15).",
+        "en": "Coordinate system '{crs}' is not valid. A valid example: EPSG:9215 (VN-2000 / TM-3 107-15).",
+    },
+    "crs_out_of_vietnam": {
+        "vi": "Sau khi chuyển sang WGS 84, lớp '{path}' nằm ngoài Việt Nam ({bounds}). Kiểm tra lại hệ tọa độ (--crs).",
+        "en": "After reprojection to WGS 84, layer '{path}' lies outside Viet Nam ({bounds}). Check the coordinate system (--crs).",
+    },
+    "table_empty": {
+        "vi": "Bảng '{path}' không có dòng dữ liệu nào.",
+        "en": "Table '{path}' has no data rows.",
+    },
+    "table_no_header": {
+        "vi": "Không tìm thấy dòng tiêu đề trong bảng '{path}' (cần một cột tên hoặc mã đơn vị, ví dụ 'Đơn vị', 'Tên xã', 'Mã xã').",
+        "en": "No header row found in table '{path}' (a unit name or code column is needed, e.g. 'Đơn vị', 'Tên xã', 'Mã xã').",
+    },
+    "table_no_unit_column": {
+        "vi": "Bảng '{path}' (dòng tiêu đề {header_row}) không có cột tên hoặc mã đơn vị. Các cột có: {columns}.",
+        "en": "Table '{path}' (header row {header_row}) has no unit name or code column. Columns: {columns}.",
+    },
+    "table_encoding": {
+        "vi": "Không nhận ra bảng mã ký tự của '{path}'. Hãy lưu lại dưới dạng CSV UTF-8.",
+        "en": "Could not recognise the text encoding of '{path}'. Save it as CSV UTF-8.",
+    },
+    "table_bad_number": {
+        "vi": "Giá trị '{value}' ở dòng {row}, cột '{column}' của '{path}' không phải là số.",
+        "en": "Value '{value}' at row {row}, column '{column}' of '{path}' is not a number.",
+    },
+    "unknown_province": {
+        "vi": "Không có tỉnh/thành phố mã '{province}' (thời điểm {vintage}).",
+        "en": "No province with code '{province}' ({vintage}).",
+    },
+    "unknown_level": {
+        "vi": "Cấp '{level}' không dùng được với thời điểm {vintage}. Dùng: {allowed}.",
+        "en": "Level '{level}' is not available for vintage {vintage}. Use: {allowed}.",
+    },
+    "unknown_vintage": {
+        "vi": "Thời điểm '{vintage}' không hợp lệ. Dùng: pre2025 hoặc 2025.",
+        "en": "Vintage '{vintage}' is not valid. Use: pre2025 or 2025.",
+    },
+    "no_join_key": {
+        "vi": "Không ghép được: lớp ranh giới '{path}' không có cột mã hoặc tên đơn vị. Các cột có: {columns}.",
+        "en": "Cannot join: boundary layer '{path}' has no unit code or name column. Columns: {columns}.",
+    },
+    "output_exists": {
+        "vi": "Tệp '{path}' đã tồn tại; không ghi đè. Chọn tên khác hoặc dùng --overwrite.",
+        "en": "File '{path}' already exists; not overwritten. Choose another name or use --overwrite.",
+    },
+    "output_is_input": {
+        "vi": "Tệp kết quả '{path}' trùng với tệp đầu vào; không bao giờ ghi đè tệp đầu vào.",
+        "en": "Output '{path}' is one of the input files; inputs are never overwritten.",
+    },
+}
+
+
+def error_message(code: str, lang: str = DEFAULT_LANG, /, **params: object) -> str:
+    """Translate an error code; unknown codes and missing params degrade gracefully."""
+    entry = ERRORS.get(code)
+    if entry is None:
+        detail = ", ".join(f"{k}={v}" for k, v in params.items())
+        return f"{code}: {detail}" if detail else code
+    template = entry.get(lang) or entry["vi"]
+    return _SafeFormatter().format(template, **params)
+
+
+class _SafeFormatter(string.Formatter):
+    """Formats a template, leaving ``{name}`` visible when a param is missing."""
+
+    def get_value(self, key, args, kwargs):
+        if isinstance(key, str) and key not in kwargs:
+            return "{" + key + "}"
+        return super().get_value(key, args, kwargs)
+
+    def format_field(self, value, format_spec):
+        try:
+            return super().format_field(value, format_spec)
+        except (ValueError, TypeError):
+            return str(value)
+
+
+# --------------------------------------------------------------------------
+# Numbers
+# --------------------------------------------------------------------------
+_SEPARATORS = {"vi": (".", ","), "en": (",", ".")}  # (thousands, decimal)
+
+
+def format_number(value: float | int | None, decimals: int = 0, lang: str = DEFAULT_LANG, *, missing: str = "–") -> str:
+    """Format a number the way readers of ``lang`` expect.
+
+    >>> format_number(27964)
+    '27.964'
+    >>> format_number(8.514, 2)
+    '8,51'
+    >>> format_number(27964, lang="en")
+    '27,964'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return missing
+    thousands, decimal = _SEPARATORS.get(lang, _SEPARATORS[DEFAULT_LANG])
+    text = f"{float(value):,.{decimals}f}" if decimals else f"{round(float(value)):,d}"
+    return text.replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
+
+
+def format_percent(value: float | None, decimals: int = 2, lang: str = DEFAULT_LANG) -> str:
+    """A rate already in percent, e.g. ``8,51%``."""
+    text = format_number(value, decimals, lang)
+    return text if text == "–" else f"{text}%"
+
+
+# --------------------------------------------------------------------------
+# UI strings (the app, legends, exports). Add keys in both languages.
+# --------------------------------------------------------------------------
+STRINGS: dict[str, dict[str, str]] = {
+    "approximate_note": {
+        "vi": "Sơ đồ gần đúng: ranh giới được ước lượng từ tâm các đơn vị hành chính, không phải ranh giới chính thức.",
+        "en": "Approximate sketch (sơ đồ gần đúng): boundaries are estimated from unit centroids, not official.",
+    },
+    "no_data": {"vi": "Không có dữ liệu", "en": "No data"},
+    "illustrative_note": {
+        "vi": "Số liệu minh họa, không phải số liệu chính thức.",
+        "en": "Illustrative figures, not official data.",
+    },
+    "indicator.households": {"vi": "Tổng số hộ", "en": "Households"},
+    "indicator.poor": {"vi": "Số hộ nghèo", "en": "Poor households"},
+    "indicator.poor_rate": {"vi": "Tỷ lệ hộ nghèo (%)", "en": "Poor household rate (%)"},
+    "indicator.near_poor": {"vi": "Số hộ cận nghèo", "en": "Near-poor households"},
+    "indicator.near_poor_rate": {"vi": "Tỷ lệ hộ cận nghèo (%)", "en": "Near-poor household rate (%)"},
+    "indicator.poor_reduced": {"vi": "Số hộ nghèo giảm", "en": "Poor households reduced"},
+    "indicator.poor_rate_reduced": {"vi": "Tỷ lệ hộ nghèo giảm (điểm %)", "en": "Poor rate reduction (points)"},
+    "indicator.near_poor_reduced": {"vi": "Số hộ cận nghèo giảm", "en": "Near-poor households reduced"},
+    "indicator.near_poor_rate_reduced": {
+        "vi": "Tỷ lệ hộ cận nghèo giảm (điểm %)",
+        "en": "Near-poor rate reduction (points)",
+    },
+}
+
+
+def t(key: str, lang: str = DEFAULT_LANG, /, **params: object) -> str:
+    """Translate a UI string key; falls back to Vietnamese, then to the key."""
+    entry = STRINGS.get(key)
+    if entry is None:
+        return key
+    return _SafeFormatter().format(entry.get(lang) or entry["vi"], **params)

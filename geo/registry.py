@@ -1,0 +1,315 @@
+"""Admin-unit registry: GSO codes, names, types, centroids and the 2025 mapping.
+
+Built on the ``vietnamadminunits`` package (MIT), which ships the GSO lists
+for both administrative vintages:
+
+- ``"pre2025"``: province (2-digit code) -> district (3) -> commune (5), the
+  63-province system valid until 2025-06-30;
+- ``"2025"``: province -> commune, the 34-province system from 2025-07-01.
+
+Codes are always zero-padded strings. Every table returned here is a plain
+DataFrame with one row per unit, so callers can filter and join it freely.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from geo._errors import GeoError
+from geo.names import fold_key, nfc
+
+__all__ = [
+    "VINTAGES",
+    "LEVELS",
+    "AdminUnit",
+    "normalize_code",
+    "provinces",
+    "units",
+    "unit",
+    "old_to_new",
+    "check_vintage_level",
+    "province_of",
+]
+
+VINTAGES = ("pre2025", "2025")
+LEVELS = {"pre2025": ("province", "district", "commune"), "2025": ("province", "commune")}
+CODE_WIDTH = {"province": 2, "district": 3, "commune": 5}
+
+# Columns of every table returned by units().
+UNIT_COLUMNS = [
+    "code", "name", "short_name", "type", "level", "vintage",
+    "province_code", "province_name", "district_code", "district_name", "parent_code",
+    "lat", "lon", "minx", "miny", "maxx", "maxy", "area_km2",
+]
+
+
+@dataclass(frozen=True)
+class AdminUnit:
+    """One administrative unit of one vintage."""
+
+    code: str
+    name: str
+    short_name: str
+    type: str
+    level: str
+    vintage: str
+    province_code: str
+    parent_code: str | None
+    lat: float | None
+    lon: float | None
+    bounds: tuple[float, float, float, float] | None  # minx, miny, maxx, maxy (lon/lat)
+    area_km2: float | None
+
+
+def normalize_code(value: object, level: str) -> str | None:
+    """A GSO code as a zero-padded string, whatever Excel did to it.
+
+    >>> normalize_code(5971, "commune"), normalize_code("5971.0", "commune"), normalize_code(" 20 ", "province")
+    ('05971', '05971', '20')
+    """
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if value != value:
+            return None
+        if not value.is_integer():
+            return None
+        value = int(value)
+    text = str(value).strip()
+    text = re.sub(r"\.0+$", "", text)
+    if not text.isdigit():
+        return None
+    width = CODE_WIDTH[level]
+    if len(text) > width:
+        return None
+    return text.zfill(width)
+
+
+def check_vintage_level(vintage: str, level: str | None = None) -> None:
+    """Raise GeoError for a vintage or level this registry does not have."""
+    if vintage not in VINTAGES:
+        raise GeoError("unknown_vintage", vintage=vintage)
+    if level is not None and level not in LEVELS[vintage]:
+        raise GeoError("unknown_level", level=level, vintage=vintage, allowed=", ".join(LEVELS[vintage]))
+
+
+def _query(sql: str) -> pd.DataFrame:
+    from vietnamadminunits.database import query
+
+    return pd.DataFrame(query(sql))
+
+
+def _parse_bounds(text: object) -> tuple[float, float, float, float]:
+    """'lat1,lon1 – lat2,lon2' -> (minx, miny, maxx, maxy)."""
+    if not isinstance(text, str):
+        return (float("nan"),) * 4
+    nums = [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?", text)]
+    if len(nums) != 4:
+        return (float("nan"),) * 4
+    lat1, lon1, lat2, lon2 = nums
+    return (min(lon1, lon2), min(lat1, lat2), max(lon1, lon2), max(lat1, lat2))
+
+
+def _with_bounds(df: pd.DataFrame, column: str) -> pd.DataFrame:
+    b = pd.DataFrame([_parse_bounds(v) for v in df[column]], columns=["minx", "miny", "maxx", "maxy"], index=df.index)
+    return pd.concat([df.drop(columns=[column]), b], axis=1)
+
+
+@functools.lru_cache(maxsize=None)
+def _legacy() -> pd.DataFrame:
+    return _query("SELECT * FROM admin_units_legacy")
+
+
+@functools.lru_cache(maxsize=None)
+def _current() -> pd.DataFrame:
+    return _query("SELECT * FROM admin_units")
+
+
+def _finish(df: pd.DataFrame, level: str, vintage: str) -> pd.DataFrame:
+    df = df.copy()
+    df["level"] = level
+    df["vintage"] = vintage
+    for col in UNIT_COLUMNS:
+        if col not in df:
+            df[col] = None
+    for col in ("lat", "lon", "minx", "miny", "maxx", "maxy", "area_km2"):
+        df[col] = pd.to_numeric(df[col], errors="coerce")
+    df = df[UNIT_COLUMNS].sort_values("code", kind="stable").reset_index(drop=True)
+    return df
+
+
+@functools.lru_cache(maxsize=None)
+def _units_all(level: str, vintage: str) -> pd.DataFrame:
+    check_vintage_level(vintage, level)
+    if vintage == "pre2025":
+        raw = _legacy()
+        if level == "province":
+            df = raw.drop_duplicates("provinceCode").rename(columns={
+                "provinceCode": "code", "province": "name", "provinceShort": "short_name",
+                "provinceLat": "lat", "provinceLon": "lon", "provinceBounds": "bounds"})
+            df["type"] = df["name"].map(lambda n: "Thành phố" if str(n).startswith("Thành phố") else "Tỉnh")
+            df["province_code"] = df["code"]
+            df["province_name"] = df["name"]
+        elif level == "district":
+            df = raw.drop_duplicates("districtCode").rename(columns={
+                "districtCode": "code", "district": "name", "districtShort": "short_name",
+                "districtType": "type", "districtLat": "lat", "districtLon": "lon",
+                "districtBounds": "bounds", "provinceCode": "province_code", "province": "province_name"})
+            df["parent_code"] = df["province_code"]
+            df["district_code"] = df["code"]
+            df["district_name"] = df["name"]
+        else:
+            df = raw[raw["wardCode"].notna()].rename(columns={
+                "wardCode": "code", "ward": "name", "wardShort": "short_name", "wardType": "type",
+                "wardLat": "lat", "wardLon": "lon", "wardBounds": "bounds",
+                "provinceCode": "province_code", "province": "province_name",
+                "districtCode": "district_code", "district": "district_name"})
+            df["parent_code"] = df["district_code"]
+        df = _with_bounds(df, "bounds")
+    else:
+        raw = _current()
+        if level == "province":
+            df = raw.drop_duplicates("provinceCode").rename(columns={
+                "provinceCode": "code", "province": "name", "provinceShort": "short_name",
+                "provinceLat": "lat", "provinceLon": "lon"})
+            df["type"] = df["name"].map(lambda n: "Thành phố" if str(n).startswith("Thành phố") else "Tỉnh")
+            df["province_code"] = df["code"]
+            df["province_name"] = df["name"]
+            areas = raw.groupby("provinceCode")["wardAreaKm2"].sum()
+            df["area_km2"] = df["code"].map(areas)
+        else:
+            df = raw.rename(columns={
+                "wardCode": "code", "ward": "name", "wardShort": "short_name", "wardType": "type",
+                "wardLat": "lat", "wardLon": "lon", "wardAreaKm2": "area_km2",
+                "provinceCode": "province_code", "province": "province_name"})
+            df["parent_code"] = df["province_code"]
+            # A few units carry area 0 in the package: unknown, not empty.
+            df.loc[df["area_km2"] <= 0, "area_km2"] = float("nan")
+    for col in ("name", "short_name", "type", "province_name", "district_name"):
+        if col in df:
+            df[col] = df[col].map(lambda v: nfc(v) if isinstance(v, str) else v)
+    return _finish(df, level, vintage)
+
+
+def provinces(vintage: str = "pre2025") -> pd.DataFrame:
+    """All provinces of a vintage (63 before the reform, 34 after)."""
+    return _units_all("province", vintage).copy()
+
+
+def units(*, province: str | int | None = None, level: str = "commune", vintage: str = "pre2025") -> pd.DataFrame:
+    """Units of one level, optionally within one province.
+
+    Parameters
+    ----------
+    province
+        GSO province code (``20`` or ``"20"``) of the same vintage; None for the whole country.
+    level
+        ``"province"``, ``"district"`` (pre2025 only) or ``"commune"``.
+    vintage
+        ``"pre2025"`` or ``"2025"``.
+    """
+    df = _units_all(level, vintage)
+    if province is not None:
+        code = normalize_code(province, "province")
+        if code is None or code not in set(_units_all("province", vintage)["code"]):
+            raise GeoError("unknown_province", province=province, vintage=vintage)
+        df = df[df["province_code"] == code]
+    return df.reset_index(drop=True).copy()
+
+
+def unit(code: str | int, *, level: str, vintage: str = "pre2025") -> AdminUnit:
+    """One unit by code, as an :class:`AdminUnit`. Raises KeyError when unknown."""
+    norm = normalize_code(code, level)
+    df = _units_all(level, vintage)
+    row = df[df["code"] == norm]
+    if row.empty:
+        raise KeyError(code)
+    r = row.iloc[0]
+    bounds = None if pd.isna(r["minx"]) else tuple(float(r[k]) for k in ("minx", "miny", "maxx", "maxy"))
+    return AdminUnit(
+        code=r["code"], name=r["name"], short_name=r["short_name"], type=r["type"], level=level,
+        vintage=vintage, province_code=r["province_code"], parent_code=r["parent_code"],
+        lat=None if pd.isna(r["lat"]) else float(r["lat"]), lon=None if pd.isna(r["lon"]) else float(r["lon"]),
+        bounds=bounds, area_km2=None if pd.isna(r["area_km2"]) else float(r["area_km2"]),
+    )
+
+
+def province_of(code: str, *, level: str, vintage: str = "pre2025") -> str | None:
+    """Province code of a district or commune code, or None when unknown."""
+    try:
+        return unit(code, level=level, vintage=vintage).province_code
+    except KeyError:
+        return None
+
+
+@functools.lru_cache(maxsize=None)
+def _converter() -> dict:
+    import vietnamadminunits
+
+    path = Path(vietnamadminunits.__file__).parent / "data" / "converter_2025.json"
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@functools.lru_cache(maxsize=None)
+def _old_to_new_all() -> pd.DataFrame:
+    conv = _converter()
+    legacy = _legacy()
+    legacy = legacy[legacy["wardCode"].notna()]
+    old_by_key = {
+        f"{p}_{d}_{w}": code
+        for p, d, w, code in zip(legacy["provinceKey"], legacy["districtKey"], legacy["wardKey"], legacy["wardCode"])
+    }
+    current = _current()
+    # Fold the package's keys: one of them carries diacritics by mistake.
+    new_by_key = {
+        (p, fold_key(w)): code for p, w, code in zip(current["provinceKey"], current["wardKey"], current["wardCode"])
+    }
+    area = dict(zip(current["wardCode"], current["wardAreaKm2"]))
+    rows = []
+    for new_prov, wards in conv["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
+        for new_key, old_keys in wards.items():
+            new_code = new_by_key.get((new_prov, fold_key(new_key)))
+            for old_key in old_keys:
+                old_code = old_by_key.get(old_key)
+                if old_code and new_code:
+                    rows.append((old_code, new_code, True, old_key))
+    for new_prov, splits in conv["DICT_PROVINCE_WARD_DIVIDED"].items():
+        for old_key, targets in splits.items():
+            old_code = old_by_key.get(old_key)
+            for target in targets:
+                new_code = new_by_key.get((new_prov, fold_key(target["newWardKey"])))
+                if old_code and new_code:
+                    rows.append((old_code, new_code, bool(target["isDefaultNewWard"]), old_key))
+    df = pd.DataFrame(rows, columns=["old_code", "new_code", "is_default", "old_key"]).drop_duplicates(
+        ["old_code", "new_code"]
+    )
+    df["n_targets"] = df.groupby("old_code")["new_code"].transform("size")
+    df["new_area_km2"] = df["new_code"].map(area)
+    df.loc[df["new_area_km2"] <= 0, "new_area_km2"] = float("nan")
+    old_units = _units_all("commune", "pre2025").set_index("code")
+    df["old_province_code"] = df["old_code"].map(old_units["province_code"])
+    df["old_district_code"] = df["old_code"].map(old_units["district_code"])
+    df["new_province_code"] = df["new_code"].map(_units_all("commune", "2025").set_index("code")["province_code"])
+    return df.drop(columns=["old_key"]).sort_values(["old_code", "new_code"]).reset_index(drop=True)
+
+
+def old_to_new(*, province: str | int | None = None) -> pd.DataFrame:
+    """Links from pre2025 commune codes to 2025 commune codes.
+
+    One row per (old_code, new_code). An old commune split between several new
+    units has ``n_targets > 1``; ``is_default`` marks the unit the package
+    assigns when nothing else is known. ``province`` filters on the old
+    (pre2025) province code.
+    """
+    df = _old_to_new_all()
+    if province is not None:
+        code = normalize_code(province, "province")
+        df = df[df["old_province_code"] == code]
+    return df.reset_index(drop=True).copy()
