@@ -1,0 +1,27 @@
+"""Shared fixtures.
+
+Real reference files live in ``../shared/data/langson`` beside the project.
+They may never be copied into the repository, so tests read them in place and
+skip, with the reason, when the folder is absent.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+LANGSON = SHARED / "data" / "langson"
+
+
+@pytest.fixture(scope="session")
+def langson() -> Path:
+    """Folder of the Lạng Sơn reference files; skips when it is not beside the project."""
+    if not LANGSON.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI needs the reference data at {LANGSON}")
+        pytest.skip(f"reference data not found at {LANGSON} (../shared/data/langson beside the project)")
+    return LANGSON
