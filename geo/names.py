@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["nfc", "exact_key", "fold_key", "strip_type", "unit_type_of", "TYPE_PREFIXES"]
+__all__ = ["nfc", "exact_key", "fold_key", "fold_text", "strip_type", "unit_type_of", "TYPE_PREFIXES"]
 
 # Longest first, so "thành phố" wins over "thành". Folded (no diacritics) forms.
 TYPE_PREFIXES: tuple[tuple[str, str], ...] = (
@@ -91,15 +91,22 @@ def _split_type(name: str) -> tuple[str, str]:
             if inner == folded.replace(" ", ""):
                 return label, paren.group(1).strip()
     folded_text = _strip_marks(text).lower()
+    accented = not text.isascii()
     for folded, label in TYPE_PREFIXES:
         if folded in _ABBREVIATIONS:
             m = re.match(rf"^{folded}\s*\.\s*|^{folded}\s+(?=\S)", folded_text)
         else:
             m = re.match(rf"^{folded}(?:\s+|\s*\.\s*)(?=\S)", folded_text)
-        if m:
-            rest = text[m.end():].strip()
-            if rest:
-                return label, rest
+        if not m:
+            continue
+        # In accented text the prefix must carry its own accents: "Quan Sơn"
+        # and "Phương Sơn" are names, not "Quận"/"Phường" + name.
+        written = _modern_tones(text[: len(folded)]).casefold()
+        if accented and folded not in _ABBREVIATIONS and written != _modern_tones(label).casefold():
+            continue
+        rest = text[m.end():].strip()
+        if rest:
+            return label, rest
     return "", text
 
 
@@ -120,8 +127,11 @@ def unit_type_of(name: object) -> str:
     return _split_type(nfc(name))[0]
 
 
+def fold_text(text: object) -> str:
+    """Accent-, case- and space-insensitive key that keeps any type prefix."""
+    return re.sub(r"[^0-9a-z]", "", _strip_marks(nfc(text)).lower())
+
+
 def fold_key(name: object) -> str:
     """Accent-, case-, space- and prefix-insensitive key: "H. Tràng Định" -> "trangdinh"."""
-    rest = strip_type(name)
-    folded = _strip_marks(rest).lower()
-    return re.sub(r"[^0-9a-z]", "", folded)
+    return fold_text(strip_type(name))
