@@ -84,6 +84,7 @@ class JoinResult:
 
     gdf: gpd.GeoDataFrame
     report: JoinReport
+    indicators: list[str] = field(default_factory=list)  # indicator columns taken from the table
 
 
 def _jsonable(obj):
@@ -443,7 +444,7 @@ def join_indicators(
     out["match_method"] = [method_of_row.get(r) if r is not None else None for r in take]
     if out.crs is None:
         out = out.set_crs("EPSG:4326")
-    return JoinResult(gdf=out, report=report)
+    return JoinResult(gdf=out, report=report, indicators=values)
 
 
 def _row_suggestions(units, idx, rows, free_rows, data) -> list[dict]:

@@ -1,0 +1,102 @@
+"""Command line: ``python -m geo <command> ...`` for batch work.
+
+Every command calls the same library functions as the app. Exit codes:
+0 when the command ran (even if some rows did not match), 2 with a one-line
+message for unreadable, unsafe or unsupported input, in Vietnamese by default
+or English with ``--lang en``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from geo import settings
+from geo._errors import GeoError
+from geo.i18n import DEFAULT_LANG, LANGS
+
+__all__ = ["main", "build_parser"]
+
+EXIT_OK = 0
+EXIT_INPUT = 2
+
+_HELP = {
+    "join": "Ghép bảng chỉ tiêu với ranh giới theo mã (hoặc tên trong đơn vị cha) / join an indicator table to boundaries",
+}
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG, help="ngôn ngữ thông báo / message language (vi, en)")
+    p.add_argument("--overwrite", action="store_true", help="cho phép ghi đè tệp kết quả / allow overwriting outputs")
+
+
+def _boundary_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--boundaries", required=True, help="tệp ranh giới (GeoJSON, GPKG, SHP, ZIP, KML) hoặc 'default'")
+    p.add_argument("--province", default=settings.DEFAULT_PROVINCE, help="mã tỉnh GSO, mặc định 20 (Lạng Sơn)")
+    p.add_argument("--level", choices=("district", "commune"), default=None, help="cấp: district hoặc commune")
+    p.add_argument("--vintage", choices=("pre2025", "2025"), default=settings.DEFAULT_VINTAGE)
+    p.add_argument("--crs", default=None, help="hệ tọa độ của tệp không có .prj, ví dụ EPSG:9215")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m geo", description="Bản đồ và danh sách ưu tiên giảm nghèo")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("join", help=_HELP["join"])
+    _boundary_args(p)
+    p.add_argument("--indicators", required=True, help="bảng chỉ tiêu (CSV, XLSX) hoặc khóa bảng có sẵn")
+    p.add_argument("--out", required=True, help="tệp kết quả .gpkg")
+    p.add_argument("--report", required=True, help="báo cáo ghép .json")
+    _common(p)
+    p.set_defaults(func=_cmd_join)
+    return parser
+
+
+def _inputs(*paths) -> list[Path]:
+    return [Path(p) for p in paths if p and Path(p).exists()]
+
+
+def _cmd_join(args) -> int:
+    from geo._write import atomic_path, check_output
+    from geo.workflow import join_files, output_layer
+
+    inputs = _inputs(args.boundaries, args.indicators)
+    check_output(args.out, inputs=inputs, overwrite=args.overwrite)
+    check_output(args.report, inputs=inputs + [Path(args.out)], overwrite=args.overwrite)
+    result, layer = join_files(
+        boundaries=args.boundaries, indicators=args.indicators, province=args.province,
+        level=args.level, vintage=args.vintage, crs=args.crs,
+    )
+    out = output_layer(result)
+    with atomic_path(args.out) as tmp:
+        out.to_file(tmp, driver="GPKG", layer="units")
+    report = result.report.to_dict()
+    report["boundaries"] = {
+        "source": layer.source, "level": layer.level, "vintage": layer.vintage,
+        "approximate": layer.approximate, "read": layer.read_report, "code_resolution": layer.resolution,
+    }
+    with atomic_path(args.report) as tmp:
+        tmp.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    s = result.report.summary()
+    if args.lang == "en":
+        line = (f"Joined {s['matched']} units ({', '.join(f'{k}: {v}' for k, v in result.report.by_method.items())}); "
+                f"unmatched rows {s['unmatched_rows']}, unmatched units {s['unmatched_boundaries']}, "
+                f"ambiguous {s['ambiguous']}, inconsistent {s['inconsistent']}. Wrote {args.out} and {args.report}.")
+    else:
+        line = (f"Đã ghép {s['matched']} đơn vị ({', '.join(f'{k}: {v}' for k, v in result.report.by_method.items())}); "
+                f"dòng chưa ghép {s['unmatched_rows']}, đơn vị chưa có số liệu {s['unmatched_boundaries']}, "
+                f"không rõ ràng {s['ambiguous']}, số liệu không khớp {s['inconsistent']}. Đã ghi {args.out} và {args.report}.")
+    print(line)
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except GeoError as exc:
+        print(exc.message(args.lang), file=sys.stderr)
+        return EXIT_INPUT
