@@ -1,0 +1,126 @@
+"""Join rules on real Lạng Sơn units: codes first, names within the district second."""
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+from geo import registry
+from geo.join import check_consistency, join_indicators
+from geo.names import _strip_marks
+
+
+@pytest.fixture(scope="module")
+def communes():
+    """The 194 pre-2025 communes as points (geometry is irrelevant to matching)."""
+    units = registry.units(province=20, level="commune")
+    return gpd.GeoDataFrame(units, geometry=gpd.points_from_xy(units["lon"], units["lat"]), crs=4326)
+
+
+COMMUNE_COLUMNS = {"parent_code": "district_code", "parent_name": "district_name"}
+
+
+def _commune_table(communes, names):
+    return pd.DataFrame({
+        "name": list(names),
+        "district": communes["district_name"].str.replace("Huyện ", "H. ", regex=False).tolist(),
+        "poor": range(len(communes)),
+    })
+
+
+def test_codes_that_lost_their_leading_zero(communes):
+    table = pd.DataFrame({"code": communes["code"].astype(int), "poor": range(194)})
+    result = join_indicators(communes, table, level="commune", boundary_columns=COMMUNE_COLUMNS)
+    assert result.report.by_method == {"code": 194}
+    assert result.gdf["poor"].tolist() == list(range(194))
+
+
+@pytest.mark.parametrize("form", ["full", "short", "ascii"])
+def test_names_within_district_match_all_and_none_wrong(communes, form):
+    names = {
+        "full": communes["name"],
+        "short": communes["short_name"],
+        "ascii": communes["name"].map(_strip_marks),
+    }[form]
+    table = _commune_table(communes, names)
+    result = join_indicators(
+        communes, table, level="commune", boundary_columns=COMMUNE_COLUMNS, table_columns={"parent_name": "district"}
+    )
+    assert result.report.summary()["matched"] == 194
+    assert not result.report.ambiguous and not result.report.unmatched_rows
+    # row i carries poor == i, and boundary i is the unit of row i: none wrong
+    assert result.gdf["poor"].tolist() == list(range(194))
+
+
+def test_hoa_binh_without_district_is_ambiguous_not_guessed(communes):
+    table = pd.DataFrame({"name": ["Xã Hòa Bình"], "poor": [1]})
+    result = join_indicators(communes, table, level="commune", boundary_columns=COMMUNE_COLUMNS)
+    assert result.report.summary()["matched"] == 0
+    (amb,) = result.report.ambiguous
+    assert len(amb["candidates"]) == 4
+    assert result.gdf["poor"].isna().all()
+
+
+def test_exact_beats_folded(communes):
+    # "Tân Thanh" (Văn Lãng) and "Tân Thành" (three districts) fold alike; the exact spelling wins.
+    table = pd.DataFrame({"name": ["Xã Tân Thanh"], "poor": [7]})
+    result = join_indicators(communes, table, level="commune", boundary_columns=COMMUNE_COLUMNS)
+    (match,) = result.report.matched
+    assert match["unit_code"] == "06166" and match["method"] == "name_exact"
+
+
+def test_type_prefix_disambiguates_town_and_commune(communes):
+    table = pd.DataFrame({"name": ["TT Chi Lăng", "Xã Chi Lăng"], "district": ["Chi Lăng", "Chi Lăng"], "poor": [1, 2]})
+    result = join_indicators(communes, table, level="commune", boundary_columns=COMMUNE_COLUMNS,
+                             table_columns={"parent_name": "district"})
+    got = {m["unit_code"]: m["name"] for m in result.report.matched}
+    assert got == {"06466": "TT Chi Lăng", "06523": "Xã Chi Lăng"}
+
+
+def test_fuzzy_is_only_suggested(communes):
+    table = pd.DataFrame({"name": ["Xã Hoàng Vă Thụ"], "district": ["Bình Gia"], "poor": [3]})
+    result = join_indicators(communes, table, level="commune", boundary_columns=COMMUNE_COLUMNS,
+                             table_columns={"parent_name": "district"})
+    assert result.report.summary()["matched"] == 0
+    (row,) = result.report.unmatched_rows
+    assert row["suggestions"][0]["code"] == "06100"
+    assert 70 <= row["suggestions"][0]["score"] < 100
+    assert result.gdf["poor"].isna().all()
+
+
+def test_manual_override_is_applied_and_reported(communes):
+    table = pd.DataFrame({"name": ["Xã Hoàng Vă Thụ"], "poor": [3]})
+    result = join_indicators(communes, table, level="commune", boundary_columns=COMMUNE_COLUMNS, overrides={0: "06100"})
+    assert result.report.by_method == {"manual": 1}
+    assert result.gdf.set_index("code").at["06100", "poor"] == 3
+
+
+def test_duplicates_are_reported_and_first_row_kept(communes):
+    table = pd.DataFrame({"code": ["05971", "5971"], "poor": [1, 2], "source_row": [5, 6]})
+    result = join_indicators(communes, table, level="commune", boundary_columns=COMMUNE_COLUMNS)
+    (dup,) = result.report.duplicates
+    assert dup["row"] == 6 and dup["duplicate_of_row"] == 5
+    row = result.gdf.set_index("code").loc["05971"]
+    assert row["poor"] == 1 and row["source_row"] == 5
+
+
+def test_inconsistent_rates_are_reported():
+    table = pd.DataFrame({
+        "households_2020": [1000, 2000], "poor_2020": [100, 100], "poor_rate_2020": [10.0, 5.2],
+    })
+    (bad,) = check_consistency(table)
+    assert bad["row"] == 1 and bad["column"] == "poor_rate_2020"
+    assert bad["computed"] == pytest.approx(5.0)
+
+
+def test_district_names_and_bare_city_against_official_polygons(langson):
+    districts = gpd.read_file(langson / "districts_2019_gischinhphu.geojson")
+    table = pd.DataFrame({
+        "name": ["Thành phố", "H. Trang Dinh", "Binh Gia", "Van Lang", "Cao Loc", "Van Quan", "Bac Son",
+                 "Huu Lung", "Chi Lang", "Loc Binh", "Dinh Lap"],
+        "poor_2020": [50, 1423, 2174, 1080, 1326, 1671, 1589, 2102, 1243, 2537, 920],
+    })
+    result = join_indicators(districts, table, level="district", boundary_columns={"code": "level2_id"})
+    assert result.report.summary()["matched"] == 11
+    assert result.report.by_method["type_unique"] == 1
+    assert result.gdf["poor_2020"].sum() == 16115
+    assert result.gdf.set_index("code").at["181", "poor_2020"] == 2174
