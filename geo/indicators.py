@@ -1,0 +1,141 @@
+"""Canonical indicators: what each column means, how to label it, how to aggregate it.
+
+Columns are named ``<base>[_<year>]``: ``poor_rate_2020``, ``households``.
+Counts add up; rates never do: a rate over several units is recomputed from
+the summed counts (``poor / households × 100``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from geo.i18n import format_number, t
+
+__all__ = ["Indicator", "BASES", "parse_column", "indicator_options", "label", "unit_label", "format_value",
+           "aggregate", "recompute_rates", "is_rate"]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One canonical indicator."""
+
+    base: str
+    kind: str  # "count" | "rate" | "points"
+    numerator: str | None = None  # for rates: the count they derive from
+    denominator: str | None = None
+
+
+BASES: dict[str, Indicator] = {
+    "households": Indicator("households", "count"),
+    "poor": Indicator("poor", "count"),
+    "poor_rate": Indicator("poor_rate", "rate", "poor", "households"),
+    "near_poor": Indicator("near_poor", "count"),
+    "near_poor_rate": Indicator("near_poor_rate", "rate", "near_poor", "households"),
+    "poor_reduced": Indicator("poor_reduced", "count"),
+    "poor_rate_reduced": Indicator("poor_rate_reduced", "points"),
+    "near_poor_reduced": Indicator("near_poor_reduced", "count"),
+    "near_poor_rate_reduced": Indicator("near_poor_rate_reduced", "points"),
+}
+# Order in which indicators are offered to a planner: the rates they map first.
+PREFERRED = ("poor_rate", "near_poor_rate", "poor", "near_poor", "households",
+             "poor_reduced", "poor_rate_reduced", "near_poor_reduced", "near_poor_rate_reduced")
+_COLUMN = re.compile(r"^(?P<base>[a-z_]+?)(?:_(?P<year>(19|20)\d{2}))?$")
+
+
+def parse_column(column: str) -> tuple[str, int | None]:
+    """``"poor_rate_2020"`` -> ``("poor_rate", 2020)``; unknown bases come back whole."""
+    m = _COLUMN.match(column)
+    if not m:
+        return column, None
+    return m.group("base"), int(m.group("year")) if m.group("year") else None
+
+
+def is_rate(column: str) -> bool:
+    base, _ = parse_column(column)
+    ind = BASES.get(base)
+    return bool(ind and ind.kind in ("rate", "points")) or base.endswith("_rate")
+
+
+def indicator_options(columns) -> dict[str, list[int | None]]:
+    """Bases present in ``columns`` with their years, in planner order (rates first)."""
+    found: dict[str, set] = {}
+    for col in columns:
+        base, year = parse_column(col)
+        found.setdefault(base, set()).add(year)
+    order = [b for b in PREFERRED if b in found] + sorted(b for b in found if b not in PREFERRED)
+    return {b: sorted(found[b], key=lambda y: (y is None, y)) for b in order}
+
+
+def column_name(base: str, year: int | None) -> str:
+    return f"{base}_{year}" if year else base
+
+
+def label(column: str, lang: str = "vi") -> str:
+    """Human label: "Tỷ lệ hộ nghèo (%) năm 2020"."""
+    base, year = parse_column(column)
+    text = t(f"indicator.{base}", lang)
+    if text == f"indicator.{base}":
+        text = base.replace("_", " ")
+    if year:
+        text += f" {'năm' if lang == 'vi' else 'in'} {year}"
+    return text
+
+
+def unit_label(column: str, lang: str = "vi") -> str:
+    base, _ = parse_column(column)
+    ind = BASES.get(base)
+    if ind is None:
+        return ""
+    return {"count": "hộ" if lang == "vi" else "households", "rate": "%", "points": "điểm %" if lang == "vi" else "points"}[ind.kind]
+
+
+def decimals(column: str) -> int:
+    return 2 if is_rate(column) else 0
+
+
+def format_value(value, column: str, lang: str = "vi") -> str:
+    """A value with its unit, the reader's way: "8,51%", "1.423 hộ"."""
+    text = format_number(value, decimals(column), lang)
+    if text == "–":
+        return t("no_data", lang)
+    unit = unit_label(column, lang)
+    if unit == "%":
+        return f"{text}%"
+    return f"{text} {unit}" if unit else text
+
+
+def recompute_rates(df: pd.DataFrame) -> pd.DataFrame:
+    """Rates from counts wherever both counts exist (used after summing)."""
+    out = df.copy()
+    for col in df.columns:
+        base, year = parse_column(col)
+        ind = BASES.get(base)
+        if not ind or ind.kind != "rate":
+            continue
+        num, den = column_name(ind.numerator, year), column_name(ind.denominator, year)
+        if num in out and den in out:
+            den_values = pd.to_numeric(out[den], errors="coerce")
+            out[col] = (pd.to_numeric(out[num], errors="coerce") / den_values.where(den_values > 0) * 100).round(2)
+    return out
+
+
+def aggregate(df: pd.DataFrame, by: str, *, columns: list[str] | None = None) -> pd.DataFrame:
+    """Sum counts by ``by`` and recompute rates; other rate-like columns are dropped.
+
+    A group where any unit lacks a count gets NaN for that count, not a partial sum.
+    """
+    columns = columns or [c for c in df.columns if c != by and pd.api.types.is_numeric_dtype(df[c])]
+    counts = [c for c in columns if not is_rate(c)]
+    rates = [c for c in columns if BASES.get(parse_column(c)[0], Indicator("", "")).kind == "rate"]
+    grouped = df.groupby(by, sort=True)
+    summed = grouped[counts].sum(min_count=1) if counts else pd.DataFrame(index=grouped.size().index)
+    incomplete = grouped[counts].apply(lambda g: g.isna().any()) if counts else None
+    if incomplete is not None:
+        summed = summed.mask(incomplete)
+    for col in rates:
+        summed[col] = np.nan
+    return recompute_rates(summed).reset_index()
