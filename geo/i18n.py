@@ -98,6 +98,18 @@ ERRORS: dict[str, dict[str, str]] = {
         "vi": "Không nhận ra bảng mã ký tự của '{path}'. Hãy lưu lại dưới dạng CSV UTF-8.",
         "en": "Could not recognise the text encoding of '{path}'. Save it as CSV UTF-8.",
     },
+    "table_sheet_not_found": {
+        "vi": "Tệp '{path}' không có trang tính '{sheet}'. Các trang có: {sheets}.",
+        "en": "Workbook '{path}' has no sheet '{sheet}'. Sheets: {sheets}.",
+    },
+    "table_too_large": {
+        "vi": "Bảng '{path}' quá lớn (giới hạn {max_rows} dòng, {max_columns} cột); hãy chỉ giữ bảng chỉ tiêu.",
+        "en": "Table '{path}' is too large (limit {max_rows} rows, {max_columns} columns); keep only the indicator table.",
+    },
+    "table_bad_level": {
+        "vi": "Cấp đơn vị '{level}' không hợp lệ. Dùng: {allowed}.",
+        "en": "Unit level '{level}' is not valid. Use: {allowed}.",
+    },
     "table_bad_number": {
         "vi": "Giá trị '{value}' ở dòng {row}, cột '{column}' của '{path}' không phải là số.",
         "en": "Value '{value}' at row {row}, column '{column}' of '{path}' is not a number.",
@@ -195,6 +207,42 @@ STRINGS: dict[str, dict[str, str]] = {
     "illustrative_note": {
         "vi": "Số liệu minh họa, không phải số liệu chính thức.",
         "en": "Illustrative figures, not official data.",
+    },
+    "table_warning.bad_number": {
+        "vi": "Dòng {row}, cột '{column}': '{detail}' không phải là số; để trống.",
+        "en": "Row {row}, column '{column}': '{detail}' is not a number; left empty.",
+    },
+    "table_warning.bad_code": {
+        "vi": "Dòng {row}, cột '{column}': '{detail}' không phải là mã đơn vị hợp lệ; để trống.",
+        "en": "Row {row}, column '{column}': '{detail}' is not a valid unit code; left empty.",
+    },
+    "table_warning.code_width": {
+        "vi": "Không rõ mã ở cột '{column}' là mã xã hay mã huyện nên chưa thêm số 0 ở đầu; hãy chọn cấp đơn vị (xã/huyện).",
+        "en": "Cannot tell whether column '{column}' holds commune or district codes, so no leading zeros were added; choose the unit level.",
+    },
+    "table_warning.text_column": {
+        "vi": "Cột '{column}' chứa chữ, không phải số; không đưa vào chỉ tiêu.",
+        "en": "Column '{column}' holds text, not numbers; not kept as an indicator.",
+    },
+    "table_warning.duplicate_column": {
+        "vi": "Cột '{column}' trùng chỉ tiêu '{detail}' của một cột trước; giữ dưới tên riêng.",
+        "en": "Column '{column}' repeats indicator '{detail}' of an earlier column; kept under its own name.",
+    },
+    "table_warning.duplicate_unit": {
+        "vi": "Đơn vị '{detail}' xuất hiện lại ở dòng {row}.",
+        "en": "Unit '{detail}' appears again at row {row}.",
+    },
+    "table_warning.total_mismatch": {
+        "vi": "Dòng tổng {row}, cột '{column}': số ghi trong bảng khác tổng các đơn vị ({detail}).",
+        "en": "Total row {row}, column '{column}': the stated total differs from the sum of the units ({detail}).",
+    },
+    "table_warning.projected": {
+        "vi": "Số liệu năm {detail} ('{column}') là dự kiến/kế hoạch, không phải kết quả.",
+        "en": "Figures for {detail} ('{column}') are planned or projected, not results.",
+    },
+    "table_warning.no_year": {
+        "vi": "Cột '{column}' không ghi năm trong khi bảng có nhiều năm; giữ tên không có năm.",
+        "en": "Column '{column}' names no year while the table has several; kept without a year.",
     },
     "indicator.households": {"vi": "Tổng số hộ", "en": "Households"},
     "indicator.poor": {"vi": "Số hộ nghèo", "en": "Poor households"},

@@ -1,0 +1,971 @@
+"""Read planners' indicator tables (CSV or Excel) into one row per unit.
+
+Planners hand over tables like the annex of Kế hoạch 78/KH-UBND (Lạng Sơn,
+2021): title lines, a header merged over two or three rows, numbers typed as
+Vietnamese text (``27.964``, ``8,51``), a ``Cộng`` row and footnotes.
+:func:`read_indicators` finds the header, names the columns canonically
+(``poor_rate_2020``), sets aside what is not a unit and keeps the file row of
+every unit, so that each figure can be traced back to its file and row.
+
+Files are treated as hostile: the size is capped, a workbook is checked for
+zip bombs before it is opened, nothing in it is executed (formulas are read
+as the values Excel cached) and nothing is ever written.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import math
+import os
+import re
+import unicodedata
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+import pandas as pd
+
+from geo._errors import GeoError
+from geo.i18n import DEFAULT_LANG, t
+from geo.names import nfc, unit_type_of
+from geo.numbers import detect_style, parse_number, parse_numbers
+from geo.registry import CODE_WIDTH, normalize_code
+
+__all__ = [
+    "IndicatorTable",
+    "TableWarning",
+    "read_indicators",
+    "INDICATORS",
+    "IDENTITY_COLUMNS",
+    "SKIP_REASONS",
+    "SUPPORTED_SUFFIXES",
+    "MAX_FILE_BYTES",
+]
+
+# --------------------------------------------------------------------------
+# Limits and vocabulary
+# --------------------------------------------------------------------------
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_UNPACKED_BYTES = 300 * 1024 * 1024  # an .xlsx is a zip: cap what it unpacks to
+MAX_ZIP_MEMBERS = 10_000
+MAX_ROWS = 50_000  # Viet Nam has about 10,600 communes
+MAX_COLUMNS = 500
+HEADER_SCAN_ROWS = 40  # the header starts within the first rows
+MAX_HEADER_ROWS = 4
+MAX_UNIT_NAME_CHARS = 80  # longer text in the name column is a note
+MAX_WARNINGS_PER_COLUMN = 20
+PERCENT = 100
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+SUPPORTED_SUFFIXES = EXCEL_SUFFIXES + TEXT_SUFFIXES
+CSV_DELIMITERS = (",", ";", "\t")
+TEXT_ENCODINGS = ("utf-8", "cp1258")  # cp1258: Windows Vietnamese, what old Excel saves
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls / .doc
+
+INDICATORS = (
+    "households",
+    "poor",
+    "poor_rate",
+    "near_poor",
+    "near_poor_rate",
+    "poor_reduced",
+    "poor_rate_reduced",
+    "near_poor_reduced",
+    "near_poor_rate_reduced",
+)
+IDENTITY_COLUMNS = ("source_row", "code", "name", "parent_code", "parent_name")
+
+# Why a row of the file is not a unit.
+BLANK, TITLE, COLUMN_NUMBERS, TOTAL, SUBTOTAL, GROUP, NOTE = (
+    "blank", "title", "column_numbers", "total", "subtotal", "group", "note",
+)
+SKIP_REASONS = (BLANK, TITLE, COLUMN_NUMBERS, TOTAL, SUBTOTAL, GROUP, NOTE)
+
+COMMUNE_TYPES = frozenset({"Xã", "Phường", "Thị trấn"})
+DISTRICT_TYPES = frozenset({"Huyện", "Quận", "Thị xã", "Thành phố"})
+
+# Header words, matched on folded text (no diacritics, lower case).
+_ORDINAL = re.compile(r"(tt|stt|so tt|so thu tu|thu tu|no|n o|#)")
+_CODE = re.compile(r"^(ma|ma so|id|geocode)\b|\bcode\b")
+_NAME = re.compile(
+    r"^(ten|don vi(?! tinh)|dvhc|dia ban|dia phuong|xa|phuong|thi tran|huyen|quan|thi xa|thanh pho|tinh"
+    r"|name|unit|district|commune|ward|province|locality)\b"
+)
+_UNIT_HEADER = re.compile(r"^(tt|stt|so tt|no)$|" + _CODE.pattern + "|" + _NAME.pattern)
+_INDICATOR_WORD = re.compile(r"\b(ho|ngheo|ty le|ti le|nam|so|households?|poor|poverty|rate|total)\b")
+_COMMUNE_WORD = re.compile(r"\b(cap xa|xa|phuong|thi tran|commune|ward)\b")
+_DISTRICT_WORD = re.compile(r"\b(cap huyen|huyen|quan|thi xa|district)\b")
+_PROVINCE_WORD = re.compile(r"\b(cap tinh|tinh|province)\b")
+
+_NEAR_POOR = re.compile(r"\bcan ngheo\b|\bnear ?poor\b")
+_POOR = re.compile(r"\bngheo\b|\bpoor\b|\bpoverty\b")
+_HOUSEHOLDS = re.compile(r"\b(tong so ho|tong ho|so ho dan cu|ho dan cu|households?)\b")
+_RATE = re.compile(r"\b(ty le|ti le|rate|percent|pct)\b|%")
+_REDUCED = re.compile(
+    r"\b(so ho giam|ty le giam|ti le giam|thoat ngheo|reduc\w*|decreas\w*|escap\w*)\b|\bgiam\b(?! ngheo)"
+)
+# Persons, subsets and newly poor are other indicators: keep them under their own slug.
+_OTHER_MEASURE = re.compile(
+    r"\b(khau|nhan khau|nguoi|persons?|people|members?|trong do|of which|dtts|dan toc|thieu so"
+    r"|phat sinh|tai ngheo|ho moi|moi roi|new)\b"
+)
+_PROJECTED = re.compile(r"\b(du kien|uoc|ke hoach|projected|planned|estimated?|target)\b")
+_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+_YEAR_RANGE = re.compile(r"\d{4}\s*[-–—/]\s*\d{4}")
+
+_TOTAL = re.compile(
+    r"(tong cong|tong so|tong|cong|total|grand total|sum|toan tinh|toan huyen|ca tinh|ca huyen)"
+    r"( (toan tinh|toan huyen|chung|ca tinh|cac huyen|cac xa|toan thanh pho))?"
+)
+_NOTE = re.compile(
+    r"^(ghi chu|chu thich|nguon|luu y|note|notes|source|nguoi lap|lap bieu|kt|tm|chu tich|giam doc|xac nhan"
+    r"|thu truong|ngay \d)\b"
+)
+_ROMAN_OR_LETTER = re.compile(r"([ivxlc]+|[a-h])")
+_COLUMN_NUMBER = re.compile(r"\(?\s*[0-9a-zA-Z]{1,2}\s*\)?(\s*[=+\-*/x:]\s*\(?\s*[0-9a-zA-Z]{1,2}\s*\)?)*")
+
+
+# --------------------------------------------------------------------------
+# Public data classes
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TableWarning:
+    """Something the reader noticed and handled, with the row and column it concerns.
+
+    ``code`` is stable (``bad_number``, ``bad_code``, ``code_width``, ``text_column``,
+    ``duplicate_column``, ``duplicate_unit``, ``no_unit``, ``total_mismatch``,
+    ``projected``, ``no_year``); :meth:`message` says it in the user's language.
+    """
+
+    code: str
+    row: int | None = None
+    column: str | None = None
+    detail: str = ""
+
+    def message(self, lang: str = DEFAULT_LANG) -> str:
+        """The warning as one sentence in ``lang``."""
+        return t(f"table_warning.{self.code}", lang, row=self.row, column=self.column, detail=self.detail)
+
+    def __str__(self) -> str:
+        return self.message("en")
+
+
+@dataclass(frozen=True)
+class IndicatorTable:
+    """A planner's table read into one row per unit, with what was set aside and why.
+
+    Attributes
+    ----------
+    data
+        One row per unit: ``source_row`` (1-based row in the file or sheet), then
+        ``code``, ``name``, ``parent_code``, ``parent_name`` where the table has
+        them, then the indicators (floats; rates in percent as written).
+    source
+        The file name.
+    sheet
+        The worksheet read, or None for text files.
+    header_rows
+        1-based rows of the header block.
+    columns
+        Column of ``data`` -> the header text it came from (``"NĂM 2020 | Hộ nghèo | Số hộ"``).
+    skipped
+        ``(row, reason)`` for every other row; reasons are :data:`SKIP_REASONS`.
+    years
+        Years the indicator headers carry, ascending.
+    level
+        ``"district"``, ``"commune"`` (or ``"province"``) when it can be told, else None.
+    warnings
+        :class:`TableWarning` records: values left empty, suspicious totals...
+    """
+
+    data: pd.DataFrame
+    source: str
+    sheet: str | None
+    header_rows: list[int]
+    columns: dict[str, str]
+    skipped: list[tuple[int, str]]
+    years: list[int]
+    level: str | None
+    warnings: list[TableWarning] = field(default_factory=list)
+
+    @property
+    def indicators(self) -> list[str]:
+        """The indicator columns of ``data``, in file order."""
+        return [c for c in self.data.columns if c not in IDENTITY_COLUMNS]
+
+
+@dataclass
+class _Grid:
+    """Cell values of one sheet; ``rows[i]`` is row ``i + 1`` of the file."""
+
+    rows: list[list[object]]
+    sheet: str | None = None
+    percent: set[tuple[int, int]] = field(default_factory=set)  # cells Excel shows as percent
+
+
+@dataclass
+class _Roles:
+    """Which column holds what: indexes into the grid row."""
+
+    ordinal: int | None = None
+    code: int | None = None
+    code_level: str | None = None
+    parent_code: int | None = None
+    name: int | None = None
+    name_level: str | None = None
+    parent_name: int | None = None
+    indicators: list[int] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------
+# Entry point
+# --------------------------------------------------------------------------
+def read_indicators(
+    source: str | os.PathLike | bytes | BinaryIO,
+    *,
+    sheet: str | int | None = None,
+    level: str | None = None,
+    name: str | None = None,
+) -> IndicatorTable:
+    """Read an indicator table (CSV, TSV, Excel "Unicode text" or .xlsx) as typed by planners.
+
+    Parameters
+    ----------
+    source
+        A path, or the bytes / binary file object of an upload.
+    sheet
+        Worksheet name or 0-based index; by default the first visible sheet whose
+        header can be found.
+    level
+        ``"commune"``, ``"district"`` or ``"province"`` when known: it decides how
+        codes are zero-padded (``5971`` -> ``"05971"``). Guessed from headers,
+        names and codes otherwise.
+    name
+        File name of an upload (its extension tells the format).
+
+    Returns
+    -------
+    IndicatorTable
+        Units with their indicators, and the rows set aside with the reason.
+
+    Raises
+    ------
+    GeoError
+        ``file_not_found``, ``file_too_large``, ``unsupported_format``, ``unreadable_file``,
+        ``table_encoding``, ``table_empty``, ``table_no_header``, ``table_no_unit_column``,
+        ``table_sheet_not_found``, ``table_too_large``, ``zip_too_large``, ``table_bad_level``.
+    """
+    if level is not None and level not in CODE_WIDTH:
+        raise GeoError("table_bad_level", level=level, allowed=", ".join(CODE_WIDTH))
+    display, data = _load(source, name=name)
+    if not data.strip():
+        raise GeoError("table_empty", path=display)
+    if _is_excel(display, data):
+        grids = _excel_grids(data, path=display, sheet=sheet)
+    else:
+        grids = [_text_grid(data, path=display)]
+    first_error: GeoError | None = None
+    for grid in grids:
+        try:
+            return _parse_grid(grid, path=display, level=level)
+        except GeoError as exc:  # try the next sheet when the sheet was not chosen
+            if exc.code not in ("table_empty", "table_no_header", "table_no_unit_column"):
+                raise
+            first_error = first_error or exc
+    raise first_error or GeoError("table_empty", path=display)
+
+
+# --------------------------------------------------------------------------
+# Bytes in: size, format, encoding
+# --------------------------------------------------------------------------
+def _load(source: object, *, name: str | None) -> tuple[str, bytes]:
+    """The display name and the bytes of a path, bytes or file object, within the size limit."""
+    limit_mb = MAX_FILE_BYTES // (1024 * 1024)
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        display, data = name or "upload", bytes(source)
+    elif hasattr(source, "read"):
+        display = name or os.path.basename(str(getattr(source, "name", "") or "")) or "upload"
+        data = source.read(MAX_FILE_BYTES + 1)
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+    else:
+        path = Path(source)
+        display = name or str(path)
+        if not path.is_file():  # also refuses devices and pipes that never end
+            raise GeoError("file_not_found", path=display)
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise GeoError("file_too_large", path=display, size_mb=round(size / 2**20, 1), limit_mb=limit_mb)
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise GeoError("unreadable_file", path=display, reason=str(exc)) from exc
+    if len(data) > MAX_FILE_BYTES:
+        raise GeoError("file_too_large", path=display, size_mb=round(len(data) / 2**20, 1), limit_mb=limit_mb)
+    return display, data
+
+
+def _is_excel(display: str, data: bytes) -> bool:
+    """True for a workbook, False for text; the content decides when it contradicts the name."""
+    suffix = Path(display).suffix.lower()
+    supported = ", ".join(SUPPORTED_SUFFIXES)
+    if data.startswith(_OLE_MAGIC) or suffix not in SUPPORTED_SUFFIXES + ("",):
+        raise GeoError("unsupported_format", path=display, supported=supported)
+    if data.startswith(_ZIP_MAGIC):
+        return True
+    if suffix in EXCEL_SUFFIXES:
+        raise GeoError("unreadable_file", path=display, reason="not an Excel .xlsx workbook / không phải tệp .xlsx")
+    return False
+
+
+def _decode(data: bytes, *, path: str) -> str:
+    """Text of a CSV: BOMs first, then UTF-16 without BOM, UTF-8, Windows-1258."""
+    if data.startswith(codecs.BOM_UTF8):
+        candidates = ["utf-8-sig"]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ["utf-16"]  # Excel "Unicode text"
+    else:
+        sample = data[:4096]
+        if sample.count(0) > len(sample) // 4:  # ASCII in UTF-16 leaves every other byte NUL
+            candidates = ["utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be"]
+        else:
+            candidates = list(TEXT_ENCODINGS)
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:
+            return text
+    raise GeoError("table_encoding", path=path)
+
+
+def _delimiter(lines: list[str]) -> str:
+    """The delimiter that splits most lines into the same number (> 1) of fields."""
+    best, best_score = ",", -1
+    for delimiter in CSV_DELIMITERS:
+        counts = [len(row) for row in csv.reader(lines, delimiter=delimiter) if len(row) > 1]
+        if not counts:
+            continue
+        width, lines_with_width = Counter(counts).most_common(1)[0]
+        score = width * lines_with_width
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _text_grid(data: bytes, *, path: str) -> _Grid:
+    """Cells of a delimited text file; every value is a string or None."""
+    text = _decode(data, path=path)
+    lines = text.splitlines()
+    delimiter = _delimiter(lines[:HEADER_SCAN_ROWS * 5])
+    rows: list[list[object]] = []
+    try:
+        for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            if len(rows) >= MAX_ROWS or len(record) > MAX_COLUMNS:
+                raise GeoError("table_too_large", path=path, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
+            rows.append([nfc(v) or None for v in record])
+    except csv.Error as exc:
+        raise GeoError("unreadable_file", path=path, reason=str(exc)) from exc
+    return _Grid(rows=_rectangular(rows))
+
+
+def _rectangular(rows: list[list[object]]) -> list[list[object]]:
+    """Rows padded to one width, without trailing empty rows."""
+    while rows and not any(_filled(v) for v in rows[-1]):
+        rows.pop()
+    width = max((len(r) for r in rows), default=0)
+    return [r + [None] * (width - len(r)) for r in rows]
+
+
+def _check_zip(data: bytes, *, path: str) -> None:
+    """Refuse workbooks that unpack to too much (zip bombs) before openpyxl touches them."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except zipfile.BadZipFile as exc:
+        raise GeoError("unreadable_file", path=path, reason=str(exc)) from exc
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise GeoError("zip_too_many_files", path=path, count=len(members), limit=MAX_ZIP_MEMBERS)
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise GeoError(
+            "zip_too_large", path=path, size_mb=round(unpacked / 2**20), limit_mb=MAX_UNPACKED_BYTES // 2**20
+        )
+
+
+def _excel_grids(data: bytes, *, path: str, sheet: str | int | None) -> list[_Grid]:
+    """Grids of the requested sheet, or of every visible sheet with data, in workbook order."""
+    import openpyxl
+
+    _check_zip(data, path=path)
+    try:
+        # data_only: cached values, formulas are never evaluated; no macros, no external links.
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True, keep_vba=False, keep_links=False)
+    except Exception as exc:  # a hostile or damaged file can fail in many ways inside openpyxl
+        raise GeoError("unreadable_file", path=path, reason=f"{type(exc).__name__}: {exc}") from exc
+    names = book.sheetnames
+    if sheet is not None:
+        if isinstance(sheet, int) and 0 <= sheet < len(names):
+            chosen = [book.worksheets[sheet]]
+        elif isinstance(sheet, str) and sheet in names:
+            chosen = [book[sheet]]
+        else:
+            raise GeoError("table_sheet_not_found", path=path, sheet=sheet, sheets=", ".join(names))
+    else:
+        chosen = [ws for ws in book.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
+    grids = [_sheet_grid(ws, path=path) for ws in chosen if hasattr(ws, "merged_cells")]  # skip chartsheets
+    grids = [g for g in grids if g.rows]
+    if not grids:
+        raise GeoError("table_empty", path=path)
+    return grids
+
+
+def _sheet_grid(ws, *, path: str) -> _Grid:
+    """Values of one worksheet, merged ranges filled with their top-left value."""
+    # Walk the stored cells only: iter_rows() would create every empty cell of a
+    # sparse sheet, which a hostile file can use to exhaust memory.
+    stored = getattr(ws, "_cells", None)
+    if stored is None:  # pragma: no cover - other openpyxl internals
+        stored = {(c.row, c.column): c for row in ws.iter_rows() for c in row}
+    values = {rc: cell for rc, cell in stored.items() if cell.value is not None and cell.value != ""}
+    if not values:
+        return _Grid(rows=[], sheet=ws.title)
+    n_rows = max(r for r, _ in values)
+    n_cols = max(c for _, c in values)
+    if n_rows > MAX_ROWS or n_cols > MAX_COLUMNS:
+        raise GeoError("table_too_large", path=path, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
+    rows: list[list[object]] = [[None] * n_cols for _ in range(n_rows)]
+    percent: set[tuple[int, int]] = set()
+    for (r, c), cell in values.items():
+        value = cell.value
+        rows[r - 1][c - 1] = (nfc(value) or None) if isinstance(value, str) else value
+        if "%" in str(cell.number_format or "") and _is_plain_number(value):
+            percent.add((r - 1, c - 1))
+    for merged in ws.merged_cells.ranges:
+        top, left = merged.min_row - 1, merged.min_col - 1
+        if top >= n_rows or left >= n_cols:
+            continue
+        value = rows[top][left]
+        for r in range(top, min(merged.max_row, n_rows)):
+            for c in range(left, min(merged.max_col, n_cols)):
+                rows[r][c] = value
+                if (top, left) in percent:
+                    percent.add((r, c))
+    return _Grid(rows=_rectangular(rows), sheet=ws.title, percent=percent)
+
+
+# --------------------------------------------------------------------------
+# Cells
+# --------------------------------------------------------------------------
+def _filled(value: object) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _is_plain_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and not math.isnan(value)
+
+
+def _is_number(value: object) -> bool:
+    """A cell holding a number (Excel number or numeric text), not blank and not a dash."""
+    if _is_plain_number(value):
+        return True
+    if not isinstance(value, str):
+        return False
+    try:
+        return not math.isnan(parse_number(value))
+    except ValueError:
+        return False
+
+
+def _is_text(value: object) -> bool:
+    """A cell holding words rather than a number or a missing-value mark."""
+    if not isinstance(value, str) or not value.strip():
+        return False
+    try:
+        parse_number(value)
+    except ValueError:
+        return True
+    return False
+
+
+def _is_year(value: object) -> bool:
+    try:
+        number = parse_number(value)
+    except ValueError:
+        return False
+    return number.is_integer() and 1950 <= number <= 2099
+
+
+def _fold(text: object) -> str:
+    """Lower-case words without diacritics: "Tỷ lệ (%)" -> "ty le %"."""
+    text = nfc(text).replace("đ", "d").replace("Đ", "D")
+    text = "".join(ch for ch in unicodedata.normalize("NFD", text) if unicodedata.category(ch) != "Mn")
+    return re.sub(r"[^0-9a-z%#]+", " ", text.lower()).strip()
+
+
+def _cell_text(value: object) -> str:
+    """A header cell as text; Excel numbers like 2020.0 read as "2020"."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return nfc(value)
+
+
+# --------------------------------------------------------------------------
+# Header
+# --------------------------------------------------------------------------
+def _find_header(rows: list[list[object]]) -> tuple[int, int, set[int]] | None:
+    """First and last row (0-based) of the header block, and its unit columns."""
+    anchor = None
+    for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        texts = {_fold(v) for v in row if _is_text(v)}
+        unit_hits = sum(1 for x in texts if _UNIT_HEADER.search(x))
+        other_hits = sum(1 for x in texts if _INDICATOR_WORD.search(x) and not _UNIT_HEADER.search(x))
+        if len(texts) >= 2 and unit_hits >= 1 and unit_hits + other_hits >= 2:
+            anchor = r
+            break
+    if anchor is None:
+        return None
+    keys = {c for c, v in enumerate(rows[anchor]) if _is_text(v) and _UNIT_HEADER.search(_fold(v))}
+
+    def header_like(r: int) -> bool:
+        row = rows[r]
+        if any(_filled(row[c]) and row[c] != rows[anchor][c] for c in keys):
+            return False  # a unit name where the header has its label: data or a group row
+        others = [v for c, v in enumerate(row) if c not in keys and _filled(v)]
+        if not others or any(_is_number(v) and not _is_year(v) for v in others):
+            return False
+        return not _is_column_numbers(row)
+
+    start = end = anchor
+    while end + 1 < len(rows) and end - start + 1 < MAX_HEADER_ROWS and header_like(end + 1):
+        end += 1
+    while start > 0 and end - start + 1 < MAX_HEADER_ROWS and header_like(start - 1):
+        row = rows[start - 1]
+        spread = [v for c, v in enumerate(row) if c not in keys and _filled(v)]
+        if len(spread) < 2 or _NOTE.search(_fold(spread[0])):  # "ĐVT: hộ", dates: not a header
+            break
+        start -= 1
+    return start, end, keys
+
+
+def _is_column_numbers(row: list[object]) -> bool:
+    """A row of column numbers under the header: "1 2 3", "(1) (2)", "A B 1 2 3=1+2"."""
+    cells = [_cell_text(v) for v in row if _filled(v)]
+    if len(cells) < 2 or not all(_COLUMN_NUMBER.fullmatch(c) for c in cells):
+        return False
+    numbers = [int(m) for c in cells for m in [re.fullmatch(r"\(?\s*(\d{1,2})\s*\)?", c)] if m for m in [m.group(1)]]
+    return bool(numbers) and all(a < b for a, b in zip(numbers, numbers[1:]))
+
+
+def _fill_header(cells: list[list[str]]) -> list[list[str]]:
+    """Spread group labels ("NĂM 2020", "Hộ nghèo") over the columns they head.
+
+    Needed for CSV, where a merged label sits in its first column only. A label
+    spreads right over empty cells while the columns have sub-headers below and
+    share the same labels above; a label with nothing below it ("TT", "Mã xã")
+    heads only its own column. The bottom row holds leaves and never spreads.
+    """
+    filled = [row[:] for row in cells]
+    last = len(cells) - 1
+
+    def has_child(r: int, c: int) -> bool:
+        return any(cells[k][c] for k in range(r + 1, last + 1))
+
+    for r in range(last):
+        origin = None
+        for c, text in enumerate(cells[r]):
+            if text:
+                origin = c
+            elif (
+                origin is not None
+                and has_child(r, origin)
+                and has_child(r, c)
+                and all(filled[k][c] == filled[k][origin] for k in range(r))
+            ):
+                filled[r][c] = filled[r][origin]
+            else:
+                origin = None
+    return filled
+
+
+def _header_paths(block: list[list[object]]) -> list[str]:
+    """One "NĂM 2020 | Hộ nghèo | Tỷ lệ" path per column of a header block."""
+    filled = _fill_header([[_cell_text(v) for v in row] for row in block])
+    paths = []
+    for c in range(len(filled[0]) if filled else 0):
+        parts: list[str] = []
+        for row in filled:
+            if row[c] and (not parts or parts[-1] != row[c]):
+                parts.append(row[c])
+        paths.append(" | ".join(parts))
+    return paths
+
+
+def _level_of(folded: str) -> str | None:
+    """Unit level a header names: "Mã xã" -> commune, "Tên huyện" -> district."""
+    for pattern, level in ((r"\bcap xa\b", "commune"), (r"\bcap huyen\b", "district"), (r"\bcap tinh\b", "province")):
+        if re.search(pattern, folded):
+            return level
+    head = re.sub(r"^(ma so|ma|ten|code|name)\s+", "", folded)
+    for pattern, level in ((_COMMUNE_WORD, "commune"), (_DISTRICT_WORD, "district"), (_PROVINCE_WORD, "province")):
+        if pattern.match(head):
+            return level
+    if _DISTRICT_WORD.search(folded):
+        return "district"
+    if _COMMUNE_WORD.search(folded):
+        return "commune"
+    if _PROVINCE_WORD.search(folded):
+        return "province"
+    return None
+
+
+def _column_roles(paths: list[str], rows: list[list[object]], body: range) -> _Roles:
+    """Ordinal, code, name and parent columns by header words and content."""
+    roles = _Roles()
+    codes: list[tuple[int, str | None]] = []
+    names: list[tuple[int, str | None]] = []
+    for c, path in enumerate(paths):
+        parts = [_fold(p) for p in path.split(" | ")] if path else [""]
+        folded = " ".join(parts)
+        if not path:
+            pass
+        elif _ORDINAL.fullmatch(parts[-1]) and roles.ordinal is None:
+            roles.ordinal = c
+            continue
+        elif any(_CODE.search(p) for p in parts):
+            codes.append((c, _level_of(folded)))
+            continue
+        elif _NAME.search(parts[-1]):
+            values = [rows[r][c] for r in body]
+            if sum(map(_is_text, values)) >= sum(map(_is_number, values)) and any(map(_is_text, values)):
+                names.append((c, _level_of(folded)))
+                continue
+        roles.indicators.append(c)
+    rank = {"commune": 0, None: 1, "district": 2, "province": 3}
+    if codes:
+        ordered = sorted(codes, key=lambda x: rank[x[1]])
+        roles.code, roles.code_level = ordered[0] if len({lv for _, lv in codes}) > 1 else codes[0]
+        if len(codes) > 1 and rank[ordered[-1][1]] > rank[roles.code_level]:
+            roles.parent_code = ordered[-1][0]
+        roles.indicators += [c for c, _ in codes if c not in (roles.code, roles.parent_code)]
+    if names:
+        parents = [(c, lv) for c, lv in names if lv in ("district", "province")]
+        units = [(c, lv) for c, lv in names if lv not in ("district", "province")]
+        if parents and units:
+            roles.name, roles.name_level = units[0]
+            roles.parent_name = parents[0][0]
+        else:
+            roles.name, roles.name_level = names[0]
+        roles.indicators += [c for c, _ in names if c not in (roles.name, roles.parent_name)]
+    roles.indicators.sort()
+    return roles
+
+
+# --------------------------------------------------------------------------
+# Indicator names
+# --------------------------------------------------------------------------
+def _year_of(path: str) -> int | None:
+    """The year of the deepest header part that names one ("cuối năm 2020"); ranges do not count."""
+    for part in reversed(path.split(" | ")):
+        found = _YEAR.findall(_YEAR_RANGE.sub(" ", part))
+        if found:
+            return int(found[-1])
+    return None
+
+
+def _canonical(path: str) -> str | None:
+    """``households``, ``poor_rate``, ``near_poor_reduced``... for a header path, or None."""
+    parts = [_fold(p) for p in path.split(" | ")]
+    folded = " ".join(parts)
+    if _OTHER_MEASURE.search(folded):
+        return None
+    topic = None
+    for part in reversed(parts):  # the deepest part that names a topic decides
+        if _NEAR_POOR.search(part):
+            topic = "near_poor"
+        elif _POOR.search(part):
+            topic = "poor"
+        elif _HOUSEHOLDS.search(part):
+            topic = "households"
+        if topic:
+            break
+    if topic is None:
+        return "households" if re.fullmatch(r"(tong )?so ho", parts[-1]) else None
+    rate, reduced = bool(_RATE.search(folded)), bool(_REDUCED.search(folded))
+    if topic == "households":
+        return None if rate or reduced else topic
+    return topic + ("_rate" if rate else "") + ("_reduced" if reduced else "")
+
+
+def _slug(path: str, index: int) -> str:
+    """ASCII column name for an unrecognised header: "Số người DTTS" -> "so_nguoi_dtts"."""
+    slug = _fold(path.replace("%", " pct ")).replace("#", " ").strip().replace(" ", "_")[:60].strip("_")
+    if not slug:
+        return f"col_{index + 1}"
+    return f"col_{slug}" if slug[0].isdigit() else slug
+
+
+# --------------------------------------------------------------------------
+# Rows
+# --------------------------------------------------------------------------
+def _row_kind(row: list[object], roles: _Roles, *, level: str | None) -> str:
+    """``data`` or one of the skip reasons (``group`` rows are confirmed later)."""
+    cells = [v for v in row if _filled(v)]
+    if not cells:
+        return BLANK
+    texts = [_fold(v) for v in row if _is_text(v)]
+    if any(_TOTAL.fullmatch(x.rstrip(" :")) for x in texts[:3]):
+        return TOTAL
+    numbers = any(_is_number(row[c]) for c in roles.indicators)
+    if texts and not numbers and (_NOTE.search(texts[0]) or str(cells[0]).lstrip().startswith("*")):
+        return NOTE
+    if len(cells) > 2 and len({_cell_text(v) for v in cells}) == 1:
+        return NOTE  # one text merged across the table
+    name = row[roles.name] if roles.name is not None else None
+    code = row[roles.code] if roles.code is not None else None
+    has_name = _is_text(name) and len(str(name)) <= MAX_UNIT_NAME_CHARS
+    has_code = normalize_code(code, "commune") is not None
+    if not has_name and not has_code:
+        return NOTE
+    ordinal = _fold(row[roles.ordinal]) if roles.ordinal is not None else ""
+    if _ROMAN_OR_LETTER.fullmatch(ordinal) and not has_code:
+        return SUBTOTAL if numbers else GROUP
+    if level == "commune" and has_name and unit_type_of(name) in DISTRICT_TYPES and not has_code:
+        return SUBTOTAL if numbers else GROUP
+    if not has_code and not any(_filled(row[c]) for c in roles.indicators):
+        return GROUP
+    return "data"
+
+
+def _level_from_names(names: list[object]) -> str | None:
+    """Commune when unit names carry Xã/Phường/Thị trấn, district when Huyện/Thị xã/... only."""
+    types = Counter(unit_type_of(n) for n in names if _is_text(n))
+    if sum(types[k] for k in COMMUNE_TYPES):
+        return "commune"
+    if sum(types[k] for k in DISTRICT_TYPES):
+        return "district"
+    return None
+
+
+def _level_from_codes(values: list[object]) -> str | None:
+    """Level told by code widths: typed text keeps its zeros, Excel numbers do not."""
+    widths = {len(v.strip()) for v in values if isinstance(v, str) and v.strip().isdigit()}
+    by_width = {w: lv for lv, w in CODE_WIDTH.items()}
+    if len(widths) == 1 and widths <= set(by_width):
+        return by_width[widths.pop()]
+    numbers = [parse_number(v) for v in values if _is_number(v)]
+    if not numbers:
+        return None
+    if max(numbers) >= 10 ** CODE_WIDTH["district"]:
+        return "commune"
+    if max(numbers) >= 10 ** CODE_WIDTH["province"]:
+        return "district"
+    return None
+
+
+# --------------------------------------------------------------------------
+# Whole table
+# --------------------------------------------------------------------------
+def _parse_grid(grid: _Grid, *, path: str, level: str | None) -> IndicatorTable:
+    rows = grid.rows
+    if not any(_filled(v) for row in rows for v in row):
+        raise GeoError("table_empty", path=path)
+    found = _find_header(rows)
+    if found is None:
+        raise GeoError("table_no_header", path=path)
+    start, end, _ = found
+    header_rows = list(range(start + 1, end + 2))
+    paths = _header_paths(rows[start:end + 1])
+    skipped = [(r + 1, TITLE if any(_filled(v) for v in rows[r]) else BLANK) for r in range(start)]
+    first = end + 1
+    if first < len(rows) and _is_column_numbers(rows[first]):
+        skipped.append((first + 1, COLUMN_NUMBERS))
+        first += 1
+    body = range(first, len(rows))
+    roles = _column_roles(paths, rows, body)
+    if roles.name is None and roles.code is None:
+        listed = ", ".join(f"'{p}'" for p in paths if p) or "–"
+        header = str(header_rows[0]) if len(header_rows) == 1 else f"{header_rows[0]}–{header_rows[-1]}"
+        raise GeoError("table_no_unit_column", path=path, header_row=header, columns=listed)
+
+    table_level = level or roles.code_level or roles.name_level
+    if table_level is None and (roles.parent_name is not None or roles.parent_code is not None):
+        table_level = "commune"
+    if table_level is None and roles.name is not None:
+        table_level = _level_from_names([rows[r][roles.name] for r in body])
+
+    kinds = {r: _row_kind(rows[r], roles, level=table_level) for r in body}
+    data_rows = [r for r in body if kinds[r] == "data"]
+    if not data_rows:
+        raise GeoError("table_empty", path=path)
+    for r in body:  # headings after the last unit are signatures and notes
+        if r > data_rows[-1] and kinds[r] == GROUP:
+            kinds[r] = NOTE
+    skipped += [(r + 1, kinds[r]) for r in body if kinds[r] != "data"]
+    skipped.sort()
+    warnings: list[TableWarning] = []
+
+    # Identity columns.
+    out: dict[str, list[object]] = {"source_row": [r + 1 for r in data_rows]}
+    columns: dict[str, str] = {}
+    code_level = roles.code_level or level or table_level
+    if roles.code is not None:
+        raw = [rows[r][roles.code] for r in data_rows]
+        code_level = code_level or _level_from_codes(raw)
+        table_level = table_level or code_level
+        out["code"] = _codes(raw, data_rows, level=code_level, column=paths[roles.code], warnings=warnings)
+        columns["code"] = paths[roles.code]
+    if roles.name is not None:
+        out["name"] = [nfc(rows[r][roles.name]) or None for r in data_rows]
+        columns["name"] = paths[roles.name]
+    if roles.parent_code is not None:
+        raw = [rows[r][roles.parent_code] for r in data_rows]
+        parent_level = _level_of(_fold(paths[roles.parent_code])) or "district"
+        out["parent_code"] = _codes(
+            raw, data_rows, level=parent_level, column=paths[roles.parent_code], warnings=warnings
+        )
+        columns["parent_code"] = paths[roles.parent_code]
+    if roles.parent_name is not None:
+        out["parent_name"] = [nfc(rows[r][roles.parent_name]) or None for r in data_rows]
+        columns["parent_name"] = paths[roles.parent_name]
+    else:
+        parents = _parents_from_groups(rows, kinds, roles, level=table_level)
+        if any(parents[r] for r in data_rows):
+            out["parent_name"] = [parents[r] for r in data_rows]
+            table_level = table_level or "commune"
+
+    # Indicators.
+    years_of = {c: _year_of(paths[c]) for c in roles.indicators}
+    years = sorted({y for y in years_of.values() if y})
+    totals = [r for r in body if kinds[r] == TOTAL]
+    for c in roles.indicators:
+        raw = [rows[r][c] for r in data_rows]
+        if not paths[c] and not any(_filled(v) for v in raw):
+            continue
+        base = _canonical(paths[c])
+        values = [v * PERCENT if (r, c) in grid.percent else v for r, v in zip(data_rows, raw)]
+        parsed, bad = parse_numbers(values)
+        n_filled = sum(1 for v in raw if _filled(v))
+        if base is None and (n_filled == 0 or len(bad) * 2 > n_filled):
+            if n_filled:
+                warnings.append(TableWarning("text_column", column=paths[c]))
+            continue
+        year = years_of[c] or (years[0] if len(years) == 1 else None)
+        if base and years and year is None:
+            warnings.append(TableWarning("no_year", column=paths[c]))
+        key = f"{base}_{year}" if base and year else base or _slug(paths[c], c)
+        if key in out:
+            renamed = _slug(paths[c], c)
+            while renamed in out:
+                renamed += "_"
+            warnings.append(TableWarning("duplicate_column", column=paths[c], detail=key))
+            key = renamed
+        for i in bad[:MAX_WARNINGS_PER_COLUMN]:
+            warnings.append(TableWarning("bad_number", row=data_rows[i] + 1, column=paths[c], detail=str(raw[i])))
+        out[key] = [round(v, 10) if not math.isnan(v) else v for v in parsed]
+        columns[key] = paths[c]
+        if base in INDICATORS and not base.endswith("rate") and not base.endswith("rate_reduced") and len(totals) == 1:
+            _check_total(rows[totals[0]][c], out[key], values, row=totals[0] + 1, column=paths[c], warnings=warnings)
+    for year in years:
+        marked = [paths[c] for c in roles.indicators if years_of[c] == year and _PROJECTED.search(_fold(paths[c]))]
+        if marked:
+            warnings.append(TableWarning("projected", column=marked[0].split(" | ")[0], detail=str(year)))
+    warnings += _duplicate_units(out)
+
+    data = pd.DataFrame(out)
+    for col in ("code", "name", "parent_code", "parent_name"):
+        if col in data:
+            data[col] = data[col].astype("str")
+    return IndicatorTable(
+        data=data,
+        source=Path(path).name,
+        sheet=grid.sheet,
+        header_rows=header_rows,
+        columns=columns,
+        skipped=skipped,
+        years=years,
+        level=table_level,
+        warnings=warnings,
+    )
+
+
+def _codes(
+    raw: list[object], data_rows: list[int], *, level: str | None, column: str, warnings: list[TableWarning]
+) -> list[str | None]:
+    """Zero-padded GSO codes; a code that is no code is left empty with a warning."""
+    if level is None:
+        warnings.append(TableWarning("code_width", column=column))
+    out: list[str | None] = []
+    for r, value in zip(data_rows, raw):
+        if not _filled(value):
+            out.append(None)
+            continue
+        code = normalize_code(value, level) if level else normalize_code(value, "commune") and _cell_text(value)
+        if code is None:
+            warnings.append(TableWarning("bad_code", row=r + 1, column=column, detail=_cell_text(value)))
+        out.append(code)
+    return out
+
+
+def _parents_from_groups(
+    rows: list[list[object]], kinds: dict[int, str], roles: _Roles, *, level: str | None
+) -> dict[int, str | None]:
+    """Parent name of each row from the heading row above it ("Huyện Tràng Định" then its communes)."""
+    parents: dict[int, str | None] = {}
+    current = None
+    for r, kind in kinds.items():
+        if kind in (GROUP, SUBTOTAL):
+            name = rows[r][roles.name] if roles.name is not None else None
+            if _is_text(name) and (level == "commune" or unit_type_of(name) in DISTRICT_TYPES):
+                current = nfc(name)
+            else:
+                current = None
+        elif kind == TOTAL:
+            current = None
+        parents[r] = current
+    return parents
+
+
+def _check_total(
+    total_cell: object, parsed: list[float], raw: list[object], *, row: int, column: str, warnings: list[TableWarning]
+) -> None:
+    """Warn when the table's own total row disagrees with the sum of its units."""
+    try:
+        stated = parse_number(total_cell, detect_style(raw + [total_cell]))
+    except ValueError:
+        return
+    if math.isnan(stated) or any(math.isnan(v) for v in parsed):
+        return
+    summed = sum(parsed)
+    if abs(summed - stated) > 0.5:
+        warnings.append(TableWarning("total_mismatch", row=row, column=column, detail=f"{stated:g} ≠ {summed:g}"))
+
+
+def _duplicate_units(out: dict[str, list[object]]) -> list[TableWarning]:
+    """A unit listed twice is usually a copy-paste slip; say where."""
+    if "code" in out:
+            keys, labels = list(out["code"]), list(out["code"])
+    elif "name" in out:
+        parents = out.get("parent_name", [None] * len(out["name"]))
+        keys, labels = [(p, _fold(n)) if n else None for p, n in zip(parents, out["name"])], out["name"]
+    else:
+        return []
+    seen: set[object] = set()
+    warnings = []
+    for row, key, label in zip(out["source_row"], keys, labels):
+        if key is None:
+            continue
+        if key in seen:
+            warnings.append(TableWarning("duplicate_unit", row=row, detail=str(label)))
+        seen.add(key)
+    return warnings
