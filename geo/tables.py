@@ -54,6 +54,7 @@ MAX_UNPACKED_BYTES = 300 * 1024 * 1024  # an .xlsx is a zip: cap what it unpacks
 MAX_ZIP_MEMBERS = 10_000
 MAX_ROWS = 50_000  # Viet Nam has about 10,600 communes
 MAX_COLUMNS = 500
+MAX_CELLS = 2_000_000  # rows x columns held in memory at once
 HEADER_SCAN_ROWS = 40  # the header starts within the first rows
 MAX_HEADER_ROWS = 4
 MAX_UNIT_NAME_CHARS = 80  # longer text in the name column is a note
@@ -79,6 +80,7 @@ INDICATORS = (
     "near_poor_reduced",
     "near_poor_rate_reduced",
 )
+COUNT_INDICATORS = ("households", "poor", "near_poor", "poor_reduced", "near_poor_reduced")  # they add up
 IDENTITY_COLUMNS = ("source_row", "code", "name", "parent_code", "parent_name")
 
 # Why a row of the file is not a unit.
@@ -115,6 +117,7 @@ _OTHER_MEASURE = re.compile(
     r"\b(khau|nhan khau|nguoi|persons?|people|members?|trong do|of which|dtts|dan toc|thieu so"
     r"|phat sinh|tai ngheo|ho moi|moi roi|new)\b"
 )
+_BARE_MEASURE = re.compile(r"(ty le|ti le|rate|so ho giam|ty le giam|ti le giam|giam|reduced|reduction)( %)?")
 _PROJECTED = re.compile(r"\b(du kien|uoc|ke hoach|projected|planned|estimated?|target)\b")
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 _YEAR_RANGE = re.compile(r"\d{4}\s*[-–—/]\s*\d{4}")
@@ -125,7 +128,7 @@ _TOTAL = re.compile(
 )
 _NOTE = re.compile(
     r"^(ghi chu|chu thich|nguon|luu y|note|notes|source|nguoi lap|lap bieu|kt|tm|chu tich|giam doc|xac nhan"
-    r"|thu truong|ngay \d)\b"
+    r"|thu truong|ngay \d|dvt|don vi tinh|bieu so|bieu mau|mau so)\b"
 )
 _ROMAN_OR_LETTER = re.compile(r"([ivxlc]+|[a-h])")
 _COLUMN_NUMBER = re.compile(r"\(?\s*[0-9a-zA-Z]{1,2}\s*\)?(\s*[=+\-*/x:]\s*\(?\s*[0-9a-zA-Z]{1,2}\s*\)?)*")
@@ -369,7 +372,7 @@ def _text_grid(data: bytes, *, path: str) -> _Grid:
     rows: list[list[object]] = []
     try:
         for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            if len(rows) >= MAX_ROWS or len(record) > MAX_COLUMNS:
+            if len(rows) >= MAX_ROWS or len(record) > MAX_COLUMNS or len(rows) * len(record) > MAX_CELLS:
                 raise GeoError("table_too_large", path=path, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
             rows.append([nfc(v) or None for v in record])
     except csv.Error as exc:
@@ -440,7 +443,7 @@ def _sheet_grid(ws, *, path: str) -> _Grid:
         return _Grid(rows=[], sheet=ws.title)
     n_rows = max(r for r, _ in values)
     n_cols = max(c for _, c in values)
-    if n_rows > MAX_ROWS or n_cols > MAX_COLUMNS:
+    if n_rows > MAX_ROWS or n_cols > MAX_COLUMNS or n_rows * n_cols > MAX_CELLS:
         raise GeoError("table_too_large", path=path, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
     rows: list[list[object]] = [[None] * n_cols for _ in range(n_rows)]
     percent: set[tuple[int, int]] = set()
@@ -683,8 +686,12 @@ def _year_of(path: str) -> int | None:
     return None
 
 
-def _canonical(path: str) -> str | None:
-    """``households``, ``poor_rate``, ``near_poor_reduced``... for a header path, or None."""
+def _canonical(path: str, *, previous: str | None = None) -> str | None:
+    """``households``, ``poor_rate``, ``near_poor_reduced``... for a header path, or None.
+
+    ``previous`` is the indicator of the column to the left: a bare "Tỷ lệ (%)"
+    after "Số hộ nghèo" is the poor rate.
+    """
     parts = [_fold(p) for p in path.split(" | ")]
     folded = " ".join(parts)
     if _OTHER_MEASURE.search(folded):
@@ -699,9 +706,11 @@ def _canonical(path: str) -> str | None:
             topic = "households"
         if topic:
             break
+    rate, reduced = bool(_RATE.search(folded)), bool(_REDUCED.search(folded))
+    if topic is None and previous in ("poor", "near_poor") and _BARE_MEASURE.fullmatch(parts[-1]):
+        topic = previous
     if topic is None:
         return "households" if re.fullmatch(r"(tong )?so ho", parts[-1]) else None
-    rate, reduced = bool(_RATE.search(folded)), bool(_REDUCED.search(folded))
     if topic == "households":
         return None if rate or reduced else topic
     return topic + ("_rate" if rate else "") + ("_reduced" if reduced else "")
@@ -831,12 +840,12 @@ def _parse_grid(grid: _Grid, *, path: str, level: str | None) -> IndicatorTable:
     if roles.parent_code is not None:
         raw = [rows[r][roles.parent_code] for r in data_rows]
         parent_level = _level_of(_fold(paths[roles.parent_code])) or "district"
-        out["parent_code"] = _codes(
-            raw, data_rows, level=parent_level, column=paths[roles.parent_code], warnings=warnings
+        out["parent_code"] = _filled_down(
+            _codes(raw, data_rows, level=parent_level, column=paths[roles.parent_code], warnings=warnings)
         )
         columns["parent_code"] = paths[roles.parent_code]
     if roles.parent_name is not None:
-        out["parent_name"] = [nfc(rows[r][roles.parent_name]) or None for r in data_rows]
+        out["parent_name"] = _filled_down([nfc(rows[r][roles.parent_name]) or None for r in data_rows])
         columns["parent_name"] = paths[roles.parent_name]
     else:
         parents = _parents_from_groups(rows, kinds, roles, level=table_level)
@@ -845,41 +854,13 @@ def _parse_grid(grid: _Grid, *, path: str, level: str | None) -> IndicatorTable:
             table_level = table_level or "commune"
 
     # Indicators.
-    years_of = {c: _year_of(paths[c]) for c in roles.indicators}
-    years = sorted({y for y in years_of.values() if y})
     totals = [r for r in body if kinds[r] == TOTAL]
-    for c in roles.indicators:
-        raw = [rows[r][c] for r in data_rows]
-        if not paths[c] and not any(_filled(v) for v in raw):
-            continue
-        base = _canonical(paths[c])
-        values = [v * PERCENT if (r, c) in grid.percent else v for r, v in zip(data_rows, raw)]
-        parsed, bad = parse_numbers(values)
-        n_filled = sum(1 for v in raw if _filled(v))
-        if base is None and (n_filled == 0 or len(bad) * 2 > n_filled):
-            if n_filled:
-                warnings.append(TableWarning("text_column", column=paths[c]))
-            continue
-        year = years_of[c] or (years[0] if len(years) == 1 else None)
-        if base and years and year is None:
-            warnings.append(TableWarning("no_year", column=paths[c]))
-        key = f"{base}_{year}" if base and year else base or _slug(paths[c], c)
-        if key in out:
-            renamed = _slug(paths[c], c)
-            while renamed in out:
-                renamed += "_"
-            warnings.append(TableWarning("duplicate_column", column=paths[c], detail=key))
-            key = renamed
-        for i in bad[:MAX_WARNINGS_PER_COLUMN]:
-            warnings.append(TableWarning("bad_number", row=data_rows[i] + 1, column=paths[c], detail=str(raw[i])))
-        out[key] = [round(v, 10) if not math.isnan(v) else v for v in parsed]
-        columns[key] = paths[c]
-        if base in INDICATORS and not base.endswith("rate") and not base.endswith("rate_reduced") and len(totals) == 1:
-            _check_total(rows[totals[0]][c], out[key], values, row=totals[0] + 1, column=paths[c], warnings=warnings)
-    for year in years:
-        marked = [paths[c] for c in roles.indicators if years_of[c] == year and _PROJECTED.search(_fold(paths[c]))]
-        if marked:
-            warnings.append(TableWarning("projected", column=marked[0].split(" | ")[0], detail=str(year)))
+    values, sources, years, notes = _indicator_columns(
+        grid, paths, roles, data_rows, total_row=totals[0] if len(totals) == 1 else None
+    )
+    out.update(values)
+    columns.update(sources)
+    warnings += notes
     warnings += _duplicate_units(out)
 
     data = pd.DataFrame(out)
@@ -899,6 +880,59 @@ def _parse_grid(grid: _Grid, *, path: str, level: str | None) -> IndicatorTable:
     )
 
 
+def _indicator_columns(
+    grid: _Grid, paths: list[str], roles: _Roles, data_rows: list[int], *, total_row: int | None
+) -> tuple[dict[str, list[float]], dict[str, str], list[int], list[TableWarning]]:
+    """Indicator values by column name, the header each came from, the years, and warnings.
+
+    Columns are read whole, so that ``1.423`` next to ``8,51`` is read the
+    Vietnamese way. A bare "Tỷ lệ" or "Số hộ giảm" right after "Số hộ nghèo" is
+    that indicator's rate or reduction, as in the seed-003 annex.
+    """
+    rows = grid.rows
+    years_of = {c: _year_of(paths[c]) for c in roles.indicators}
+    years = sorted({y for y in years_of.values() if y})
+    out: dict[str, list[float]] = {}
+    sources: dict[str, str] = {}
+    warnings: list[TableWarning] = []
+    previous: str | None = None  # canonical base of the indicator column just left of this one
+    for c in roles.indicators:
+        raw = [rows[r][c] for r in data_rows]
+        n_filled = sum(1 for v in raw if _filled(v))
+        if not paths[c] and not n_filled:
+            continue
+        base = _canonical(paths[c], previous=previous)
+        values = [v * PERCENT if (r, c) in grid.percent else v for r, v in zip(data_rows, raw)]
+        parsed, bad = parse_numbers(values)
+        if base is None and (n_filled == 0 or len(bad) * 2 > n_filled):
+            if n_filled:
+                warnings.append(TableWarning("text_column", column=paths[c]))
+            previous = None
+            continue
+        previous = base if c + 1 in roles.indicators else None
+        year = years_of[c] or (years[0] if len(years) == 1 else None)
+        if base and years and year is None:
+            warnings.append(TableWarning("no_year", column=paths[c]))
+        key = f"{base}_{year}" if base and year else base or _slug(paths[c], c)
+        if key in out or key in IDENTITY_COLUMNS:
+            renamed = _slug(paths[c], c)
+            while renamed in out or renamed in IDENTITY_COLUMNS:
+                renamed += "_"
+            warnings.append(TableWarning("duplicate_column", column=paths[c], detail=key))
+            key = renamed
+        for i in bad[:MAX_WARNINGS_PER_COLUMN]:
+            warnings.append(TableWarning("bad_number", row=data_rows[i] + 1, column=paths[c], detail=str(raw[i])))
+        out[key] = [v if math.isnan(v) else round(v, 10) for v in parsed]  # 0.0851 * 100 -> 8.51
+        sources[key] = paths[c]
+        if base in COUNT_INDICATORS and total_row is not None:
+            _check_total(rows[total_row][c], out[key], values, row=total_row + 1, column=paths[c], warnings=warnings)
+    for year in years:
+        marked = [paths[c] for c in roles.indicators if years_of[c] == year and _PROJECTED.search(_fold(paths[c]))]
+        if marked:
+            warnings.append(TableWarning("projected", column=marked[0].split(" | ")[0], detail=str(year)))
+    return out, sources, years, warnings
+
+
 def _codes(
     raw: list[object], data_rows: list[int], *, level: str | None, column: str, warnings: list[TableWarning]
 ) -> list[str | None]:
@@ -914,6 +948,15 @@ def _codes(
         if code is None:
             warnings.append(TableWarning("bad_code", row=r + 1, column=column, detail=_cell_text(value)))
         out.append(code)
+    return out
+
+
+def _filled_down(values: list[str | None]) -> list[str | None]:
+    """A parent left blank under a filled one: the district cell was merged down over its communes."""
+    out, last = [], None
+    for value in values:
+        last = value or last
+        out.append(last)
     return out
 
 

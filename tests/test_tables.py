@@ -317,13 +317,57 @@ def test_commune_table_with_district_heading_rows(tmp_path):
     df = table.data
     assert df["name"].tolist() == ["Thị trấn Thất Khê", "Xã Quốc Khánh", "Xã Chi Lăng", "Thị trấn Bình Gia", "Xã Hoa Thám"]
     assert df["parent_name"].tolist() == ["Huyện Tràng Định"] * 3 + ["Huyện Bình Gia"] * 2
-    assert table.indicators == ["households_2022", "poor_2022", "poor_rate_2022"] or table.indicators == [
-        "households", "poor", "poor_rate"]
-    assert df["poor"].sum() == 433 if "poor" in df else df["poor_2022"].sum() == 433
+    # The year in the title line is not taken: titles often cite other years (plans, decisions).
+    assert table.indicators == ["households", "poor", "poor_rate"]
+    assert df["poor"].sum() == 433 and df["poor_rate"].iloc[1] == 33.28
     assert table.level == "commune"
     assert table.header_rows == [2, 3]
     assert dict(table.skipped) == {1: "title", 4: "subtotal", 8: "blank", 9: "group", 12: "total", 13: "note"}
     assert df["source_row"].tolist() == [5, 6, 7, 10, 11]
+
+
+def test_commune_table_with_district_merged_down(tmp_path):
+    """The district cell merged over its communes: filled in Excel, blank below the first row in CSV."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Huyện", "Tên xã", "Tỷ lệ hộ nghèo (%)", None, None])
+    ws.append([None, None, 2021, 2022, 2023])  # years typed as numbers
+    ws.append(["Tràng Định", "Quốc Khánh", 40.1, 35.2, 30.3])
+    ws.append([None, "Chi Lăng", 10, 9, 8])
+    ws.append(["Bình Gia", "Hoa Thám", 20, 19, 18])
+    for cells in ("A1:A2", "B1:B2", "C1:E1", "A3:A4"):
+        ws.merge_cells(cells)
+    wb.save(tmp_path / "xa.xlsx")
+    table = read_indicators(tmp_path / "xa.xlsx")
+    assert table.data["parent_name"].tolist() == ["Tràng Định", "Tràng Định", "Bình Gia"]
+    assert table.indicators == ["poor_rate_2021", "poor_rate_2022", "poor_rate_2023"]
+    assert table.years == [2021, 2022, 2023] and table.header_rows == [1, 2]
+    rows = [["Huyện", "Xã", "Số hộ nghèo"], ["Tràng Định", "Quốc Khánh", "203"], ["", "Chi Lăng", "35"]]
+    table = read_indicators(write_csv(tmp_path / "xa.csv", rows))
+    assert table.data["parent_name"].tolist() == ["Tràng Định", "Tràng Định"]
+
+
+def test_report_layout_with_letterhead_unit_line_and_total_on_top(tmp_path):
+    rows = [
+        ["UBND HUYỆN TRÀNG ĐỊNH", None, None, None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
+        ["BẢNG TỔNG HỢP HỘ NGHÈO"],
+        [None, None, None, None, "ĐVT: hộ"],
+        [None, None, "Năm 2022", None, "Năm 2023"],
+        ["STT", "Xã, phường, thị trấn", "Số hộ nghèo", "Tỷ lệ (%)", "Số hộ nghèo", "Tỷ lệ (%)"],
+        [None, "Toàn huyện", "243", "", "230", ""],
+        ["1", "Thị trấn Thất Khê", "40", "1,86", "38", "1,75"],
+        ["2", "Xã Quốc Khánh", "203", "33,28", "192", "31,40"],
+        [None, None, None, None, "Tràng Định, ngày 10 tháng 01 năm 2024"],
+        [None, None, None, None, "NGƯỜI LẬP BIỂU"],
+    ]
+    table = read_indicators(write_csv(tmp_path / "bc.csv", rows))
+    assert table.header_rows == [4, 5]
+    # A bare "Tỷ lệ (%)" after "Số hộ nghèo" is the poor rate.
+    assert table.indicators == ["poor_2022", "poor_rate_2022", "poor_2023", "poor_rate_2023"]
+    assert table.data["poor_rate_2023"].tolist() == [1.75, 31.4]
+    assert dict(table.skipped) == {1: "title", 2: "title", 3: "title", 6: "total", 9: "note", 10: "note"}
+    assert table.level == "commune"
+    assert not table.warnings
 
 
 # --------------------------------------------------------------------------
