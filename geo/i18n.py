@@ -130,6 +130,38 @@ ERRORS: dict[str, dict[str, str]] = {
         "vi": "Không ghép được: lớp ranh giới '{path}' không có cột mã hoặc tên đơn vị. Các cột có: {columns}.",
         "en": "Cannot join: boundary layer '{path}' has no unit code or name column. Columns: {columns}.",
     },
+    "classes_out_of_range": {
+        "vi": "Số lớp phải từ {min_k} đến {max_k}; đã chọn {k}.",
+        "en": "The number of classes must be between {min_k} and {max_k}; got {k}.",
+    },
+    "unknown_scheme": {
+        "vi": "Không có cách chia lớp '{scheme}'. Dùng: {allowed}.",
+        "en": "Unknown classification scheme '{scheme}'. Use: {allowed}.",
+    },
+    "bins_invalid": {
+        "vi": "Ngưỡng chia lớp {bins} không hợp lệ: cần các số tăng dần, mỗi ngưỡng là cận trên của một lớp.",
+        "en": "Class breaks {bins} are not valid: give increasing numbers, each the upper bound of a class.",
+    },
+    "values_not_numeric": {
+        "vi": "Cột '{column}' có giá trị không phải số (ví dụ '{example}'); không chia lớp được.",
+        "en": "Column '{column}' holds non-numeric values (e.g. '{example}'); cannot classify.",
+    },
+    "unknown_palette": {
+        "vi": "Không có bảng màu '{palette}'. Dùng: {allowed}.",
+        "en": "Unknown colour palette '{palette}'. Use: {allowed}.",
+    },
+    "map_column_missing": {
+        "vi": "Lớp bản đồ không có cột '{column}'. Các cột có: {columns}.",
+        "en": "The map layer has no column '{column}'. Columns: {columns}.",
+    },
+    "map_duplicate_codes": {
+        "vi": "Lớp bản đồ có mã đơn vị trùng nhau ({codes}); mỗi đơn vị chỉ được một dòng.",
+        "en": "The map layer repeats unit codes ({codes}); each unit must appear once.",
+    },
+    "assets_missing": {
+        "vi": "Không tìm thấy thư viện Leaflet cài sẵn để dùng ngoại tuyến. Cài bằng: pip install {package}",
+        "en": "No installed Leaflet library found for offline use. Install it with: pip install {package}",
+    },
     "output_exists": {
         "vi": "Tệp '{path}' đã tồn tại; không ghi đè. Chọn tên khác hoặc dùng --overwrite.",
         "en": "File '{path}' already exists; not overwritten. Choose another name or use --overwrite.",
@@ -244,6 +276,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Cột '{column}' không ghi năm trong khi bảng có nhiều năm; giữ tên không có năm.",
         "en": "Column '{column}' names no year while the table has several; kept without a year.",
     },
+    "map.type": {"vi": "Loại", "en": "Type"},
+    "map.district": {"vi": "Huyện/thị xã/thành phố", "en": "District"},
+    "map.designations": {"vi": "Diện chính sách", "en": "Designations"},
+    "map.selected": {"vi": "Đơn vị đang chọn", "en": "Selected unit"},
+    "map.district_outlines": {"vi": "Ranh giới huyện", "en": "District boundary"},
+    "map.basemap": {"vi": "Bản đồ nền OpenStreetMap", "en": "OpenStreetMap basemap"},
+    "map.count": {"vi": "{n} đơn vị", "en": "{n} units"},
+    "unit.households": {"vi": "hộ", "en": "households"},
+    "designation.border": {"vi": "Xã biên giới", "en": "Border commune"},
+    "designation.atk": {"vi": "Xã an toàn khu (ATK)", "en": "Safe-zone (ATK) commune"},
+    "designation.p135": {"vi": "Xã thuộc Chương trình 135", "en": "Program 135 commune"},
+    "designation.zone_iii": {"vi": "Xã khu vực III", "en": "Zone III commune"},
     "indicator.households": {"vi": "Tổng số hộ", "en": "Households"},
     "indicator.poor": {"vi": "Số hộ nghèo", "en": "Poor households"},
     "indicator.poor_rate": {"vi": "Tỷ lệ hộ nghèo (%)", "en": "Poor household rate (%)"},

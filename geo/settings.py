@@ -17,3 +17,25 @@ MAX_UPLOAD_MB = 200
 RATE_TOLERANCE_POINTS = 0.05  # a rate may differ from poor/households*100 by this much
 FUZZY_SUGGEST_MIN_SCORE = 70  # rapidfuzz score (0-100) under which no suggestion is made
 FUZZY_SUGGEST_LIMIT = 3
+
+# Map classes and colours (geo.classify, geo.webmap).
+CLASS_SCHEMES = ("quantiles", "fisher_jenks", "equal_interval", "manual")
+DEFAULT_SCHEME = "quantiles"
+DEFAULT_K = 5
+MIN_K = 3  # fewer classes say nothing a table would not
+MAX_K = 7  # more than ColorBrewer's readable sequential range
+FISHER_JENKS_MAX_N = 300  # above this, Fisher-Jenks runs on an evenly spaced sample (pure Python is O(k n^2))
+SEQUENTIAL_PALETTES = ("YlOrRd", "Reds", "OrRd", "PuRd", "Blues", "Greens")
+DEFAULT_PALETTE = "YlOrRd"
+NO_DATA_COLOR = "#d9d9d9"  # plus the explicit "Không có dữ liệu" legend entry, never a data class
+LEGEND_DECIMALS = 2
+
+# Web map geometry: simplified with shared borders kept, then rounded.
+WEB_SIMPLIFY_TOLERANCE_DEG = 0.0007  # ~75 m; under one screen pixel up to zoom 11
+WEB_COORD_DECIMALS = 5  # ~1 m
+WEB_GEOMETRY_CACHE_SIZE = 16  # prepared layers kept in memory (province x level x vintage)
+
+# Offline web assets: copied from installed packages, served by Streamlit at /app/static/.
+STATIC_DIR = "static"
+STATIC_VENDOR_SUBDIR = "vendor"
+STATIC_URL_PREFIX = "/app/static"
