@@ -230,7 +230,7 @@ class _Roles:
 # Entry point
 # --------------------------------------------------------------------------
 def read_indicators(
-    source: str | os.PathLike | bytes | BinaryIO,
+    path: str | os.PathLike | bytes | BinaryIO,
     *,
     sheet: str | int | None = None,
     level: str | None = None,
@@ -240,8 +240,8 @@ def read_indicators(
 
     Parameters
     ----------
-    source
-        A path, or the bytes / binary file object of an upload.
+    path
+        A file path, or the bytes or binary file object of an upload.
     sheet
         Worksheet name or 0-based index; by default the first visible sheet whose
         header can be found.
@@ -266,7 +266,7 @@ def read_indicators(
     """
     if level is not None and level not in CODE_WIDTH:
         raise GeoError("table_bad_level", level=level, allowed=", ".join(CODE_WIDTH))
-    display, data = _load(source, name=name)
+    display, data = _load(path, name=name)
     if not data.strip():
         raise GeoError("table_empty", path=display)
     if _is_excel(display, data):
@@ -324,7 +324,8 @@ def _is_excel(display: str, data: bytes) -> bool:
     if data.startswith(_ZIP_MAGIC):
         return True
     if suffix in EXCEL_SUFFIXES:
-        raise GeoError("unreadable_file", path=display, reason="not an Excel .xlsx workbook / không phải tệp .xlsx")
+        reason = "not an Excel .xlsx workbook / không phải tệp .xlsx"
+        raise GeoError("unreadable_file", path=display, reason=reason)
     return False
 
 

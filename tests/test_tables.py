@@ -30,10 +30,14 @@ TITLE = [
 ]
 # Columns: TT, Đơn vị, then 5 columns for 2020 and 9 for 2021.
 HEADER_1 = ["TT", "Đơn vị", "NĂM 2020", None, None, None, None, "NĂM 2021 (Dự kiến)"] + [None] * 8
-HEADER_2 = [None, None, "Tổng số hộ dân cư cuối năm 2020", "Hộ nghèo", None, "Hộ cận nghèo", None,
-            "Tổng số hộ dân cư cuối năm 2021", "Hộ nghèo", None, None, None, "Hộ cận nghèo", None, None, None]
-HEADER_3 = [None, None, None, "Số hộ", "Tỷ lệ", "Số hộ", "Tỷ lệ", None,
-            "Số hộ giảm", "Số hộ", "Tỷ lệ", "Tỷ lệ giảm", "Số hộ giảm", "Số hộ", "Tỷ lệ", "Tỷ lệ giảm"]
+HEADER_2 = [
+    None, None, "Tổng số hộ dân cư cuối năm 2020", "Hộ nghèo", None, "Hộ cận nghèo", None,
+    "Tổng số hộ dân cư cuối năm 2021", "Hộ nghèo", None, None, None, "Hộ cận nghèo", None, None, None,
+]
+HEADER_3 = [
+    None, None, None, "Số hộ", "Tỷ lệ", "Số hộ", "Tỷ lệ", None,
+    "Số hộ giảm", "Số hộ", "Tỷ lệ", "Tỷ lệ giảm", "Số hộ giảm", "Số hộ", "Tỷ lệ", "Tỷ lệ giảm",
+]
 # Merged header cells of the annex, as (first row, first col, last row, last col) within the header, 1-based.
 HEADER_MERGES = [(1, 1, 3, 1), (1, 2, 3, 2), (1, 3, 1, 7), (1, 8, 1, 16), (2, 3, 3, 3), (2, 4, 2, 5),
                  (2, 6, 2, 7), (2, 8, 3, 8), (2, 9, 2, 12), (2, 13, 2, 16)]
@@ -50,8 +54,10 @@ ROWS = [
     ["10", "Lộc Bình", "21.842", "2.537", "11,62", "1.985", "9,09", "21.842", "634", "1.903", "8,71", "2,90", "208", "1.777", "8,13", "0,95"],
     ["11", "Đình Lập", "7.503", "920", "12,26", "1.057", "14,09", "7.503", "258", "662", "8,83", "3,43", "111", "946", "12,61", "1,48"],
 ]
-TOTAL = [None, "Cộng", "204.515", "16.115", "7,88", "18.959", "9,27", "204.515", "4.101", "12.014", "5,87", "2,01",
-         "1.983", "16.976", "8,30", "0,97"]
+TOTAL = [
+    None, "Cộng", "204.515", "16.115", "7,88", "18.959", "9,27",
+    "204.515", "4.101", "12.014", "5,87", "2,01", "1.983", "16.976", "8,30", "0,97",
+]
 FOOTNOTE = ("1 Kế hoạch số 43/KH-UBND ngày 17/02/2021 của UBND tỉnh vè thực hiện Nghị quyết số 13-NQ/TU, "
             "ngày 21/01/2021 của Ban Thường vụ Tỉnh ủy.")
 # Names without diacritics, as often typed in CSV exports.
@@ -270,7 +276,9 @@ def test_commune_codes_level_from_values_and_district_codes(tmp_path):
     rows = [["Mã", "Tên", "Hộ nghèo"], ["5971", "Hoàng Văn Thụ", "12"], ["6001", "Quốc Khánh", "203"]]
     table = read_indicators(write_csv(tmp_path / "m.csv", rows))
     assert table.data["code"].tolist() == ["05971", "06001"] and table.level == "commune"
-    rows = [["Mã huyện", "Tên huyện", "Hộ nghèo"], ["178", "Thành phố Lạng Sơn", "50"], ["180", "Tràng Định", "1.423"]]
+    rows = [
+        ["Mã huyện", "Tên huyện", "Hộ nghèo"], ["178", "Thành phố Lạng Sơn", "50"], ["180", "Tràng Định", "1.423"],
+    ]
     table = read_indicators(write_csv(tmp_path / "h.csv", rows))
     assert table.data["code"].tolist() == ["178", "180"] and table.level == "district"
     assert table.data["poor"].tolist() == [50, 1423]
@@ -278,7 +286,8 @@ def test_commune_codes_level_from_values_and_district_codes(tmp_path):
 
 def test_commune_table_with_district_column(tmp_path):
     rows = [
-        ["STT", "Huyện", "Mã huyện", "Mã xã", "Xã/phường/thị trấn", "Tổng số hộ", "Hộ nghèo", "Tỷ lệ hộ nghèo (%)"],
+        ["STT", "Huyện", "Mã huyện", "Mã xã", "Xã/phường/thị trấn", "Tổng số hộ", "Hộ nghèo",
+         "Tỷ lệ hộ nghèo (%)"],
         ["1", "Tràng Định", "180", "6019", "Thị trấn Thất Khê", "2.150", "40", "1,86"],
         ["2", "Tràng Định", "180", "6037", "Xã Quốc Khánh", "610", "203", "33,28"],
         ["3", "Bình Gia", "181", "6112", "Thị trấn Bình Gia", "1.402", "35", "2,50"],
@@ -315,7 +324,9 @@ def test_commune_table_with_district_heading_rows(tmp_path):
     ]
     table = read_indicators(write_csv(tmp_path / "xa.csv", rows))
     df = table.data
-    assert df["name"].tolist() == ["Thị trấn Thất Khê", "Xã Quốc Khánh", "Xã Chi Lăng", "Thị trấn Bình Gia", "Xã Hoa Thám"]
+    assert df["name"].tolist() == [
+        "Thị trấn Thất Khê", "Xã Quốc Khánh", "Xã Chi Lăng", "Thị trấn Bình Gia", "Xã Hoa Thám",
+    ]
     assert df["parent_name"].tolist() == ["Huyện Tràng Định"] * 3 + ["Huyện Bình Gia"] * 2
     # The year in the title line is not taken: titles often cite other years (plans, decisions).
     assert table.indicators == ["households", "poor", "poor_rate"]
@@ -370,12 +381,51 @@ def test_report_layout_with_letterhead_unit_line_and_total_on_top(tmp_path):
     assert not table.warnings
 
 
+@pytest.mark.parametrize(("level", "lang"), [("commune", "vi"), ("commune", "en"), ("district", "vi")])
+def test_reads_back_the_projects_own_template(level, lang):
+    """The .xlsx template offices fill in (geo.template) must read back with its codes and headers."""
+    from geo import registry
+    from geo.template import indicator_template
+
+    book = openpyxl.load_workbook(io.BytesIO(indicator_template(province=20, level=level, lang=lang)))
+    ws = book.active
+    first_value = 4 if level == "commune" else 3  # commune templates carry a district column
+    ws.cell(row=4, column=first_value, value=3120)
+    ws.cell(row=4, column=first_value + 1, value="12")
+    ws.cell(row=4, column=first_value + 2, value="0,38")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    table = read_indicators(buffer.getvalue(), name="bieu_nhap.xlsx")
+    units = registry.units(province=20, level=level)
+    assert table.level == level
+    assert table.data["code"].tolist() == units["code"].tolist()
+    assert table.indicators == ["households", "poor", "poor_rate", "near_poor", "near_poor_rate"]
+    first = table.data.iloc[0]
+    assert (first["households"], first["poor"], first["poor_rate"]) == (3120, 12, 0.38)
+    assert first["source_row"] == 4 and table.skipped == [(1, "title"), (2, "title")]
+    if level == "commune":
+        assert first["code"] == "05971" and first["parent_name"] == units["district_name"].iloc[0]
+
+
+def test_canonical_csv_reads_as_itself():
+    """The built-in seed-003 table (data/indicators) already uses the canonical names."""
+    path = Path(__file__).resolve().parents[1] / "data" / "indicators" / "langson_districts_kh78_2021.csv"
+    if not path.is_file():
+        pytest.skip(f"{path} not in this checkout")
+    table = read_indicators(path)
+    assert table.indicators == EXPECTED_COLUMNS
+    assert table.level == "district" and table.data["code"].iloc[0] == "178"
+    assert table.data["poor_2020"].sum() == POOR_2020_TOTAL
+    assert all(table.columns[c] == c for c in table.indicators)
+
+
 # --------------------------------------------------------------------------
 # Numbers and headers
 # --------------------------------------------------------------------------
 def test_english_numbers_percent_signs_and_dashes(tmp_path):
     rows = [
-        ["Code", "Name", "Households", "Poor households", "Poor rate (%)", "Near-poor households", "Near-poor rate"],
+        ["Code", "Name", "Households", "Poor households", "Poor rate (%)", "Near-poor households",
+         "Near-poor rate"],
         ["05971", "Hoang Van Thu", "1,234.5", "12", "8,51%", "-", "0.97%"],
         ["05974", "Tam Thanh", "2,980", "9", "0,3%", "31", "1.04%"],
     ]
