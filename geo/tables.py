@@ -126,6 +126,9 @@ _TOTAL = re.compile(
     r"(tong cong|tong so|tong|cong|total|grand total|sum|toan tinh|toan huyen|ca tinh|ca huyen)"
     r"( (toan tinh|toan huyen|chung|ca tinh|cac huyen|cac xa|toan thanh pho))?"
 )
+_SUBTOTAL = re.compile(
+    r"(tong cong|tong so|tong|cong|total) (huyen|quan|thi xa|thanh pho|tp|xa|district|vung|khu vuc)\b.*"
+)
 _NOTE = re.compile(
     r"^(ghi chu|chu thich|nguon|luu y|note|notes|source|nguoi lap|lap bieu|kt|tm|chu tich|giam doc|xac nhan"
     r"|thu truong|ngay \d|dvt|don vi tinh|bieu so|bieu mau|mau so)\b"
@@ -527,8 +530,13 @@ def _cell_text(value: object) -> str:
 # --------------------------------------------------------------------------
 # Header
 # --------------------------------------------------------------------------
-def _find_header(rows: list[list[object]]) -> tuple[int, int, set[int]] | None:
-    """First and last row (0-based) of the header block, and its unit columns."""
+def _find_header(rows: list[list[object]]) -> tuple[int, int] | None:
+    """First and last row (0-based) of the header block.
+
+    The block is anchored on the first row with a unit label (TT, Đơn vị, Mã
+    xã...) beside another header word, then grows over the rows of group or
+    sub-headers above and below it.
+    """
     anchor = None
     for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         texts = {_fold(v) for v in row if _is_text(v)}
@@ -559,7 +567,7 @@ def _find_header(rows: list[list[object]]) -> tuple[int, int, set[int]] | None:
         if len(spread) < 2 or _NOTE.search(_fold(spread[0])):  # "ĐVT: hộ", dates: not a header
             break
         start -= 1
-    return start, end, keys
+    return start, end
 
 
 def _is_column_numbers(row: list[object]) -> bool:
@@ -567,7 +575,8 @@ def _is_column_numbers(row: list[object]) -> bool:
     cells = [_cell_text(v) for v in row if _filled(v)]
     if len(cells) < 2 or not all(_COLUMN_NUMBER.fullmatch(c) for c in cells):
         return False
-    numbers = [int(m) for c in cells for m in [re.fullmatch(r"\(?\s*(\d{1,2})\s*\)?", c)] if m for m in [m.group(1)]]
+    plain = (re.fullmatch(r"\(?\s*(\d{1,2})\s*\)?", c) for c in cells)
+    numbers = [int(m.group(1)) for m in plain if m]
     return bool(numbers) and all(a < b for a, b in zip(numbers, numbers[1:]))
 
 
@@ -734,9 +743,11 @@ def _row_kind(row: list[object], roles: _Roles, *, level: str | None) -> str:
     if not cells:
         return BLANK
     texts = [_fold(v) for v in row if _is_text(v)]
-    if any(_TOTAL.fullmatch(x.rstrip(" :")) for x in texts[:3]):
+    if any(_TOTAL.fullmatch(x) for x in texts[:3]):
         return TOTAL
     numbers = any(_is_number(row[c]) for c in roles.indicators)
+    if any(_SUBTOTAL.fullmatch(x) for x in texts[:3]):
+        return SUBTOTAL if numbers else GROUP
     if texts and not numbers and (_NOTE.search(texts[0]) or str(cells[0]).lstrip().startswith("*")):
         return NOTE
     if len(cells) > 2 and len({_cell_text(v) for v in cells}) == 1:
@@ -793,7 +804,7 @@ def _parse_grid(grid: _Grid, *, path: str, level: str | None) -> IndicatorTable:
     found = _find_header(rows)
     if found is None:
         raise GeoError("table_no_header", path=path)
-    start, end, _ = found
+    start, end = found
     header_rows = list(range(start + 1, end + 2))
     paths = _header_paths(rows[start:end + 1])
     skipped = [(r + 1, TITLE if any(_filled(v) for v in rows[r]) else BLANK) for r in range(start)]
@@ -970,7 +981,8 @@ def _parents_from_groups(
     for r, kind in kinds.items():
         if kind in (GROUP, SUBTOTAL):
             name = rows[r][roles.name] if roles.name is not None else None
-            if _is_text(name) and (level == "commune" or unit_type_of(name) in DISTRICT_TYPES):
+            footer = _SUBTOTAL.fullmatch(_fold(name))  # "Cộng huyện X" closes its group
+            if _is_text(name) and not footer and (level == "commune" or unit_type_of(name) in DISTRICT_TYPES):
                 current = nfc(name)
             else:
                 current = None

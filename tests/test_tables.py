@@ -337,6 +337,23 @@ def test_commune_table_with_district_heading_rows(tmp_path):
     assert df["source_row"].tolist() == [5, 6, 7, 10, 11]
 
 
+def test_district_subtotal_rows_after_their_communes(tmp_path):
+    rows = [
+        ["Tên đơn vị", "Số hộ nghèo"],
+        ["Huyện Tràng Định", None],
+        ["Xã Quốc Khánh", "203"],
+        ["Xã Chi Lăng", "35"],
+        ["Cộng huyện Tràng Định", "238"],
+        ["Xã Hoa Thám", "120"],
+        ["Tổng cộng", "358"],
+    ]
+    table = read_indicators(write_csv(tmp_path / "xa.csv", rows))
+    assert table.data["name"].tolist() == ["Xã Quốc Khánh", "Xã Chi Lăng", "Xã Hoa Thám"]
+    assert table.data["parent_name"].fillna("").tolist() == ["Huyện Tràng Định", "Huyện Tràng Định", ""]
+    assert dict(table.skipped) == {2: "group", 5: "subtotal", 7: "total"}
+    assert not [w for w in table.warnings if w.code == "total_mismatch"]
+
+
 def test_commune_table_with_district_merged_down(tmp_path):
     """The district cell merged over its communes: filled in Excel, blank below the first row in CSV."""
     wb = openpyxl.Workbook()
