@@ -82,6 +82,14 @@ ERRORS: dict[str, dict[str, str]] = {
         "vi": "Sau khi chuyển sang WGS 84, lớp '{path}' nằm ngoài Việt Nam ({bounds}). Kiểm tra lại hệ tọa độ (--crs).",
         "en": "After reprojection to WGS 84, layer '{path}' lies outside Viet Nam ({bounds}). Check the coordinate system (--crs).",
     },
+    "layer_not_found": {
+        "vi": "Tệp '{path}' không có lớp '{layer}'. Các lớp có: {layers}.",
+        "en": "File '{path}' has no layer '{layer}'. Layers: {layers}.",
+    },
+    "layer_ambiguous": {
+        "vi": "Tệp '{path}' có nhiều lớp bản đồ ({layers}); hãy chọn một lớp.",
+        "en": "File '{path}' holds several layers ({layers}); choose one.",
+    },
     "table_empty": {
         "vi": "Bảng '{path}' không có dòng dữ liệu nào.",
         "en": "Table '{path}' has no data rows.",
@@ -288,6 +296,38 @@ STRINGS: dict[str, dict[str, str]] = {
     "designation.atk": {"vi": "Xã an toàn khu (ATK)", "en": "Safe-zone (ATK) commune"},
     "designation.p135": {"vi": "Xã thuộc Chương trình 135", "en": "Program 135 commune"},
     "designation.zone_iii": {"vi": "Xã khu vực III", "en": "Zone III commune"},
+    "boundary_note.crs_assumed_wgs84": {
+        "vi": "Tệp '{path}' không có hệ tọa độ; tọa độ là kinh độ/vĩ độ nên được coi là WGS 84 (EPSG:4326).",
+        "en": "File '{path}' has no coordinate system; its coordinates are longitude/latitude, taken as WGS 84 (EPSG:4326).",
+    },
+    "boundary_note.crs_overridden": {
+        "vi": "Đã dùng hệ tọa độ chỉ định {crs} thay cho hệ ghi trong tệp ({file_crs}).",
+        "en": "Used the given coordinate system {crs} instead of the file's own ({file_crs}).",
+    },
+    "boundary_note.geometry_repaired": {
+        "vi": "Đã sửa {count} hình học không hợp lệ.",
+        "en": "Repaired {count} invalid geometries.",
+    },
+    "boundary_note.geometry_dropped": {
+        "vi": "Đã bỏ {count} đối tượng có hình học không hợp lệ không sửa được.",
+        "en": "Dropped {count} features whose invalid geometry could not be repaired.",
+    },
+    "boundary_note.geometry_empty_dropped": {
+        "vi": "Đã bỏ {count} đối tượng không có hình học.",
+        "en": "Dropped {count} features without geometry.",
+    },
+    "boundary_note.encoding_converted": {
+        "vi": "Cột '{column}' được chuyển từ bảng mã {encoding} sang Unicode.",
+        "en": "Column '{column}' was converted from {encoding} to Unicode.",
+    },
+    "boundary_note.layer_chosen": {
+        "vi": "Tệp có nhiều lớp ({layers}); đã đọc lớp '{layer}', lớp duy nhất có dữ liệu.",
+        "en": "The file holds several layers ({layers}); read '{layer}', the only one with data.",
+    },
+    "boundary_note.province_inferred": {
+        "vi": "Đã đoán hệ tọa độ theo tỉnh mã {province} ghi trong các cột của lớp.",
+        "en": "The coordinate system was guessed for province {province}, found in the layer's columns.",
+    },
     "indicator.households": {"vi": "Tổng số hộ", "en": "Households"},
     "indicator.poor": {"vi": "Số hộ nghèo", "en": "Poor households"},
     "indicator.poor_rate": {"vi": "Tỷ lệ hộ nghèo (%)", "en": "Poor household rate (%)"},
