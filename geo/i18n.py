@@ -170,6 +170,203 @@ ERRORS: dict[str, dict[str, str]] = {
         "vi": "Không tìm thấy thư viện Leaflet cài sẵn để dùng ngoại tuyến. Cài bằng: pip install {package}",
         "en": "No installed Leaflet library found for offline use. Install it with: pip install {package}",
     },
+    "convert_direction": {
+        "vi": "Chỉ chuyển được số liệu từ đơn vị cũ (pre2025) sang đơn vị mới (2025); đã chọn {from_vintage} → {to_vintage}.",
+        "en": "Only old units (pre2025) can be converted to new units (2025); got {from_vintage} → {to_vintage}.",
+    },
+    "convert_no_code": {
+        "vi": "Bảng '{path}' không có cột mã xã cũ (5 chữ số); chuyển đổi cần mã. Các cột có: {columns}.",
+        "en": "Table '{path}' has no old commune code column (5 digits); conversion needs codes. Columns: {columns}.",
+    },
+    "weights_columns": {
+        "vi": "Tệp trọng số '{path}' thiếu cột {missing}; cần các cột old_code, new_code, weight. Các cột có: {columns}.",
+        "en": "Weights file '{path}' lacks column(s) {missing}; it needs old_code, new_code, weight. Columns: {columns}.",
+    },
+    "weights_bad_code": {
+        "vi": "Tệp trọng số '{path}', dòng {row}, cột {column}: '{value}' không phải mã xã 5 chữ số.",
+        "en": "Weights file '{path}', row {row}, column {column}: '{value}' is not a 5-digit commune code.",
+    },
+    "weights_bad_value": {
+        "vi": "Tệp trọng số '{path}', dòng {row}: trọng số '{value}' phải là số từ 0 đến 1.",
+        "en": "Weights file '{path}', row {row}: weight '{value}' must be a number from 0 to 1.",
+    },
+    "weights_unknown_code": {
+        "vi": "Tệp trọng số '{path}', dòng {row}, cột {column}: mã '{code}' không có trong danh mục đơn vị hành chính.",
+        "en": "Weights file '{path}', row {row}, column {column}: code '{code}' is not in the admin-unit registry.",
+    },
+    "weights_unknown_link": {
+        "vi": "Tệp trọng số '{path}', dòng {row}: xã cũ {old_code} không chuyển vào xã mới {new_code}; "
+        "xã cũ này chuyển vào: {targets}.",
+        "en": "Weights file '{path}', row {row}: old commune {old_code} does not go to new commune {new_code}; "
+        "it goes to: {targets}.",
+    },
+    "weights_duplicate": {
+        "vi": "Tệp trọng số '{path}', dòng {row}: cặp {old_code} → {new_code} đã có ở dòng {first_row}.",
+        "en": "Weights file '{path}', row {row}: link {old_code} → {new_code} already given at row {first_row}.",
+    },
+    "weights_sum": {
+        "vi": "Tệp trọng số '{path}': trọng số của xã cũ {old_code} (dòng {rows}) cộng lại bằng {total}, phải bằng 1.",
+        "en": "Weights file '{path}': the weights of old commune {old_code} (rows {rows}) sum to {total}; they must sum to 1.",
+    },
+    "unknown_split_method": {
+        "vi": "Không có cách chia xã cũ bị tách '{method}'. Dùng: {allowed}.",
+        "en": "Unknown method '{method}' for split old communes. Use: {allowed}.",
+    },
+    "unknown_paper": {
+        "vi": "Khổ giấy '{paper}' không hỗ trợ. Dùng: {allowed}.",
+        "en": "Paper size '{paper}' is not supported. Use: {allowed}.",
+    },
+    "unknown_orientation": {
+        "vi": "Hướng giấy '{orientation}' không hợp lệ. Dùng: {allowed}.",
+        "en": "Orientation '{orientation}' is not valid. Use: {allowed}.",
+    },
+    "unknown_label_mode": {
+        "vi": "Kiểu nhãn '{labels}' không hợp lệ. Dùng: {allowed} hoặc không nhãn.",
+        "en": "Label mode '{labels}' is not valid. Use: {allowed} or no labels.",
+    },
+    "classification_mismatch": {
+        "vi": "Cách chia lớp có {n_classes} giá trị nhưng bản đồ có {n_units} đơn vị; hãy chia lớp lại trên lớp này.",
+        "en": "The classification holds {n_classes} values but the map has {n_units} units; classify this layer again.",
+    },
+    "annex_no_units": {
+        "vi": "Không có đơn vị nào để xuất phụ lục (danh sách chọn rỗng hoặc không khớp mã nào).",
+        "en": "No units to export in the annex (the selection is empty or matches no code).",
+    },
+    "annex_column_missing": {
+        "vi": "Bảng phụ lục cần cột '{column}' nhưng không có. Các cột có: {columns}.",
+        "en": "The annex table needs column '{column}', which is missing. Columns: {columns}.",
+    },
+    # -- priority targeting (geo.designations, geo.priority, geo.scenario) --
+    "designation_invalid": {
+        "vi": "Diện chính sách: giá trị '{value}' của trường '{field}' không hợp lệ.",
+        "en": "Designation: value '{value}' of field '{field}' is not valid.",
+    },
+    "designation_note_required": {
+        "vi": "Cần ghi chú lý do khi gắn hoặc bỏ diện '{type}' cho đơn vị mã {code}.",
+        "en": "Give a note saying why when tagging or untagging '{type}' for unit {code}.",
+    },
+    "designation_columns": {
+        "vi": "Danh sách diện '{path}' thiếu cột {missing}. Các cột có: {columns}.",
+        "en": "Designation list '{path}' lacks column {missing}. Columns: {columns}.",
+    },
+    "designation_type_missing": {
+        "vi": "Danh sách diện '{path}' không có cột loại diện (Loại/type); hãy chỉ định loại, ví dụ "
+        "--designation-type border. Các cột có: {columns}.",
+        "en": "Designation list '{path}' has no type column (Loại/type); give the type, e.g. "
+        "--designation-type border. Columns: {columns}.",
+    },
+    "rule_syntax": {
+        "vi": "Biểu thức quy tắc '{expression}' sai cú pháp (ký tự {column}): {detail}. "
+        "Ví dụ đúng: (border or zone_iii) and poor_rate_2020 >= 20",
+        "en": "Rule expression '{expression}' has a syntax error (character {column}): {detail}. "
+        "A valid example: (border or zone_iii) and poor_rate_2020 >= 20",
+    },
+    "rule_not_allowed": {
+        "vi": "Biểu thức quy tắc '{expression}' chứa '{element}' không được phép; chỉ dùng tên diện, tên chỉ tiêu, "
+        "số, phép so sánh (>=, <=, >, <, ==, !=) và and/or/not.",
+        "en": "Rule expression '{expression}' contains '{element}', which is not allowed; use only designation "
+        "names, indicator names, numbers, comparisons (>=, <=, >, <, ==, !=) and and/or/not.",
+    },
+    "rule_compare": {
+        "vi": "Trong quy tắc '{expression}', phép so sánh '{element}' phải so một chỉ tiêu với một số, "
+        "ví dụ poor_rate_2020 >= 20.",
+        "en": "In rule '{expression}', comparison '{element}' must compare an indicator with a number, "
+        "e.g. poor_rate_2020 >= 20.",
+    },
+    "rule_too_long": {
+        "vi": "Biểu thức quy tắc '{expression}' quá dài (giới hạn {limit} ký tự).",
+        "en": "Rule expression '{expression}' is too long (limit {limit} characters).",
+    },
+    "rule_unknown_name": {
+        "vi": "Quy tắc '{expression}' dùng tên '{name}' không phải diện chính sách hay cột chỉ tiêu nào. "
+        "Diện: {designations}. Chỉ tiêu: {columns}.",
+        "en": "Rule '{expression}' uses '{name}', which is neither a designation nor an indicator column. "
+        "Designations: {designations}. Indicators: {columns}.",
+    },
+    "rule_flag_is_indicator": {
+        "vi": "Trong quy tắc '{expression}', '{name}' là cột chỉ tiêu: cần so sánh với một số, ví dụ {name} >= 20.",
+        "en": "In rule '{expression}', '{name}' is an indicator column: compare it with a number, e.g. {name} >= 20.",
+    },
+    "rule_indicator_is_flag": {
+        "vi": "Trong quy tắc '{expression}', '{name}' là diện chính sách: viết riêng tên diện, không so sánh với số.",
+        "en": "In rule '{expression}', '{name}' is a designation: write its name alone, without a comparison.",
+    },
+    "rule_not_numeric": {
+        "vi": "Quy tắc '{expression}' so sánh cột '{name}', nhưng cột này không phải số.",
+        "en": "Rule '{expression}' compares column '{name}', which is not numeric.",
+    },
+    "score_unknown_column": {
+        "vi": "Trọng số dùng cột '{column}' không có trong bảng hoặc không phải số. Các cột số: {columns}.",
+        "en": "A weight uses column '{column}', which is missing or not numeric. Numeric columns: {columns}.",
+    },
+    "score_bad_weight": {
+        "vi": "Trọng số hoặc điểm cộng của '{column}' phải là số không âm; đã nhận '{value}'.",
+        "en": "The weight or bonus of '{column}' must be a non-negative number; got '{value}'.",
+    },
+    "rules_yaml_syntax": {
+        "vi": "Tệp quy tắc '{path}' không đọc được (YAML, dòng {line}): {detail}.",
+        "en": "Rules file '{path}' cannot be read (YAML, line {line}): {detail}.",
+    },
+    "rules_unknown_key": {
+        "vi": "Tệp quy tắc '{path}': khóa '{key}' không dùng được. Các khóa hợp lệ: {allowed}.",
+        "en": "Rules file '{path}': key '{key}' is not recognised. Valid keys: {allowed}.",
+    },
+    "rules_missing_key": {
+        "vi": "Tệp quy tắc '{path}': thiếu khóa '{key}'. Xem ví dụ docs/rules_example.yaml.",
+        "en": "Rules file '{path}': key '{key}' is missing. See the example docs/rules_example.yaml.",
+    },
+    "rules_bad_value": {
+        "vi": "Tệp quy tắc '{path}': giá trị của '{key}' ({value}) không hợp lệ; cần {expected_vi}.",
+        "en": "Rules file '{path}': the value of '{key}' ({value}) is not valid; expected {expected_en}.",
+    },
+    "rules_bad_rule": {
+        "vi": "Tệp quy tắc '{path}', khóa '{key}': {problem_vi}",
+        "en": "Rules file '{path}', key '{key}': {problem_en}",
+    },
+    "manual_invalid": {
+        "vi": "Quyết định thủ công cho mã {code}: giá trị '{value}' của '{field}' không hợp lệ "
+        "(action: include hoặc exclude; tier: số thứ tự nhóm).",
+        "en": "Manual decision for code {code}: value '{value}' of '{field}' is not valid "
+        "(action: include or exclude; tier: a tier number).",
+    },
+    "manual_reason_required": {
+        "vi": "Cần ghi lý do khi đưa vào hoặc loại ra đơn vị mã {code}.",
+        "en": "Give a reason when including or excluding unit {code}.",
+    },
+    "manual_unknown_code": {
+        "vi": "Quyết định thủ công cho mã {code}, nhưng mã này không có trong danh sách đơn vị.",
+        "en": "Manual decision for code {code}, which is not in the list of units.",
+    },
+    "manual_duplicate": {
+        "vi": "Mã {code} có hơn một quyết định thủ công; chỉ giữ một.",
+        "en": "Code {code} has more than one manual decision; keep one.",
+    },
+    "units_no_code": {
+        "vi": "Bảng đơn vị không có cột mã 'code'; hãy ghép mã trước. Các cột có: {columns}.",
+        "en": "The unit table has no 'code' column; resolve codes first. Columns: {columns}.",
+    },
+    "units_bad_codes": {
+        "vi": "Bảng đơn vị có mã trống hoặc trùng ({codes}); mỗi đơn vị phải có một mã riêng.",
+        "en": "The unit table has blank or repeated codes ({codes}); each unit needs its own code.",
+    },
+    "coverage_no_selection": {
+        "vi": "Chưa có danh sách đơn vị được chọn (cột 'selected' hoặc danh sách mã).",
+        "en": "No selection given (a 'selected' column or a list of codes).",
+    },
+    "coverage_no_poor": {
+        "vi": "Không tính được độ bao phủ: bảng không có cột số hộ nghèo (poor hoặc poor_YYYY). Các cột số: {columns}.",
+        "en": "Cannot compute coverage: no poor-household column (poor or poor_YYYY). Numeric columns: {columns}.",
+    },
+    "scenario_invalid": {
+        "vi": "Tệp '{path}' không phải tệp phương án hợp lệ: {reason}.",
+        "en": "File '{path}' is not a valid scenario file: {reason}.",
+    },
+    "scenario_version": {
+        "vi": "Tệp phương án '{path}' được tạo bởi phiên bản mới hơn (định dạng {found}, hỗ trợ đến {supported}); "
+        "hãy cập nhật ứng dụng.",
+        "en": "Scenario file '{path}' was made by a newer version (format {found}, supported up to {supported}); "
+        "update the application.",
+    },
     "output_exists": {
         "vi": "Tệp '{path}' đã tồn tại; không ghi đè. Chọn tên khác hoặc dùng --overwrite.",
         "en": "File '{path}' already exists; not overwritten. Choose another name or use --overwrite.",
@@ -248,6 +445,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Số liệu minh họa, không phải số liệu chính thức.",
         "en": "Illustrative figures, not official data.",
     },
+    "map.type": {"vi": "Loại", "en": "Type"},
+    "map.district": {"vi": "Huyện/thị xã/thành phố", "en": "District"},
+    "map.designations": {"vi": "Diện chính sách", "en": "Designations"},
+    "map.selected": {"vi": "Đơn vị đang chọn", "en": "Selected unit"},
+    "map.district_outlines": {"vi": "Ranh giới huyện", "en": "District boundary"},
+    "map.basemap": {"vi": "Bản đồ nền OpenStreetMap", "en": "OpenStreetMap basemap"},
+    "map.count": {"vi": "{n} đơn vị", "en": "{n} units"},
+    "unit.households": {"vi": "hộ", "en": "households"},
+    "designation.border": {"vi": "Xã biên giới", "en": "Border commune"},
+    "designation.atk": {"vi": "Xã an toàn khu (ATK)", "en": "Safe-zone (ATK) commune"},
+    "designation.p135": {"vi": "Xã thuộc Chương trình 135", "en": "Program 135 commune"},
+    "designation.zone_iii": {"vi": "Xã khu vực III", "en": "Zone III commune"},
     "table_warning.bad_number": {
         "vi": "Dòng {row}, cột '{column}': '{detail}' không phải là số; để trống.",
         "en": "Row {row}, column '{column}': '{detail}' is not a number; left empty.",
@@ -284,18 +493,156 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Cột '{column}' không ghi năm trong khi bảng có nhiều năm; giữ tên không có năm.",
         "en": "Column '{column}' names no year while the table has several; kept without a year.",
     },
-    "map.type": {"vi": "Loại", "en": "Type"},
-    "map.district": {"vi": "Huyện/thị xã/thành phố", "en": "District"},
-    "map.designations": {"vi": "Diện chính sách", "en": "Designations"},
-    "map.selected": {"vi": "Đơn vị đang chọn", "en": "Selected unit"},
-    "map.district_outlines": {"vi": "Ranh giới huyện", "en": "District boundary"},
-    "map.basemap": {"vi": "Bản đồ nền OpenStreetMap", "en": "OpenStreetMap basemap"},
-    "map.count": {"vi": "{n} đơn vị", "en": "{n} units"},
-    "unit.households": {"vi": "hộ", "en": "households"},
-    "designation.border": {"vi": "Xã biên giới", "en": "Border commune"},
-    "designation.atk": {"vi": "Xã an toàn khu (ATK)", "en": "Safe-zone (ATK) commune"},
-    "designation.p135": {"vi": "Xã thuộc Chương trình 135", "en": "Program 135 commune"},
-    "designation.zone_iii": {"vi": "Xã khu vực III", "en": "Zone III commune"},
+    "note.aggregated_from_communes": {
+        "vi": "Số liệu cấp xã được cộng theo huyện; tỷ lệ tính lại từ số hộ.",
+        "en": "Commune figures summed by district; rates recomputed from the counts.",
+    },
+    "note.coarser_data": {
+        "vi": "Bảng số liệu là cấp huyện nên các xã hiển thị 'Không có dữ liệu'. Chọn cấp huyện để xem số liệu.",
+        "en": "The table is district-level, so communes show 'No data'. Choose the district level to see it.",
+    },
+    # --- app ---
+    "app.title": {"vi": "Bản đồ giảm nghèo", "en": "Poverty map"},
+    "app.language": {"vi": "Ngôn ngữ / Language", "en": "Ngôn ngữ / Language"},
+    "page.map": {"vi": "Bản đồ", "en": "Map"},
+    "page.data": {"vi": "Dữ liệu", "en": "Data"},
+    "page.priority": {"vi": "Ưu tiên", "en": "Priority"},
+    "page.annex": {"vi": "Phụ lục", "en": "Annexes"},
+    "page.reform": {"vi": "Sáp nhập 2025", "en": "2025 reform"},
+    "ui.province": {"vi": "Tỉnh/thành phố", "en": "Province"},
+    "ui.vintage": {"vi": "Thời điểm đơn vị hành chính", "en": "Administrative vintage"},
+    "ui.vintage.pre2025": {"vi": "Trước 01/7/2025 (tỉnh – huyện – xã)", "en": "Before 1 July 2025 (province – district – commune)"},
+    "ui.vintage.2025": {"vi": "Từ 01/7/2025 (tỉnh – xã)", "en": "From 1 July 2025 (province – commune)"},
+    "ui.level": {"vi": "Cấp", "en": "Level"},
+    "ui.level.district": {"vi": "Huyện", "en": "District"},
+    "ui.level.commune": {"vi": "Xã", "en": "Commune"},
+    "ui.dataset": {"vi": "Bộ số liệu", "en": "Dataset"},
+    "ui.dataset.none": {"vi": "(không có số liệu)", "en": "(no data)"},
+    "ui.indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},
+    "ui.year": {"vi": "Năm", "en": "Year"},
+    "ui.scheme": {"vi": "Cách phân lớp", "en": "Classification"},
+    "ui.scheme.quantiles": {"vi": "Phân vị (số đơn vị bằng nhau)", "en": "Quantiles"},
+    "ui.scheme.fisher_jenks": {"vi": "Ngắt tự nhiên (Fisher–Jenks)", "en": "Natural breaks (Fisher–Jenks)"},
+    "ui.scheme.equal_interval": {"vi": "Khoảng đều", "en": "Equal interval"},
+    "ui.scheme.manual": {"vi": "Tự nhập ngưỡng", "en": "Manual breaks"},
+    "ui.classes": {"vi": "Số lớp", "en": "Classes"},
+    "ui.palette": {"vi": "Bảng màu", "en": "Palette"},
+    "ui.breaks": {"vi": "Ngưỡng (cách nhau bởi dấu chấm phẩy, ví dụ 5; 10; 15)", "en": "Breaks (separated by semicolons, e.g. 5; 10; 15)"},
+    "ui.overlays": {"vi": "Lớp diện ưu tiên", "en": "Designation overlays"},
+    "ui.basemap": {"vi": "Nền bản đồ OSM (cần Internet)", "en": "OSM basemap (needs internet)"},
+    "ui.search": {"vi": "Tìm đơn vị (gõ không dấu cũng được)", "en": "Find a unit (diacritics optional)"},
+    "ui.search.results": {"vi": "Kết quả", "en": "Results"},
+    "ui.search.none": {"vi": "Không tìm thấy đơn vị nào.", "en": "No unit found."},
+    "ui.selection": {"vi": "Đơn vị đã chọn", "en": "Selected units"},
+    "ui.selection.empty": {"vi": "Chưa chọn đơn vị nào. Bấm vào một xã trên bản đồ để chọn hoặc bỏ chọn.", "en": "Nothing selected yet. Click a commune on the map to select or deselect it."},
+    "ui.selection.clear": {"vi": "Bỏ chọn tất cả", "en": "Clear selection"},
+    "ui.selection.add": {"vi": "Chọn đơn vị này", "en": "Select this unit"},
+    "ui.selection.remove": {"vi": "Bỏ chọn", "en": "Deselect"},
+    "ui.col.code": {"vi": "Mã", "en": "Code"},
+    "ui.col.name": {"vi": "Tên đơn vị", "en": "Unit"},
+    "ui.col.district": {"vi": "Huyện", "en": "District"},
+    "ui.col.value": {"vi": "Giá trị", "en": "Value"},
+    "ui.col.source": {"vi": "Nguồn (tệp, dòng)", "en": "Source (file, row)"},
+    "ui.source": {"vi": "Nguồn số liệu", "en": "Data source"},
+    "ui.upload.boundaries": {"vi": "Tải lên ranh giới (GeoJSON, GPKG, KML, hoặc Shapefile nén .zip)", "en": "Upload boundaries (GeoJSON, GPKG, KML, or a zipped Shapefile)"},
+    "ui.upload.table": {"vi": "Tải lên bảng chỉ tiêu (CSV, XLSX)", "en": "Upload an indicator table (CSV, XLSX)"},
+    "ui.upload.crs": {"vi": "Hệ tọa độ nếu tệp thiếu .prj (ví dụ EPSG:9215)", "en": "CRS if the file has no .prj (e.g. EPSG:9215)"},
+    "ui.upload.level": {"vi": "Cấp của bảng", "en": "Table level"},
+    "ui.upload.loaded": {"vi": "Đã đọc {n} đơn vị từ '{name}'.", "en": "Read {n} units from '{name}'."},
+    "ui.template": {"vi": "Tải biểu mẫu Excel có sẵn mã và tên đơn vị", "en": "Download an Excel template with unit codes and names"},
+    "ui.report": {"vi": "Kết quả ghép", "en": "Join report"},
+    "ui.report.matched": {"vi": "Đã ghép", "en": "Matched"},
+    "ui.report.unmatched_rows": {"vi": "Dòng chưa ghép", "en": "Unmatched rows"},
+    "ui.report.unmatched_units": {"vi": "Đơn vị chưa có số liệu", "en": "Units without data"},
+    "ui.report.ambiguous": {"vi": "Không rõ ràng", "en": "Ambiguous"},
+    "ui.report.inconsistent": {"vi": "Số liệu không khớp", "en": "Inconsistent rows"},
+    "ui.report.duplicates": {"vi": "Trùng lặp", "en": "Duplicates"},
+    "ui.report.by_method": {"vi": "Theo cách ghép", "en": "By method"},
+    "ui.report.pick": {"vi": "Chọn đơn vị đúng cho dòng {row} ('{name}')", "en": "Pick the right unit for row {row} ('{name}')"},
+    "ui.report.keep_unmatched": {"vi": "— để chưa ghép —", "en": "— leave unmatched —"},
+    "ui.report.apply": {"vi": "Áp dụng các lựa chọn", "en": "Apply choices"},
+    "ui.report.applied": {"vi": "Đã lưu {n} lựa chọn ghép thủ công cho phiên làm việc này.", "en": "Saved {n} manual choices for this session."},
+    "ui.report.suggestion": {"vi": "gợi ý", "en": "suggestion"},
+    "ui.use_dataset": {"vi": "Dùng bộ số liệu này trên bản đồ", "en": "Use this dataset on the map"},
+    "ui.boundaries": {"vi": "Ranh giới", "en": "Boundaries"},
+    "ui.boundaries.default": {"vi": "Mặc định (sơ đồ gần đúng)", "en": "Default (approximate sketch)"},
+    "method.code": {"vi": "theo mã", "en": "by code"},
+    "method.name_exact": {"vi": "đúng tên", "en": "exact name"},
+    "method.name_short": {"vi": "đúng tên (bỏ loại đơn vị)", "en": "exact name (type dropped)"},
+    "method.name_folded": {"vi": "tên không dấu", "en": "name without diacritics"},
+    "method.type_unique": {"vi": "đơn vị duy nhất cùng loại", "en": "only unit of its type"},
+    "method.manual": {"vi": "chọn thủ công", "en": "chosen by hand"},
+    "method.aggregated": {"vi": "cộng từ cấp xã", "en": "summed from communes"},
+    "print.source": {"vi": "Nguồn: {source}", "en": "Source: {source}"},
+    "print.date": {"vi": "Ngày lập: {date}", "en": "Date: {date}"},
+    "print.scale": {"vi": "Tỷ lệ 1:{scale}", "en": "Scale 1:{scale}"},
+    "print.north": {"vi": "B", "en": "N"},
+    "print.crs": {"vi": "Hệ tọa độ: {crs}", "en": "Coordinate system: {crs}"},
+    "print.overview": {"vi": "Toàn tỉnh", "en": "Whole province"},
+    "print.neighbours": {"vi": "Đơn vị ngoài huyện", "en": "Units outside the district"},
+    "print.page": {"vi": "Trang {page}/{pages}", "en": "Page {page}/{pages}"},
+    "print.labels_dropped": {
+        "vi": "{n} nhãn không đủ chỗ trên bản đồ (xem trang chi tiết hoặc bảng).",
+        "en": "{n} labels did not fit on the map (see the detail pages or the table).",
+    },
+    "annex.heading": {"vi": "Phụ lục: {title}", "en": "Annex: {title}"},
+    "annex.default_title": {"vi": "Danh sách đơn vị ưu tiên", "en": "Priority units"},
+    "annex.no": {"vi": "TT", "en": "No."},
+    "annex.code": {"vi": "Mã ĐVHC", "en": "Code"},
+    "annex.unit": {"vi": "Đơn vị", "en": "Unit"},
+    "annex.district": {"vi": "Huyện", "en": "District"},
+    "annex.households": {"vi": "Tổng số hộ", "en": "Households"},
+    "annex.poor": {"vi": "Hộ nghèo", "en": "Poor households"},
+    "annex.near_poor": {"vi": "Hộ cận nghèo", "en": "Near-poor households"},
+    "annex.count": {"vi": "Số hộ", "en": "Number"},
+    "annex.rate": {"vi": "Tỷ lệ (%)", "en": "Rate (%)"},
+    "annex.priority": {"vi": "Diện ưu tiên / Lý do", "en": "Priority / reasons"},
+    "annex.year": {"vi": "Năm {year}", "en": "Year {year}"},
+    "annex.total": {"vi": "Cộng", "en": "Total"},
+    "annex.source": {"vi": "Nguồn số liệu: {source}", "en": "Data source: {source}"},
+    "annex.boundaries": {"vi": "Ranh giới: {source}", "en": "Boundaries: {source}"},
+    "convert.unmapped.no_code": {
+        "vi": "Dòng {row} ({name}) không có mã xã hợp lệ; không chuyển đổi.",
+        "en": "Row {row} ({name}) has no valid commune code; not converted.",
+    },
+    "convert.unmapped.not_in_mapping": {
+        "vi": "Dòng {row}: mã {code} ({name}) không phải xã cũ trong bảng chuyển đổi; không chuyển đổi.",
+        "en": "Row {row}: code {code} ({name}) is not an old commune of the mapping; not converted.",
+    },
+    "convert.unmapped.duplicate": {
+        "vi": "Dòng {row}: mã {code} ({name}) lặp lại; chỉ dùng dòng đầu tiên.",
+        "en": "Row {row}: code {code} ({name}) is repeated; only the first row is used.",
+    },
+    "convert.split": {
+        "vi": "Xã cũ {code} {name} bị chia cho {targets} (trọng số: {method}); số liệu được phân bổ gần đúng.",
+        "en": "Old commune {code} {name} is split between {targets} (weights: {method}); its figures are allocated approximately.",
+    },
+    "convert.dropped_rate": {
+        "vi": "Cột tỷ lệ '{column}' bị bỏ: không có số hộ tương ứng để tính lại cho đơn vị mới.",
+        "en": "Rate column '{column}' dropped: no matching counts to recompute it for the new units.",
+    },
+    "convert.incomplete": {
+        "vi": "Xã mới {code} {name} thiếu số liệu của xã cũ {missing}; số liệu là tổng chưa đủ.",
+        "en": "New commune {code} {name} lacks figures of old commune(s) {missing}; its figures are incomplete sums.",
+    },
+    "convert.erratum": {
+        "vi": "Đã bỏ liên kết sai {old_code} → {new_code} của danh mục (xem Nghị quyết 1672/NQ-UBTVQH15).",
+        "en": "Removed the registry's wrong link {old_code} → {new_code} (see Resolution 1672/NQ-UBTVQH15).",
+    },
+    "convert.designated_share": {
+        "vi": "{n}/{total} xã cũ là {label}",
+        "en": "{n} of {total} former communes were {label}",
+    },
+    "convert.designation_label.border": {"vi": "xã biên giới", "en": "border communes"},
+    "convert.designation_label.atk": {"vi": "xã an toàn khu (ATK)", "en": "safe-zone (ATK) communes"},
+    "convert.designation_label.p135": {"vi": "xã thuộc Chương trình 135", "en": "Program 135 communes"},
+    "convert.designation_label.zone_iii": {"vi": "xã khu vực III", "en": "zone III communes"},
+    "convert.done": {
+        "vi": "Đã chuyển {old_units} xã cũ thành {new_units} xã mới; {splits} xã cũ bị chia, {unmapped} dòng không chuyển được, "
+        "{incomplete} xã mới thiếu số liệu. Đã ghi {out} và {report}.",
+        "en": "Converted {old_units} old communes into {new_units} new communes; {splits} split old communes, "
+        "{unmapped} rows not converted, {incomplete} new communes incomplete. Wrote {out} and {report}.",
+    },
     "boundary_note.crs_assumed_wgs84": {
         "vi": "Tệp '{path}' không có hệ tọa độ; tọa độ là kinh độ/vĩ độ nên được coi là WGS 84 (EPSG:4326).",
         "en": "File '{path}' has no coordinate system; its coordinates are longitude/latitude, taken as WGS 84 (EPSG:4326).",
@@ -328,6 +675,61 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Đã đoán hệ tọa độ theo tỉnh mã {province} ghi trong các cột của lớp.",
         "en": "The coordinate system was guessed for province {province}, found in the layer's columns.",
     },
+    # -- priority targeting (geo.designations, geo.priority, geo.scenario) --
+    "designation.zone_ii": {"vi": "Xã khu vực II", "en": "Zone II commune"},
+    "designation.zone_i": {"vi": "Xã khu vực I", "en": "Zone I commune"},
+    "designation.poor_district": {"vi": "Huyện nghèo", "en": "Poor district"},
+    "yes": {"vi": "Có", "en": "Yes"},
+    "no": {"vi": "Không", "en": "No"},
+    "reason.not": {"vi": "không phải {label}", "en": "not {label}"},
+    "reason.include": {"vi": "Đưa vào thủ công: {reason}", "en": "Included by hand: {reason}"},
+    "reason.exclude": {"vi": "Loại ra thủ công: {reason}", "en": "Excluded by hand: {reason}"},
+    "reason.indicator.households": {"vi": "tổng số hộ", "en": "households"},
+    "reason.indicator.poor": {"vi": "số hộ nghèo", "en": "poor households"},
+    "reason.indicator.poor_rate": {"vi": "tỷ lệ hộ nghèo", "en": "poor rate"},
+    "reason.indicator.near_poor": {"vi": "số hộ cận nghèo", "en": "near-poor households"},
+    "reason.indicator.near_poor_rate": {"vi": "tỷ lệ hộ cận nghèo", "en": "near-poor rate"},
+    "priority.tier_default": {"vi": "Nhóm {n}", "en": "Tier {n}"},
+    "priority.col.rank": {"vi": "Thứ tự", "en": "Rank"},
+    "priority.col.code": {"vi": "Mã đơn vị", "en": "Code"},
+    "priority.col.name": {"vi": "Tên đơn vị", "en": "Unit"},
+    "priority.col.district_name": {"vi": "Huyện", "en": "District"},
+    "priority.col.designations": {"vi": "Diện chính sách", "en": "Designations"},
+    "priority.col.tier": {"vi": "Nhóm ưu tiên", "en": "Tier"},
+    "priority.col.tier_label": {"vi": "Tên nhóm", "en": "Tier label"},
+    "priority.col.score": {"vi": "Điểm", "en": "Score"},
+    "priority.col.selected": {"vi": "Được chọn", "en": "Selected"},
+    "priority.col.reasons": {"vi": "Lý do", "en": "Reasons"},
+    "priority.warn.empty_designation": {
+        "vi": "Quy tắc dùng diện '{name}' ({label}) nhưng chưa đơn vị nào được gắn diện này: điều kiện đó luôn sai. "
+        "Hãy nhập danh sách có nguồn.",
+        "en": "The rules use '{name}' ({label}) but no unit carries it: that condition is always false. "
+        "Import a sourced list.",
+    },
+    "priority.warn.missing_values": {
+        "vi": "{n} đơn vị thiếu số liệu '{column}': không thỏa điều kiện so sánh và được 0 điểm ở chỉ tiêu này.",
+        "en": "{n} units lack '{column}': they fail comparisons on it and score 0 on it.",
+    },
+    "priority.cli_summary": {
+        "vi": "Đã xếp hạng {n} đơn vị; {selected} đơn vị được chọn ({tiers}). Đã ghi {path}.",
+        "en": "Ranked {n} units; {selected} selected ({tiers}). Wrote {path}.",
+    },
+    "priority.cli_designations": {
+        "vi": "Danh sách diện: {unmatched} dòng chưa ghép được, {ambiguous} dòng không rõ ràng (dòng {rows}); "
+        "các dòng này không được gắn diện.",
+        "en": "Designation list: {unmatched} rows unmatched, {ambiguous} ambiguous (rows {rows}); "
+        "these rows were not tagged.",
+    },
+    "coverage.title": {
+        "vi": "Hộ nghèo trong các xã được chọn: {share}% hộ nghèo toàn tỉnh",
+        "en": "Poor households in the selected communes: {share}% of the province's poor households",
+    },
+    "coverage.covered": {"vi": "Trong danh sách chọn", "en": "In the selection"},
+    "coverage.outside": {"vi": "Ngoài danh sách chọn", "en": "Outside the selection"},
+    "coverage.axis": {"vi": "Số hộ nghèo", "en": "Poor households"},
+    "scenario.enter": {"vi": "Vào danh sách", "en": "Enters the selection"},
+    "scenario.leave": {"vi": "Ra khỏi danh sách", "en": "Leaves the selection"},
+    "scenario.tier": {"vi": "Đổi nhóm ưu tiên", "en": "Changes tier"},
     "indicator.households": {"vi": "Tổng số hộ", "en": "Households"},
     "indicator.poor": {"vi": "Số hộ nghèo", "en": "Poor households"},
     "indicator.poor_rate": {"vi": "Tỷ lệ hộ nghèo (%)", "en": "Poor household rate (%)"},

@@ -1,0 +1,22 @@
+"""Bản đồ giảm nghèo — Streamlit entry point.
+
+Run with ``streamlit run app.py``. Opens on Lạng Sơn with the embedded
+approximate boundaries and the district table of Kế hoạch 78/KH-UBND, so a
+planner sees a map in the first minute with no set-up.
+"""
+
+import streamlit as st
+
+from geo.i18n import t
+from pages import _ui as ui
+
+st.set_page_config(page_title="Bản đồ giảm nghèo", page_icon="🗺️", layout="wide")
+ui.init_state()
+ui.language_switch()
+lang = ui.lang()
+
+pages = [
+    st.Page("pages/map.py", title=t("page.map", lang), icon="🗺️", default=True, url_path="ban-do"),
+    st.Page("pages/data.py", title=t("page.data", lang), icon="📄", url_path="du-lieu"),
+]
+st.navigation(pages).run()

@@ -1,0 +1,158 @@
+"""Data page: upload boundaries and tables, read the join report, fix matches by hand, get a template."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from geo._errors import GeoError
+from geo.i18n import t
+from geo.template import indicator_template
+from pages import _ui as ui
+
+ui.init_state()
+T = ui.T
+lang = ui.lang()
+ss = st.session_state
+
+st.title(T("page.data"))
+province, vintage = ss["province"], ss["vintage"]
+levels = ["district", "commune"] if vintage == "pre2025" else ["commune"]
+
+# ---------------------------------------------------------------- template
+with st.expander(T("ui.template"), expanded=False):
+    tpl_level = st.radio(T("ui.level"), levels, horizontal=True, key="tpl_level",
+                         format_func=lambda v: T(f"ui.level.{v}"))
+    st.download_button(
+        T("ui.template"),
+        data=indicator_template(province=province, level=tpl_level, vintage=vintage, lang=lang),
+        file_name=f"bieu_mau_{province}_{tpl_level}_{vintage}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="tpl_download",
+    )
+
+# ---------------------------------------------------------------- boundaries
+st.subheader(T("ui.boundaries"))
+b_file = st.file_uploader(T("ui.upload.boundaries"), type=["geojson", "json", "gpkg", "zip", "kml"], key="b_upload")
+b_level = st.radio(T("ui.level"), levels, horizontal=True, key="b_level", format_func=lambda v: T(f"ui.level.{v}"))
+crs = st.text_input(T("ui.upload.crs"), key="b_crs").strip() or None
+if b_file is not None:
+    from geo.workflow import load_boundaries
+
+    name = f"{b_file.name} · {ui.digest(b_file.getvalue())[:6]}"
+    try:
+        path = ui.save_upload(b_file)
+        layer = load_boundaries(path, province=province, level=b_level, vintage=vintage, crs=crs)
+    except GeoError as exc:
+        ui.show_error(exc)
+    else:
+        ss["layers"][name] = layer
+        ss["boundary_source"] = name
+        st.success(T("ui.upload.loaded", n=len(layer.gdf), name=b_file.name))
+        if layer.read_report:
+            with st.expander("…", expanded=False):
+                st.json(layer.read_report)
+sources = ["default"] + list(ss["layers"])
+if ss.get("boundary_source") not in sources:
+    ss["boundary_source"] = "default"
+st.selectbox(T("ui.boundaries"), sources, key="boundary_source",
+             format_func=lambda s: T("ui.boundaries.default") if s == "default" else s)
+
+# ---------------------------------------------------------------- tables
+st.subheader(T("ui.dataset"))
+t_file = st.file_uploader(T("ui.upload.table"), type=["csv", "xlsx", "txt", "tsv"], key="t_upload")
+if t_file is not None:
+    from geo.tables import read_indicators
+
+    name = f"{t_file.name} · {ui.digest(t_file.getvalue())[:6]}"
+    if name not in ss["tables"]:
+        try:
+            table = read_indicators(t_file.getvalue(), name=t_file.name)
+        except GeoError as exc:
+            ui.show_error(exc)
+        else:
+            ss["tables"][name] = table
+            ss["dataset"] = ui.UPLOAD_PREFIX + name
+            if table.level in levels:
+                ss["level"] = table.level
+    if name in ss["tables"]:
+        st.success(T("ui.upload.loaded", n=len(ss["tables"][name].data), name=t_file.name))
+
+datasets = ui.dataset_options()
+if ss["dataset"] not in datasets:
+    ss["dataset"] = ""
+st.selectbox(T("ui.dataset"), list(datasets), key="dataset", format_func=lambda k: datasets[k])
+st.radio(T("ui.level"), levels, key="level", horizontal=True, format_func=lambda v: T(f"ui.level.{v}"))
+
+table = ui.current_table()
+if table is None:
+    st.stop()
+st.dataframe(table.data, hide_index=True, use_container_width=True, height=240)
+
+# ---------------------------------------------------------------- join report
+try:
+    layer = ui.current_layer()
+except GeoError as exc:
+    ui.show_error(exc)
+    st.stop()
+report = layer.report
+st.subheader(T("ui.report"))
+for note in layer.notes:
+    st.info(T(note))
+if report is None:
+    st.stop()
+summary = report.summary()
+cols = st.columns(5)
+cols[0].metric(T("ui.report.matched"), summary["matched"])
+cols[1].metric(T("ui.report.unmatched_rows"), summary["unmatched_rows"])
+cols[2].metric(T("ui.report.unmatched_units"), summary["unmatched_boundaries"])
+cols[3].metric(T("ui.report.ambiguous"), summary["ambiguous"])
+cols[4].metric(T("ui.report.inconsistent"), summary["inconsistent"])
+if report.by_method:
+    st.caption(T("ui.report.by_method") + ": " + ", ".join(
+        f"{t('method.' + k, lang)} {v}" for k, v in report.by_method.items()))
+
+# Hand choices for unmatched and ambiguous rows: suggestions first, then every unit of the level.
+units = layer.gdf[["code", "name"] + (["district_name"] if "district_name" in layer.gdf else [])].dropna(subset=["code"])
+unit_label = {
+    c: f"{n} – {d}" if isinstance(d, str) else n
+    for c, n, d in zip(units["code"], units["name"], units.get("district_name", pd.Series([None] * len(units))))
+}
+problems = [("unmatched", r) for r in report.unmatched_rows] + [("ambiguous", r) for r in report.ambiguous]
+dataset = ss["dataset"]
+overrides = ui.overrides_for(dataset)
+if problems:
+    row_index = {int(r): i for i, r in enumerate(table.data.get("source_row", pd.Series(range(len(table.data)))))}
+    choices = {}
+    keep = T("ui.report.keep_unmatched")
+    for kind, rec in problems:
+        proposals = [s["code"] for s in rec.get("suggestions", []) if s.get("code")]
+        proposals += [c["code"] for c in rec.get("candidates", []) if c.get("code")]
+        others = [c for c in unit_label if c not in proposals]
+        options = [""] + proposals + others
+        fmt = {c: (f"{unit_label.get(c, c)} ({T('ui.report.suggestion')})" if c in proposals else unit_label.get(c, c))
+               for c in options if c}
+        fmt[""] = keep
+        idx = row_index.get(int(rec["row"]), rec["row"])
+        current = overrides.get(idx, "")
+        choices[idx] = st.selectbox(
+            T("ui.report.pick", row=rec["row"], name=rec.get("name", "")), options,
+            index=options.index(current) if current in options else 0, format_func=fmt.get, key=f"pick_{dataset}_{idx}",
+        )
+    if st.button(T("ui.report.apply"), type="primary"):
+        for idx, code in choices.items():
+            if code:
+                overrides[idx] = code
+            else:
+                overrides.pop(idx, None)
+        st.success(T("ui.report.applied", n=len(overrides)))
+        st.rerun()
+
+with st.expander(T("ui.report.unmatched_units") + f" ({summary['unmatched_boundaries']})"):
+    st.dataframe(pd.DataFrame(report.unmatched_boundaries), hide_index=True, use_container_width=True)
+if report.inconsistent:
+    with st.expander(T("ui.report.inconsistent") + f" ({summary['inconsistent']})"):
+        st.dataframe(pd.DataFrame(report.inconsistent), hide_index=True, use_container_width=True)
+if report.duplicates:
+    with st.expander(T("ui.report.duplicates") + f" ({summary['duplicates']})"):
+        st.dataframe(pd.DataFrame(report.duplicates), hide_index=True, use_container_width=True)

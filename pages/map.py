@@ -1,0 +1,169 @@
+"""Map explorer: choropleth of one indicator, search, click-to-select."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import settings
+from geo._errors import GeoError
+from geo.classify import classify
+from geo.indicators import column_name, format_value, indicator_options, label
+from geo.search import search_units
+from geo.webmap import build_map
+from pages import _ui as ui
+
+ui.init_state()
+T = ui.T
+lang = ui.lang()
+ss = st.session_state
+
+# ---------------------------------------------------------------- sidebar
+with st.sidebar:
+    provinces = ui.provinces(ss["vintage"])
+    codes = provinces["code"].tolist()
+    if ss["province"] not in codes:
+        ss["province"] = settings.DEFAULT_PROVINCE if settings.DEFAULT_PROVINCE in codes else codes[0]
+    names = dict(zip(provinces["code"], provinces["name"]))
+    st.selectbox(T("ui.province"), codes, key="province", format_func=lambda c: f"{names[c]} ({c})")
+    st.radio(T("ui.vintage"), ["pre2025", "2025"], key="vintage", format_func=lambda v: T(f"ui.vintage.{v}"))
+    levels = ["district", "commune"] if ss["vintage"] == "pre2025" else ["commune"]
+    if ss["level"] not in levels:
+        ss["level"] = levels[0]
+    st.radio(T("ui.level"), levels, key="level", horizontal=True, format_func=lambda v: T(f"ui.level.{v}"))
+    datasets = ui.dataset_options()
+    if ss["dataset"] not in datasets:
+        ss["dataset"] = next(iter(k for k in datasets if k), "")
+    st.selectbox(T("ui.dataset"), list(datasets), key="dataset", format_func=lambda k: datasets[k])
+
+try:
+    with st.spinner("…"):
+        layer = ui.current_layer()
+except GeoError as exc:
+    ui.show_error(exc)
+    st.stop()
+
+gdf = layer.gdf
+options = indicator_options(layer.indicators)
+value_column = None
+with st.sidebar:
+    if options:
+        bases = list(options)
+        if ss.get("indicator") not in bases:
+            ss["indicator"] = bases[0]
+        st.selectbox(T("ui.indicator"), bases, key="indicator", format_func=lambda b: label(b, lang))
+        years = options[ss["indicator"]]
+        if len(years) > 1 or years[0] is not None:
+            if ss.get("year") not in years:
+                ss["year"] = years[0]
+            st.selectbox(T("ui.year"), years, key="year")
+            value_column = column_name(ss["indicator"], ss["year"])
+        else:
+            value_column = ss["indicator"]
+    schemes = ["quantiles", "fisher_jenks", "equal_interval", "manual"]
+    ss.setdefault("scheme", settings.DEFAULT_SCHEME)
+    st.selectbox(T("ui.scheme"), schemes, key="scheme", format_func=lambda s: T(f"ui.scheme.{s}"))
+    ss.setdefault("k", settings.DEFAULT_K)
+    bins = None
+    if ss["scheme"] == "manual":
+        ss.setdefault("breaks", "")
+        st.text_input(T("ui.breaks"), key="breaks")
+        from geo.numbers import parse_number
+
+        try:
+            bins = [parse_number(b) for b in ss["breaks"].split(";") if b.strip()] or None
+        except ValueError:
+            st.warning(T("ui.breaks"))
+    else:
+        st.slider(T("ui.classes"), settings.MIN_K, settings.MAX_K, key="k")
+    ss.setdefault("palette", settings.DEFAULT_PALETTE)
+    st.selectbox(T("ui.palette"), list(settings.SEQUENTIAL_PALETTES), key="palette")
+    designations = ui.designations()
+    kinds = list(designations.types) if designations is not None else []
+    ss.setdefault("overlays", list(kinds))
+    ss["overlays"] = [k for k in ss["overlays"] if k in kinds]
+    if kinds:
+        from geo.designations import designation_label
+
+        st.multiselect(T("ui.overlays"), kinds, key="overlays", format_func=lambda k: designation_label(k, lang))
+    ss.setdefault("basemap", False)
+    st.checkbox(T("ui.basemap"), key="basemap")
+
+# ---------------------------------------------------------------- banners
+if layer.approximate:
+    st.warning(T("approximate_note"))
+table = ui.current_table()
+if table is not None and not ui.dataset_is_official():
+    st.info(T("illustrative_note"))
+for note in layer.notes:
+    st.info(T(note))
+
+# ---------------------------------------------------------------- map + side
+col_map, col_side = st.columns([3, 1.3])
+selected = ui.selection()
+with col_side:
+    query = st.text_input(T("ui.search"), key="search")
+    focus = None
+    if query:
+        found = search_units(gdf.drop(columns="geometry"), query)
+        if found.empty:
+            st.caption(T("ui.search.none"))
+        else:
+            pick = st.radio(T("ui.search.results"), found["code"].tolist(), key="search_pick",
+                            format_func=dict(zip(found["code"], found["label"])).get)
+            focus = pick
+            if pick in selected:
+                if st.button(T("ui.selection.remove"), key="search_remove"):
+                    selected.discard(pick)
+                    st.rerun()
+            elif st.button(T("ui.selection.add"), key="search_add"):
+                selected.add(pick)
+                st.rerun()
+
+values = gdf[value_column] if value_column else pd.Series(float("nan"), index=gdf.index)
+plot = gdf.assign(_value=values) if value_column is None else gdf
+column = value_column or "_value"
+try:
+    classes = classify(plot[column], scheme=ss["scheme"], k=ss["k"], bins=bins)
+except GeoError as exc:
+    ui.show_error(exc)
+    classes = classify(plot[column], scheme=settings.DEFAULT_SCHEME, k=settings.DEFAULT_K)
+overlay = {k: designations.codes(k) for k in ss.get("overlays", [])} if designations is not None else {}
+m = build_map(
+    plot, value_column=column, classification=classes, palette=ss["palette"], lang=lang,
+    district_outlines=True if ss["level"] == "commune" and "district_code" in plot else None,
+    designations=overlay, selected=selected, approximate=layer.approximate,
+    illustrative=table is not None and not ui.dataset_is_official(), basemap=ss["basemap"],
+    geometry_key=(ss["province"], ss["level"], ss["vintage"], ss.get("boundary_source")),
+    asset_urls=ui.static_assets(),
+)
+center = zoom = None
+if focus is not None:
+    row = gdf[gdf["code"] == focus]
+    if not row.empty:
+        c = row.geometry.iloc[0].representative_point()
+        center, zoom = (c.y, c.x), 12
+with col_map:
+    out = st_folium(m, key="map", height=620, use_container_width=True, center=center, zoom=zoom,
+                    returned_objects=["last_active_drawing", "last_clicked"])
+clicked = ui.clicked_code(out)
+if clicked:
+    selected.symmetric_difference_update({clicked})
+    st.rerun()
+
+with col_side:
+    st.subheader(T("ui.selection"))
+    if not selected:
+        st.caption(T("ui.selection.empty"))
+    else:
+        st.dataframe(ui.selection_table(gdf, selected, value_column), hide_index=True, use_container_width=True)
+        if st.button(T("ui.selection.clear")):
+            selected.clear()
+            st.rerun()
+    if value_column and table is not None:
+        st.caption(f"{T('ui.source')}: {ui.dataset_citation()}")
+    if value_column:
+        total = gdf[value_column].notna().sum()
+        st.caption(f"{label(value_column, lang)} — {total}/{len(gdf)}; "
+                   f"{format_value(gdf[value_column].median(), value_column, lang)} (median)")
