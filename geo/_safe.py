@@ -16,7 +16,7 @@ import shutil
 import stat
 import tempfile
 import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from geo._errors import GeoError
 
