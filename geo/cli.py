@@ -24,6 +24,7 @@ EXIT_INPUT = 2
 
 _HELP = {
     "join": "Ghép bảng chỉ tiêu với ranh giới theo mã (hoặc tên trong đơn vị cha) / join an indicator table to boundaries",
+    "convert": "Chuyển số liệu từ xã cũ (trước 7/2025) sang xã mới theo mã / convert old-commune figures to the 2025 communes",
 }
 
 
@@ -51,6 +52,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", required=True, help="báo cáo ghép .json")
     _common(p)
     p.set_defaults(func=_cmd_join)
+
+    p = sub.add_parser("convert", help=_HELP["convert"])
+    p.add_argument("--indicators", required=True, help="bảng chỉ tiêu theo xã cũ (CSV, XLSX), có cột mã xã")
+    p.add_argument("--from", dest="from_vintage", choices=("pre2025", "2025"), default="pre2025")
+    p.add_argument("--to", dest="to_vintage", choices=("pre2025", "2025"), default="2025")
+    p.add_argument("--province", default=settings.DEFAULT_PROVINCE, help="mã tỉnh GSO cũ, mặc định 20 (Lạng Sơn)")
+    p.add_argument("--weights", default=None, help="tệp trọng số CSV old_code,new_code,weight cho xã bị chia")
+    p.add_argument("--out", required=True, help="tệp kết quả .csv hoặc .xlsx")
+    p.add_argument("--report", required=True, help="báo cáo chuyển đổi .json")
+    _common(p)
+    p.set_defaults(func=_cmd_convert)
     return parser
 
 
@@ -89,6 +101,36 @@ def _cmd_join(args) -> int:
                 f"dòng chưa ghép {s['unmatched_rows']}, đơn vị chưa có số liệu {s['unmatched_boundaries']}, "
                 f"không rõ ràng {s['ambiguous']}, số liệu không khớp {s['inconsistent']}. Đã ghi {args.out} và {args.report}.")
     print(line)
+    return EXIT_OK
+
+
+def _cmd_convert(args) -> int:
+    from geo._write import atomic_path, check_output
+    from geo.convert import convert_indicators, write_conversion
+    from geo.i18n import t
+    from geo.workflow import load_indicators
+
+    suffix = Path(args.out).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise GeoError("unsupported_format", path=args.out, supported=".csv, .xlsx")
+    inputs = _inputs(args.indicators, args.weights)
+    check_output(args.out, inputs=inputs, overwrite=args.overwrite)
+    check_output(args.report, inputs=inputs + [Path(args.out)], overwrite=args.overwrite)
+    if args.weights and not Path(args.weights).is_file():
+        raise GeoError("file_not_found", path=args.weights)
+    table = load_indicators(args.indicators, level="commune")
+    result = convert_indicators(
+        table, from_vintage=args.from_vintage, to_vintage=args.to_vintage, weights=args.weights,
+        province=args.province,
+    )
+    with atomic_path(args.out) as tmp:
+        write_conversion(result, tmp, lang=args.lang)
+    report = result.report.to_dict()
+    report["source"] = getattr(table, "source", str(args.indicators))
+    report["messages"] = result.report.warnings(args.lang)
+    with atomic_path(args.report) as tmp:
+        tmp.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(t("convert.done", args.lang, out=args.out, report=args.report, **result.report.summary()))
     return EXIT_OK
 
 

@@ -18,6 +18,9 @@ RATE_TOLERANCE_POINTS = 0.05  # a rate may differ from poor/households*100 by th
 FUZZY_SUGGEST_MIN_SCORE = 70  # rapidfuzz score (0-100) under which no suggestion is made
 FUZZY_SUGGEST_LIMIT = 3
 
+# The 2025 reform (geo.convert): weights of a split old commune must sum to 1 within this.
+WEIGHT_SUM_TOLERANCE = 0.001
+
 # Map classes and colours (geo.classify, geo.webmap).
 CLASS_SCHEMES = ("quantiles", "fisher_jenks", "equal_interval", "manual")
 DEFAULT_SCHEME = "quantiles"

@@ -1,0 +1,995 @@
+"""The July-2025 reform: carry figures, designations and boundaries from old units to new ones.
+
+Until 2025-06-30 Lạng Sơn had 11 districts and 194 communes; since 2025-07-01
+it has 65 communes and no districts. Poverty figures and designation lists up
+to 2025 are in the old units, the 2026–2030 plans in the new ones. This
+module converts by **code**, using the registry's old→new mapping
+(:func:`geo.registry.old_to_new`, built from the ``vietnamadminunits``
+package), never by name.
+
+Rules
+-----
+Links
+    One row per (old code, new code). An old commune merged whole into a new
+    one has one link with weight 1. An old commune *split* between new units
+    has several links. :data:`REGISTRY_ERRATA` removes links of the package
+    that contradict Resolution 1672/NQ-UBTVQH15 (see there); ``errata=False``
+    keeps the package as it is.
+Weights of split communes
+    Default: the *area share* of each target, i.e. the target's total area
+    (``new_area_km2``) divided by the summed areas of that old commune's
+    targets. This is an approximation: the registry has no area of the
+    intersection of the old commune with each new one, so a large target that
+    received a small piece gets a large share. When an area is missing the
+    shares are equal. A planner with better knowledge overrides the weights
+    with a CSV file (``old_code,new_code,weight``), see :func:`read_weights`.
+Counts
+    Every numeric column that is not a rate (households, poor, near_poor,
+    ``*_reduced``, other counts) is summed over the old units of a new unit.
+    The value of a split old unit is allocated by weight with the
+    *largest-remainder* method, so integer counts stay integers and the old
+    unit's value is preserved exactly across its targets (ties go to the
+    package's default target, then to the lower code). Non-integer values are
+    allocated as ``value × weight`` unrounded. Hence the totals of integer
+    count columns are preserved exactly.
+Rates
+    ``<stem>_rate<rest>`` (``poor_rate_2020``) is *recomputed* as
+    ``<stem><rest> / households<rest> × 100`` from the converted counts, at
+    full float precision (round only for display); never averaged. A rate
+    column without both counts (e.g. ``poor_rate_reduced``, a change in
+    points) is dropped from the output and listed in the report: carrying it
+    for the new units made of one whole old unit only would give a column that
+    is silently empty elsewhere.
+Missing values
+    A sum skips empty cells; a new unit whose sources are all empty for a
+    column stays empty. New units missing one of their old units in the input
+    are flagged ``complete = False`` (their counts are undercounts).
+
+Everything is recorded in a :class:`ConversionReport`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo import registry, settings
+from geo._errors import GeoError
+from geo.i18n import DEFAULT_LANG, format_number, t
+
+__all__ = [
+    "REGISTRY_ERRATA",
+    "SPLIT_METHODS",
+    "Conversion",
+    "ConversionReport",
+    "links",
+    "read_weights",
+    "convert_indicators",
+    "sources_of",
+    "convert_designations",
+    "new_boundaries_from_old",
+    "join_new_layer",
+    "splits_table",
+    "write_conversion",
+]
+
+FROM_VINTAGE = "pre2025"
+TO_VINTAGE = "2025"
+PERCENT = 100
+SPLIT_METHODS = ("default", "voronoi")  # how new_boundaries_from_old treats a split old polygon
+WEIGHT_COLUMNS = ("old_code", "new_code", "weight")
+
+# Links of the vietnamadminunits package that contradict the law. Each is
+# removed by links(errata=True) and reported.
+REGISTRY_ERRATA: tuple[dict[str, str], ...] = (
+    {
+        "old_code": "06079",
+        "new_code": "06184",
+        "reason": "Nghị quyết 1672/NQ-UBTVQH15, khoản 10: toàn bộ xã Hồng Phong (huyện Bình Gia) và xã Minh Khai "
+        "thành xã Hồng Phong (06079); khoản 58 nhập xã Hồng Phong của huyện Cao Lộc (06205), không phải của Bình Gia, "
+        "vào xã Đồng Đăng (06184). Gói vietnamadminunits nhầm hai xã cùng tên nên coi 06079 bị chia. / "
+        "Resolution 1672, items 10 and 58: Hồng Phong of Bình Gia goes wholly to the new Hồng Phong; the Hồng Phong "
+        "merged into Đồng Đăng is Cao Lộc's (06205). The package confuses the two namesakes.",
+    },
+)
+
+_RATE = re.compile(r"(?:^|_)(?:rate|ty_le|ti_le|pct|percent)(?:_|$)")
+_RATE_PARTS = re.compile(r"(?P<stem>.+?)_rate(?P<rest>(?:_.+)?)")
+_IDENTITY = {"source_row", "source_file", "code", "name", "type", "parent_code", "parent_name", "level",
+             "district_code", "district_name", "province_code"}
+_FLAGS = {"partial", "complete", "n_sources", "approximate", "approximate_split"}
+_EPS = 1e-9
+
+
+# ---------------------------------------------------------------------------
+# Data classes
+# ---------------------------------------------------------------------------
+@dataclass
+class ConversionReport:
+    """What :func:`convert_indicators` did, unit by unit.
+
+    Attributes
+    ----------
+    unmapped
+        Input rows not converted: ``{"row", "code", "name", "reason"}`` with reason
+        ``no_code`` (no usable 5-digit code), ``not_in_mapping`` (code not an old
+        commune of the mapping/province) or ``duplicate`` (code seen on an earlier row).
+    splits
+        One record per split old unit in the input: its targets with weight,
+        default flag and the amounts allocated to each, per count column.
+    totals
+        Per count column: ``before`` (all input rows), ``unmapped`` (rows not
+        converted), ``after`` (output) and ``preserved`` (before − unmapped == after).
+    sources
+        Table ``new_code, new_name, old_code, old_name, old_district_code,
+        old_district_name, weight, split`` — the old units each new unit came from.
+    dropped_rates
+        Rate columns not carried, with the reason.
+    incomplete
+        New units of which some old units are absent from the input.
+    errata
+        Registry links removed by :data:`REGISTRY_ERRATA`.
+    """
+
+    from_vintage: str = FROM_VINTAGE
+    to_vintage: str = TO_VINTAGE
+    province: str | None = None
+    weights_source: str = "area_share"
+    counts: list[str] = field(default_factory=list)
+    rates: list[str] = field(default_factory=list)
+    unmapped: list[dict] = field(default_factory=list)
+    splits: list[dict] = field(default_factory=list)
+    totals: dict[str, dict] = field(default_factory=dict)
+    dropped_rates: list[dict] = field(default_factory=list)
+    incomplete: list[dict] = field(default_factory=list)
+    errata: list[dict] = field(default_factory=list)
+    sources: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def summary(self) -> dict[str, int]:
+        """Counts for a one-line message."""
+        return {
+            "old_units": int(self.sources["old_code"].nunique()) if len(self.sources) else 0,
+            "new_units": int(self.sources["new_code"].nunique()) if len(self.sources) else 0,
+            "unmapped": len(self.unmapped),
+            "splits": len(self.splits),
+            "dropped_rates": len(self.dropped_rates),
+            "incomplete": len(self.incomplete),
+        }
+
+    def warnings(self, lang: str = DEFAULT_LANG) -> list[str]:
+        """Things a planner should read, as sentences in ``lang``."""
+        out = []
+        for item in self.unmapped:
+            out.append(t(f"convert.unmapped.{item['reason']}", lang, row=item.get("row"), code=item.get("code") or "",
+                         name=item.get("name") or ""))
+        for item in self.splits:
+            parts = ", ".join(f"{tg['new_code']} {tg['new_name']} {format_number(tg['weight'], 3, lang)}"
+                              for tg in item["targets"])
+            out.append(t("convert.split", lang, code=item["old_code"], name=item["old_name"], targets=parts,
+                         method=item["weight_method"]))
+        for item in self.dropped_rates:
+            out.append(t("convert.dropped_rate", lang, column=item["column"]))
+        for item in self.incomplete:
+            out.append(t("convert.incomplete", lang, code=item["new_code"], name=item["new_name"],
+                         missing=", ".join(item["missing_old_codes"])))
+        for item in self.errata:
+            out.append(t("convert.erratum", lang, old_code=item["old_code"], new_code=item["new_code"]))
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready report (the ``sources`` table as records)."""
+        out = {
+            "from_vintage": self.from_vintage, "to_vintage": self.to_vintage, "province": self.province,
+            "weights_source": self.weights_source, "counts": self.counts, "rates": self.rates,
+            "summary": self.summary(), "unmapped": self.unmapped, "splits": self.splits, "totals": self.totals,
+            "dropped_rates": self.dropped_rates, "incomplete": self.incomplete, "errata": self.errata,
+            "sources": self.sources.to_dict("records"),
+        }
+        return _jsonable(out)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+
+@dataclass
+class Conversion:
+    """Indicators in the new units, with the report of how they were obtained.
+
+    ``data`` columns: ``code`` (new 5-digit), ``name`` (new, from the registry),
+    the count columns (int64 when every value is whole, else float), the
+    recomputed rates, ``partial`` (receives a share of a
+    split old unit), ``complete`` (all its old units were in the input),
+    ``n_sources`` and ``source_codes`` (comma-joined old codes).
+    ``input`` keeps the converted old rows (code-normalised) for side-by-side views.
+    """
+
+    data: pd.DataFrame
+    report: ConversionReport
+    input: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    weights: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+
+
+def _jsonable(obj):
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, (bool, np.bool_)):
+        return bool(obj)
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, (np.floating, float)):
+        value = float(obj)
+        if math.isnan(value):
+            return None
+        return int(value) if value.is_integer() and abs(value) < 2**53 else value
+    if obj is pd.NA or obj is pd.NaT:
+        return None
+    return obj
+
+
+# ---------------------------------------------------------------------------
+# Links and weights
+# ---------------------------------------------------------------------------
+def _check_vintages(from_vintage: str, to_vintage: str) -> None:
+    for v in (from_vintage, to_vintage):
+        registry.check_vintage_level(v)
+    if (from_vintage, to_vintage) != (FROM_VINTAGE, TO_VINTAGE):
+        raise GeoError("convert_direction", from_vintage=from_vintage, to_vintage=to_vintage)
+
+
+def _area_weights(df: pd.DataFrame) -> pd.DataFrame:
+    """Default weight and its method per link (see the module docstring)."""
+    df = df.copy()
+    area = df["new_area_km2"].astype(float)
+    total = area.groupby(df["old_code"]).transform("sum", min_count=1)
+    any_missing = area.isna().groupby(df["old_code"]).transform("any")
+    df["weight"] = np.where(any_missing | ~(total > 0), 1.0 / df["n_targets"], area / total)
+    df["weight_method"] = np.where(df["n_targets"] == 1, "whole", np.where(any_missing, "equal", "area_share"))
+    df.loc[df["n_targets"] == 1, "weight"] = 1.0
+    return df
+
+
+def links(*, province: str | int | None = None, errata: bool = True) -> pd.DataFrame:
+    """Old→new commune links with default weights.
+
+    Parameters
+    ----------
+    province
+        Old (pre2025) GSO province code; None for the whole country.
+    errata
+        Remove the links listed in :data:`REGISTRY_ERRATA`.
+
+    Returns
+    -------
+    DataFrame
+        ``old_code, new_code, is_default, n_targets, new_area_km2, weight,
+        weight_method`` (``whole``, ``area_share`` or ``equal``), ``erratum``
+        (False; removed links are not returned).
+    """
+    df = registry.old_to_new(province=province)
+    if errata:
+        drop = {(e["old_code"], e["new_code"]) for e in REGISTRY_ERRATA}
+        keep = [(o, n) not in drop for o, n in zip(df["old_code"], df["new_code"])]
+        df = df[keep].copy()
+        df["n_targets"] = df.groupby("old_code")["new_code"].transform("size")
+        no_default = ~df.groupby("old_code")["is_default"].transform("any")
+        df.loc[no_default | (df["n_targets"] == 1), "is_default"] = True
+    df = _area_weights(df)
+    cols = ["old_code", "new_code", "is_default", "n_targets", "new_area_km2", "weight", "weight_method"]
+    return df[cols].reset_index(drop=True)
+
+
+def _errata_applied(province: str | int | None) -> list[dict]:
+    raw = registry.old_to_new(province=province)
+    present = set(zip(raw["old_code"], raw["new_code"]))
+    return [dict(e) for e in REGISTRY_ERRATA if (e["old_code"], e["new_code"]) in present]
+
+
+def _parse_weight(text: object) -> float:
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return math.nan
+    s = str(text).strip().replace("\u00a0", "")
+    percent = s.endswith("%")
+    s = s.rstrip("%").strip()
+    if "," in s and "." not in s:
+        s = s.replace(",", ".")  # 0,5 typed the Vietnamese way
+    try:
+        value = float(s)
+    except ValueError:
+        return math.nan
+    return value / PERCENT if percent else value
+
+
+def read_weights(path: str | Path, *, province: str | int | None = None) -> pd.DataFrame:
+    """Read and validate a weights file for split old communes.
+
+    The file is a CSV (comma, semicolon or tab) with the columns
+    ``old_code,new_code,weight``; one row per link. Every old code listed must
+    give weights for its links that sum to 1 (± ``settings.WEIGHT_SUM_TOLERANCE``);
+    they are then rescaled to sum to exactly 1. Links of a listed old code that
+    the file omits get weight 0. Old codes not listed keep the default weights.
+    A link may be one the errata removed (the planner decides), but it must
+    be a link of the registry.
+
+    Returns
+    -------
+    DataFrame
+        ``old_code, new_code, weight`` (exact floats, summing to 1 per old code).
+
+    Raises
+    ------
+    GeoError
+        ``file_not_found``, ``unreadable_file``, ``table_empty``, ``weights_columns``,
+        ``weights_bad_code``, ``weights_bad_value``, ``weights_unknown_code``,
+        ``weights_unknown_link``, ``weights_duplicate``, ``weights_sum``; each names
+        the file and, where it can, the row (1 = header line).
+    """
+    p = Path(path)
+    name = str(path)
+    if not p.is_file():
+        raise GeoError("file_not_found", path=name)
+    try:
+        raw = pd.read_csv(p, dtype=str, sep=None, engine="python", encoding="utf-8-sig", keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+        if isinstance(exc, pd.errors.EmptyDataError):
+            raise GeoError("table_empty", path=name) from exc
+        raise GeoError("unreadable_file", path=name, reason=str(exc).splitlines()[0]) from exc
+    raw.columns = [str(c).strip().lower() for c in raw.columns]
+    missing = [c for c in WEIGHT_COLUMNS if c not in raw.columns]
+    if missing:
+        raise GeoError("weights_columns", path=name, missing=", ".join(missing), columns=", ".join(raw.columns))
+    if raw.empty:
+        raise GeoError("table_empty", path=name)
+    all_links = registry.old_to_new(province=province)
+    targets = all_links.groupby("old_code")["new_code"].apply(list).to_dict()
+    new_codes = set(registry.units(level="commune", vintage=TO_VINTAGE)["code"])
+    rows = []
+    seen: dict[tuple[str, str], int] = {}
+    for i, rec in enumerate(raw[list(WEIGHT_COLUMNS)].to_dict("records")):
+        row = i + 2  # line 1 is the header
+        codes = {}
+        for col in ("old_code", "new_code"):
+            code = registry.normalize_code(rec[col], "commune")
+            if code is None:
+                raise GeoError("weights_bad_code", path=name, row=row, column=col, value=rec[col])
+            codes[col] = code
+        old, new = codes["old_code"], codes["new_code"]
+        weight = _parse_weight(rec["weight"])
+        if math.isnan(weight) or weight < 0 or weight > 1 + _EPS:
+            raise GeoError("weights_bad_value", path=name, row=row, value=rec["weight"])
+        if old not in targets:
+            raise GeoError("weights_unknown_code", path=name, row=row, column="old_code", code=old)
+        if new not in new_codes:
+            raise GeoError("weights_unknown_code", path=name, row=row, column="new_code", code=new)
+        if new not in targets[old]:
+            raise GeoError("weights_unknown_link", path=name, row=row, old_code=old, new_code=new,
+                           targets=", ".join(targets[old]))
+        if (old, new) in seen:
+            raise GeoError("weights_duplicate", path=name, row=row, first_row=seen[(old, new)], old_code=old,
+                           new_code=new)
+        seen[(old, new)] = row
+        rows.append({"old_code": old, "new_code": new, "weight": weight, "row": row})
+    df = pd.DataFrame(rows)
+    sums = df.groupby("old_code")["weight"].sum()
+    for old, total in sums.items():
+        if abs(total - 1) > settings.WEIGHT_SUM_TOLERANCE:
+            lines = ", ".join(str(r) for r in df.loc[df["old_code"] == old, "row"])
+            raise GeoError("weights_sum", path=name, old_code=old, total=f"{total:g}", rows=lines)
+    df["weight"] = df["weight"] / df["old_code"].map(sums)
+    return df[list(WEIGHT_COLUMNS)].reset_index(drop=True)
+
+
+def _apply_weights(base: pd.DataFrame, weights: pd.DataFrame | None, *, province) -> pd.DataFrame:
+    """Replace the default weights of the old codes the user listed."""
+    if weights is None or len(weights) == 0:
+        return base
+    listed = set(weights["old_code"])
+    raw = links(province=province, errata=False).set_index(["old_code", "new_code"])
+    extra = []
+    for old in listed:
+        given = weights[weights["old_code"] == old].set_index("new_code")["weight"]
+        for new in raw.loc[old].index:
+            r = raw.loc[(old, new)]
+            extra.append({
+                "old_code": old, "new_code": new, "is_default": bool(r["is_default"]),
+                "n_targets": 0, "new_area_km2": r["new_area_km2"],
+                "weight": float(given.get(new, 0.0)), "weight_method": "file",
+            })
+    out = pd.concat([base[~base["old_code"].isin(listed)], pd.DataFrame(extra)], ignore_index=True)
+    out = out[out["weight"] > 0].copy()
+    out["n_targets"] = out.groupby("old_code")["new_code"].transform("size")
+    return out.sort_values(["old_code", "new_code"]).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------
+# Columns
+# ---------------------------------------------------------------------------
+def _value_columns(data: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """(count columns, rate columns) of a table: numeric, not identity, not flags."""
+    counts, rates = [], []
+    for col in data.columns:
+        if col in _IDENTITY or col in _FLAGS or col == "source_codes":
+            continue
+        s = data[col]
+        if pd.api.types.is_bool_dtype(s) or not pd.api.types.is_numeric_dtype(s):
+            continue
+        (rates if _RATE.search(str(col)) else counts).append(col)
+    return counts, rates
+
+
+def _rate_recipe(col: str, counts: list[str]) -> tuple[str, str] | None:
+    m = _RATE_PARTS.fullmatch(col)
+    if not m:
+        return None
+    num, den = m["stem"] + m["rest"], "households" + m["rest"]
+    if num in counts and den in counts:
+        return num, den
+    return None
+
+
+def _largest_remainder(value: float, weights: list[float], order: list[int]) -> list[float]:
+    """Split ``value`` by ``weights``; integer parts that sum exactly to an integer ``value``."""
+    shares = [value * w for w in weights]
+    if not float(value).is_integer():
+        return shares
+    base = [math.floor(s + _EPS) for s in shares]
+    left = int(round(value - sum(base)))
+    fracs = [s - b for s, b in zip(shares, base)]
+    ranked = sorted(range(len(weights)), key=lambda i: (-round(fracs[i], 9), order[i]))
+    for i in ranked[:max(left, 0)]:
+        base[i] += 1
+    return [float(b) for b in base]
+
+
+# ---------------------------------------------------------------------------
+# Indicators
+# ---------------------------------------------------------------------------
+def _old_units() -> pd.DataFrame:
+    return registry.units(level="commune", vintage=FROM_VINTAGE).set_index("code")
+
+
+def _new_units() -> pd.DataFrame:
+    return registry.units(level="commune", vintage=TO_VINTAGE).set_index("code")
+
+
+def _text(value: object) -> str | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return str(value)
+
+
+def convert_indicators(
+    data,
+    *,
+    from_vintage: str = FROM_VINTAGE,
+    to_vintage: str = TO_VINTAGE,
+    weights: pd.DataFrame | str | Path | None = None,
+    province: str | int | None = None,
+    errata: bool = True,
+) -> Conversion:
+    """Convert a table of old (pre-2025) communes to the new (2025) communes, by code.
+
+    Parameters
+    ----------
+    data
+        A DataFrame (or :class:`geo.tables.IndicatorTable`) with a ``code``
+        column of old 5-digit commune codes (leading zeros may be lost) and
+        numeric indicator columns.
+    from_vintage, to_vintage
+        Only ``"pre2025"`` → ``"2025"`` is supported.
+    weights
+        Weights for split old communes: the path of a weights CSV, or a DataFrame
+        already validated by :func:`read_weights`. Default: area shares (see the
+        module docstring).
+    province
+        Old GSO province code limiting the mapping (rows of other provinces are
+        reported as ``not_in_mapping``); None for the whole country.
+    errata
+        Apply :data:`REGISTRY_ERRATA` to the registry's links.
+
+    Returns
+    -------
+    Conversion
+        ``data``: one row per new unit that received at least one old unit, sorted
+        by code; ``report``: a :class:`ConversionReport`.
+
+    Raises
+    ------
+    GeoError
+        ``convert_direction``, ``unknown_province``, ``table_empty``,
+        ``convert_no_code`` and the weights file errors of :func:`read_weights`.
+    """
+    _check_vintages(from_vintage, to_vintage)
+    source = getattr(data, "source", None)
+    frame = getattr(data, "data", data)
+    if frame is None or len(frame) == 0:
+        raise GeoError("table_empty", path=source or "?")
+    if "code" not in frame.columns:
+        raise GeoError("convert_no_code", path=source or "?", columns=", ".join(map(str, frame.columns)))
+    if province is not None:
+        registry.units(province=province, level="province", vintage=FROM_VINTAGE)  # validates the code
+    prov = registry.normalize_code(province, "province") if province is not None else None
+
+    report = ConversionReport(province=prov)
+    base = links(province=prov, errata=errata)
+    if errata:
+        report.errata = _errata_applied(prov)
+    if weights is not None and not isinstance(weights, pd.DataFrame):
+        report.weights_source = Path(weights).name
+        weights = read_weights(weights, province=prov)
+    elif weights is not None:
+        report.weights_source = "table"
+    table = _apply_weights(base, weights, province=prov)
+    by_old = {k: g for k, g in table.groupby("old_code", sort=False)}
+
+    frame = frame.reset_index(drop=True)
+    counts, rates = _value_columns(frame)
+    report.counts = list(counts)
+    rows_of = frame["source_row"].tolist() if "source_row" in frame else list(range(1, len(frame) + 1))
+    names = frame["name"].tolist() if "name" in frame else [None] * len(frame)
+    old_units = _old_units()
+    new_units = _new_units()
+
+    kept: list[int] = []
+    kept_codes: list[str] = []
+    seen: dict[str, int] = {}
+    for i, value in enumerate(frame["code"].tolist()):
+        code = registry.normalize_code(_text(value), "commune") if _text(value) else None
+        item = {"row": int(rows_of[i]), "code": _text(value), "name": _text(names[i])}
+        if code is None:
+            report.unmapped.append({**item, "reason": "no_code"})
+        elif code not in by_old:
+            report.unmapped.append({**item, "code": code, "reason": "not_in_mapping"})
+        elif code in seen:
+            report.unmapped.append({**item, "code": code, "reason": "duplicate", "first_row": seen[code]})
+        else:
+            seen[code] = int(rows_of[i])
+            kept.append(i)
+            kept_codes.append(code)
+    converted = frame.loc[kept].copy()
+    converted["code"] = kept_codes
+    converted = converted.reset_index(drop=True)
+
+    # Allocation: one long row per (old unit, target).
+    alloc_rows = []
+    for r, code in enumerate(kept_codes):
+        targets = by_old[code]
+        ws = targets["weight"].tolist()
+        order = [0 if d else 1 for d in targets["is_default"]]
+        order = [o * 100000 + k for k, o in enumerate(order)]  # default first, then code order
+        split = len(targets) > 1
+        per_col = {}
+        for col in counts:
+            v = converted.at[r, col]
+            if pd.isna(v):
+                per_col[col] = [np.nan] * len(ws)
+            elif split:
+                per_col[col] = _largest_remainder(float(v), ws, order)
+            else:
+                per_col[col] = [float(v)]
+        for k, (new, w, d) in enumerate(zip(targets["new_code"], ws, targets["is_default"])):
+            alloc_rows.append({"old_code": code, "new_code": new, "weight": float(w), "is_default": bool(d),
+                               "split": split, "weight_method": targets["weight_method"].iloc[k],
+                               **{col: per_col[col][k] for col in counts}})
+    alloc = pd.DataFrame(alloc_rows, columns=["old_code", "new_code", "weight", "is_default", "split",
+                                              "weight_method", *counts])
+
+    # Sum per new unit.
+    grouped = alloc.groupby("new_code", sort=True)
+    out = pd.DataFrame({"code": list(grouped.groups)})
+    out["name"] = out["code"].map(new_units["name"])
+    for col in counts:
+        out[col] = out["code"].map(grouped[col].sum(min_count=1))
+    for col in rates:
+        recipe = _rate_recipe(col, counts)
+        if recipe is None:
+            report.dropped_rates.append({
+                "column": col,
+                "reason": "no_counts",
+                "detail": "needs <stem><rest> and households<rest> counts to recompute",
+            })
+            continue
+        num, den = recipe
+        hh = out[den].astype(float)
+        out[col] = out[num].astype(float) / hh.where(hh > 0) * PERCENT
+        report.rates.append(col)
+    # Keep the input's column order for the value columns.
+    values = [c for c in frame.columns if c in counts or c in report.rates]
+    out["partial"] = out["code"].map(grouped["split"].any()).astype(bool)
+    mapped_sources = table.groupby("new_code")["old_code"].apply(set)  # links with weight > 0
+    present = set(kept_codes)
+    out["complete"] = [mapped_sources.get(c, set()) <= present for c in out["code"]]
+    src = grouped["old_code"].apply(lambda s: sorted(set(s)))
+    out["n_sources"] = out["code"].map(src.map(len)).astype(int)
+    out["source_codes"] = out["code"].map(src.map(",".join))
+    out = out[["code", "name", *values, "partial", "complete", "n_sources", "source_codes"]]
+    for col in counts:  # whole counts stay integers; anything fractional or missing stays float
+        if out[col].notna().all() and np.all(np.mod(out[col].to_numpy(dtype=float), 1) == 0):
+            out[col] = out[col].astype("int64")
+    for col in ("code", "name", "source_codes"):
+        out[col] = out[col].astype(object)
+
+    for code in out.loc[~out["complete"], "code"]:
+        missing = sorted(mapped_sources.get(code, set()) - present)
+        report.incomplete.append({"new_code": code, "new_name": new_units["name"].get(code),
+                                  "missing_old_codes": missing})
+
+    # Splits.
+    for code, g in alloc[alloc["split"]].groupby("old_code", sort=True):
+        r = kept_codes.index(code)
+        report.splits.append({
+            "old_code": code,
+            "old_name": old_units["name"].get(code),
+            "weight_method": g["weight_method"].iloc[0],
+            "values": {col: converted.at[r, col] for col in counts},
+            "targets": [
+                {"new_code": row["new_code"], "new_name": new_units["name"].get(row["new_code"]),
+                 "weight": row["weight"], "is_default": row["is_default"],
+                 "allocated": {col: row[col] for col in counts}}
+                for row in g.to_dict("records")
+            ],
+        })
+
+    # Totals.
+    kept_set = set(kept)
+    not_kept = [i for i in range(len(frame)) if i not in kept_set]
+    for col in counts:
+        before = float(pd.to_numeric(frame[col], errors="coerce").sum())
+        unmapped = float(pd.to_numeric(frame.loc[not_kept, col], errors="coerce").sum()) if not_kept else 0.0
+        after = float(out[col].sum())
+        report.totals[col] = {"before": before, "unmapped": unmapped, "after": after,
+                              "preserved": bool(abs(before - unmapped - after) <= 1e-6 * max(1.0, abs(before)))}
+
+    # Sources table.
+    sources = alloc[["new_code", "old_code", "weight", "split"]].copy()
+    sources.insert(1, "new_name", sources["new_code"].map(new_units["name"]))
+    sources.insert(3, "old_name", sources["old_code"].map(old_units["name"]))
+    sources.insert(4, "old_district_code", sources["old_code"].map(old_units["district_code"]))
+    sources.insert(5, "old_district_name", sources["old_code"].map(old_units["district_name"]))
+    report.sources = sources.sort_values(["new_code", "old_code"]).reset_index(drop=True)
+    return Conversion(data=out.reset_index(drop=True), report=report, input=converted,
+                      weights=table[table["old_code"].isin(present)].reset_index(drop=True))
+
+
+def sources_of(new_code: str | int, *, conversion: Conversion | None = None,
+               province: str | int | None = None, errata: bool = True) -> pd.DataFrame:
+    """The old communes a new commune came from, for a side-by-side table.
+
+    Parameters
+    ----------
+    new_code
+        A 2025 commune code.
+    conversion
+        A :class:`Conversion`; its weights are used and each old unit's
+        figures are added: the old unit's own value per column, and for counts
+        ``<column>_allocated`` (the part that went to ``new_code``). Without it,
+        the registry links and default weights only.
+
+    Returns
+    -------
+    DataFrame
+        ``code, name, type, district_code, district_name, weight, split, in_input``
+        then the figures, one row per old commune, sorted by code.
+    """
+    code = registry.normalize_code(new_code, "commune")
+    old_units = _old_units()
+    if conversion is not None:
+        lk = conversion.weights
+    else:
+        lk = links(province=province, errata=errata)
+    lk = lk[lk["new_code"] == code]
+    out = pd.DataFrame({"code": lk["old_code"].tolist()})
+    for col in ("name", "type", "district_code", "district_name"):
+        out[col] = out["code"].map(old_units[col]).astype(object)
+    out["weight"] = lk["weight"].to_numpy(dtype=float)
+    out["split"] = (lk["n_targets"] > 1).to_numpy()
+    if conversion is None:
+        out["in_input"] = False
+        return out.sort_values("code").reset_index(drop=True)
+    src = conversion.input.set_index("code")
+    out["in_input"] = out["code"].isin(src.index)
+    counts, rates = conversion.report.counts, conversion.report.rates
+    for col in counts + rates:
+        out[col] = out["code"].map(src[col]) if col in src else np.nan
+    split_alloc = {}
+    for item in conversion.report.splits:
+        for tg in item["targets"]:
+            if tg["new_code"] == code:
+                split_alloc[item["old_code"]] = tg["allocated"]
+    for col in counts:
+        out[f"{col}_allocated"] = [split_alloc[c][col] if c in split_alloc else v
+                                   for c, v in zip(out["code"], out[col])]
+    return out.sort_values("code").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------
+# Designations
+# ---------------------------------------------------------------------------
+def _designation_frame(designations, *, on=None) -> pd.DataFrame:
+    """``code, type`` (and ``level``, ``vintage`` when known) of the designations in effect."""
+    if hasattr(designations, "types_by_code") and hasattr(designations, "filter"):
+        # geo.designations.DesignationSet: manual untag overrides and periods applied by the set itself.
+        old = designations.filter(level="commune", vintage=FROM_VINTAGE)
+        recs = [{"code": c, "type": k, "level": "commune", "vintage": FROM_VINTAGE}
+                for c, kinds in old.types_by_code(on=on).items() for k in sorted(kinds)]
+        other = [{"code": d.code, "type": d.type, "level": d.level, "vintage": d.vintage}
+                 for d in designations if d.level != "commune" or d.vintage != FROM_VINTAGE]
+        return pd.DataFrame(recs + other, columns=["code", "type", "level", "vintage"])
+    if isinstance(designations, pd.DataFrame):
+        df = designations.copy()
+    else:
+        recs = [{k: getattr(d, k, None) for k in ("code", "type", "level", "vintage", "action")} for d in designations]
+        df = pd.DataFrame(recs, columns=["code", "type", "level", "vintage", "action"])
+    if "action" in df.columns:  # an untag row switches off the tag of the same type and code
+        action = df["action"].astype(object).where(df["action"].notna(), "tag")
+        off = {(str(c), str(k)) for c, k, a in zip(df["code"], df["type"], action) if a == "untag"}
+        keep = [a != "untag" and (str(c), str(k)) not in off for c, k, a in zip(df["code"], df["type"], action)]
+        df = df[keep]
+    return df
+
+
+def convert_designations(designations, *, province: str | int | None = None, errata: bool = True,
+                         lang: str = DEFAULT_LANG, on=None) -> pd.DataFrame:
+    """Carry old-commune designations (border, ATK, P135, zone III...) onto the new communes.
+
+    A new commune is not itself designated by this: the table says how many of
+    its former communes were, e.g. "2/5 xã cũ là xã biên giới". A split old
+    commune counts as a former commune of each of its targets.
+
+    Parameters
+    ----------
+    designations
+        A :class:`geo.designations.DesignationSet` (its effective designations:
+        manual ``untag`` overrides and periods applied), a DataFrame with ``code``
+        (old 5-digit) and ``type`` (optional ``level``, ``vintage``: rows not
+        ``commune``/``pre2025`` are left out; optional ``action``: ``untag`` rows
+        switch off the same type and code), or an iterable of objects with
+        ``code`` and ``type`` attributes.
+    lang
+        Language of the ``text`` column.
+    on
+        A date: only designations in force that day (DesignationSet only).
+
+    Returns
+    -------
+    DataFrame
+        One row per (new unit, type) with at least one designated former
+        commune: ``code, name, type, n_designated, n_former, designated_codes,
+        designated_names, full`` (all former communes designated), ``text``.
+        ``attrs["unmapped"]`` lists input codes that are not in the mapping,
+        ``attrs["ignored"]`` rows of another level or vintage.
+    """
+    df = _designation_frame(designations, on=on)
+    if "code" not in df.columns or "type" not in df.columns:
+        raise GeoError("convert_no_code", path="designations", columns=", ".join(map(str, df.columns)))
+    ignored = []
+    mask = pd.Series(True, index=df.index)
+    if "vintage" in df.columns:
+        mask &= df["vintage"].isna() | (df["vintage"].astype(object) == FROM_VINTAGE)
+    if "level" in df.columns:
+        mask &= df["level"].isna() | (df["level"].astype(object) == "commune")
+    for rec in df[~mask].to_dict("records"):
+        ignored.append({"code": _text(rec["code"]), "type": _text(rec["type"])})
+    df = df[mask]
+    prov = registry.normalize_code(province, "province") if province is not None else None
+    lk = links(province=prov, errata=errata)
+    former = lk.groupby("new_code")["old_code"].apply(lambda s: sorted(set(s)))
+    targets = lk.groupby("old_code")["new_code"].apply(list).to_dict()
+    old_units, new_units = _old_units(), _new_units()
+    unmapped = []
+    hits: dict[tuple[str, str], set] = {}
+    for rec in df.to_dict("records"):
+        code = registry.normalize_code(_text(rec["code"]), "commune") if _text(rec["code"]) else None
+        if code not in targets:
+            unmapped.append({"code": _text(rec["code"]), "type": _text(rec["type"])})
+            continue
+        for new in targets[code]:
+            hits.setdefault((new, str(rec["type"])), set()).add(code)
+    rows = []
+    for (new, typ), olds in sorted(hits.items()):
+        olds = sorted(olds)
+        n_former = len(former[new])
+        label = t(f"convert.designation_label.{typ}", lang)
+        if label == f"convert.designation_label.{typ}":
+            label = typ
+        rows.append({
+            "code": new, "name": new_units["name"].get(new), "type": typ,
+            "n_designated": len(olds), "n_former": n_former,
+            "designated_codes": ",".join(olds),
+            "designated_names": ", ".join(str(old_units["name"].get(o)) for o in olds),
+            "full": len(olds) == n_former,
+            "text": t("convert.designated_share", lang, n=len(olds), total=n_former, label=label),
+        })
+    out = pd.DataFrame(rows, columns=["code", "name", "type", "n_designated", "n_former", "designated_codes",
+                                      "designated_names", "full", "text"])
+    for col in ("code", "name", "type", "designated_codes", "designated_names", "text"):
+        out[col] = out[col].astype(object)
+    out.attrs["unmapped"] = unmapped
+    out.attrs["ignored"] = ignored
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Boundaries
+# ---------------------------------------------------------------------------
+def _voronoi_pieces(polygon, points: list) -> list:
+    """Split ``polygon`` into one piece per point (Voronoi cells clipped to it)."""
+    import shapely
+    from shapely.geometry import MultiPoint
+
+    if len({(p.x, p.y) for p in points}) < len(points):
+        return [None] * len(points)
+    cells = shapely.voronoi_polygons(MultiPoint(points), extend_to=polygon, ordered=True)
+    pieces = []
+    for cell in shapely.get_parts(cells):
+        piece = cell.intersection(polygon)
+        pieces.append(None if piece.is_empty else piece)
+    return pieces
+
+
+def new_boundaries_from_old(
+    old_gdf: gpd.GeoDataFrame,
+    *,
+    code_column: str = "code",
+    province: str | int | None = None,
+    split: str = "voronoi",
+    errata: bool = True,
+) -> gpd.GeoDataFrame:
+    """Approximate new-commune polygons by dissolving old-commune polygons along the mapping.
+
+    Parameters
+    ----------
+    old_gdf
+        Old (pre-2025) commune polygons with old codes in ``code_column``: the
+        approximate default layer or an uploaded official one.
+    split
+        What to do with an old polygon split between new communes:
+        ``"voronoi"`` (default) cuts it by the Voronoi cells of the targets'
+        registry centroids; ``"default"`` gives it whole to the package's
+        default target. Either way the targets are ``approximate_split``.
+
+    Returns
+    -------
+    GeoDataFrame
+        ``code, name, type, n_sources, source_codes, complete, approximate,
+        approximate_split, geometry`` in EPSG:4326, one row per new unit that got
+        a polygon. ``approximate`` is True when the input was approximate (its
+        ``approximate`` column) or the unit is ``approximate_split``.
+    """
+    import shapely
+    from shapely.geometry import Point
+
+    if split not in SPLIT_METHODS:
+        raise GeoError("unknown_split_method", method=split, allowed=", ".join(SPLIT_METHODS))
+    if code_column not in old_gdf.columns:
+        raise GeoError("map_column_missing", column=code_column, columns=", ".join(map(str, old_gdf.columns)))
+    gdf = old_gdf.to_crs("EPSG:4326") if old_gdf.crs is not None else old_gdf.set_crs("EPSG:4326")
+    prov = registry.normalize_code(province, "province") if province is not None else None
+    lk = links(province=prov, errata=errata)
+    targets = {k: g for k, g in lk.groupby("old_code")}
+    new_units = _new_units()
+    approx_in = gdf["approximate"].fillna(False).astype(bool).tolist() if "approximate" in gdf else [False] * len(gdf)
+    pieces: list[dict] = []
+    for code_raw, geom, approx in zip(gdf[code_column].tolist(), gdf.geometry, approx_in):
+        code = registry.normalize_code(_text(code_raw), "commune") if _text(code_raw) else None
+        if code not in targets or geom is None or geom.is_empty:
+            continue
+        geom = shapely.make_valid(geom)
+        g = targets[code]
+        if len(g) == 1:
+            pieces.append({"new": g["new_code"].iloc[0], "old": code, "geom": geom, "split": False, "approx": approx})
+            continue
+        news = g["new_code"].tolist()
+        parts = [None] * len(news)
+        if split == "voronoi":
+            pts = [Point(new_units.at[n, "lon"], new_units.at[n, "lat"]) for n in news]
+            if all(math.isfinite(p.x) and math.isfinite(p.y) for p in pts):
+                parts = _voronoi_pieces(geom, pts)
+        if all(p is None for p in parts):
+            default = g.loc[g["is_default"], "new_code"].iloc[0]
+            parts = [geom if n == default else None for n in news]
+        for n, part in zip(news, parts):
+            pieces.append({"new": n, "old": code, "geom": part, "split": True, "approx": approx})
+    rows = []
+    by_new: dict[str, list[dict]] = {}
+    for p in pieces:
+        by_new.setdefault(p["new"], []).append(p)
+    former = lk.groupby("new_code")["old_code"].apply(set)
+    for new in sorted(by_new):
+        ps = by_new[new]
+        geoms = [p["geom"] for p in ps if p["geom"] is not None]
+        if not geoms:
+            continue
+        olds = sorted({p["old"] for p in ps})
+        any_split = any(p["split"] for p in ps)
+        rows.append({
+            "code": new, "name": new_units["name"].get(new), "type": new_units["type"].get(new),
+            "n_sources": len(olds), "source_codes": ",".join(olds),
+            "complete": former.get(new, set()) <= set(olds),
+            "approximate": any(p["approx"] for p in ps) or any_split,
+            "approximate_split": any_split,
+            "geometry": shapely.union_all(geoms),
+        })
+    out = gpd.GeoDataFrame(rows, columns=["code", "name", "type", "n_sources", "source_codes", "complete",
+                                          "approximate", "approximate_split", "geometry"],
+                           geometry="geometry", crs="EPSG:4326")
+    for col in ("code", "name", "type", "source_codes"):
+        out[col] = out[col].astype(object)
+    return out
+
+
+def join_new_layer(gdf: gpd.GeoDataFrame, table, *, code_column: str = "code", name_column: str | None = None,
+                   source: str | None = None):
+    """Join converted indicators (a :class:`Conversion` or its ``data``) to a layer of new communes.
+
+    An uploaded official 2025 layer (or :func:`new_boundaries_from_old`) is
+    joined on the new 5-digit codes with :func:`geo.join.join_indicators`
+    (names as a fallback where the layer has no codes).
+
+    Returns
+    -------
+    geo.join.JoinResult
+    """
+    from geo.join import join_indicators
+
+    data = table.data if isinstance(table, Conversion) else getattr(table, "data", table)
+    columns = {"code": code_column}
+    if name_column:
+        columns["name"] = name_column
+    elif "name" in gdf.columns:
+        columns["name"] = "name"
+    return join_indicators(gdf, data, level="commune", boundary_columns=columns,
+                           source=source or getattr(table, "source", None) or "conversion")
+
+
+# ---------------------------------------------------------------------------
+# Export
+# ---------------------------------------------------------------------------
+_SHEETS = {
+    "vi": ("Xã mới", "Nguồn xã cũ", "Xã cũ bị chia"),
+    "en": ("New communes", "Old sources", "Split old communes"),
+}
+
+
+def splits_table(report: ConversionReport) -> pd.DataFrame:
+    """The split old units as a flat table: one row per (old unit, target) with the allocated counts."""
+    rows = []
+    for item in report.splits:
+        for tg in item["targets"]:
+            rows.append({"old_code": item["old_code"], "old_name": item["old_name"], "new_code": tg["new_code"],
+                         "new_name": tg["new_name"], "weight": tg["weight"], "is_default": tg["is_default"],
+                         "weight_method": item["weight_method"],
+                         **{f"{c}_old": item["values"][c] for c in report.counts},
+                         **{f"{c}_allocated": tg["allocated"][c] for c in report.counts}})
+    return pd.DataFrame(rows)
+
+
+def write_conversion(conversion: Conversion, path: str | Path, *, lang: str = DEFAULT_LANG) -> Path:
+    """Write converted indicators: ``.csv`` (UTF-8 with BOM, opens in Excel) or ``.xlsx``.
+
+    The workbook has three sheets: the new communes, the sources table (old
+    communes each new commune came from) and the split old communes with the
+    amounts allocated. Call it on a temporary path (:func:`geo._write.atomic_path`).
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        conversion.data.to_csv(path, index=False, encoding="utf-8-sig")
+    elif suffix == ".xlsx":
+        names = _SHEETS.get(lang, _SHEETS[DEFAULT_LANG])
+        with pd.ExcelWriter(path, engine="openpyxl") as xl:
+            conversion.data.to_excel(xl, sheet_name=names[0], index=False)
+            conversion.report.sources.to_excel(xl, sheet_name=names[1], index=False)
+            splits_table(conversion.report).to_excel(xl, sheet_name=names[2], index=False)
+    else:
+        raise GeoError("unsupported_format", path=str(path), supported=".csv, .xlsx")
+    return path
