@@ -47,13 +47,13 @@ from pathlib import Path
 import folium
 import numpy as np
 import pandas as pd
-from folium.elements import MacroElement
+from folium.elements import Element, MacroElement
 from folium.template import Template
 
 from geo import settings
 from geo._errors import GeoError
 from geo.classify import Classification, classify, palette as _palette
-from geo.i18n import DEFAULT_LANG, format_number, format_percent, t
+from geo.i18n import DEFAULT_LANG, format_number, t
 
 __all__ = [
     "DESIGNATION_STYLES",
@@ -268,8 +268,12 @@ def _encode(arr: np.ndarray, codes: Sequence[str], decimals: int) -> tuple[str, 
 
     if len(arr) == 0:
         return _js_json({"q": 10**decimals, "c": [], "r": [], "p": [], "f": [], "codes": []}), 0
-    polys = np.array([g if g.geom_type == "MultiPolygon" else shapely.MultiPolygon([g]) for g in arr], dtype=object)
-    _, coords, (ring_off, poly_off, feat_off) = shapely.to_ragged_array(polys)
+    geom_type, coords, offsets = shapely.to_ragged_array(arr)  # mixed Polygon/MultiPolygon -> MultiPolygon
+    if geom_type == shapely.GeometryType.POLYGON:
+        ring_off, poly_off = offsets
+        feat_off = np.arange(len(poly_off))
+    else:
+        ring_off, poly_off, feat_off = offsets
     q = np.rint(coords * 10**decimals).astype(np.int64)
     n_rings = len(ring_off) - 1
     ring_id = np.repeat(np.arange(n_rings), np.diff(ring_off))
@@ -294,9 +298,19 @@ def _encode(arr: np.ndarray, codes: Sequence[str], decimals: int) -> tuple[str, 
     return head[:-1] + ',"c":[' + body + "]}", int(len(q))
 
 
+_TEMPLATE_OPENERS = re.compile(r"\{(?=[{%#])")
+
+
 def _js_json(obj) -> str:
-    """JSON that is safe inside ``<script>`` (no ``<`` at all, so no ``</script>``)."""
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+    """JSON that is safe inside ``<script>`` and inert for Jinja.
+
+    No ``<`` at all (so no ``</script>``), and no ``{{``, ``{%`` or ``{#``
+    (branca renders every element's output once more as a Jinja template; a
+    unit named ``{{ 7*7 }}`` must stay text). Structural JSON never produces
+    those pairs, so only string contents are touched, as ``\\u007b``.
+    """
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+    return _TEMPLATE_OPENERS.sub(r"\\u007b", text)
 
 
 def _district_outlines(geom: WebGeometry, gdf) -> WebGeometry | None:
@@ -307,16 +321,18 @@ def _district_outlines(geom: WebGeometry, gdf) -> WebGeometry | None:
         import geopandas as gpd
         import shapely
 
-        district_of = dict(zip(gdf["code"].astype(str), gdf["district_code"].astype(str)))
-        simple = geom.gdf.assign(district_code=[district_of.get(c, "") for c in geom.codes])
+        district_of = dict(zip(gdf["code"].astype(str).tolist(), gdf["district_code"].astype(str).tolist()))
+        keys = np.array([district_of.get(c, "") for c in geom.codes], dtype=object)
+        polygons = np.asarray(geom.gdf.geometry.values)
+        order = np.argsort(keys, kind="stable")
+        starts = np.flatnonzero(np.r_[True, keys[order][1:] != keys[order][:-1]])
         parts = []
-        for dcode, group in simple.groupby("district_code", sort=True):
-            values = np.asarray(group.geometry.values)
+        for members in np.split(order, starts[1:]):
             try:
-                merged = shapely.coverage_union_all(values)
+                merged = shapely.coverage_union_all(polygons[members])
             except shapely.errors.GEOSException:
-                merged = shapely.union_all(values)
-            parts.append((dcode, merged))
+                merged = shapely.union_all(polygons[members])
+            parts.append((keys[members[0]], merged))
         outlines = gpd.GeoDataFrame({"code": [p[0] for p in parts]}, geometry=[p[1] for p in parts], crs="EPSG:4326")
         arr = np.asarray(outlines.geometry.values)
         payload, n = _encode(arr, outlines["code"].tolist(), settings.WEB_COORD_DECIMALS)
@@ -537,7 +553,10 @@ def _esc(text: object) -> str:
 
 
 def _escaped(series: pd.Series) -> list:
-    return [None if (v is None or (isinstance(v, float) and np.isnan(v))) else _esc(v) for v in series.tolist()]
+    """HTML-escaped strings (None for missing), escaping each distinct value once."""
+    values = series.tolist()
+    table = {v: _esc(v) for v in set(values) if not (v is None or (isinstance(v, float) and np.isnan(v)))}
+    return [table.get(v) if not (isinstance(v, float) and np.isnan(v)) else None for v in values]
 
 
 def _categorical(values: list, label: str) -> dict:
@@ -568,15 +587,28 @@ def _designation_label(dtype: str, lang: str) -> str:
     return str(dtype) if label == key else label
 
 
+_SEPARATOR_SWAP = str.maketrans({",": ".", ".": ","})
+
+
 def _format_values(series: pd.Series, kind: str, lang: str, decimals: int) -> list[str]:
+    """Values as text in the reader's number format, with their unit; "no data" when missing.
+
+    Same output as :func:`geo.i18n.format_number` (checked in the tests),
+    written for 10,000 values per restyle.
+    """
     values = pd.to_numeric(series, errors="coerce").astype("float64").tolist()
     no_data = _esc(t("no_data", lang))
-    if kind == "percent":
-        return [no_data if not np.isfinite(v) else format_percent(v, decimals, lang) for v in values]
-    if kind == "households":
-        unit = t("unit.households", lang)
-        return [no_data if not np.isfinite(v) else f"{format_number(v, decimals, lang)} {unit}" for v in values]
-    return [no_data if not np.isfinite(v) else format_number(v, decimals, lang) for v in values]
+    suffix = {"percent": "%", "households": " " + t("unit.households", lang)}.get(kind, "")
+    swap = format_number(1234.5, 1, lang) == "1.234,5"  # Vietnamese separators
+    spec = f",.{decimals}f"
+    out = []
+    for v in values:
+        if v != v or v in (np.inf, -np.inf):
+            out.append(no_data)
+            continue
+        text = format(v if decimals else round(v), spec)
+        out.append((text.translate(_SEPARATOR_SWAP) if swap else text) + suffix)
+    return out
 
 
 def _swatch_svg(spec: dict, *, fill: str = "none") -> str:
@@ -791,6 +823,24 @@ class _ChoroplethLayer(MacroElement):
         self.style = style
         self.districts = districts
         self.css = _js_json(_CSS)
+
+    def render(self, **kwargs) -> None:
+        # branca would wrap the output in Element(...), i.e. parse megabytes of
+        # data as a Jinja template once more: slow, and a template injection
+        # risk. The script is final text; add it as such.
+        figure = self.get_root()
+        figure.script.add_child(_RawScript(self._template.module.script(self, kwargs)), name=self.get_name())
+
+
+class _RawScript(Element):
+    """Already rendered script text, inserted verbatim."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs) -> str:
+        return self._text
 
 
 # --------------------------------------------------------------------------

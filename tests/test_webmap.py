@@ -312,3 +312,28 @@ def test_page_renders_in_chromium(communes, tmp_path):
         assert hostile[0].startswith(HOSTILE) and hostile[1] == 0
         browser.close()
     assert errors == [] and requests == []
+
+
+def test_template_syntax_in_names_stays_text(communes):
+    """branca renders element output as Jinja once more; the map's data never goes through it."""
+    gdf = communes.copy()
+    gdf.loc[1, "name"] = "Xã {{ 7*7 }} {% if 1 %}x{% endif %} {# c"
+    page = webmap.to_html(webmap.build_map(gdf, value_column="poor_rate", geometry_key=KEY))
+    _, s = _payloads(page)
+    assert "Xã {{ 7*7 }} {% if 1 %}x{% endif %} {# c" in s["tip"]["names"]
+    assert "Xã 49" not in page
+
+
+def test_value_text_matches_i18n_number_format():
+    import pandas as pd
+
+    from geo.i18n import format_number
+
+    values = pd.Series([0.0, 8.514, 1234.5, 27964, 2.675, 1e6, -3.25])
+    for lang in ("vi", "en"):
+        for decimals in (0, 1, 2):
+            assert webmap._format_values(values, "number", lang, decimals) == [
+                format_number(v, decimals, lang) for v in values
+            ]
+    assert webmap._format_values(pd.Series([8.514, None]), "percent", "vi", 2) == ["8,51%", "Không có dữ liệu"]
+    assert webmap._format_values(pd.Series([27964]), "households", "en", 0) == ["27,964 households"]
