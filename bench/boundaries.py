@@ -71,6 +71,7 @@ def timings(cache_dir: Path) -> None:
     ]
     for vintage, province, level in cases:
         tessellation._national_cells.cache_clear()
+        tessellation._pre2025_cells.cache_clear()
         start = time.perf_counter()
         gdf = tessellation.default_boundaries(province=province, level=level, vintage=vintage, cache_dir=cache_dir)
         built = time.perf_counter() - start

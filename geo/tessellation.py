@@ -114,7 +114,9 @@ def default_boundaries(
 
     For a fresh machine without boundary files. Read from a GeoPackage cache
     when one exists for the same method and package version, otherwise built
-    (seconds for a province, about ten for the country) and cached.
+    and cached. Building takes 5-20 s even for one province, because the
+    whole country is tessellated at once so that neighbouring provinces share
+    their edges; a cached layer reads in under a second.
 
     Parameters
     ----------
@@ -253,6 +255,7 @@ def _national_cells(vintage: str, cache_dir: Path | None = None) -> gpd.GeoDataF
     """Commune cells of the whole country (plus island districts before 2025)."""
     if vintage == "pre2025":
         return _pre2025_cells()
+    # The old provinces come through the file cache: building them is most of the cost.
     old_provinces = default_boundaries(province=None, level="province", vintage="pre2025", cache_dir=cache_dir)
     return _cells_2025(old_provinces)
 
@@ -307,6 +310,7 @@ def _voronoi(x: np.ndarray, y: np.ndarray, envelope: shapely.Geometry) -> np.nda
     return cells[first.reindex(range(len(points))).to_numpy()]
 
 
+@functools.lru_cache(maxsize=None)
 def _pre2025_cells() -> gpd.GeoDataFrame:
     seeds = _seeds("pre2025")
     districts = registry.units(level="district", vintage="pre2025").set_index("code")
