@@ -24,6 +24,7 @@ EXIT_INPUT = 2
 
 _HELP = {
     "join": "Ghép bảng chỉ tiêu với ranh giới theo mã (hoặc tên trong đơn vị cha) / join an indicator table to boundaries",
+    "priority": "Xếp hạng xã ưu tiên theo quy tắc (nhóm, điểm, lý do) / rank units by priority rules",
     "convert": "Chuyển số liệu từ xã cũ (trước 7/2025) sang xã mới theo mã / convert old-commune figures to the 2025 communes",
 }
 
@@ -63,6 +64,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", required=True, help="báo cáo chuyển đổi .json")
     _common(p)
     p.set_defaults(func=_cmd_convert)
+
+    p = sub.add_parser("priority", help=_HELP["priority"])
+    _boundary_args(p)
+    p.add_argument("--indicators", required=True, help="bảng chỉ tiêu (CSV, XLSX) hoặc khóa bảng có sẵn")
+    p.add_argument("--designations", default=None, help="danh sách diện chính sách (CSV, XLSX) theo mã hoặc tên + huyện")
+    p.add_argument("--designation-type", default=None, help="loại diện khi danh sách không có cột loại, ví dụ border")
+    p.add_argument("--manual", default=None, help="quyết định thủ công (CSV: code, action=include|exclude, reason, tier)")
+    p.add_argument("--rules", required=True, help="tệp quy tắc .yaml (xem docs/rules_example.yaml)")
+    p.add_argument("--out", required=True, help="tệp kết quả .csv, .xlsx hoặc .gpkg")
+    _common(p)
+    p.set_defaults(func=_cmd_priority)
     return parser
 
 
@@ -131,6 +143,78 @@ def _cmd_convert(args) -> int:
     with atomic_path(args.report) as tmp:
         tmp.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     print(t("convert.done", args.lang, out=args.out, report=args.report, **result.report.summary()))
+    return EXIT_OK
+
+
+def _read_manual(path: str):
+    import pandas as pd
+
+    from geo.priority import ManualDecision
+
+    if not Path(path).is_file():
+        raise GeoError("file_not_found", path=path)
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except Exception as exc:  # any parser error: one message naming the file
+        raise GeoError("unreadable_file", path=path, reason=str(exc)) from None
+    missing = [c for c in ("code", "action", "reason") if c not in df.columns]
+    if missing:
+        raise GeoError("designation_columns", path=path, missing=", ".join(missing), columns=", ".join(df.columns))
+    return [
+        ManualDecision(code=r["code"], action=r["action"].strip().lower(), reason=r["reason"],
+                       tier=int(r["tier"]) if str(r.get("tier", "")).strip().isdigit() else None)
+        for r in df.to_dict("records")
+    ]
+
+
+def _cmd_priority(args) -> int:
+    import geopandas as gpd
+
+    from geo._sheets import write_table
+    from geo._write import atomic_path, check_output
+    from geo.designations import builtin_designations, read_designations
+    from geo.i18n import t
+    from geo.priority import load_rules, rank, ranking_table, rule_warnings
+    from geo.workflow import join_files
+
+    suffix = Path(args.out).suffix.lower()
+    if suffix not in (".csv", ".xlsx", ".gpkg"):
+        raise GeoError("unsupported_format", path=args.out, supported=".csv, .xlsx, .gpkg")
+    inputs = _inputs(args.boundaries, args.indicators, args.designations, args.rules, args.manual)
+    check_output(args.out, inputs=inputs, overwrite=args.overwrite)
+    rules = load_rules(args.rules)
+    manual = _read_manual(args.manual) if args.manual else None
+    result, layer = join_files(
+        boundaries=args.boundaries, indicators=args.indicators, province=args.province,
+        level=args.level, vintage=args.vintage, crs=args.crs,
+    )
+    designations = builtin_designations(province=args.province, vintage=layer.vintage)
+    if args.designations:
+        imported, report = read_designations(
+            args.designations, type=args.designation_type, province=args.province, level=layer.level,
+            vintage=layer.vintage,
+        )
+        designations = designations.merge(imported)
+        s = report.summary()
+        if s["unmatched"] or s["ambiguous"]:
+            rows = [str(r["row"]) for r in report.unmatched + report.ambiguous]
+            print(t("priority.cli_designations", args.lang, unmatched=s["unmatched"], ambiguous=s["ambiguous"],
+                    rows=", ".join(rows)), file=sys.stderr)
+    ranked = rank(result.gdf, designations=designations, rules=rules, manual=manual, lang=args.lang)
+    for line in rule_warnings(result.gdf, designations=designations, rules=rules, lang=args.lang):
+        print(line, file=sys.stderr)
+    with atomic_path(args.out) as tmp:
+        if suffix == ".gpkg":
+            gdf = gpd.GeoDataFrame(ranked, geometry="geometry", crs=result.gdf.crs or "EPSG:4326")
+            gdf.to_file(tmp, driver="GPKG", layer="priority")
+        else:
+            table = ranking_table(ranked, lang=args.lang, indicators=rules.indicators)
+            notes = [f"{tier.label}: {tier.rule.text}" for tier in rules.tiers]
+            write_table(table, tmp, sheet_name="priority", notes=notes)
+    counts = ranked["tier"].value_counts().sort_index()
+    tiers = ", ".join(f"{t('priority.tier_default', args.lang, n=int(k))}: {int(v)}" for k, v in counts.items()) or "–"
+    print(t("priority.cli_summary", args.lang, n=len(ranked), selected=int(ranked["selected"].sum()), tiers=tiers,
+            path=args.out))
     return EXIT_OK
 
 

@@ -42,3 +42,11 @@ WEB_GEOMETRY_CACHE_SIZE = 16  # prepared layers kept in memory (province x level
 STATIC_DIR = "static"
 STATIC_VENDOR_SUBDIR = "vendor"
 STATIC_URL_PREFIX = "/app/static"
+
+# Priority targeting (geo.priority, geo.designations, geo.scenario).
+RULE_MAX_CHARS = 1000  # a rule expression longer than this is refused (hostile input, deep nesting)
+REASON_DECIMALS = 2  # at most this many decimals in the reasons text ("24,3%"); trailing zeros dropped
+SCORE_DECIMALS = 4  # scores are rounded so that equal inputs tie exactly
+SHARE_DECIMALS = 2  # coverage shares in percent
+COVERAGE_COLORS = ("#d7301f", "#fdd49e")  # poor households inside / outside the selection
+SCENARIO_FORMAT_VERSION = 1

@@ -1,0 +1,620 @@
+"""Designations: which units carry which policy status, by code, with their source.
+
+A *designation* says that one administrative unit (by GSO code, never by
+name) belongs to a policy category for a period, according to a document:
+a border commune (``border``, xã biên giới), a safe-zone commune (``atk``,
+xã an toàn khu), a Program 135 commune (``p135``), a zone III/II/I commune
+(``zone_iii``, ``zone_ii``, ``zone_i``; zone III = xã đặc biệt khó khăn) or a
+poor district (``poor_district``, huyện nghèo). Planners may add their own
+categories under a custom label (a Python-identifier-like word such as
+``ntm_2021``), which rule expressions can then name.
+
+Three origins are kept apart:
+
+``builtin``
+    Lists shipped with the tool, each citing its source (so far only the four
+    ATK communes of Lạng Sơn recognised in 2021; no official border, 135 or
+    zone lists were found, and none are invented).
+``imported``
+    Lists read from a planner's CSV/XLSX (:func:`read_designations`), matched
+    to codes by the join machinery (:func:`geo.join.match_units`).
+``manual``
+    Hand tags and untags (:meth:`DesignationSet.tag`, :meth:`DesignationSet.untag`),
+    each with a note. Untagging a built-in or imported designation does not
+    delete it: a manual ``untag`` record overrides it, can be undone
+    (:meth:`DesignationSet.undo`) and explains itself.
+
+:class:`DesignationSet` is immutable: every change returns a new set, so the
+app can keep it in session state and compare versions.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import pandas as pd
+
+from geo import registry
+from geo._errors import GeoError
+from geo.names import fold_text, nfc
+
+__all__ = [
+    "DESIGNATION_TYPES",
+    "ORIGINS",
+    "ACTIONS",
+    "DESIGNATION_COLUMNS",
+    "ATK_LANGSON_2021",
+    "ATK_LANGSON_2021_SOURCE",
+    "Designation",
+    "DesignationSet",
+    "DesignationImportReport",
+    "designation_label",
+    "builtin_designations",
+    "match_designations",
+    "read_designations",
+]
+
+# Known categories; any other identifier-like word is accepted as a custom label.
+DESIGNATION_TYPES = ("border", "atk", "p135", "zone_iii", "zone_ii", "zone_i", "poor_district")
+ORIGINS = ("builtin", "imported", "manual")
+ACTIONS = ("tag", "untag")  # "untag" only with origin "manual": an override, not a deletion
+
+DESIGNATION_COLUMNS = [
+    "type", "code", "level", "vintage", "valid_from", "valid_to",
+    "source", "source_date", "origin", "action", "note",
+]
+
+# Built-in list: the safe-zone (ATK) communes of Lạng Sơn recognised in 2021, all in
+# Bắc Sơn district (GSO 185). Codes are the pre-2025 GSO codes; a test checks them
+# against the registry names (there is a second "Xã Chiến Thắng" in Chi Lăng, 06481).
+ATK_LANGSON_2021 = {
+    "06325": "Thị trấn Bắc Sơn",
+    "06328": "Xã Long Đống",
+    "06358": "Xã Chiêu Vũ",
+    "06364": "Xã Chiến Thắng",
+}
+ATK_LANGSON_2021_DISTRICT = "185"
+ATK_LANGSON_2021_SOURCE = (
+    "Quyết định của Thủ tướng Chính phủ công nhận xã và vùng an toàn khu (ATK) tỉnh Lạng Sơn"
+)
+ATK_LANGSON_2021_DATE = _dt.date(2021, 2, 25)
+ATK_LANGSON_2021_NOTE = (
+    "Theo Báo Biên phòng (bienphong.com.vn) ngày 25/02/2021; xã ATK của Trung ương thời kháng chiến chống Pháp. "
+    "Số hiệu quyết định chưa đối chiếu với văn bản gốc."
+)
+
+_CUSTOM_TYPE = re.compile(r"^[^\W\d]\w*$")
+
+
+def _as_date(value: object, *, key: str) -> _dt.date | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value) or value == "":
+        return None
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    text = str(value).strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y"):
+        try:
+            parsed = _dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+        return parsed
+    raise GeoError("designation_invalid", field=key, value=text)
+
+
+def _text(value: object) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    return nfc(value)
+
+
+@dataclass(frozen=True)
+class Designation:
+    """One unit's membership of one policy category, by code.
+
+    Parameters
+    ----------
+    type
+        ``border``, ``atk``, ``p135``, ``zone_iii``, ``zone_ii``, ``zone_i``,
+        ``poor_district`` or a custom identifier-like label.
+    code
+        GSO code of the unit, zero-padded for ``level`` (``6364`` becomes ``"06364"``).
+    level
+        ``"commune"`` or ``"district"``.
+    vintage
+        Administrative vintage of the code: ``"pre2025"`` or ``"2025"``.
+    valid_from, valid_to
+        Period in force (inclusive); None for open-ended.
+    source, source_date
+        The document (number, title) and its date.
+    origin
+        ``"builtin"``, ``"imported"`` or ``"manual"``.
+    action
+        ``"tag"``; or ``"untag"`` for a manual override that switches off the
+        built-in/imported designation of the same type and code.
+    note
+        Free text: why, who, what to check.
+    """
+
+    type: str
+    code: str
+    level: str = "commune"
+    vintage: str = "pre2025"
+    valid_from: _dt.date | None = None
+    valid_to: _dt.date | None = None
+    source: str = ""
+    source_date: _dt.date | None = None
+    origin: str = "manual"
+    action: str = "tag"
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        registry.check_vintage_level(self.vintage, self.level)
+        kind = _text(self.type)
+        if kind not in DESIGNATION_TYPES and not _CUSTOM_TYPE.match(kind):
+            raise GeoError("designation_invalid", field="type", value=self.type)
+        code = registry.normalize_code(self.code, self.level)
+        if code is None:
+            raise GeoError("designation_invalid", field="code", value=self.code)
+        if self.origin not in ORIGINS:
+            raise GeoError("designation_invalid", field="origin", value=self.origin)
+        if self.action not in ACTIONS or (self.action == "untag" and self.origin != "manual"):
+            raise GeoError("designation_invalid", field="action", value=self.action)
+        start = _as_date(self.valid_from, key="valid_from")
+        end = _as_date(self.valid_to, key="valid_to")
+        if start and end and end < start:
+            raise GeoError("designation_invalid", field="valid_to", value=end.isoformat())
+        object.__setattr__(self, "type", kind)
+        object.__setattr__(self, "code", code)
+        object.__setattr__(self, "valid_from", start)
+        object.__setattr__(self, "valid_to", end)
+        object.__setattr__(self, "source_date", _as_date(self.source_date, key="source_date"))
+        object.__setattr__(self, "source", _text(self.source))
+        object.__setattr__(self, "note", _text(self.note))
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """``(type, code)``: what a manual override applies to."""
+        return (self.type, self.code)
+
+    def in_force(self, on: _dt.date | None = None) -> bool:
+        """Whether the period covers ``on`` (always true when ``on`` is None)."""
+        if on is None:
+            return True
+        return (self.valid_from is None or self.valid_from <= on) and (self.valid_to is None or on <= self.valid_to)
+
+    def to_record(self) -> dict:
+        """A flat dict with ISO dates, one row of :meth:`DesignationSet.to_frame`."""
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        for key in ("valid_from", "valid_to", "source_date"):
+            out[key] = out[key].isoformat() if out[key] else None
+        return out
+
+
+def designation_label(kind: str, lang: str = "vi") -> str:
+    """Words for a designation type (``"Xã biên giới"``), or the custom label itself."""
+    from geo.i18n import STRINGS, t
+
+    key = f"designation.{kind}"
+    return t(key, lang) if key in STRINGS else kind
+
+
+@dataclass(frozen=True)
+class DesignationSet:
+    """An immutable collection of designation records; every change returns a new set.
+
+    The *effective* designations (:meth:`types_by_code`) are: manual tags, plus
+    built-in and imported designations in force that no manual ``untag``
+    overrides.
+    """
+
+    items: tuple[Designation, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "items", tuple(self.items))
+
+    def __iter__(self) -> Iterator[Designation]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    # -- editing --------------------------------------------------------------
+    def add(self, *designations: Designation) -> DesignationSet:
+        """The set with ``designations`` added; an identical record is not repeated."""
+        items = list(self.items)
+        for d in designations:
+            if d not in items:
+                items.append(d)
+        return DesignationSet(tuple(items))
+
+    def remove(self, *designations: Designation) -> DesignationSet:
+        """The set without these exact records (use :meth:`untag` to switch off a source list)."""
+        drop = set(designations)
+        return DesignationSet(tuple(d for d in self.items if d not in drop))
+
+    def merge(self, other: DesignationSet) -> DesignationSet:
+        """Both sets' records, this set's first."""
+        return self.add(*other.items)
+
+    def _manual_removed(self, kind: str, code: str) -> list[Designation]:
+        return [d for d in self.items if not (d.origin == "manual" and d.key == (kind, code))]
+
+    def _template(self, kind: str, code: str, level: str | None, vintage: str | None) -> tuple[str, str]:
+        same = [d for d in self.items if d.key == (kind, code)] or list(self.items)
+        return (level or (same[0].level if same else "commune"), vintage or (same[0].vintage if same else "pre2025"))
+
+    def tag(self, code: str, kind: str, *, note: str, level: str | None = None, vintage: str | None = None) -> DesignationSet:
+        """Tag a unit by hand (replacing any earlier hand record for the same type and code).
+
+        ``note`` says why; it is required so that every hand change explains itself.
+        """
+        if not _text(note):
+            raise GeoError("designation_note_required", code=code, type=kind)
+        level, vintage = self._template(kind, str(code), level, vintage)
+        tag = Designation(type=kind, code=code, level=level, vintage=vintage, origin="manual", note=note)
+        return DesignationSet(tuple(self._manual_removed(tag.type, tag.code)) + (tag,))
+
+    def untag(self, code: str, kind: str, *, note: str, level: str | None = None, vintage: str | None = None) -> DesignationSet:
+        """Switch a designation off by hand.
+
+        When a built-in or imported record exists, a manual ``untag`` record is
+        added (an override, undone by :meth:`undo`); when only a hand tag
+        exists, that tag is simply withdrawn.
+        """
+        if not _text(note):
+            raise GeoError("designation_note_required", code=code, type=kind)
+        level, vintage = self._template(kind, str(code), level, vintage)
+        probe = Designation(type=kind, code=code, level=level, vintage=vintage, origin="manual", action="untag", note=note)
+        rest = self._manual_removed(probe.type, probe.code)
+        if any(d.key == probe.key for d in rest):
+            rest.append(probe)
+        return DesignationSet(tuple(rest))
+
+    def undo(self, code: str, kind: str) -> DesignationSet:
+        """Drop the hand records for (type, code): back to the built-in/imported state."""
+        probe = Designation(type=kind, code=code, level=self._template(kind, str(code), None, None)[0])
+        return DesignationSet(tuple(self._manual_removed(probe.type, probe.code)))
+
+    # -- reading --------------------------------------------------------------
+    def filter(
+        self,
+        *,
+        type: str | Iterable[str] | None = None,  # noqa: A002 - the domain word
+        code: str | Iterable[str] | None = None,
+        origin: str | Iterable[str] | None = None,
+        level: str | None = None,
+        vintage: str | None = None,
+        on: _dt.date | None = None,
+    ) -> DesignationSet:
+        """Records matching every given criterion (``on``: period covers that date)."""
+
+        def wanted(value, allowed):
+            if allowed is None:
+                return True
+            return value in ({allowed} if isinstance(allowed, str) else set(allowed))
+
+        return DesignationSet(tuple(
+            d for d in self.items
+            if wanted(d.type, type) and wanted(d.code, code) and wanted(d.origin, origin)
+            and (level is None or d.level == level) and (vintage is None or d.vintage == vintage) and d.in_force(on)
+        ))
+
+    def by_code(self, code: str) -> list[Designation]:
+        """Every record for one unit, overrides included (to explain it)."""
+        return [d for d in self.items if d.code == registry.normalize_code(code, d.level)]
+
+    @property
+    def types(self) -> list[str]:
+        """Designation types present in the set, known types first."""
+        found = {d.type for d in self.items}
+        return [k for k in DESIGNATION_TYPES if k in found] + sorted(found - set(DESIGNATION_TYPES))
+
+    def overrides(self) -> list[Designation]:
+        """Manual ``untag`` records."""
+        return [d for d in self.items if d.action == "untag"]
+
+    def types_by_code(self, *, on: _dt.date | None = None, vintage: str | None = None) -> dict[str, set[str]]:
+        """Effective designation types per unit code (see the class docstring)."""
+        untagged = {d.key for d in self.items if d.origin == "manual" and d.action == "untag"}
+        out: dict[str, set[str]] = {}
+        for d in self.items:
+            if d.action != "tag" or (vintage is not None and d.vintage != vintage):
+                continue
+            if d.origin != "manual" and (d.key in untagged or not d.in_force(on)):
+                continue
+            out.setdefault(d.code, set()).add(d.type)
+        return out
+
+    def codes(self, kind: str, *, on: _dt.date | None = None) -> set[str]:
+        """Codes effectively carrying ``kind``."""
+        return {code for code, kinds in self.types_by_code(on=on).items() if kind in kinds}
+
+    # -- frames ---------------------------------------------------------------
+    def to_frame(self) -> pd.DataFrame:
+        """One row per record, columns :data:`DESIGNATION_COLUMNS`, ISO-date strings, object dtype."""
+        records = [d.to_record() for d in self.items]
+        return pd.DataFrame(
+            {c: pd.Series([r[c] for r in records], dtype=object) for c in DESIGNATION_COLUMNS}
+        )
+
+    @classmethod
+    def from_frame(cls, df: pd.DataFrame) -> DesignationSet:
+        """The inverse of :meth:`to_frame` (missing optional columns take their defaults)."""
+        missing = [c for c in ("type", "code") if c not in df.columns]
+        if missing:
+            raise GeoError("designation_columns", columns=", ".join(map(str, df.columns)), missing=", ".join(missing))
+        items = []
+        for rec in df.to_dict("records"):
+            kwargs = {}
+            for c in DESIGNATION_COLUMNS:
+                if c not in rec:
+                    continue
+                value = rec[c]
+                if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+                    continue
+                kwargs[c] = value
+            items.append(Designation(**kwargs))
+        return cls(tuple(items))
+
+
+# ---------------------------------------------------------------------------
+# Built-in lists
+# ---------------------------------------------------------------------------
+def builtin_designations(*, province: str | int | None = "20", vintage: str = "pre2025") -> DesignationSet:
+    """Designation lists shipped with the tool, each with its source.
+
+    Only the ATK communes of Lạng Sơn (province 20) are known, for the
+    ``pre2025`` vintage: Thị trấn Bắc Sơn (06325), Xã Long Đống (06328),
+    Xã Chiêu Vũ (06358) and Xã Chiến Thắng (06364), all in Bắc Sơn district.
+    Other provinces and the 2025 vintage give an empty set: a designation is
+    not carried across the 2025 reform without a new decision.
+    """
+    registry.check_vintage_level(vintage)
+    norm = registry.normalize_code(province, "province") if province is not None else None
+    if vintage != "pre2025" or norm not in (None, "20"):
+        return DesignationSet()
+    return DesignationSet(tuple(
+        Designation(
+            type="atk", code=code, level="commune", vintage="pre2025", source=ATK_LANGSON_2021_SOURCE,
+            source_date=ATK_LANGSON_2021_DATE, origin="builtin", note=ATK_LANGSON_2021_NOTE,
+        )
+        for code in sorted(ATK_LANGSON_2021)
+    ))
+
+
+# ---------------------------------------------------------------------------
+# Imported lists
+# ---------------------------------------------------------------------------
+@dataclass
+class DesignationImportReport:
+    """How the rows of an imported list were resolved to codes."""
+
+    source: str = ""
+    matched: list[dict] = field(default_factory=list)  # row, type, code, name, district, method
+    unmatched: list[dict] = field(default_factory=list)  # row, type, name, district, suggestions
+    ambiguous: list[dict] = field(default_factory=list)  # row, type, name, candidates
+    duplicates: list[dict] = field(default_factory=list)  # row, type, code, duplicate_of_row
+    skipped: list[dict] = field(default_factory=list)  # row, reason (blank rows)
+
+    def summary(self) -> dict[str, int]:
+        return {k: len(getattr(self, k)) for k in ("matched", "unmatched", "ambiguous", "duplicates", "skipped")}
+
+    def to_dict(self) -> dict:
+        from geo.join import _jsonable
+
+        return _jsonable({
+            "source": self.source, "matched": self.matched, "unmatched": self.unmatched,
+            "ambiguous": self.ambiguous, "duplicates": self.duplicates, "skipped": self.skipped,
+            "summary": self.summary(),
+        })
+
+
+# Header aliases, compared folded (no diacritics, no spaces, lower case).
+_ALIASES = {
+    "code": ("code", "ma", "maxa", "madonvi", "mahanhchinh", "communecode", "unitcode", "mahuyen"),
+    "name": ("name", "ten", "tenxa", "xa", "tendonvi", "donvi", "commune", "communename", "unitname", "xaphuongthitran"),
+    "parent_name": ("district", "districtname", "huyen", "tenhuyen", "parentname", "huyenthixathanhpho"),
+    "parent_code": ("districtcode", "mahuyen", "parentcode"),
+    "type": ("type", "designation", "loai", "dien", "loaidien", "dienchinhsach"),
+    "valid_from": ("validfrom", "tungay", "hieuluctu"),
+    "valid_to": ("validto", "denngay", "hieulucden"),
+    "source": ("source", "nguon", "vanban", "canctu", "cancu"),
+    "source_date": ("sourcedate", "ngayvanban", "ngaybanhanh"),
+    "note": ("note", "ghichu"),
+}
+
+
+def _guess_columns(columns: Iterable[str], level: str) -> dict[str, str]:
+    folded = {fold_text(str(c)): c for c in columns}
+    found: dict[str, str] = {}
+    order = ["parent_code", "parent_name", "code", "name", "type", "valid_from", "valid_to", "source_date", "source", "note"]
+    used: set = set()
+    for key in order:
+        aliases = _ALIASES[key]
+        if level == "district" and key in ("parent_code", "parent_name"):
+            continue
+        if level == "district" and key == "code":
+            aliases = aliases + ("mahuyen", "districtcode")
+        if level == "district" and key == "name":
+            aliases = aliases + ("huyen", "tenhuyen", "district", "districtname")
+        for alias in aliases:
+            col = folded.get(alias)
+            if col is not None and col not in used:
+                found[key] = col
+                used.add(col)
+                break
+    return found
+
+
+def match_designations(
+    table: pd.DataFrame,
+    *,
+    type: str | None = None,  # noqa: A002 - the domain word
+    province: str | int | None = "20",
+    level: str = "commune",
+    vintage: str = "pre2025",
+    columns: dict[str, str] | None = None,
+    source: str = "",
+    source_date: _dt.date | str | None = None,
+    valid_from: _dt.date | str | None = None,
+    valid_to: _dt.date | str | None = None,
+    overrides: dict | None = None,
+) -> tuple[DesignationSet, DesignationImportReport]:
+    """Resolve a list of units (codes, or names with their district) to designations.
+
+    Matching reuses :func:`geo.join.match_units` against
+    ``registry.units(province=..., level=..., vintage=...)``: codes first, then
+    names within the district (exact, without type prefix, folded); fuzzy
+    candidates are only suggested. Rows are matched per designation type, so
+    one unit may be listed once for each category.
+
+    Parameters
+    ----------
+    table
+        One row per designated unit. Columns are guessed from their headers
+        (``Mã xã``/``code``, ``Tên xã``/``name``, ``Huyện``/``district``,
+        ``Loại``/``type``, ``Từ ngày``, ``Đến ngày``, ``Nguồn``, ``Ghi chú``)
+        unless ``columns`` maps those keys to the table's own names.
+    type
+        The designation type of every row; required unless the table has a type column.
+    source, source_date, valid_from, valid_to
+        Defaults for rows that do not carry their own.
+    overrides
+        Hand choices for unresolved rows: table index -> unit code.
+
+    Returns
+    -------
+    (DesignationSet, DesignationImportReport)
+        Records with origin ``"imported"``; the report lists matched,
+        unmatched (with suggestions) and ambiguous (with candidates) rows.
+        Row numbers are the table's ``source_row`` when present, else index + 2
+        (the spreadsheet row under a one-line header).
+    """
+    from geo.join import match_units, prepare_units
+
+    registry.check_vintage_level(vintage, level)
+    cols = {**_guess_columns(table.columns, level), **(columns or {})}
+    if "code" not in cols and "name" not in cols:
+        raise GeoError("designation_columns", columns=", ".join(map(str, table.columns)), missing="code / name")
+    if type is None and "type" not in cols:
+        raise GeoError("designation_type_missing", columns=", ".join(map(str, table.columns)))
+    data = table.reset_index(drop=True)
+    row_no = (
+        [int(v) for v in data["source_row"]] if "source_row" in data else [i + 2 for i in range(len(data))]
+    )
+    reg = registry.units(province=province, level=level, vintage=vintage)
+    if level == "commune" and vintage == "pre2025":
+        reg = reg.drop(columns=["parent_code"]).rename(
+            columns={"district_name": "parent_name", "district_code": "parent_code"})
+    else:
+        reg = reg.assign(parent_name=None, parent_code=None)
+    units = prepare_units(reg, level=level)
+    rows = prepare_units(data, level=level, columns={k: v for k, v in cols.items() if k in (
+        "code", "name", "parent_code", "parent_name")})
+    kinds = [(_text(v) or _text(type)) if "type" in cols else _text(type) for v in (
+        data[cols["type"]] if "type" in cols else [None] * len(data))]
+
+    report = DesignationImportReport(source=source)
+    found_unit: dict[int, object] = {}
+    blank = [i for i in rows.index if not rows.at[i, "code"] and not rows.at[i, "name"]]
+    for i in blank:
+        report.skipped.append({"row": row_no[i], "reason": "blank"})
+    for kind in dict.fromkeys(k for i, k in enumerate(kinds) if i not in blank):
+        idx = [i for i, k in enumerate(kinds) if k == kind and i not in blank]
+        sub_over = {i: v for i, v in (overrides or {}).items() if i in idx}
+        result, records = match_units(rows.loc[idx], units, overrides=sub_over)
+        for rec in records:
+            i = rec["row"]
+            ident = {"row": row_no[i], "type": kind, "name": rows.at[i, "name"], "district": rows.at[i, "parent_name"]}
+            if rows.at[i, "code"]:
+                ident["given_code"] = rows.at[i, "code"]
+            method = rec["method"]
+            if method == "ambiguous":
+                report.ambiguous.append({**ident, "candidates": rec["candidates"]})
+            elif method == "duplicate":
+                first = rec["duplicate_of_row"]
+                report.duplicates.append({**ident, "code": rec["unit"]["code"], "duplicate_of_row": row_no[first]})
+            elif method is None:
+                report.unmatched.append({**ident, "suggestions": rec["suggestions"]})
+            else:
+                unit_idx = result[i]
+                found_unit[i] = unit_idx
+                report.matched.append({
+                    **ident, "code": units.at[unit_idx, "code"], "unit_name": units.at[unit_idx, "name"],
+                    "unit_district": units.at[unit_idx, "parent_name"], "method": method,
+                })
+
+    def cell(i, key, default):
+        if key not in cols:
+            return default
+        value = data.at[i, cols[key]]
+        return default if _text(value) == "" else value
+
+    items = []
+    for i in sorted(found_unit):
+        unit_idx = found_unit[i]
+        items.append(Designation(
+            type=kinds[i], code=units.at[unit_idx, "code"], level=level, vintage=vintage,
+            valid_from=cell(i, "valid_from", valid_from), valid_to=cell(i, "valid_to", valid_to),
+            source=cell(i, "source", source), source_date=cell(i, "source_date", source_date),
+            origin="imported", note=cell(i, "note", ""),
+        ))
+    report.matched.sort(key=lambda r: r["row"])
+    return DesignationSet(tuple(items)), report
+
+
+def read_designations(
+    path: str | Path,
+    *,
+    type: str | None = None,  # noqa: A002 - the domain word
+    province: str | int | None = "20",
+    level: str = "commune",
+    vintage: str = "pre2025",
+    sheet: str | int | None = None,
+    source: str | None = None,
+    **kwargs,
+) -> tuple[DesignationSet, DesignationImportReport]:
+    """Read a designation list from CSV or XLSX and resolve it to codes.
+
+    The first row is the header; codes are read as text (leading zeros kept).
+    Keyword arguments as in :func:`match_designations`; ``source`` defaults
+    to the file name.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise GeoError("file_not_found", path=str(path))
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            try:
+                table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise GeoError("table_encoding", path=str(path)) from exc
+        elif suffix in (".xlsx", ".xlsm"):
+            table = pd.read_excel(path, dtype=str, keep_default_na=False, sheet_name=sheet or 0)
+        else:
+            raise GeoError("unsupported_format", path=str(path), supported="CSV, XLSX")
+    except GeoError:
+        raise
+    except Exception as exc:  # parser errors of all kinds: one message naming the file
+        raise GeoError("unreadable_file", path=str(path), reason=str(exc)) from exc
+    if table.empty:
+        raise GeoError("table_empty", path=str(path))
+    table = table.assign(source_row=range(2, len(table) + 2))
+    try:
+        return match_designations(
+            table, type=type, province=province, level=level, vintage=vintage,
+            source=source if source is not None else path.name, **kwargs,
+        )
+    except GeoError as exc:
+        if "path" not in exc.params and exc.code in ("designation_columns", "designation_type_missing"):
+            raise GeoError(exc.code, path=str(path), **exc.params) from exc
+        raise
