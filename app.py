@@ -10,13 +10,13 @@ import streamlit as st
 from geo.i18n import t
 from pages import _ui as ui
 
-st.set_page_config(page_title="Bản đồ giảm nghèo", page_icon="🗺️", layout="wide")
+st.set_page_config(page_title="Bản đồ giảm nghèo", layout="wide")
 ui.init_state()
 ui.language_switch()
 lang = ui.lang()
 
 pages = [
-    st.Page("pages/map.py", title=t("page.map", lang), icon="🗺️", default=True, url_path="ban-do"),
-    st.Page("pages/data.py", title=t("page.data", lang), icon="📄", url_path="du-lieu"),
+    st.Page("pages/map.py", title=t("page.map", lang), default=True, url_path="ban-do"),
+    st.Page("pages/data.py", title=t("page.data", lang), url_path="du-lieu"),
 ]
 st.navigation(pages).run()

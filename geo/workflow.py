@@ -75,10 +75,9 @@ def resolve_codes(gdf: gpd.GeoDataFrame, *, columns: dict[str, str], level: str,
     (matched, ambiguous, unmatched), so nothing is applied silently.
     """
     reg = registry.units(province=province, level=level, vintage=vintage)
-    reg = reg.rename(columns={"district_name": "parent_name", "district_code": "parent_code"}) if level == "commune" else reg
-    if level == "district":
-        reg = reg.assign(parent_name=None, parent_code=None)
-    units = prepare_units(reg, level=level)
+    parents = {"parent_code": "district_code", "parent_name": "district_name"} if level == "commune" else {}
+    units = prepare_units(reg.drop(columns=["parent_code"]) if level != "commune" else reg, level=level,
+                          columns={"code": "code", "name": "name", "type": "type", **parents})
     rows = prepare_units(gdf, level=level, columns={k: v for k, v in columns.items() if k != "code"})
     found, records = match_units(rows, units)
     out = gdf.copy()

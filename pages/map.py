@@ -137,6 +137,7 @@ m = build_map(
     illustrative=table is not None and not ui.dataset_is_official(), basemap=ss["basemap"],
     geometry_key=(ss["province"], ss["level"], ss["vintage"], ss.get("boundary_source")),
     asset_urls=ui.static_assets(),
+    legend_kwds={"title": label(column, lang) if value_column else T("no_data")},
 )
 center = zoom = None
 if focus is not None:
@@ -157,13 +158,13 @@ with col_side:
     if not selected:
         st.caption(T("ui.selection.empty"))
     else:
-        st.dataframe(ui.selection_table(gdf, selected, value_column), hide_index=True, use_container_width=True)
+        st.table(ui.selection_table(gdf, selected, value_column).set_index(T("ui.col.code")))
         if st.button(T("ui.selection.clear")):
             selected.clear()
             st.rerun()
     if value_column and table is not None:
         st.caption(f"{T('ui.source')}: {ui.dataset_citation()}")
-    if value_column:
+    if value_column and gdf[value_column].notna().any():
         total = gdf[value_column].notna().sum()
         st.caption(f"{label(value_column, lang)} — {total}/{len(gdf)}; "
                    f"{format_value(gdf[value_column].median(), value_column, lang)} (median)")

@@ -1,0 +1,155 @@
+"""Helpers for end-to-end tests: a real ``streamlit run app.py`` and Debian's Chromium, offline.
+
+Chromium is launched with the flags that keep it from calling home, and every
+request to a host other than localhost is aborted and recorded, so a test can
+assert that the app needed nothing from the internet.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-quic", "--disable-gpu", "--no-first-run",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def require_browser() -> None:
+    """Skip (or fail on CI) when Chromium or Playwright is missing."""
+    missing = []
+    if not Path(CHROMIUM).exists():
+        missing.append("Debian chromium (apt-get install chromium)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing.append("playwright (pip install -r requirements.txt)")
+    if missing:
+        msg = "browser test needs " + " and ".join(missing)
+        if os.environ.get("CI") == "true":
+            pytest.fail(msg)
+        pytest.skip(msg)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def streamlit_server():
+    """Run ``streamlit run app.py`` on a free local port; yield its URL."""
+    port = free_port()
+    env = {**os.environ, "STREAMLIT_SERVER_HEADLESS": "true", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    log = (ARTIFACTS / f"streamlit-{port}.log")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.time() + 90
+            while time.time() < deadline:
+                with contextlib.suppress(OSError):
+                    if urllib.request.urlopen(url + "/_stcore/health", timeout=2).status == 200:
+                        break
+                if proc.poll() is not None:
+                    pytest.fail(f"streamlit exited early; see {log}")
+                time.sleep(0.5)
+            else:
+                pytest.fail(f"streamlit did not start; see {log}")
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@contextlib.contextmanager
+def offline_page(*, viewport=(1500, 1000)):
+    """A Chromium page that cannot reach anything but localhost; ``page.external`` lists what it tried."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="vi-VN")
+        external: list[str] = []
+
+        def guard(route):
+            host = route.request.url.split("/")[2] if "://" in route.request.url else ""
+            if route.request.url.startswith(("data:", "blob:", "about:")) or host.split(":")[0] in ("127.0.0.1", "localhost"):
+                route.continue_()
+            else:
+                external.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", guard)
+        page = context.new_page()
+        page.external = external
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+
+
+def map_frame(page, *, timeout: float = 60_000):
+    """The iframe holding the Leaflet map (st_folium renders the map inside one)."""
+    page.wait_for_selector("iframe", timeout=timeout)
+    deadline = time.time() + timeout / 1000
+    while time.time() < deadline:
+        for frame in page.frames:
+            with contextlib.suppress(Exception):
+                if frame.query_selector(".leaflet-container") is not None:
+                    return frame
+        time.sleep(0.3)
+    raise AssertionError("no Leaflet map rendered")
+
+
+def unit_count(frame) -> int:
+    """Interactive polygons = admin units (outlines and overlays are not interactive)."""
+    return frame.locator("path.leaflet-interactive").count()
+
+
+def wait_units(page, n: int, *, timeout: float = 60.0):
+    """Wait until a map frame shows exactly ``n`` unit polygons; return the frame."""
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        with contextlib.suppress(Exception):
+            frame = map_frame(page, timeout=timeout * 1000)
+            last = unit_count(frame)
+            if last == n:
+                return frame
+        time.sleep(0.5)
+    raise AssertionError(f"expected {n} unit polygons, saw {last}")
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / name
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def has_chromium() -> bool:
+    return shutil.which("chromium") is not None or Path(CHROMIUM).exists()

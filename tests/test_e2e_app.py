@@ -1,0 +1,117 @@
+"""The map explorer in a real browser, offline, tried as a new planner would."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.browser import offline_page, require_browser, screenshot, streamlit_server, wait_units
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    require_browser()
+    with streamlit_server() as url:
+        yield url
+
+
+def _fills(frame) -> list[str]:
+    return frame.eval_on_selector_all("path.leaflet-interactive", "els => els.map(e => e.getAttribute('fill'))")
+
+
+def _inside_point(frame) -> tuple[float, float]:
+    """Page coordinates of a point inside the largest unit polygon visible on the map."""
+    box = frame.locator(".leaflet-container").bounding_box()
+    best = None
+    for path in frame.locator("path.leaflet-interactive").all():
+        b = path.bounding_box()
+        if not b or b["x"] < box["x"] or b["y"] < box["y"] or b["x"] + b["width"] > box["x"] + box["width"] \
+                or b["y"] + b["height"] > box["y"] + box["height"]:
+            continue
+        if best is None or b["width"] * b["height"] > best[0]["width"] * best[0]["height"]:
+            best = (b, path)
+    assert best is not None, "no unit polygon fully visible"
+    b, path = best
+    # Probe the box for a point whose topmost element is this path.
+    for fx in (0.5, 0.4, 0.6, 0.3, 0.7):
+        for fy in (0.5, 0.4, 0.6, 0.3, 0.7):
+            x, y = b["x"] + b["width"] * fx, b["y"] + b["height"] * fy
+            hit = frame.evaluate(
+                "([x, y, bx, by]) => { const el = document.elementFromPoint(x - bx, y - by);"
+                " return el && el.classList && el.classList.contains('leaflet-interactive'); }",
+                [x, y, *_frame_offset(frame)],
+            )
+            if hit:
+                return x, y
+    return b["x"] + b["width"] / 2, b["y"] + b["height"] / 2
+
+
+def _frame_offset(frame) -> tuple[float, float]:
+    el = frame.frame_element().bounding_box()
+    return el["x"], el["y"]
+
+
+def _radio(page, group: str, option: str):
+    page.locator('[data-testid="stRadio"]').filter(has_text=group).get_by_text(option, exact=True).click()
+
+
+def _select(page, label: str, option: str):
+    page.get_by_role("combobox", name=label).click()
+    page.get_by_role("option").filter(has_text=option).first.click()
+
+
+def test_map_explorer_offline(app_url):
+    with offline_page() as page:
+        dialogs = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(app_url)
+
+        # Opens on Lạng Sơn districts with no set-up, with the approximate-boundaries banner.
+        frame = wait_units(page, 11)
+        assert page.get_by_text("Sơ đồ gần đúng", exact=False).first.is_visible()
+        assert frame.locator(".geo-legend").count() == 1
+
+        # Switching the indicator recolours the map.
+        before = _fills(frame)
+        _select(page, "Chỉ tiêu", "Tỷ lệ hộ cận nghèo")
+        deadline = time.time() + 30
+        while time.time() < deadline and _fills(frame) == before:
+            time.sleep(0.5)
+            frame = wait_units(page, 11)
+        assert _fills(frame) != before
+
+        # Commune level: 194 polygons.
+        _radio(page, "Cấp", "Xã")
+        frame = wait_units(page, 194)
+
+        # Search without diacritics offers every Hòa Bình with its district.
+        search = page.get_by_label("Tìm đơn vị", exact=False)
+        search.fill("hoa binh")
+        search.press("Enter")
+        page.get_by_text("Xã Hòa Bình – Huyện Bình Gia").wait_for(timeout=30_000)
+        for district in ("Văn Quan", "Hữu Lũng", "Chi Lăng"):
+            assert page.get_by_text(f"Xã Hòa Bình – Huyện {district}").is_visible()
+        search.fill("")
+        search.press("Enter")
+
+        # Clicking a commune selects it; the side table shows it.
+        frame = wait_units(page, 194)
+        x, y = _inside_point(frame)
+        page.mouse.click(x, y)
+        table = page.locator('[data-testid="stTable"]')
+        table.wait_for(timeout=30_000)
+        assert table.locator("tbody tr").count() == 1
+        screenshot(page, "map_explorer_vi.png")
+
+        # English switch changes the labels.
+        _radio(page, "Ngôn ngữ", "English")
+        page.get_by_text("Indicator", exact=True).wait_for(timeout=30_000)
+        assert page.get_by_text("Selected units").is_visible()
+        frame = wait_units(page, 194)
+        screenshot(page, "map_explorer_en.png")
+
+        assert not dialogs
+        assert page.external == [], f"requests left localhost: {page.external[:5]}"
