@@ -75,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="tệp kết quả .csv, .xlsx hoặc .gpkg")
     _common(p)
     p.set_defaults(func=_cmd_priority)
+
+    p = sub.add_parser("annex", help=_ANNEX_HELP)
+    _annex_args(p)
+    _common(p)
+    p.set_defaults(func=_cmd_annex)
     return parser
 
 
@@ -215,6 +220,113 @@ def _cmd_priority(args) -> int:
     tiers = ", ".join(f"{t('priority.tier_default', args.lang, n=int(k))}: {int(v)}" for k, v in counts.items()) or "–"
     print(t("priority.cli_summary", args.lang, n=len(ranked), selected=int(ranked["selected"].sum()), tiers=tiers,
             path=args.out))
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------
+# annex: print maps, atlas, annex tables and geometry (geo.printmap, geo.annex)
+# --------------------------------------------------------------------------
+_ANNEX_HELP = "Xuất phụ lục: bản đồ in, tập bản đồ, bảng XLSX/CSV/DOCX, hình học / export plan annexes"
+_ANNEX_FORMATS = ("pdf", "png", "svg", "xlsx", "csv", "docx", "gpkg", "geojson")
+
+
+def _annex_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--level", choices=("district", "commune"), required=True, help="cấp: district hoặc commune")
+    p.add_argument("--indicator", required=True, help="cột chỉ tiêu để tô màu, ví dụ poor_rate_2020")
+    p.add_argument("--boundaries", default="default", help="tệp ranh giới hoặc 'default' (sơ đồ gần đúng)")
+    p.add_argument("--indicators", default="langson_kh78_2021", help="bảng chỉ tiêu (CSV, XLSX) hoặc khóa bảng có sẵn")
+    p.add_argument("--province", default=settings.DEFAULT_PROVINCE, help="mã tỉnh GSO, mặc định 20 (Lạng Sơn)")
+    p.add_argument("--vintage", choices=("pre2025", "2025"), default=settings.DEFAULT_VINTAGE)
+    p.add_argument("--crs", default=None, help="hệ tọa độ của tệp không có .prj, ví dụ EPSG:9215")
+    p.add_argument("--selection", default=None, help="tệp danh sách mã đơn vị được chọn (CSV, TXT, XLSX)")
+    p.add_argument("--format", choices=_ANNEX_FORMATS, required=True)
+    p.add_argument("--out", required=True, help="tệp kết quả")
+    p.add_argument("--atlas", action="store_true", help="PDF nhiều trang: trang tổng quan + mỗi huyện một trang")
+    p.add_argument("--paper", choices=settings.PAPERS, default=settings.DEFAULT_PAPER)
+    p.add_argument("--orientation", choices=settings.ORIENTATIONS, default=settings.DEFAULT_ORIENTATION)
+    p.add_argument("--title", default=None, help="tiêu đề (mặc định: tên chỉ tiêu, năm, tỉnh)")
+    p.add_argument("--subtitle", default=None, help="dòng phụ, ví dụ '(Kèm theo Kế hoạch số …/KH-UBND …)'")
+
+
+def _annex_title(indicator: str, province: str | None, lang: str) -> str:
+    import re
+
+    from geo import registry
+    from geo.i18n import t
+
+    m = re.fullmatch(r"(.+)_(\d{4})", indicator)
+    base, year = (m.group(1), m.group(2)) if m else (indicator, None)
+    label = t(f"indicator.{base}", lang)
+    label = indicator if label.startswith("indicator.") else label.replace(" (%)", "")
+    try:
+        area = registry.unit(province, level="province").name if province else ""
+    except GeoError:
+        area = str(province or "")
+    if year:
+        return t("annex.map_title", lang, indicator=label, year=year, area=area)
+    return t("annex.map_title_noyear", lang, indicator=label, area=area)
+
+
+def _cmd_annex(args) -> int:
+    from geo import annex, printmap
+    from geo._write import check_output
+    from geo.i18n import t
+    from geo.workflow import BUILTIN_INDICATORS, join_files
+
+    fmt = args.format
+    if args.atlas and fmt != "pdf":
+        raise GeoError("annex_atlas_pdf", format=fmt)
+    inputs = _inputs(args.boundaries, args.indicators, args.selection)
+    check_output(args.out, inputs=inputs, overwrite=args.overwrite)
+    selection = annex.read_selection(args.selection, level=args.level) if args.selection else None
+    result, layer = join_files(
+        boundaries=args.boundaries, indicators=args.indicators, province=args.province,
+        level=args.level, vintage=args.vintage, crs=args.crs,
+    )
+    gdf = result.gdf
+    if args.indicator not in gdf.columns:
+        raise GeoError("map_column_missing", column=args.indicator, columns=", ".join(result.indicators))
+    builtin = BUILTIN_INDICATORS.get(str(args.indicators))
+    data_source = builtin["citation"] if builtin else Path(args.indicators).name
+    sources = [data_source] + ([] if layer.approximate else [t("annex.boundaries", args.lang, source=Path(layer.source).name)])
+    title = args.title or _annex_title(args.indicator, args.province, args.lang)
+    if args.level == "district":  # an atlas page per district; no outlines to dissolve
+        district_col, district_name_col = "code", "name"
+    else:
+        district_col = next((c for c in ("district_code", "parent_code") if c in gdf.columns), "district_code")
+        district_name_col = next((c for c in ("district_name", "parent_name") if c in gdf.columns), "district_name")
+    map_kw = dict(
+        value_column=args.indicator, title=title, subtitle=args.subtitle, paper=args.paper,
+        orientation=args.orientation, lang=args.lang, selected=selection, source_text="; ".join(sources),
+        approximate=layer.approximate, district_column=district_col,
+        district_outlines=False if args.level == "district" else None,  # the units are the districts
+    )
+    if fmt in printmap.FORMATS:
+        if args.atlas:
+            printmap.atlas(gdf, args.out, district_name_column=district_name_col, overwrite=args.overwrite,
+                           inputs=inputs, **map_kw)
+            n = gdf[district_col].nunique() + (1 if settings.PRINT_ATLAS_OVERVIEW else 0)
+            what = t("annex.cli_pages", args.lang, n=n)
+        else:
+            fig = printmap.print_map(gdf, **map_kw)
+            printmap.save_figure(fig, args.out, format=fmt, overwrite=args.overwrite, inputs=inputs, title=title)
+            what = t("annex.cli_units", args.lang, n=len(gdf))
+    else:
+        table = annex.annex_table(gdf, title=args.title or title, subtitle=args.subtitle, lang=args.lang,
+                                  selection=selection, level=args.level, sources=sources,
+                                  notes=[t("approximate_note", args.lang)] if layer.approximate else [])
+        if fmt == "xlsx":
+            annex.write_xlsx(args.out, table, overwrite=args.overwrite, inputs=inputs)
+        elif fmt == "csv":
+            annex.write_csv(args.out, table, overwrite=args.overwrite, inputs=inputs)
+        elif fmt == "docx":
+            png = printmap.figure_png(printmap.print_map(gdf, **map_kw))
+            annex.write_docx(args.out, title=title, table=table, map_image=png, lang=args.lang,
+                             overwrite=args.overwrite, inputs=inputs)
+        else:
+            annex.write_geodata(args.out, gdf, table=table, format=fmt, overwrite=args.overwrite, inputs=inputs)
+        what = t("annex.cli_units", args.lang, n=len(table.rows))
+    print(t("annex.cli_done", args.lang, path=args.out, what=what))
     return EXIT_OK
 
 

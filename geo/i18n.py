@@ -232,6 +232,10 @@ ERRORS: dict[str, dict[str, str]] = {
         "vi": "Không có đơn vị nào để xuất phụ lục (danh sách chọn rỗng hoặc không khớp mã nào).",
         "en": "No units to export in the annex (the selection is empty or matches no code).",
     },
+    "annex_atlas_pdf": {
+        "vi": "Tập bản đồ (--atlas) chỉ xuất được dạng PDF; đã chọn '{format}'.",
+        "en": "An atlas (--atlas) can only be written as PDF; got '{format}'.",
+    },
     "annex_column_missing": {
         "vi": "Bảng phụ lục cần cột '{column}' nhưng không có. Các cột có: {columns}.",
         "en": "The annex table needs column '{column}', which is missing. Columns: {columns}.",
@@ -601,6 +605,17 @@ STRINGS: dict[str, dict[str, str]] = {
     "annex.total": {"vi": "Cộng", "en": "Total"},
     "annex.source": {"vi": "Nguồn số liệu: {source}", "en": "Data source: {source}"},
     "annex.boundaries": {"vi": "Ranh giới: {source}", "en": "Boundaries: {source}"},
+    "annex.missing_note": {
+        "vi": "{n} đơn vị thiếu số liệu; dòng Cộng chỉ tính các số liệu có.",
+        "en": "{n} units lack data; the Total row counts only the figures present.",
+    },
+    "annex.sheet": {"vi": "Phụ lục", "en": "Annex"},
+    "annex.map_title": {"vi": "{indicator} năm {year} – {area}", "en": "{indicator}, {year} – {area}"},
+    "annex.map_title_noyear": {"vi": "{indicator} – {area}", "en": "{indicator} – {area}"},
+    "annex.cli_done": {"vi": "Đã ghi {path} ({what}).", "en": "Wrote {path} ({what})."},
+    "annex.cli_pages": {"vi": "{n} trang", "en": "{n} pages"},
+    "annex.cli_units": {"vi": "{n} đơn vị", "en": "{n} units"},
+    "annex.page_footer": {"vi": "Trang &P/&N", "en": "Page &P/&N"},
     "convert.unmapped.no_code": {
         "vi": "Dòng {row} ({name}) không có mã xã hợp lệ; không chuyển đổi.",
         "en": "Row {row} ({name}) has no valid commune code; not converted.",

@@ -43,6 +43,29 @@ STATIC_DIR = "static"
 STATIC_VENDOR_SUBDIR = "vendor"
 STATIC_URL_PREFIX = "/app/static"
 
+# Print maps and annexes (geo.printmap, geo.annex).
+PAPER_MM = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}  # portrait width, height (ISO 216)
+PAPERS = tuple(PAPER_MM)
+ORIENTATIONS = ("portrait", "landscape")
+DEFAULT_PAPER = "A4"
+DEFAULT_ORIENTATION = "portrait"
+PRINT_DPI = 300  # PNG exports: A4 portrait is 2480 x 3508 pixels
+PRINT_FONT = "DejaVu Sans"  # bundled with matplotlib; covers every Vietnamese precomposed letter
+PRINT_MARGIN_MM = 12.0
+PRINT_FONT_PT = {
+    "title": 14.0, "subtitle": 10.0, "legend_title": 8.5, "legend": 8.0,
+    "label": 6.0, "district_label": 8.0, "footer": 6.5, "scale": 7.0,
+}
+PRINT_LARGE_LABELS_MAX_UNITS = 40  # pages showing at most this many units label them at "district_label" size
+PRINT_LABEL_SHRINK = 0.8  # a label that does not fit is tried once more at this fraction of its size
+PRINT_NICE_SCALES = (1.0, 1.2, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 7.5, 8.0, 9.0)  # x 10^n: map scale 1:N rounded up to these
+PRINT_SIMPLIFY_M = 15.0  # geometry simplification before drawing (0.1 mm on paper at 1:150.000)
+PRINT_NEIGHBOUR_COLOR = "#eeeeee"  # atlas: units outside the page's district
+PRINT_ATLAS_OVERVIEW = True  # atlas starts with one overview page (Lạng Sơn: 1 + 11 pages)
+DOCX_FONT = "Times New Roman"  # the font of Vietnamese administrative documents (Nghị định 30/2020/NĐ-CP)
+DOCX_MARGINS_MM = {"top": 20.0, "bottom": 20.0, "left": 30.0, "right": 15.0}  # Nghị định 30/2020/NĐ-CP, Phụ lục I
+XLSX_FONT = "Times New Roman"
+
 # Priority targeting (geo.priority, geo.designations, geo.scenario).
 RULE_MAX_CHARS = 1000  # a rule expression longer than this is refused (hostile input, deep nesting)
 REASON_DECIMALS = 2  # at most this many decimals in the reasons text ("24,3%"); trailing zeros dropped

@@ -1,0 +1,1021 @@
+"""Print maps for plan annexes: choropleths drawn server-side with matplotlib.
+
+A printed annex map is signed and filed, so it must be complete on its own:
+title and subtitle, a legend whose class ranges use the reader's number
+format (``8,51 – 12,06``) and list the "Không có dữ liệu" class, a scale bar
+in kilometres and a north arrow, district boundaries, unit labels that do not
+collide, policy designations drawn with hatching (readable in black and
+white), highlighted selected units, the source, the date and, on the default
+boundaries, the "sơ đồ gần đúng" note.
+
+Maps are drawn in a metric CRS (the UTM zone of the layer, EPSG:32648 for
+Lạng Sơn), and the map scale is rounded up to a round number (1:750.000), so
+the printed scale statement and the scale bar are exact on paper.
+
+Public entry points:
+
+- :func:`print_map` -> a :class:`matplotlib.figure.Figure` of one page;
+- :func:`save_figure` -> PDF (vector, TrueType fonts embedded), PNG (300 dpi,
+  exact paper size: A4 portrait is 2480 x 3508 pixels) or SVG (text as paths);
+- :func:`atlas` -> one multi-page PDF, one page per district zoomed to its
+  communes (neighbours greyed), after an overview page of the whole layer
+  (:data:`geo.settings.PRINT_ATLAS_OVERVIEW`; Lạng Sơn: 1 + 11 = 12 pages).
+
+Every text uses DejaVu Sans (bundled with matplotlib), whose glyphs cover all
+Vietnamese letters; strings are NFC-normalised before drawing so a decomposed
+name from a file cannot split its diacritics off.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import math
+import os
+import textwrap
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import matplotlib
+import numpy as np
+import pandas as pd
+import shapely
+import shapely.ops
+import shapely.prepared
+from matplotlib import patheffects
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PathCollection
+from matplotlib.figure import Figure
+from matplotlib.patches import Polygon as MplPolygon
+from matplotlib.patches import Rectangle
+from matplotlib.path import Path as MplPath
+
+from geo import settings
+from geo._errors import GeoError
+from geo._write import atomic_path, check_output
+from geo.classify import Classification, classify, colors_for, palette as palette_colors
+from geo.i18n import DEFAULT_LANG, format_number, t
+from geo.names import nfc
+
+__all__ = ["FORMATS", "LABEL_MODES", "print_map", "save_figure", "figure_png", "atlas", "paper_size_mm", "paper_size_px"]
+
+FORMATS = ("pdf", "png", "svg")
+LABEL_MODES = ("name", "code", None)
+
+# Savefig settings. pdf.fonttype 42 embeds TrueType (DejaVu Sans) with a
+# ToUnicode map, so the PDF prints exactly and its text can be searched and
+# copied ("Tỷ lệ hộ nghèo"). svg.fonttype "path" draws every glyph as a path:
+# the SVG then renders the same everywhere, even where DejaVu Sans is not
+# installed and a fallback font would misplace the stacked Vietnamese marks;
+# matplotlib keeps each string as an XML comment beside its paths.
+_RC = {
+    "font.family": "sans-serif",
+    "font.sans-serif": [settings.PRINT_FONT],
+    "pdf.fonttype": 42,
+    "ps.fonttype": 42,
+    "svg.fonttype": "path",
+    "hatch.linewidth": 0.6,
+    "axes.unicode_minus": False,
+}
+_MM_PER_INCH = 25.4
+_PT_PER_MM = 72 / _MM_PER_INCH
+_LAYOUT_DPI = 100  # figure dpi while laying out; exports set their own
+
+# Hatch and outline of each designation type: distinguishable without colour.
+DESIGNATION_STYLES: dict[str, dict] = {
+    "border": {"hatch": "////", "edgecolor": "#333333"},
+    "atk": {"hatch": "\\\\\\\\", "edgecolor": "#333333"},
+    "p135": {"hatch": "....", "edgecolor": "#333333"},
+    "zone_iii": {"hatch": "||||", "edgecolor": "#333333"},
+}
+_EXTRA_HATCHES = ("xxxx", "----", "++++", "oo")
+_SELECTED_EDGE = "#08306b"
+_SELECTED_WIDTH_PT = 2.0
+_DISTRICT_WIDTH_PT = 1.1
+_UNIT_WIDTH_PT = 0.25
+_UNIT_EDGE = "#6e6e6e"
+_ABBREVIATIONS = (("Thành phố ", "TP. "), ("Thị xã ", "TX. "), ("Thị trấn ", "TT. "), ("Phường ", "P. "),
+                  ("Huyện ", ""), ("Xã ", ""))
+
+
+# --------------------------------------------------------------------------
+# Paper
+# --------------------------------------------------------------------------
+def _check_paper(paper: str, orientation: str) -> None:
+    if paper not in settings.PAPER_MM:
+        raise GeoError("unknown_paper", paper=paper, allowed=", ".join(settings.PAPERS))
+    if orientation not in settings.ORIENTATIONS:
+        raise GeoError("unknown_orientation", orientation=orientation, allowed=", ".join(settings.ORIENTATIONS))
+
+
+def paper_size_mm(paper: str = settings.DEFAULT_PAPER, orientation: str = settings.DEFAULT_ORIENTATION) -> tuple[float, float]:
+    """(width, height) of the page in millimetres.
+
+    >>> paper_size_mm("A4", "landscape")
+    (297.0, 210.0)
+    """
+    _check_paper(paper, orientation)
+    w, h = settings.PAPER_MM[paper]
+    return (w, h) if orientation == "portrait" else (h, w)
+
+
+def paper_size_px(paper: str = settings.DEFAULT_PAPER, orientation: str = settings.DEFAULT_ORIENTATION,
+                  dpi: int = settings.PRINT_DPI) -> tuple[int, int]:
+    """(width, height) in pixels of a PNG export.
+
+    >>> paper_size_px("A4")
+    (2480, 3508)
+    """
+    w, h = paper_size_mm(paper, orientation)
+    return round(w / _MM_PER_INCH * dpi), round(h / _MM_PER_INCH * dpi)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Boxes of one page in millimetres from the bottom-left corner: (x, y, w, h)."""
+
+    width: float
+    height: float
+    header: tuple[float, float, float, float]
+    map: tuple[float, float, float, float]
+    panel: tuple[float, float, float, float]
+    footer: tuple[float, float, float, float]
+    panel_side: str  # "bottom" (portrait) or "right" (landscape)
+
+
+def _layout(paper: str, orientation: str) -> _Layout:
+    w, h = paper_size_mm(paper, orientation)
+    m = settings.PRINT_MARGIN_MM
+    scale = w / 210.0 if orientation == "portrait" else h / 210.0  # A3 gets proportionally larger bands
+    header_h, footer_h = 22.0 * scale, 17.0 * scale
+    header = (m, h - m - header_h, w - 2 * m, header_h)
+    footer = (m, m, w - 2 * m, footer_h)
+    body_y, body_h = m + footer_h + 2, h - 2 * m - header_h - footer_h - 4
+    if orientation == "portrait":
+        panel_h = 46.0 * scale
+        panel = (m, body_y, w - 2 * m, panel_h)
+        mapbox = (m, body_y + panel_h + 3, w - 2 * m, body_h - panel_h - 3)
+        side = "bottom"
+    else:
+        panel_w = 68.0 * scale
+        mapbox = (m, body_y, w - 2 * m - panel_w - 4, body_h)
+        panel = (w - m - panel_w, body_y, panel_w, body_h)
+        side = "right"
+    return _Layout(w, h, header, mapbox, panel, footer, side)
+
+
+def _axes_mm(fig: Figure, box: tuple[float, float, float, float], lay: _Layout, **kw):
+    x, y, bw, bh = box
+    return fig.add_axes((x / lay.width, y / lay.height, bw / lay.width, bh / lay.height), **kw)
+
+
+# --------------------------------------------------------------------------
+# The layer, prepared once (an atlas draws it on every page)
+# --------------------------------------------------------------------------
+@dataclass
+class _Prepared:
+    gdf: gpd.GeoDataFrame  # projected, simplified, original order
+    codes: np.ndarray
+    labels: list[str]
+    colors: np.ndarray
+    paths: list[MplPath | None]
+    classification: Classification
+    palette: str
+    legend_title: str
+    decimals: int
+    districts: gpd.GeoDataFrame | None  # projected; columns code, name, geometry
+    designations: dict[str, set[str]]
+    selected: set[str]
+    crs_name: str
+    north_deg: float  # grid convergence: true north relative to the map's up, degrees
+    label_points: list[tuple[float, float] | None] = field(default_factory=list)
+
+
+def _metric_crs(gdf: gpd.GeoDataFrame):
+    try:
+        return gdf.estimate_utm_crs()
+    except Exception:  # pragma: no cover - pyproj database without UTM lookups
+        return "EPSG:32648"
+
+
+def _short_label(name: str) -> str:
+    for long, short in _ABBREVIATIONS:
+        if name.startswith(long) and len(name) > len(long):
+            return short + name[len(long):]
+    return name
+
+
+def _path_of(geom) -> MplPath | None:
+    """One compound path (exteriors and holes) for a polygon or multipolygon."""
+    if geom is None or geom.is_empty:
+        return None
+    parts = [g for g in shapely.get_parts(geom) if g.geom_type == "Polygon" and not g.is_empty]
+    verts, codes = [], []
+    for poly in parts:
+        for ring in (poly.exterior, *poly.interiors):
+            xy = shapely.get_coordinates(ring)
+            if len(xy) < 4:
+                continue
+            c = np.full(len(xy), MplPath.LINETO, dtype=MplPath.code_type)
+            c[0], c[-1] = MplPath.MOVETO, MplPath.CLOSEPOLY
+            verts.append(xy)
+            codes.append(c)
+    if not verts:
+        return None
+    return MplPath(np.concatenate(verts), np.concatenate(codes))
+
+
+def _label_point(geom) -> tuple[float, float] | None:
+    """Pole of inaccessibility of the largest part: the roomiest point for a label."""
+    if geom is None or geom.is_empty:
+        return None
+    parts = [g for g in shapely.get_parts(geom) if g.geom_type == "Polygon"]
+    if not parts:
+        return None
+    biggest = max(parts, key=lambda g: g.area)
+    tol = max(math.sqrt(biggest.area) / 50, 1.0)
+    p = shapely.ops.polylabel(biggest, tolerance=tol)
+    return float(p.x), float(p.y)
+
+
+def _district_layer(gdf: gpd.GeoDataFrame, district_outlines, district_column: str, crs) -> gpd.GeoDataFrame | None:
+    """District outlines: given, dissolved from the units, or none (``False``)."""
+    if district_outlines is False:
+        return None
+    if isinstance(district_outlines, gpd.GeoDataFrame):
+        d = district_outlines if district_outlines.crs is not None else district_outlines.set_crs("EPSG:4326")
+        d = d.to_crs(crs)
+        code_col = "code" if "code" in d else (district_column if district_column in d else None)
+        name_col = "name" if "name" in d else None
+        return gpd.GeoDataFrame(
+            {"code": d[code_col].astype(str).to_numpy() if code_col else np.arange(len(d)).astype(str),
+             "name": d[name_col].map(nfc).to_numpy() if name_col else [""] * len(d)},
+            geometry=d.geometry.to_numpy(), crs=crs,
+        )
+    if district_column not in gdf or gdf[district_column].nunique() == len(gdf):
+        return None
+    name_col = next((c for c in ("district_name", "parent_name") if c in gdf), None)
+    keys = gdf[district_column].astype(str)
+    geoms = gdf.geometry.buffer(0.5)  # closes hairline gaps between neighbours before the union
+    union = geoms.groupby(keys.to_numpy()).agg(lambda s: shapely.union_all(s.to_numpy()))
+    names = gdf.groupby(keys.to_numpy())[name_col].first() if name_col else pd.Series("", index=union.index)
+    return gpd.GeoDataFrame({"code": union.index.astype(str), "name": names.reindex(union.index).map(nfc).to_numpy()},
+                            geometry=list(union.to_numpy()), crs=crs)
+
+
+def _prepare(
+    gdf: gpd.GeoDataFrame,
+    *,
+    value_column: str,
+    classification: Classification | None,
+    scheme: str,
+    k: int,
+    bins,
+    palette: str,
+    legend_title: str | None,
+    decimals: int,
+    lang: str,
+    labels: str | None,
+    code_column: str,
+    name_column: str,
+    district_column: str,
+    district_outlines,
+    designations: Mapping[str, Iterable] | None,
+    selected: Iterable | None,
+) -> _Prepared:
+    if not isinstance(gdf, gpd.GeoDataFrame) or len(gdf) == 0:
+        raise GeoError("empty_layer", path="(map)")
+    for col in (value_column, code_column):
+        if col not in gdf:
+            raise GeoError("map_column_missing", column=col, columns=", ".join(map(str, gdf.columns)))
+    if labels not in LABEL_MODES:
+        raise GeoError("unknown_label_mode", labels=labels, allowed="name, code")
+    codes = gdf[code_column].astype(str).to_numpy()
+    dup = pd.Series(codes)[pd.Series(codes).duplicated()].unique().tolist()
+    if dup:
+        raise GeoError("map_duplicate_codes", codes=", ".join(dup[:5]))
+    if classification is None:
+        classification = classify(gdf[value_column], scheme=scheme, k=k, bins=bins, column=value_column)
+    elif len(classification.yb) != len(gdf):
+        raise GeoError("classification_mismatch", n_classes=len(classification.yb), n_units=len(gdf))
+    colors = colors_for(classification, palette)
+
+    src = gdf if gdf.crs is not None else gdf.set_crs("EPSG:4326")
+    crs = _metric_crs(src.to_crs("EPSG:4326"))
+    proj = src.to_crs(crs)
+    proj = proj.set_geometry(proj.geometry.simplify(settings.PRINT_SIMPLIFY_M, preserve_topology=True))
+
+    if labels == "code":
+        texts = list(codes)
+    elif labels == "name":
+        col = name_column if name_column in gdf else code_column
+        texts = [_short_label(nfc(v)) if isinstance(v, str) else str(v) for v in gdf[col].tolist()]
+    else:
+        texts = [""] * len(gdf)
+
+    districts = _district_layer(proj, district_outlines, district_column, crs)
+    lon, lat = src.to_crs("EPSG:4326").union_all().centroid.coords[0]
+    a = gpd.GeoSeries.from_xy([lon, lon], [lat, lat + 0.1], crs="EPSG:4326").to_crs(crs)
+    north = math.degrees(math.atan2(a.x.iloc[1] - a.x.iloc[0], a.y.iloc[1] - a.y.iloc[0]))
+    title = legend_title or t(f"indicator.{_indicator_key(value_column)}", lang)
+    if title.startswith("indicator."):
+        title = value_column
+    return _Prepared(
+        gdf=proj.reset_index(drop=True),
+        codes=codes,
+        labels=texts,
+        colors=colors,
+        paths=[_path_of(g) for g in proj.geometry],
+        classification=classification,
+        palette=palette,
+        legend_title=nfc(title),
+        decimals=decimals,
+        districts=districts,
+        designations={str(k2): {str(c) for c in v} for k2, v in (designations or {}).items()},
+        selected={str(c) for c in (selected or ())},
+        crs_name=_crs_name(crs),
+        north_deg=north,
+        label_points=[_label_point(g) for g in proj.geometry] if labels else [None] * len(proj),
+    )
+
+
+def _crs_name(crs) -> str:
+    from pyproj import CRS
+
+    c = CRS.from_user_input(crs)
+    epsg = c.to_epsg()
+    return f"{c.name} (EPSG:{epsg})" if epsg else c.name
+
+
+def _indicator_key(column: str) -> str:
+    """``poor_rate_2020`` -> ``poor_rate`` (the i18n indicator key)."""
+    parts = column.rsplit("_", 1)
+    return parts[0] if len(parts) == 2 and parts[1].isdigit() and len(parts[1]) == 4 else column
+
+
+# --------------------------------------------------------------------------
+# Scale
+# --------------------------------------------------------------------------
+def _nice_scale(denominator: float) -> int:
+    """Smallest round scale denominator at or above ``denominator`` (1:730.000 -> 1:750.000)."""
+    exp = 10 ** math.floor(math.log10(denominator))
+    for step in (*settings.PRINT_NICE_SCALES, 10.0):
+        if step * exp >= denominator - 1e-6:
+            return int(round(step * exp))
+    return int(round(10 * exp))  # pragma: no cover
+
+
+def _nice_length_km(max_km: float) -> float:
+    """Largest 1/2/5 x 10^n kilometres not above ``max_km``."""
+    exp = 10 ** math.floor(math.log10(max_km))
+    for step in (5, 2, 1):
+        if step * exp <= max_km:
+            return step * exp
+    return exp
+
+
+# --------------------------------------------------------------------------
+# Drawing
+# --------------------------------------------------------------------------
+def _text_kw(size: float, **kw) -> dict:
+    return {"fontsize": size, "fontfamily": "sans-serif", **kw}
+
+
+def _wrap(text: str, width_mm: float, size_pt: float) -> str:
+    """Wrap ``text`` to a box ``width_mm`` wide (average DejaVu Sans glyph: 0.55 em)."""
+    chars = max(int(width_mm * _PT_PER_MM / (0.55 * size_pt)), 10)
+    return "\n".join(textwrap.wrap(text, chars)) if len(text) > chars else text
+
+
+def _collection(paths, **kw) -> PathCollection:
+    return PathCollection(paths, **kw)
+
+
+def _draw_units(ax, prep: _Prepared, idx: np.ndarray, *, focus: set[int] | None) -> None:
+    fill = [prep.paths[i] for i in idx if prep.paths[i] is not None and (focus is None or i in focus)]
+    colours = [prep.colors[i] for i in idx if prep.paths[i] is not None and (focus is None or i in focus)]
+    # Without a district layer the units are the top level (a district map): draw their borders as such.
+    edge, width = (_UNIT_EDGE, _UNIT_WIDTH_PT) if prep.districts is not None else ("#1a1a1a", _DISTRICT_WIDTH_PT * 0.7)
+    ax.add_collection(_collection(fill, facecolors=colours, edgecolors=edge, linewidths=width, zorder=1))
+    if focus is not None:
+        grey = [prep.paths[i] for i in idx if prep.paths[i] is not None and i not in focus]
+        ax.add_collection(_collection(grey, facecolors=settings.PRINT_NEIGHBOUR_COLOR, edgecolors="#b0b0b0",
+                                      linewidths=_UNIT_WIDTH_PT, zorder=1))
+    shown = idx if focus is None else np.array([i for i in idx if i in focus], dtype=int)
+    for j, (kind, codes) in enumerate(prep.designations.items()):
+        style = _designation_style(kind, j)
+        paths = [prep.paths[i] for i in shown if prep.codes[i] in codes and prep.paths[i] is not None]
+        if paths:
+            ax.add_collection(_collection(paths, facecolors="none", linewidths=0.0, zorder=2, **style))
+    sel = [prep.paths[i] for i in shown if prep.codes[i] in prep.selected and prep.paths[i] is not None]
+    if sel:
+        ax.add_collection(_collection(sel, facecolors="none", edgecolors="white", linewidths=_SELECTED_WIDTH_PT + 1.2,
+                                      zorder=4))
+        ax.add_collection(_collection(sel, facecolors="none", edgecolors=_SELECTED_EDGE, linewidths=_SELECTED_WIDTH_PT,
+                                      zorder=5))
+
+
+def _designation_style(kind: str, j: int) -> dict:
+    return DESIGNATION_STYLES.get(kind) or {"hatch": _EXTRA_HATCHES[j % len(_EXTRA_HATCHES)], "edgecolor": "#333333"}
+
+
+def _designation_label(kind: str, lang: str) -> str:
+    text = t(f"designation.{kind}", lang)
+    return kind if text.startswith("designation.") else text
+
+
+def _draw_districts(ax, prep: _Prepared) -> None:
+    if prep.districts is None:
+        return
+    paths = [p for p in (_path_of(g) for g in prep.districts.geometry) if p is not None]
+    ax.add_collection(_collection(paths, facecolors="none", edgecolors="#1a1a1a", linewidths=_DISTRICT_WIDTH_PT, zorder=3))
+
+
+def _place_labels(fig: Figure, ax, items: list[tuple[str, tuple[float, float], object, str]], size: float,
+                  *, weight: str = "normal", halo: bool = False) -> int:
+    """Greedy label placement: no two labels overlap, each stays inside its unit.
+
+    ``items`` are (text, anchor point, polygon, fill colour) in placement
+    priority order. A label inside its unit is white on dark fills and
+    near-black otherwise; one that crosses the unit's border, lies on a
+    hatched unit (fill None) or any label when ``halo`` is near-black on a
+    white halo.
+    Each label tries its anchor, then the anchor nudged up/down/left/right,
+    then a two-line version, then everything again at
+    :data:`geo.settings.PRINT_LABEL_SHRINK` of the size; a label with no free
+    spot is left out. Returns the number left out.
+    """
+    renderer = fig.canvas.get_renderer()
+    to_px = ax.transData
+    to_data = ax.transData.inverted()
+    frame = ax.get_window_extent(renderer)
+    placed = np.empty((0, 4))
+    px_per_pt = fig.dpi / 72.0
+    pad = 1.0 * px_per_pt  # clear space around each label
+    dropped = 0
+    prepared_geoms = [shapely.prepared.prep(g) if g is not None else None for _t, _p, g, _c in items]
+    for (text, anchor, geom, fill), pgeom in zip(items, prepared_geoms):
+        if not text or anchor is None:
+            continue
+        ax_, ay_ = to_px.transform(anchor)
+        variants = [text]
+        words = text.split(" ")
+        if len(words) >= 2:
+            cut = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - len(" ".join(words[i:]))))
+            variants.append(" ".join(words[:cut]) + "\n" + " ".join(words[cut:]))
+        done = False
+        # Full size before shrunk; within the unit before across its border;
+        # one line before two; the anchor before nudges.
+        for s, strict in ((size, True), (size, False), (size * settings.PRINT_LABEL_SHRINK, True),
+                          (size * settings.PRINT_LABEL_SHRINK, False)):
+            for variant in variants:
+                w, h = _measure(renderer, variant, s, weight)
+                for dx, dy in ((0, 0), (0, 0.6), (0, -0.6), (0.35, 0), (-0.35, 0), (0, 1.1), (0, -1.1)):
+                    cx, cy = ax_ + dx * w, ay_ + dy * h
+                    box = np.array([cx - w / 2 - pad, cy - h / 2 - pad, cx + w / 2 + pad, cy + h / 2 + pad])
+                    if box[0] < frame.x0 or box[2] > frame.x1 or box[1] < frame.y0 or box[3] > frame.y1:
+                        continue
+                    if len(placed) and np.any((placed[:, 0] < box[2]) & (placed[:, 2] > box[0])
+                                              & (placed[:, 1] < box[3]) & (placed[:, 3] > box[1])):
+                        continue
+                    if pgeom is not None and (strict or dx or dy):
+                        probe = [(cx, cy)] if not strict else [(box[0], box[1]), (box[2], box[1]), (box[0], box[3]),
+                                                                (box[2], box[3]), (cx, box[1]), (cx, box[3])]
+                        pts = to_data.transform(np.array(probe))
+                        if not all(pgeom.contains(shapely.Point(px, py)) for px, py in pts):
+                            continue
+                    x, y = to_data.transform((cx, cy))
+                    # A label crossing its unit's border may lie on several fills: dark text on a white halo.
+                    haloed = halo or not strict or fill is None  # None: a hatched (designated) unit
+                    ax.text(x, y, variant, ha="center", va="center", ma="center", zorder=6, clip_on=True,
+                            path_effects=[patheffects.withStroke(linewidth=2.0, foreground="white")] if haloed else None,
+                            **_text_kw(s, fontweight=weight, color=_ink_on(None if haloed else fill), linespacing=1.0))
+                    placed = np.vstack([placed, box])
+                    done = True
+                    break
+                if done:
+                    break
+            if done:
+                break
+        if not done:
+            dropped += 1
+    return dropped
+
+
+def _ink_on(fill: str | None) -> str:
+    """Label colour readable on ``fill``: white on dark classes, near-black elsewhere.
+
+    Contrast instead of a white halo: a halo is drawn as a second, stroked
+    copy of every glyph, which doubles the labels' cost in PDF and blurs
+    small text on light fills.
+    """
+    if not fill or fill == "none":
+        return "#111111"
+    r, g, b = matplotlib.colors.to_rgb(fill)
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "white" if luminance < 0.45 else "#111111"
+
+
+_MEASURE_CACHE: dict = {}
+
+
+def _measure(renderer, text: str, size: float, weight: str) -> tuple[float, float]:
+    """Width and height in pixels of a (possibly two-line) label."""
+    from matplotlib.font_manager import FontProperties
+
+    key = (text, size, weight, renderer.dpi)
+    hit = _MEASURE_CACHE.get(key)
+    if hit:
+        return hit
+    prop = FontProperties(family="sans-serif", size=size, weight=weight)
+    lines = text.split("\n")
+    widths = [renderer.get_text_width_height_descent(line, prop, ismath=False)[0] for line in lines]
+    _w, line_h, _d = renderer.get_text_width_height_descent("ẤỹgÝ", prop, ismath=False)
+    out = (max(widths), line_h * len(lines) * 1.05)
+    if len(_MEASURE_CACHE) > 20000:
+        _MEASURE_CACHE.clear()
+    _MEASURE_CACHE[key] = out
+    return out
+
+
+def _header(fig: Figure, lay: _Layout, title: str, subtitle: str | None) -> None:
+    ax = _axes_mm(fig, lay.header, lay)
+    ax.set_axis_off()
+    x, y, w, h = lay.header
+    ax.set_xlim(0, w)
+    ax.set_ylim(0, h)
+    fs = settings.PRINT_FONT_PT
+    scale = h / 22.0
+    ax.text(w / 2, h - 1, _wrap(nfc(title), w, fs["title"] * scale), ha="center", va="top",
+            **_text_kw(fs["title"] * scale, fontweight="bold", linespacing=1.15))
+    if subtitle:
+        n_title_lines = _wrap(nfc(title), w, fs["title"] * scale).count("\n") + 1
+        top = h - 1 - n_title_lines * fs["title"] * scale / _PT_PER_MM * 1.25 - 1.0
+        ax.text(w / 2, top, _wrap(nfc(subtitle), w, fs["subtitle"] * scale), ha="center", va="top",
+                **_text_kw(fs["subtitle"] * scale, fontstyle="italic", linespacing=1.15))
+
+
+def _footer(fig: Figure, lay: _Layout, lines: list[str], right: str | None) -> None:
+    ax = _axes_mm(fig, lay.footer, lay)
+    ax.set_axis_off()
+    x, y, w, h = lay.footer
+    ax.set_xlim(0, w)
+    ax.set_ylim(0, h)
+    size = settings.PRINT_FONT_PT["footer"] * (h / 17.0)
+    text = "\n".join(_wrap(nfc(line), w * 0.78, size) for line in lines if line)
+    ax.plot([0, w], [h, h], color="#999999", lw=0.4)
+    ax.text(0, h - 1.2, text, ha="left", va="top", **_text_kw(size, linespacing=1.3, color="#222222"))
+    if right:
+        ax.text(w, h - 1.2, nfc(right), ha="right", va="top", **_text_kw(size, color="#222222"))
+
+
+def _legend_rows(prep: _Prepared, lang: str, *, neighbours: bool) -> tuple[list[tuple], list[tuple]]:
+    """(choropleth rows, symbol rows); each row is (kind, style, label)."""
+    c = prep.classification
+    labels = c.legend_labels(lang, prep.decimals, no_data=False)
+    cols = palette_colors(prep.palette, c.k) if c.k else ()
+    counts = list(c.counts)
+    classes = [("fill", {"facecolor": col}, f"{lab}  ({n})") for col, lab, n in zip(cols, labels, counts)]
+    classes.append(("fill", {"facecolor": settings.NO_DATA_COLOR}, f"{t('no_data', lang)}  ({c.n_missing})"))
+    symbols = []
+    if prep.districts is not None:
+        symbols.append(("line", {"color": "#1a1a1a", "lw": _DISTRICT_WIDTH_PT}, t("map.district_outlines", lang)))
+    if prep.selected:
+        symbols.append(("outline", {"edgecolor": _SELECTED_EDGE, "lw": _SELECTED_WIDTH_PT}, t("map.selected", lang)))
+    for j, kind in enumerate(prep.designations):
+        symbols.append(("hatch", _designation_style(kind, j), _designation_label(kind, lang)))
+    if neighbours:
+        symbols.append(("fill", {"facecolor": settings.PRINT_NEIGHBOUR_COLOR, "edgecolor": "#b0b0b0"},
+                        t("print.neighbours", lang)))
+    return classes, symbols
+
+
+def _draw_rows(ax, x: float, top: float, rows: list[tuple], *, size: float, pitch: float, width: float) -> float:
+    """Legend rows from ``top`` down in a mm-axes; returns the y below the last row."""
+    sw, sh = 7.0, 4.0
+    y = top
+    for kind, style, label in rows:
+        y -= pitch
+        if kind == "line":
+            ax.plot([x, x + sw], [y + sh / 2, y + sh / 2], solid_capstyle="butt", **style)
+        elif kind == "outline":
+            ax.add_patch(Rectangle((x + 0.6, y + 0.4), sw - 1.2, sh - 0.8, facecolor="white", **style))
+        elif kind == "hatch":
+            ax.add_patch(Rectangle((x, y), sw, sh, facecolor="white", lw=0.4, **style))
+        else:
+            st = {"edgecolor": "#6e6e6e", **style}
+            ax.add_patch(Rectangle((x, y), sw, sh, lw=0.4, **st))
+        ax.text(x + sw + 2, y + sh / 2, _wrap(label, width - sw - 2, size), ha="left", va="center",
+                **_text_kw(size, linespacing=1.0))
+    return y
+
+
+def _north_arrow(ax, cx: float, cy: float, size: float, angle_deg: float, lang: str) -> None:
+    """A split arrow pointing to true north (rotated by the grid convergence)."""
+    a = math.radians(-angle_deg)
+    rot = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]])
+    half = size / 2
+    left = np.array([[0, half], [-half * 0.45, -half], [0, -half * 0.55]]) @ rot.T + (cx, cy)
+    right = np.array([[0, half], [half * 0.45, -half], [0, -half * 0.55]]) @ rot.T + (cx, cy)
+    ax.add_patch(MplPolygon(left, closed=True, facecolor="#111111", edgecolor="#111111", lw=0.6))
+    ax.add_patch(MplPolygon(right, closed=True, facecolor="white", edgecolor="#111111", lw=0.6))
+    tip = np.array([0, half + 1.2]) @ rot.T + (cx, cy)
+    ax.text(tip[0], tip[1], t("print.north", lang), ha="center", va="bottom",
+            **_text_kw(settings.PRINT_FONT_PT["legend_title"], fontweight="bold"))
+
+
+def _scale_bar(ax, x: float, y: float, max_len_mm: float, scale: int, lang: str) -> float:
+    """Alternating black/white bar in km at ``scale``; returns its length in mm."""
+    mm_per_km = 1e6 / scale
+    length_km = _nice_length_km(max_len_mm / mm_per_km)
+    n = 4 if (length_km / 4) * 10 == int((length_km / 4) * 10) else 2
+    seg_mm = length_km * mm_per_km / n
+    size = settings.PRINT_FONT_PT["scale"]
+    for i in range(n):
+        ax.add_patch(Rectangle((x + i * seg_mm, y), seg_mm, 1.6, facecolor="#111111" if i % 2 == 0 else "white",
+                               edgecolor="#111111", lw=0.5))
+    for i in (0, n // 2, n):
+        km = length_km * i / n
+        text = format_number(km, 0 if float(km).is_integer() else 1, lang)
+        ax.text(x + i * seg_mm, y + 2.6, text + (" km" if i == n else ""), ha="center", va="bottom",
+                **_text_kw(size))
+    ax.text(x + n * seg_mm / 2, y - 1.2, t("print.scale", lang, scale=format_number(scale, 0, lang)),
+            ha="center", va="top", **_text_kw(size))
+    return n * seg_mm
+
+
+def _panel(fig: Figure, lay: _Layout, prep: _Prepared, scale: int, lang: str, *, neighbours: bool) -> None:
+    ax = _axes_mm(fig, lay.panel, lay)
+    ax.set_axis_off()
+    _x, _y, w, h = lay.panel
+    ax.set_xlim(0, w)
+    ax.set_ylim(0, h)
+    fs = settings.PRINT_FONT_PT
+    k = lay.width / 210.0 if lay.panel_side == "bottom" else lay.height / 210.0
+    size, title_size = fs["legend"] * k, fs["legend_title"] * k
+    classes, symbols = _legend_rows(prep, lang, neighbours=neighbours)
+    pitch = 5.0 * k
+    if lay.panel_side == "bottom":
+        col_w = w * 0.38
+        pitch = min(pitch, (h - 7 * k) / max(len(classes), len(symbols), 1))  # 7 classes + no data still fit
+        ax.text(0, h, _wrap(prep.legend_title, col_w, title_size), ha="left", va="top",
+                **_text_kw(title_size, fontweight="bold"))
+        _draw_rows(ax, 0, h - 5 * k, classes, size=size, pitch=pitch, width=col_w)
+        if symbols:
+            _draw_rows(ax, col_w + 4, h - 5 * k + 0.0, symbols, size=size, pitch=pitch, width=w * 0.34)
+        right_x = w * 0.78
+        _north_arrow(ax, right_x + (w - right_x) / 2, h - 12 * k, 12 * k, prep.north_deg, lang)
+        bar_max = w - right_x - 4
+        length = _nice_length_km(bar_max / (1e6 / scale)) * 1e6 / scale
+        _scale_bar(ax, right_x + (w - right_x - length) / 2, 10 * k, bar_max, scale, lang)
+    else:
+        ax.text(0, h, _wrap(prep.legend_title, w, title_size), ha="left", va="top",
+                **_text_kw(title_size, fontweight="bold"))
+        n_title = _wrap(prep.legend_title, w, title_size).count("\n") + 1
+        y = _draw_rows(ax, 0, h - 1.5 - n_title * title_size / _PT_PER_MM * 1.2, classes, size=size, pitch=pitch,
+                       width=w)
+        if symbols:
+            _draw_rows(ax, 0, y - 4, symbols, size=size, pitch=pitch, width=w)
+        _north_arrow(ax, w / 2, 40 * k, 12 * k, prep.north_deg, lang)
+        bar_max = w - 10
+        length = _nice_length_km(bar_max / (1e6 / scale)) * 1e6 / scale
+        _scale_bar(ax, (w - length) / 2, 10 * k, bar_max, scale, lang)
+
+
+def _map_axes(fig: Figure, lay: _Layout, bounds: tuple[float, float, float, float]):
+    """Map axes over the map box, limits set so the scale is a round 1:N; returns (ax, N)."""
+    ax = _axes_mm(fig, lay.map, lay)
+    _x, _y, w_mm, h_mm = lay.map
+    minx, miny, maxx, maxy = bounds
+    dx, dy = max(maxx - minx, 1.0) * 1.04, max(maxy - miny, 1.0) * 1.04
+    scale = _nice_scale(max(dx / (w_mm / 1000), dy / (h_mm / 1000)))
+    half_w, half_h = w_mm / 1000 * scale / 2, h_mm / 1000 * scale / 2
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    ax.set_xlim(cx - half_w, cx + half_w)
+    ax.set_ylim(cy - half_h, cy + half_h)
+    ax.set_aspect("auto")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_linewidth(0.6)
+        spine.set_color("#333333")
+    return ax, scale
+
+
+def _footer_lines(*, source_text, date, approximate, illustrative, lang, crs_name, dropped) -> list[str]:
+    lines = []
+    if source_text:
+        lines.append(t("print.source", lang, source=source_text))
+    lines.append(t("print.crs", lang, crs=crs_name))
+    if approximate:
+        lines.append(t("approximate_note", lang))
+    if illustrative:
+        lines.append(t("illustrative_note", lang))
+    if dropped:
+        lines.append(t("print.labels_dropped", lang, n=dropped))
+    return lines
+
+
+def _date_text(date, lang: str) -> str:
+    if date is None:
+        date = _dt.date.today()
+    if isinstance(date, (_dt.date, _dt.datetime)):
+        date = date.strftime("%d/%m/%Y") if lang == "vi" else date.strftime("%Y-%m-%d")
+    return t("print.date", lang, date=str(date))
+
+
+def _page(
+    prep: _Prepared,
+    *,
+    title: str,
+    subtitle: str | None,
+    paper: str,
+    orientation: str,
+    lang: str,
+    focus_codes: set[str] | None,
+    label_mode: str | None,
+    label_districts: bool,
+    source_text: str | None,
+    date,
+    approximate: bool,
+    illustrative: bool,
+    page_text: str | None,
+) -> Figure:
+    lay = _layout(paper, orientation)
+    with matplotlib.rc_context(_RC):
+        fig = Figure(figsize=(lay.width / _MM_PER_INCH, lay.height / _MM_PER_INCH), dpi=_LAYOUT_DPI)
+        FigureCanvasAgg(fig)
+        fig.patch.set_facecolor("white")
+        if focus_codes is not None:
+            focus = {i for i, c in enumerate(prep.codes) if c in focus_codes}
+            view = prep.gdf.geometry.iloc[sorted(focus)].total_bounds if focus else prep.gdf.total_bounds
+        else:
+            focus = None
+            view = prep.gdf.total_bounds
+        ax, scale = _map_axes(fig, lay, tuple(view))
+        x0, x1 = ax.get_xlim()
+        y0, y1 = ax.get_ylim()
+        idx = np.sort(prep.gdf.sindex.query(shapely.box(x0, y0, x1, y1)))
+        _draw_units(ax, prep, idx, focus=focus)
+        _draw_districts(ax, prep)
+
+        # Labels: selected units first, then larger units first.
+        dropped = 0
+        # Labels keep their size on A3: the larger sheet gives them room, not bigger letters.
+        if label_districts and prep.districts is not None:
+            d = prep.districts
+            order = np.argsort(-d.geometry.area.to_numpy())
+            items = [(_short_label(d["name"].iloc[i]) or d["code"].iloc[i], _label_point(d.geometry.iloc[i]),
+                      d.geometry.iloc[i], None) for i in order]
+            dropped += _place_labels(fig, ax, items, settings.PRINT_FONT_PT["district_label"],
+                                     weight="bold", halo=True)
+        elif label_mode:
+            shown = [i for i in idx if focus is None or i in focus]
+            area = prep.gdf.geometry.area.to_numpy()
+            shown.sort(key=lambda i: (prep.codes[i] not in prep.selected, -area[i]))
+            hatched = set().union(*prep.designations.values()) if prep.designations else set()
+            items = [(prep.labels[i], prep.label_points[i], prep.gdf.geometry.iloc[i],
+                      None if prep.codes[i] in hatched else prep.colors[i]) for i in shown]
+            # Few units on the page (districts, or one district of an atlas): larger labels.
+            key = "label" if len(shown) > settings.PRINT_LARGE_LABELS_MAX_UNITS else "district_label"
+            dropped += _place_labels(fig, ax, items, settings.PRINT_FONT_PT[key])
+
+        _header(fig, lay, title, subtitle)
+        _panel(fig, lay, prep, scale, lang, neighbours=focus is not None)
+        lines = _footer_lines(source_text=source_text, date=date, approximate=approximate, illustrative=illustrative,
+                              lang=lang, crs_name=prep.crs_name, dropped=dropped)
+        right = _date_text(date, lang) + (f"\n{page_text}" if page_text else "")
+        _footer(fig, lay, lines, right)
+    fig.geo_info = {"scale": scale, "labels_dropped": dropped, "paper": paper, "orientation": orientation}
+    return fig
+
+
+# --------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------
+def print_map(
+    gdf: gpd.GeoDataFrame,
+    *,
+    value_column: str,
+    title: str,
+    subtitle: str | None = None,
+    classification: Classification | None = None,
+    scheme: str = settings.DEFAULT_SCHEME,
+    k: int = settings.DEFAULT_K,
+    bins=None,
+    palette: str = settings.DEFAULT_PALETTE,
+    legend_title: str | None = None,
+    decimals: int = settings.LEGEND_DECIMALS,
+    paper: str = settings.DEFAULT_PAPER,
+    orientation: str = settings.DEFAULT_ORIENTATION,
+    lang: str = DEFAULT_LANG,
+    labels: str | None = "name",
+    code_column: str = "code",
+    name_column: str = "name",
+    district_column: str = "district_code",
+    district_outlines: gpd.GeoDataFrame | bool | None = None,
+    designations: Mapping[str, Iterable[str]] | None = None,
+    selected: Iterable[str] | None = None,
+    source_text: str | None = None,
+    date: _dt.date | str | None = None,
+    approximate: bool = False,
+    illustrative: bool = False,
+) -> Figure:
+    """Draw one printable choropleth page.
+
+    Parameters
+    ----------
+    gdf
+        Units with a code column and ``value_column``; any CRS (EPSG:4326 when
+        unset). Drawn in the layer's UTM zone.
+    value_column
+        The indicator to map.
+    title, subtitle
+        Page title (bold) and subtitle (italic), e.g. the annex name and the
+        plan it belongs to.
+    classification
+        A ready :class:`geo.classify.Classification` aligned with ``gdf``;
+        otherwise ``scheme``/``k``/``bins`` classify ``value_column``.
+    palette
+        A ColorBrewer sequential palette from :data:`geo.settings.SEQUENTIAL_PALETTES`.
+    legend_title
+        Defaults to the indicator's label (``poor_rate_2020`` -> "Tỷ lệ hộ nghèo (%)").
+    paper, orientation
+        ``"A4"``/``"A3"``, ``"portrait"``/``"landscape"``.
+    lang
+        ``"vi"`` (number format ``27.964``, ``8,51``) or ``"en"``.
+    labels
+        ``"name"`` (abbreviated: "TT. Bắc Sơn", "P. Tam Thanh"), ``"code"`` or
+        None. Labels never overlap; one without room is left out and counted
+        in the footer.
+    district_outlines
+        A GeoDataFrame of district polygons, ``None`` to dissolve them from
+        ``district_column`` when units share districts, ``False`` for none.
+    designations
+        Designation type (``"border"``, ``"atk"``, ``"p135"``, ``"zone_iii"``
+        or any other name) -> unit codes; each type is hatched differently.
+    selected
+        Unit codes outlined in heavy dark blue over a white halo.
+    source_text, date
+        Printed in the footer; the date defaults to today (dd/mm/yyyy).
+    approximate
+        Adds the "sơ đồ gần đúng" note (default, estimated boundaries).
+    illustrative
+        Adds the "số liệu minh họa" note.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Not registered with pyplot; ``fig.geo_info`` holds the printed scale
+        denominator and the number of labels left out. Save it with
+        :func:`save_figure`.
+    """
+    _check_paper(paper, orientation)
+    prep = _prepare(
+        gdf, value_column=value_column, classification=classification, scheme=scheme, k=k, bins=bins,
+        palette=palette, legend_title=legend_title, decimals=decimals, lang=lang, labels=labels,
+        code_column=code_column, name_column=name_column, district_column=district_column,
+        district_outlines=district_outlines, designations=designations, selected=selected,
+    )
+    return _page(
+        prep, title=title, subtitle=subtitle, paper=paper, orientation=orientation, lang=lang, focus_codes=None,
+        label_mode=labels, label_districts=False, source_text=source_text, date=date, approximate=approximate,
+        illustrative=illustrative, page_text=None,
+    )
+
+
+def _format_of(path: Path, format: str | None) -> str:
+    fmt = (format or path.suffix.lstrip(".")).lower()
+    if fmt not in FORMATS:
+        raise GeoError("unsupported_format", path=str(path), supported=", ".join(FORMATS))
+    return fmt
+
+
+def _save(fig: Figure, target, fmt: str, title: str | None) -> None:
+    meta = {"pdf": {"Title": title, "Creator": "geo"}, "svg": {"Title": title}, "png": {"Title": title}}[fmt]
+    meta = {k: v for k, v in meta.items() if v}
+    with matplotlib.rc_context(_RC):
+        if fmt == "png":
+            # Exact paper pixels: A4 portrait at 300 dpi is 2480 x 3508, not the truncated 3507.
+            w_in, h_in = fig.get_size_inches()
+            px = round(w_in * settings.PRINT_DPI), round(h_in * settings.PRINT_DPI)
+            fig.set_size_inches(px[0] / settings.PRINT_DPI, px[1] / settings.PRINT_DPI)
+            try:
+                fig.savefig(target, format="png", dpi=settings.PRINT_DPI, facecolor="white", metadata=meta)
+            finally:
+                fig.set_size_inches(w_in, h_in)
+        else:
+            fig.savefig(target, format=fmt, dpi=settings.PRINT_DPI, facecolor="white", metadata=meta)
+
+
+def save_figure(
+    fig: Figure,
+    path: str | os.PathLike,
+    *,
+    format: str | None = None,
+    overwrite: bool = False,
+    inputs: Iterable[str | os.PathLike] = (),
+    title: str | None = None,
+) -> Path:
+    """Write a print map as PDF, PNG or SVG (format from ``format`` or the suffix).
+
+    PDF is vector with DejaVu Sans embedded as TrueType (``pdf.fonttype`` 42);
+    PNG is 300 dpi at the exact paper size; SVG draws text as paths. Raises
+    ``output_exists`` unless ``overwrite``; the file appears only when complete.
+    """
+    out = check_output(path, inputs=inputs, overwrite=overwrite)
+    fmt = _format_of(out, format)
+    with atomic_path(out) as tmp:
+        _save(fig, tmp, fmt, title)
+    return out
+
+
+def figure_png(fig: Figure) -> bytes:
+    """The page as PNG bytes (300 dpi), e.g. for a Word annex or a download button."""
+    buf = io.BytesIO()
+    _save(fig, buf, "png", None)
+    return buf.getvalue()
+
+
+def atlas(
+    gdf: gpd.GeoDataFrame,
+    path: str | os.PathLike,
+    *,
+    value_column: str,
+    title: str,
+    subtitle: str | None = None,
+    district_column: str = "district_code",
+    district_name_column: str = "district_name",
+    overview: bool = settings.PRINT_ATLAS_OVERVIEW,
+    classification: Classification | None = None,
+    scheme: str = settings.DEFAULT_SCHEME,
+    k: int = settings.DEFAULT_K,
+    bins=None,
+    palette: str = settings.DEFAULT_PALETTE,
+    legend_title: str | None = None,
+    decimals: int = settings.LEGEND_DECIMALS,
+    paper: str = settings.DEFAULT_PAPER,
+    orientation: str = settings.DEFAULT_ORIENTATION,
+    lang: str = DEFAULT_LANG,
+    labels: str | None = "name",
+    code_column: str = "code",
+    name_column: str = "name",
+    district_outlines: gpd.GeoDataFrame | bool | None = None,
+    designations: Mapping[str, Iterable[str]] | None = None,
+    selected: Iterable[str] | None = None,
+    source_text: str | None = None,
+    date: _dt.date | str | None = None,
+    approximate: bool = False,
+    illustrative: bool = False,
+    overwrite: bool = False,
+    inputs: Iterable[str | os.PathLike] = (),
+) -> Path:
+    """Write a multi-page PDF atlas: one page per district, like a QGIS atlas.
+
+    Classes are computed once over the whole layer, so a colour means the same
+    on every page. With ``overview`` (default) the first page shows the whole
+    layer with district names; then one page per district (in code order)
+    zoomed to its units, each labelled, with the units of other districts
+    greyed. For Lạng Sơn's 194 communes: 1 + 11 = 12 pages.
+
+    Other parameters are those of :func:`print_map`. Returns the path written.
+    """
+    _check_paper(paper, orientation)
+    if district_column not in gdf:
+        raise GeoError("map_column_missing", column=district_column, columns=", ".join(map(str, gdf.columns)))
+    out = check_output(path, inputs=inputs, overwrite=overwrite)
+    prep = _prepare(
+        gdf, value_column=value_column, classification=classification, scheme=scheme, k=k, bins=bins,
+        palette=palette, legend_title=legend_title, decimals=decimals, lang=lang, labels=labels,
+        code_column=code_column, name_column=name_column, district_column=district_column,
+        district_outlines=district_outlines, designations=designations, selected=selected,
+    )
+    keys = gdf[district_column].astype(str).to_numpy()
+    names = (gdf[district_name_column].map(lambda v: nfc(v) if isinstance(v, str) else "").to_numpy()
+             if district_name_column in gdf else keys)
+    districts = sorted(set(keys))
+    pages = len(districts) + (1 if overview else 0)
+    common = dict(paper=paper, orientation=orientation, lang=lang, source_text=source_text, date=date,
+                  approximate=approximate, illustrative=illustrative)
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    with atomic_path(out) as tmp, matplotlib.rc_context(_RC):
+        with PdfPages(tmp, metadata={"Title": nfc(title), "Creator": "geo"}) as pdf:
+            page = 0
+            if overview:
+                page += 1
+                fig = _page(prep, title=title, subtitle=subtitle or t("print.overview", lang), focus_codes=None,
+                            label_mode=None, label_districts=True, page_text=t("print.page", lang, page=page, pages=pages),
+                            **common)
+                pdf.savefig(fig)
+            for key in districts:
+                page += 1
+                members = set(prep.codes[keys == key])
+                name = next((n for n in names[keys == key] if n), key)
+                sub = f"{name}" + (f" — {nfc(subtitle)}" if subtitle else "")
+                fig = _page(prep, title=title, subtitle=sub, focus_codes=members, label_mode=labels,
+                            label_districts=False, page_text=t("print.page", lang, page=page, pages=pages), **common)
+                pdf.savefig(fig)
+    return out
