@@ -40,6 +40,7 @@ __all__ = [
     "MISSING_CLASS",
     "Classification",
     "classify",
+    "classify_together",
     "colors_for",
     "palette",
 ]
@@ -191,6 +192,44 @@ def classify(
         counts=counts,
         n_missing=int(missing.sum()),
     )
+
+
+def classify_together(
+    value_sets,
+    *,
+    scheme: str = settings.DEFAULT_SCHEME,
+    k: int = settings.DEFAULT_K,
+    bins=None,
+    column: str | None = None,
+) -> list[Classification]:
+    """Classify several sets of values on the same classes, so colours compare between maps.
+
+    The class bounds are those of :func:`classify` on all the values pooled
+    (e.g. the 194 old communes and the 65 new ones side by side); each set then
+    gets its own ``yb``, ``counts`` and ``n_missing`` on those bounds, and the
+    same ``lower``, so the legends of the maps are identical.
+
+    >>> old, new = [1, 2, 3, 4], [2, 8]
+    >>> a, b = classify_together([old, new], scheme="manual", bins=[2, 4])
+    >>> a.bins == b.bins, a.counts, b.counts
+    (True, (2, 2, 0), (1, 0, 1))
+    """
+    value_sets = list(value_sets)
+    arrays = [_as_float(v, column) for v in value_sets]
+    pooled = classify(np.concatenate(arrays) if arrays else np.array([], dtype=float), scheme=scheme, k=k,
+                      bins=bins, column=column)
+    upper = np.asarray(pooled.bins)
+    out = []
+    for y in arrays:
+        missing = ~np.isfinite(y)
+        yb = np.full(len(y), MISSING_CLASS, dtype=np.int16)
+        if len(upper):
+            yb[~missing] = np.minimum(np.searchsorted(upper, y[~missing], side="left"), len(upper) - 1)
+        out.append(Classification(
+            scheme=pooled.scheme, k=pooled.k, k_requested=pooled.k_requested, bins=pooled.bins, lower=pooled.lower,
+            yb=yb, counts=tuple(int((yb == j).sum()) for j in range(len(upper))), n_missing=int(missing.sum()),
+        ))
+    return out
 
 
 def _as_float(values, column: str | None) -> np.ndarray:

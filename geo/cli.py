@@ -76,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.set_defaults(func=_cmd_priority)
 
+    p = sub.add_parser("webmap", help=_WEBMAP_HELP)
+    _boundary_args(p)
+    _webmap_args(p)
+    _common(p)
+    p.set_defaults(func=_cmd_webmap)
+
     p = sub.add_parser("annex", help=_ANNEX_HELP)
     _annex_args(p)
     _common(p)
@@ -327,6 +333,61 @@ def _cmd_annex(args) -> int:
             annex.write_geodata(args.out, gdf, table=table, format=fmt, overwrite=args.overwrite, inputs=inputs)
         what = t("annex.cli_units", args.lang, n=len(table.rows))
     print(t("annex.cli_done", args.lang, path=args.out, what=what))
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------
+# webmap: the app's interactive map as one offline HTML file (geo.mapview, geo.webmap)
+# --------------------------------------------------------------------------
+_WEBMAP_HELP = "Xuất bản đồ tương tác một tệp HTML, mở không cần Internet / write a standalone interactive map"
+
+
+def _webmap_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--indicators", default=None,
+                   help="bảng chỉ tiêu (CSV, XLSX), khóa bảng có sẵn hoặc 'none'; mặc định: bảng có sẵn của tỉnh")
+    p.add_argument("--indicator", default=None, help="chỉ tiêu, ví dụ poor_rate (mặc định: chỉ tiêu đầu tiên)")
+    p.add_argument("--year", default=None, help="năm của chỉ tiêu, ví dụ 2020 (mặc định: năm đầu tiên)")
+    p.add_argument("--scheme", default=None, help="cách phân lớp: " + ", ".join(settings.CLASS_SCHEMES))
+    p.add_argument("--k", type=int, default=settings.DEFAULT_K, help=f"số lớp {settings.MIN_K}–{settings.MAX_K}")
+    p.add_argument("--bins", default=None, help="ngưỡng tự nhập, cách nhau bởi ';', ví dụ \"5;10;15\" (scheme manual)")
+    p.add_argument("--palette", default=settings.DEFAULT_PALETTE, help="bảng màu: " + ", ".join(settings.SEQUENTIAL_PALETTES))
+    p.add_argument("--title", default=None, help="tiêu đề (mặc định: tên chỉ tiêu, năm, tỉnh)")
+    p.add_argument("--out", required=True, help="tệp kết quả .html")
+
+
+def _cmd_webmap(args) -> int:
+    from geo._write import check_output
+    from geo.designations import builtin_designations
+    from geo.i18n import t
+    from geo.mapview import layer_from_files, map_title, parse_breaks, render_map, value_column
+    from geo.webmap import save_html
+    from geo.workflow import BUILTIN_INDICATORS
+
+    if Path(args.out).suffix.lower() not in (".html", ".htm"):
+        raise GeoError("unsupported_format", path=args.out, supported=".html")
+    spec = args.indicators
+    inputs = _inputs(args.boundaries, spec)
+    check_output(args.out, inputs=inputs, overwrite=args.overwrite)
+    if spec is None:
+        spec = next((k for k, meta in BUILTIN_INDICATORS.items() if meta["province"] == args.province), None)
+    elif spec.strip().lower() == "none":
+        spec = None
+    bins = parse_breaks(args.bins)
+    scheme = args.scheme or ("manual" if bins else settings.DEFAULT_SCHEME)
+    layer = layer_from_files(boundaries=args.boundaries, indicators=spec, province=args.province, level=args.level,
+                             vintage=args.vintage, crs=args.crs)
+    column = value_column(layer.indicators, args.indicator, args.year)
+    meta = BUILTIN_INDICATORS.get(str(spec))
+    m = render_map(
+        layer, indicator=column, scheme=scheme, k=args.k, bins=bins, palette=args.palette, lang=args.lang,
+        designations=builtin_designations(province=args.province, vintage=layer.vintage),
+        title=args.title or map_title(layer, column, args.lang),
+        illustrative=meta is not None and not meta.get("official", False),
+    )
+    out = save_html(m, args.out, overwrite=args.overwrite)
+    for note in layer.notes:
+        print(t(note, args.lang), file=sys.stderr)
+    print(t("webmap.cli_done", args.lang, path=args.out, n=len(layer.gdf), kb=round(out.stat().st_size / 1024)))
     return EXIT_OK
 
 

@@ -79,6 +79,7 @@ __all__ = [
     "join_new_layer",
     "splits_table",
     "write_conversion",
+    "conversion_table",
 ]
 
 FROM_VINTAGE = "pre2025"
@@ -949,6 +950,42 @@ def join_new_layer(gdf: gpd.GeoDataFrame, table, *, code_column: str = "code", n
         columns["name"] = "name"
     return join_indicators(gdf, data, level="commune", boundary_columns=columns,
                            source=source or getattr(table, "source", None) or "conversion")
+
+
+def conversion_table(conversion: Conversion, *, name: str | None = None):
+    """The converted figures as an indicator table of the 2025 communes, for maps and priority lists.
+
+    Only ``code``, ``name`` and the converted counts and recomputed rates are
+    kept as columns (the ``partial``/``complete`` flags and ``n_sources`` are
+    not indicators). ``source_row`` is the line of the row in the CSV written by
+    :func:`write_conversion` (line 1 is the header), so a unit can be traced.
+
+    Parameters
+    ----------
+    conversion
+        The result of :func:`convert_indicators`.
+    name
+        The table's source name (shown as the data source), e.g. ``"xa_2024.csv → 2025"``;
+        default ``"conversion → 2025"``.
+
+    Returns
+    -------
+    geo.tables.IndicatorTable
+        ``level="commune"``, ``vintage="2025"``.
+    """
+    from geo.indicators import parse_column
+    from geo.tables import IndicatorTable
+
+    data = conversion.data
+    values = [c for c in data.columns if c in conversion.report.counts or c in conversion.report.rates]
+    out = data[["code", "name", *values]].copy()
+    out.insert(0, "source_row", np.arange(len(out)) + 2)
+    years = sorted({y for y in (parse_column(c)[1] for c in values) if y is not None})
+    return IndicatorTable(
+        data=out.reset_index(drop=True), source=name or f"conversion → {TO_VINTAGE}", sheet=None, header_rows=[1],
+        columns={c: c for c in out.columns if c != "source_row"}, skipped=[], years=years, level="commune",
+        vintage=TO_VINTAGE,
+    )
 
 
 # ---------------------------------------------------------------------------

@@ -658,6 +658,151 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Converted {old_units} old communes into {new_units} new communes; {splits} split old communes, "
         "{unmapped} rows not converted, {incomplete} new communes incomplete. Wrote {out} and {report}.",
     },
+    # -- 2025 reform page (pages/reform.py) --
+    "note.other_vintage.2025": {
+        "vi": "Bộ số liệu này đã chuyển sang xã mới (từ 01/7/2025) nên không hiển thị trên đơn vị cũ. Chọn thời điểm 'Từ 01/7/2025' để xem.",
+        "en": "This dataset is in the new communes (from 1 July 2025), so it is not shown on the old units. Choose 'From 1 July 2025' to see it.",
+    },
+    "note.other_vintage.pre2025": {
+        "vi": "Bộ số liệu này theo đơn vị cũ (trước 01/7/2025) nên không hiển thị trên xã mới. Dùng trang 'Sáp nhập 2025' để chuyển đổi.",
+        "en": "This dataset is in the old units (before 1 July 2025), so it is not shown on the new communes. Use the '2025 reform' page to convert it.",
+    },
+    "reform.title": {"vi": "Sáp nhập 2025: chuyển số liệu xã cũ sang xã mới", "en": "2025 reform: carry old-commune figures to the new communes"},
+    "reform.intro": {
+        "vi": "Từ 01/7/2025 không còn cấp huyện và các xã được sắp xếp lại. Trang này chuyển bảng số liệu theo xã cũ sang xã mới "
+        "theo mã (bảng sắp xếp đơn vị hành chính, Nghị quyết 1672/NQ-UBTVQH15): số hộ được cộng dồn, tỷ lệ được tính lại từ số hộ. "
+        "Xã cũ bị chia cho nhiều xã mới được phân bổ theo trọng số nên phần đó là ước tính.",
+        "en": "Since 1 July 2025 there are no districts and the communes were merged. This page carries a table of old communes to the "
+        "new communes by code (the reorganisation list, Resolution 1672/NQ-UBTVQH15): counts are summed and rates recomputed from them. "
+        "Old communes split between new ones are allocated by weight, so that part is an estimate.",
+    },
+    "reform.input": {"vi": "1. Số liệu theo xã cũ", "en": "1. Figures by old commune"},
+    "reform.input.pick": {"vi": "Bảng số liệu cấp xã (trước 01/7/2025)", "en": "Commune table (before 1 July 2025)"},
+    "reform.input.none": {
+        "vi": "Chưa có bảng số liệu cấp xã theo đơn vị cũ. Tải lên ở đây hoặc ở trang Dữ liệu.",
+        "en": "No commune table in the old units yet. Upload one here or on the Data page.",
+    },
+    "reform.input.upload": {"vi": "Tải lên bảng số liệu theo xã cũ (CSV, XLSX)", "en": "Upload a table by old commune (CSV, XLSX)"},
+    "reform.input.not_commune": {
+        "vi": "Bảng '{name}' không phải cấp xã; cần bảng có mã xã cũ (5 chữ số).",
+        "en": "Table '{name}' is not commune-level; a table with old 5-digit commune codes is needed.",
+    },
+    "reform.weights": {
+        "vi": "Trọng số cho xã cũ bị chia (tùy chọn; CSV với các cột old_code, new_code, weight)",
+        "en": "Weights for split old communes (optional; CSV with columns old_code, new_code, weight)",
+    },
+    "reform.weights.default": {
+        "vi": "Trọng số mặc định: tỷ lệ diện tích của các xã mới nhận (gần đúng).",
+        "en": "Default weights: area shares of the receiving new communes (approximate).",
+    },
+    "reform.weights.file": {"vi": "Đang dùng trọng số từ tệp '{name}'.", "en": "Using the weights from '{name}'."},
+    "reform.report": {"vi": "2. Kết quả chuyển đổi", "en": "2. Conversion report"},
+    "reform.metric.old": {"vi": "Xã cũ đã chuyển", "en": "Old communes converted"},
+    "reform.metric.new": {"vi": "Xã mới", "en": "New communes"},
+    "reform.metric.splits": {"vi": "Xã cũ bị chia", "en": "Split old communes"},
+    "reform.metric.unmapped": {"vi": "Dòng không chuyển được", "en": "Rows not converted"},
+    "reform.metric.incomplete": {"vi": "Xã mới thiếu số liệu", "en": "New communes incomplete"},
+    "reform.totals": {"vi": "Tổng trước và sau chuyển đổi", "en": "Totals before and after"},
+    "reform.totals.ok": {
+        "vi": "Tổng được bảo toàn: {columns}.",
+        "en": "Totals preserved: {columns}.",
+    },
+    "reform.totals.bad": {
+        "vi": "Tổng KHÔNG được bảo toàn: {columns}. Xem các dòng không chuyển được.",
+        "en": "Totals NOT preserved: {columns}. See the rows not converted.",
+    },
+    "reform.col.indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},
+    "reform.col.before": {"vi": "Trước (bảng xã cũ)", "en": "Before (old table)"},
+    "reform.col.unmapped": {"vi": "Không chuyển được", "en": "Not converted"},
+    "reform.col.after": {"vi": "Sau (xã mới)", "en": "After (new communes)"},
+    "reform.col.preserved": {"vi": "Bảo toàn", "en": "Preserved"},
+    "reform.col.old_code": {"vi": "Mã xã cũ", "en": "Old code"},
+    "reform.col.old_name": {"vi": "Xã cũ", "en": "Old commune"},
+    "reform.col.old_district": {"vi": "Huyện cũ", "en": "Former district"},
+    "reform.col.new_code": {"vi": "Mã xã mới", "en": "New code"},
+    "reform.col.new_name": {"vi": "Xã mới", "en": "New commune"},
+    "reform.col.weight": {"vi": "Trọng số", "en": "Weight"},
+    "reform.col.split": {"vi": "Bị chia", "en": "Split"},
+    "reform.col.in_input": {"vi": "Có trong bảng", "en": "In the table"},
+    "reform.col.old_value": {"vi": "{label} (cả xã cũ)", "en": "{label} (whole old commune)"},
+    "reform.col.allocated": {"vi": "{label} (phần chuyển sang)", "en": "{label} (part carried over)"},
+    "reform.col.row": {"vi": "Dòng", "en": "Row"},
+    "reform.col.reason": {"vi": "Lý do", "en": "Reason"},
+    "reform.unmapped": {"vi": "Dòng không chuyển được", "en": "Rows not converted"},
+    "reform.splits": {"vi": "Xã cũ bị chia cho nhiều xã mới", "en": "Old communes split between new communes"},
+    "reform.splits.note": {
+        "vi": "Số liệu của xã cũ bị chia được phân bổ theo trọng số: đây là ƯỚC TÍNH, không phải số liệu thống kê. "
+        "Có thể tải lên tệp trọng số tốt hơn ở mục 1.",
+        "en": "Figures of split old communes are allocated by weight: these are ESTIMATES, not statistics. "
+        "A better weights file can be uploaded in step 1.",
+    },
+    "reform.estimate_note": {
+        "vi": "{n} xã mới nhận một phần của xã cũ bị chia; số liệu của các xã này là ước tính.",
+        "en": "{n} new communes receive part of a split old commune; their figures are estimates.",
+    },
+    "reform.dropped": {"vi": "Cột tỷ lệ không chuyển", "en": "Rate columns not carried"},
+    "reform.details": {"vi": "Tất cả ghi chú của quá trình chuyển đổi ({n})", "en": "All conversion notes ({n})"},
+    "reform.maps": {"vi": "3. Bản đồ trước và sau sắp xếp", "en": "3. Maps before and after the reform"},
+    "reform.maps.old": {"vi": "Xã cũ (trước 01/7/2025): {n} đơn vị", "en": "Old communes (before 1 July 2025): {n} units"},
+    "reform.maps.new": {"vi": "Xã mới (từ 01/7/2025): {n} đơn vị", "en": "New communes (from 1 July 2025): {n} units"},
+    "reform.maps.same_bins": {
+        "vi": "Hai bản đồ dùng cùng các ngưỡng phân lớp nên màu so sánh được với nhau.",
+        "en": "Both maps use the same class breaks, so their colours compare.",
+    },
+    "reform.maps.counts_note": {
+        "vi": "Chỉ tiêu này là số hộ: mỗi xã mới là tổng của nhiều xã cũ nên thường đậm màu hơn. So sánh tỷ lệ sẽ công bằng hơn.",
+        "en": "This indicator is a count: each new commune sums several old ones, so it tends to look darker. Rates compare more fairly.",
+    },
+    "reform.boundaries": {"vi": "Ranh giới xã mới", "en": "New-commune boundaries"},
+    "reform.boundaries.default": {
+        "vi": "Sơ đồ mặc định của xã mới (ước lượng từ tâm xã mới)",
+        "en": "Default sketch of the new communes (estimated from their centroids)",
+    },
+    "reform.boundaries.dissolved": {
+        "vi": "Gộp từ ranh giới xã cũ theo bảng sắp xếp (xã cũ bị chia được cắt gần đúng)",
+        "en": "Dissolved from the old-commune boundaries along the mapping (split old communes cut approximately)",
+    },
+    "reform.boundaries.old": {"vi": "Ranh giới xã cũ", "en": "Old-commune boundaries"},
+    "reform.boundaries.used": {
+        "vi": "Bản đồ xã mới đang dùng: {what}.",
+        "en": "The new-commune map uses: {what}.",
+    },
+    "reform.sources": {"vi": "4. Xã mới được hình thành từ những xã cũ nào", "en": "4. Which old communes each new commune came from"},
+    "reform.sources.pick": {
+        "vi": "Chọn xã mới (gõ để tìm, hoặc bấm vào bản đồ xã mới)",
+        "en": "Pick a new commune (type to search, or click the new-commune map)",
+    },
+    "reform.sources.placeholder": {"vi": "Gõ tên hoặc mã xã mới…", "en": "Type a new commune's name or code…"},
+    "reform.sources.none": {
+        "vi": "Chưa chọn xã mới nào. Xã cũ của xã được chọn được viền đậm trên bản đồ bên trái.",
+        "en": "No new commune picked yet. The old communes of the one picked are outlined on the left map.",
+    },
+    "reform.sources.summary": {
+        "vi": "{name} ({code}) được hình thành từ {n} xã cũ.",
+        "en": "{name} ({code}) was formed from {n} old communes.",
+    },
+    "reform.sources.new_values": {"vi": "Số liệu sau chuyển đổi của {name}", "en": "Converted figures of {name}"},
+    "reform.designations": {"vi": "Diện chính sách của các xã cũ", "en": "Designations of the former communes"},
+    "reform.designations.none": {
+        "vi": "Không xã cũ nào của {name} thuộc diện chính sách đang có trong ứng dụng.",
+        "en": "None of the former communes of {name} carries a designation known to the app.",
+    },
+    "reform.designations.note": {
+        "vi": "Xã mới không tự động thuộc diện: đây chỉ là số xã cũ thuộc diện, cho đến khi có quyết định mới.",
+        "en": "A new commune is not designated by this: it only counts the former communes that were, until a new decision.",
+    },
+    "reform.designations.all": {"vi": "Mọi xã mới có xã cũ thuộc diện ({n})", "en": "All new communes with designated former communes ({n})"},
+    "reform.dataset": {"vi": "5. Dùng bảng đã chuyển và tải về", "en": "5. Use the converted table and download"},
+    "reform.dataset.added": {
+        "vi": "Bảng đã chuyển có trong danh sách bộ số liệu với tên '{name}' (từ 01/7/2025, cấp xã): dùng được ở trang Bản đồ "
+        "và các trang khác khi chọn thời điểm 'Từ 01/7/2025'.",
+        "en": "The converted table is in the dataset list as '{name}' (from 1 July 2025, commune level): use it on the Map page "
+        "and the other pages with the vintage 'From 1 July 2025'.",
+    },
+    "reform.dataset.open": {"vi": "Xem trên trang Bản đồ (xã mới)", "en": "Open on the Map page (new communes)"},
+    "reform.download.csv": {"vi": "Tải bảng xã mới (CSV)", "en": "Download the new-commune table (CSV)"},
+    "reform.download.xlsx": {"vi": "Tải bảng xã mới kèm nguồn (Excel)", "en": "Download the table with sources (Excel)"},
+    "reform.download.json": {"vi": "Tải báo cáo chuyển đổi (JSON)", "en": "Download the conversion report (JSON)"},
     "boundary_note.crs_assumed_wgs84": {
         "vi": "Tệp '{path}' không có hệ tọa độ; tọa độ là kinh độ/vĩ độ nên được coi là WGS 84 (EPSG:4326).",
         "en": "File '{path}' has no coordinate system; its coordinates are longitude/latitude, taken as WGS 84 (EPSG:4326).",

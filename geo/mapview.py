@@ -63,11 +63,27 @@ def map_layer(
     overrides: dict | None = None,
     approximate: bool = True,
 ) -> MapLayer:
-    """Join ``table`` (an IndicatorTable, or None) onto ``boundaries`` at ``level``."""
+    """Join ``table`` (an IndicatorTable, or None) onto ``boundaries`` at ``level``.
+
+    A table whose ``vintage`` is known and differs from ``vintage`` (e.g. figures
+    converted to the 2025 communes, on a pre-2025 map) is not joined: the units
+    show "no data" with the note ``note.other_vintage.<table vintage>``, because
+    the 2025 codes reuse old commune codes and a join would colour the wrong units.
+    """
     columns = boundary_columns or unit_columns(level, vintage)
     base = boundaries.copy()
     if table is None:
         return MapLayer(gdf=base, level=level, vintage=vintage, province=province, approximate=approximate)
+    table_vintage = getattr(table, "vintage", None)
+    if table_vintage is not None and table_vintage != vintage:
+        # 2025 codes reuse old commune codes: joining across vintages would colour the wrong units.
+        from geo.join import indicator_columns
+
+        values = indicator_columns(table.data)
+        for col in values:
+            base[col] = float("nan")
+        return MapLayer(gdf=base, level=level, vintage=vintage, province=province, indicators=values,
+                        approximate=approximate, notes=[f"note.other_vintage.{table_vintage}"])
     table_level = getattr(table, "level", None) or level
     notes: list[str] = []
     if table_level == "commune" and level == "district" and vintage == "pre2025":

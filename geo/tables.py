@@ -188,6 +188,10 @@ class IndicatorTable:
         ``"district"``, ``"commune"`` (or ``"province"``) when it can be told, else None.
     warnings
         :class:`TableWarning` records: values left empty, suspicious totals...
+    vintage
+        ``"pre2025"`` or ``"2025"`` when known (a table converted by
+        :func:`geo.convert.conversion_table` is ``"2025"``); None for a file read
+        as typed, whose codes may be of either vintage.
     """
 
     data: pd.DataFrame
@@ -199,6 +203,7 @@ class IndicatorTable:
     years: list[int]
     level: str | None
     warnings: list[TableWarning] = field(default_factory=list)
+    vintage: str | None = None
 
     @property
     def indicators(self) -> list[str]:

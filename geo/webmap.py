@@ -578,7 +578,12 @@ def _guess_kind(column: str) -> str:
 def _column_label(column: str, lang: str) -> str:
     key = f"indicator.{column}"
     label = t(key, lang)
-    return str(column) if label == key else label
+    if label != key:
+        return label
+    from geo.indicators import label as indicator_label, parse_column
+
+    base, year = parse_column(str(column))
+    return indicator_label(str(column), lang) if year is not None and t(f"indicator.{base}", lang) != f"indicator.{base}" else str(column)
 
 
 def _designation_label(dtype: str, lang: str) -> str:

@@ -82,6 +82,14 @@ def default_boundaries(province: str, level: str, vintage: str):
     return build(province=province, level=level, vintage=vintage)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def boundaries_from_old(province: str, source: str, _old_gdf):
+    """New-commune polygons dissolved from old ones (``source`` names the old layer, for the cache)."""
+    from geo.convert import new_boundaries_from_old
+
+    return new_boundaries_from_old(_old_gdf, province=province)
+
+
 @st.cache_data(show_spinner=False)
 def provinces(vintage: str):
     from geo import registry
@@ -181,11 +189,11 @@ def digest(data: bytes) -> str:
 # ---------------------------------------------------------------------------
 # Designations, datasets, selection
 # ---------------------------------------------------------------------------
-def designations():
+def designations(vintage: str | None = None):
     """The session's designation set for the current province and vintage (built-in + imported + hand tags)."""
     from geo.designations import builtin_designations
 
-    key = (st.session_state["province"], st.session_state["vintage"])
+    key = (st.session_state["province"], vintage or st.session_state["vintage"])
     store = st.session_state.setdefault("designations", {})
     if key not in store:
         store[key] = builtin_designations(province=key[0], vintage=key[1])

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import settings
 from geo._errors import GeoError
-from geo.classify import classify
-from geo.indicators import column_name, format_value, indicator_options, label
+from geo.indicators import format_value, indicator_options, label
+from geo.mapview import parse_breaks, render_map, value_column as choose_column
 from geo.search import search_units
-from geo.webmap import build_map
 from pages import _ui as ui
 
 ui.init_state()
@@ -58,9 +56,7 @@ with st.sidebar:
             if ss.get("year") not in years:
                 ss["year"] = years[0]
             st.selectbox(T("ui.year"), years, key="year")
-            value_column = column_name(ss["indicator"], ss["year"])
-        else:
-            value_column = ss["indicator"]
+        value_column = choose_column(layer.indicators, ss["indicator"], ss.get("year") if years != [None] else None)
     schemes = ["quantiles", "fisher_jenks", "equal_interval", "manual"]
     ss.setdefault("scheme", settings.DEFAULT_SCHEME)
     st.selectbox(T("ui.scheme"), schemes, key="scheme", format_func=lambda s: T(f"ui.scheme.{s}"))
@@ -69,12 +65,10 @@ with st.sidebar:
     if ss["scheme"] == "manual":
         ss.setdefault("breaks", "")
         st.text_input(T("ui.breaks"), key="breaks")
-        from geo.numbers import parse_number
-
         try:
-            bins = [parse_number(b) for b in ss["breaks"].split(";") if b.strip()] or None
-        except ValueError:
-            st.warning(T("ui.breaks"))
+            bins = parse_breaks(ss["breaks"])
+        except GeoError as exc:
+            st.warning(exc.message(lang))
     else:
         st.slider(T("ui.classes"), settings.MIN_K, settings.MAX_K, key="k")
     ss.setdefault("palette", settings.DEFAULT_PALETTE)
@@ -121,24 +115,18 @@ with col_side:
                 selected.add(pick)
                 st.rerun()
 
-values = gdf[value_column] if value_column else pd.Series(float("nan"), index=gdf.index)
-plot = gdf.assign(_value=values) if value_column is None else gdf
-column = value_column or "_value"
-try:
-    classes = classify(plot[column], scheme=ss["scheme"], k=ss["k"], bins=bins)
-except GeoError as exc:
-    ui.show_error(exc)
-    classes = classify(plot[column], scheme=settings.DEFAULT_SCHEME, k=settings.DEFAULT_K)
-overlay = {k: designations.codes(k) for k in ss.get("overlays", [])} if designations is not None else {}
-m = build_map(
-    plot, value_column=column, classification=classes, palette=ss["palette"], lang=lang,
-    district_outlines=True if ss["level"] == "commune" and "district_code" in plot else None,
-    designations=overlay, selected=selected, approximate=layer.approximate,
-    illustrative=table is not None and not ui.dataset_is_official(), basemap=ss["basemap"],
+map_kw = dict(
+    indicator=value_column, palette=ss["palette"], lang=lang, designations=designations,
+    overlays=ss.get("overlays", []), selected=selected, basemap=ss["basemap"],
+    illustrative=table is not None and not ui.dataset_is_official(),
     geometry_key=(ss["province"], ss["level"], ss["vintage"], ss.get("boundary_source")),
     asset_urls=ui.static_assets(),
-    legend_kwds={"title": label(column, lang) if value_column else T("no_data")},
 )
+try:
+    m = render_map(layer, scheme=ss["scheme"], k=ss["k"], bins=bins, **map_kw)
+except GeoError as exc:  # e.g. manual breaks not yet typed: show why, draw the default classes
+    ui.show_error(exc)
+    m = render_map(layer, scheme=settings.DEFAULT_SCHEME, k=settings.DEFAULT_K, **map_kw)
 center = zoom = None
 if focus is not None:
     row = gdf[gdf["code"] == focus]

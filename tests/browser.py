@@ -153,3 +153,32 @@ def screenshot(page, name: str) -> Path:
 
 def has_chromium() -> bool:
     return shutil.which("chromium") is not None or Path(CHROMIUM).exists()
+
+
+def map_frames(page) -> list:
+    """Every frame holding a Leaflet map, in reading order (top to bottom, then left to right).
+
+    A page may show several maps side by side (the 2025-reform page shows two).
+    """
+    found = []
+    for frame in page.frames:
+        with contextlib.suppress(Exception):
+            if frame.query_selector(".leaflet-container") is not None:
+                box = frame.frame_element().bounding_box() or {"x": 0, "y": 0}
+                found.append((round(box["y"]), round(box["x"]), frame))
+    return [f for _, _, f in sorted(found, key=lambda item: item[:2])]
+
+
+def wait_map_units(page, counts, *, timeout: float = 60.0) -> list:
+    """Wait until the page shows one map per entry of ``counts``, each with exactly that many unit
+    polygons (in reading order); return the frames."""
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        with contextlib.suppress(Exception):
+            frames = map_frames(page)
+            last = [unit_count(f) for f in frames]
+            if last == list(counts):
+                return frames
+        time.sleep(0.5)
+    raise AssertionError(f"expected maps with {list(counts)} unit polygons, saw {last}")

@@ -1,0 +1,152 @@
+"""A boundary file whose district is named ``<img src=x onerror=alert(1)>``, end to end.
+
+Uploaded through the Data page, drawn on the Map page, hovered and clicked in
+a real (offline) Chromium; then exported with ``python -m geo webmap`` and
+opened again. Everywhere the name must be text: the tooltip shows the
+literal characters, no ``img`` element is created, no dialog opens.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.browser import ARTIFACTS, map_frame, offline_page, require_browser, screenshot, streamlit_server, wait_units
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+HOSTILE = "<img src=x onerror=alert(1)>"
+TARGET = "181"  # Huyện Bình Gia: a large district, far from the map's edges
+
+
+@pytest.fixture(scope="module")
+def hostile_geojson(tmp_path_factory) -> tuple[Path, tuple[float, float]]:
+    """Lạng Sơn's 11 districts (geometry and GSO codes only), one renamed; and a point inside it (lat, lon)."""
+    from geo.tessellation import default_boundaries
+
+    gdf = default_boundaries(province="20", level="district", vintage="pre2025")[["code", "name", "geometry"]].copy()
+    gdf.loc[gdf["code"] == TARGET, "name"] = HOSTILE
+    path = tmp_path_factory.mktemp("hostile") / "huyen_ten_doc.geojson"
+    gdf.to_file(path, driver="GeoJSON")
+    inside = gdf.loc[gdf["code"] == TARGET, "geometry"].iloc[0].representative_point()
+    return path, (inside.y, inside.x)
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    require_browser()
+    with streamlit_server() as url:
+        yield url
+
+
+def _leaflet_point(page, frame, latlon: tuple[float, float]) -> tuple[float, float]:
+    """Page coordinates of ``latlon`` on the frame's Leaflet map, checked to land on a unit polygon."""
+    x, y, hit = frame.evaluate(
+        """([lat, lon]) => {
+            const c = document.querySelector('.leaflet-container');
+            const map = window.map instanceof L.Map ? window.map : window[c.id];  // st_folium : folium
+            const p = map.latLngToContainerPoint([lat, lon]);
+            const box = map.getContainer().getBoundingClientRect();
+            const el = document.elementFromPoint(box.left + p.x, box.top + p.y);
+            return [box.left + p.x, box.top + p.y, !!(el && el.classList.contains('leaflet-interactive'))];
+        }""",
+        list(latlon),
+    )
+    assert hit, "the point inside the district is not on a unit polygon"
+    element = frame.frame_element() if frame is not page.main_frame else None
+    offset = element.bounding_box() if element is not None else {"x": 0, "y": 0}
+    return offset["x"] + x, offset["y"] + y
+
+
+def _hover_tooltip(page, frame, latlon) -> str:
+    x, y = _leaflet_point(page, frame, latlon)
+    page.mouse.move(x - 3, y - 3)
+    page.mouse.move(x, y)
+    tip = frame.locator(".leaflet-tooltip.geo-tip")
+    tip.first.wait_for(state="visible", timeout=15_000)
+    return tip.first.inner_text()
+
+
+def _assert_inert(page, frame, dialogs: list[str]) -> None:
+    assert frame.locator(".leaflet-tooltip img").count() == 0
+    assert frame.locator('img[src="x"]').count() == 0
+    assert page.locator('img[src="x"]').count() == 0
+    assert dialogs == []
+
+
+def test_hostile_name_stays_text_in_the_app(app_url, hostile_geojson):
+    path, latlon = hostile_geojson
+    with offline_page() as page:
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(app_url)
+        wait_units(page, 11)
+
+        # Data page: upload the boundary file at district level.
+        page.get_by_role("link", name="Dữ liệu").click()
+        uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Tải lên ranh giới")
+        uploader.wait_for(timeout=30_000)
+        level = page.locator('[data-testid="stRadio"]').filter(has_text="Cấp").filter(visible=True).first
+        level.get_by_text("Huyện", exact=True).click()
+        uploader.locator('input[type="file"]').set_input_files(str(path))
+        page.get_by_text("Đã đọc 11 đơn vị từ 'huyen_ten_doc.geojson'").wait_for(timeout=60_000)
+
+        # Map page: the uploaded polygons, official data joined by code, no "approximate" banner.
+        page.get_by_role("link", name="Bản đồ").click()
+        frame = wait_units(page, 11)
+        deadline = time.time() + 30
+        while time.time() < deadline and page.get_by_text("Sơ đồ gần đúng", exact=False).count():
+            time.sleep(0.5)
+        assert page.get_by_text("Sơ đồ gần đúng", exact=False).count() == 0
+        frame = map_frame(page)
+
+        text = _hover_tooltip(page, frame, latlon)
+        assert HOSTILE in text
+        assert "16,22%" in text  # Bình Gia's official 2020 poor rate, joined by its code
+        _assert_inert(page, frame, dialogs)
+        screenshot(page, "hostile_name_tooltip.png")
+
+        # Click it: the selection table shows the name as text.
+        x, y = _leaflet_point(page, frame, latlon)
+        page.mouse.click(x, y)
+        table = page.locator('[data-testid="stTable"]')
+        table.wait_for(timeout=30_000)
+        assert HOSTILE in table.inner_text()
+        assert table.locator("img").count() == 0
+        frame = wait_units(page, 11)
+        _assert_inert(page, frame, dialogs)
+        screenshot(page, "hostile_name_selected.png")
+        assert page.external == [], f"requests left localhost: {page.external[:5]}"
+
+
+def test_hostile_name_stays_text_in_the_html_export(hostile_geojson, tmp_path):
+    path, latlon = hostile_geojson
+    out = tmp_path / "ban_do_ten_doc.html"
+    proc = subprocess.run(
+        [sys.executable, "-m", "geo", "webmap", "--boundaries", str(path), "--level", "district", "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    html = out.read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "<img src=x" not in html
+    assert "Sơ đồ gần đúng:" not in html  # the planner's own boundaries are not called approximate
+
+    require_browser()
+    with offline_page() as page:
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.set_content(html, wait_until="load")
+        page.wait_for_selector("path.leaflet-interactive")
+        assert page.locator("path.leaflet-interactive").count() == 11
+        text = _hover_tooltip(page, page.main_frame, latlon)
+        assert HOSTILE in text
+        _assert_inert(page, page.main_frame, dialogs)
+        ARTIFACTS.mkdir(exist_ok=True)
+        screenshot(page, "hostile_name_export.png")
+        assert page.external == [], f"requests left localhost: {page.external[:5]}"

@@ -1,0 +1,121 @@
+"""The 2025-reform page in a real browser, offline: upload old-commune figures, see old and new side by side.
+
+Figures are ILLUSTRATIVE (seeded random counts, see tests/_reform_data.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests._reform_data import write_commune_csv
+from tests.browser import (
+    offline_page,
+    require_browser,
+    screenshot,
+    streamlit_server,
+    wait_map_units,
+    wait_units,
+)
+
+pytestmark = pytest.mark.browser
+OLD_UNITS, NEW_UNITS = 194, 65
+TIMEOUT_MS = 60_000
+CLASS_RANGE = re.compile(r"\d[\d.,]* – \d[\d.,]*")
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    require_browser()
+    with streamlit_server() as url:
+        yield url
+
+
+def _nav(page, title: str) -> None:
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first.click()
+
+
+def _upload(page, label: str, path) -> None:
+    page.locator('[data-testid="stFileUploader"]').filter(has_text=label).locator('input[type="file"]') \
+        .set_input_files(str(path))
+
+
+def _inside_point(frame) -> tuple[float, float]:
+    """Page coordinates of a point whose topmost element is a unit polygon of ``frame`` (the largest one)."""
+    offset = frame.frame_element().bounding_box()
+    box = frame.locator(".leaflet-container").bounding_box()
+    best = None
+    for path in frame.locator("path.leaflet-interactive").all():
+        b = path.bounding_box()
+        if not b or b["x"] < box["x"] or b["y"] < box["y"] or b["x"] + b["width"] > box["x"] + box["width"] \
+                or b["y"] + b["height"] > box["y"] + box["height"]:
+            continue
+        if best is None or b["width"] * b["height"] > best["width"] * best["height"]:
+            best = b
+    assert best is not None, "no unit polygon fully visible"
+    for fx in (0.5, 0.4, 0.6, 0.3, 0.7):
+        for fy in (0.5, 0.4, 0.6, 0.3, 0.7):
+            x, y = best["x"] + best["width"] * fx, best["y"] + best["height"] * fy
+            if frame.evaluate("([x, y]) => { const el = document.elementFromPoint(x, y);"
+                              " return !!(el && el.classList && el.classList.contains('leaflet-interactive')); }",
+                              [x - offset["x"], y - offset["y"]]):
+                return x, y
+    return best["x"] + best["width"] / 2, best["y"] + best["height"] / 2
+
+
+def test_reform_side_by_side_offline(app_url, tmp_path):
+    csv = write_commune_csv(tmp_path)
+    bad_weights = tmp_path / "trong_so_sai.csv"
+    bad_weights.write_text("old_code,new_code,weight\n06622,06613,0.5\n06622,06625,0.3\n", encoding="utf-8")
+    with offline_page(viewport=(1500, 1100)) as page:
+        dialogs = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(app_url)
+        wait_units(page, 11)
+
+        # The old-commune table goes in through the Data page, as a planner would.
+        _nav(page, "Dữ liệu")
+        _upload(page, "Tải lên bảng chỉ tiêu", csv)
+        page.get_by_text(f"Đã đọc {OLD_UNITS} đơn vị", exact=False).wait_for(timeout=TIMEOUT_MS)
+
+        # The reform page takes it: two maps side by side, 194 old and 65 new communes.
+        _nav(page, "Sáp nhập 2025")
+        page.get_by_text("Sáp nhập 2025: chuyển số liệu xã cũ sang xã mới").wait_for(timeout=TIMEOUT_MS)
+        old_frame, new_frame = wait_map_units(page, [OLD_UNITS, NEW_UNITS], timeout=120)
+        old_box, new_box = old_frame.frame_element().bounding_box(), new_frame.frame_element().bounding_box()
+        assert abs(old_box["y"] - new_box["y"]) < 5 and old_box["x"] < new_box["x"]  # side by side
+        assert page.get_by_text("Tổng được bảo toàn: Tổng số hộ, Số hộ nghèo", exact=False).is_visible()
+        for frame in (old_frame, new_frame):  # the approximate-boundaries banner on each map
+            assert frame.get_by_text("Sơ đồ gần đúng", exact=False).first.is_visible()
+        # Same classes on both maps: the legends list the same ranges (the counts per class differ).
+        ranges = [CLASS_RANGE.findall(f.locator(".geo-legend").inner_text()) for f in (old_frame, new_frame)]
+        assert len(ranges[0]) >= 3 and ranges[0] == ranges[1]
+
+        # Pick a new commune by typing its name: its old communes are listed, with the ATK share.
+        box = page.get_by_role("combobox", name="Chọn xã mới", exact=False)
+        box.click()
+        box.fill("Bắc Sơn")
+        page.get_by_role("option").filter(has_text="Xã Bắc Sơn (06325)").first.click()
+        page.get_by_text("Xã Bắc Sơn (06325) được hình thành từ 3 xã cũ.").wait_for(timeout=TIMEOUT_MS)
+        page.locator("li").filter(has_text="2/3 xã cũ là xã an toàn khu (ATK)").wait_for(timeout=TIMEOUT_MS)
+        old_frame, new_frame = wait_map_units(page, [OLD_UNITS, NEW_UNITS])
+        screenshot(page, "reform_vi.png")
+
+        # Clicking the new map picks another commune.
+        x, y = _inside_point(new_frame)
+        page.mouse.click(x, y)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('[data-testid=\"stMarkdownContainer\"]')]"
+            ".some(e => e.innerText.includes('được hình thành từ') && !e.innerText.includes('06325'))",
+            timeout=TIMEOUT_MS,
+        )
+
+        # A wrong weights file is refused with a message in Vietnamese that names the commune.
+        _upload(page, "Trọng số cho xã cũ bị chia", bad_weights)
+        page.get_by_text("trọng số của xã cũ 06622", exact=False).wait_for(timeout=TIMEOUT_MS)
+        assert page.get_by_text("cộng lại bằng 0.8, phải bằng 1", exact=False).is_visible()
+        wait_map_units(page, [OLD_UNITS, NEW_UNITS])
+
+        assert not dialogs
+        assert page.external == [], f"requests left localhost: {page.external[:5]}"
