@@ -254,84 +254,40 @@ def _annex_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--subtitle", default=None, help="dòng phụ, ví dụ '(Kèm theo Kế hoạch số …/KH-UBND …)'")
 
 
-def _annex_title(indicator: str, province: str | None, lang: str) -> str:
-    import re
-
-    from geo import registry
-    from geo.i18n import t
-
-    m = re.fullmatch(r"(.+)_(\d{4})", indicator)
-    base, year = (m.group(1), m.group(2)) if m else (indicator, None)
-    label = t(f"indicator.{base}", lang)
-    label = indicator if label.startswith("indicator.") else label.replace(" (%)", "")
-    try:
-        area = registry.unit(province, level="province").name if province else ""
-    except GeoError:
-        area = str(province or "")
-    if year:
-        return t("annex.map_title", lang, indicator=label, year=year, area=area)
-    return t("annex.map_title_noyear", lang, indicator=label, area=area)
-
-
 def _cmd_annex(args) -> int:
-    from geo import annex, printmap
+    from geo import annex, exports
     from geo._write import check_output
     from geo.i18n import t
-    from geo.workflow import BUILTIN_INDICATORS, join_files
+    from geo.mapview import layer_from_files
+    from geo.workflow import BUILTIN_INDICATORS
 
-    fmt = args.format
-    if args.atlas and fmt != "pdf":
-        raise GeoError("annex_atlas_pdf", format=fmt)
+    kind = "atlas" if args.atlas else args.format
+    if args.atlas and args.format != "pdf":
+        raise GeoError("annex_atlas_pdf", format=args.format)
     inputs = _inputs(args.boundaries, args.indicators, args.selection)
     check_output(args.out, inputs=inputs, overwrite=args.overwrite)
     selection = annex.read_selection(args.selection, level=args.level) if args.selection else None
-    result, layer = join_files(
-        boundaries=args.boundaries, indicators=args.indicators, province=args.province,
-        level=args.level, vintage=args.vintage, crs=args.crs,
-    )
-    gdf = result.gdf
-    if args.indicator not in gdf.columns:
-        raise GeoError("map_column_missing", column=args.indicator, columns=", ".join(result.indicators))
+    # The Annex page calls the same geo.exports functions on the same kind of layer.
+    layer = layer_from_files(boundaries=args.boundaries, indicators=args.indicators, province=args.province,
+                             level=args.level, vintage=args.vintage, crs=args.crs)
+    if args.indicator not in layer.gdf.columns:
+        raise GeoError("map_column_missing", column=args.indicator, columns=", ".join(layer.indicators))
     builtin = BUILTIN_INDICATORS.get(str(args.indicators))
-    data_source = builtin["citation"] if builtin else Path(args.indicators).name
-    sources = [data_source] + ([] if layer.approximate else [t("annex.boundaries", args.lang, source=Path(layer.source).name)])
-    title = args.title or _annex_title(args.indicator, args.province, args.lang)
-    if args.level == "district":  # an atlas page per district; no outlines to dissolve
-        district_col, district_name_col = "code", "name"
-    else:
-        district_col = next((c for c in ("district_code", "parent_code") if c in gdf.columns), "district_code")
-        district_name_col = next((c for c in ("district_name", "parent_name") if c in gdf.columns), "district_name")
-    map_kw = dict(
-        value_column=args.indicator, title=title, subtitle=args.subtitle, paper=args.paper,
-        orientation=args.orientation, lang=args.lang, selected=selection, source_text="; ".join(sources),
-        approximate=layer.approximate, district_column=district_col,
-        district_outlines=False if args.level == "district" else None,  # the units are the districts
+    units = exports.annex_units(layer, "selection" if selection is not None else "all", selection=selection or ())
+    map_title, table_title = exports.default_titles(layer, args.indicator, args.lang)
+    choices = exports.AnnexChoices(
+        value_column=args.indicator, title=args.title or map_title, table_title=args.title or table_title,
+        subtitle=args.subtitle, paper=args.paper, orientation=args.orientation, lang=args.lang,
+        data_source=builtin["citation"] if builtin else Path(args.indicators).name,
+        boundary_source=None if args.boundaries == "default" else Path(args.boundaries).name,
     )
-    if fmt in printmap.FORMATS:
-        if args.atlas:
-            printmap.atlas(gdf, args.out, district_name_column=district_name_col, overwrite=args.overwrite,
-                           inputs=inputs, **map_kw)
-            n = gdf[district_col].nunique() + (1 if settings.PRINT_ATLAS_OVERVIEW else 0)
-            what = t("annex.cli_pages", args.lang, n=n)
-        else:
-            fig = printmap.print_map(gdf, **map_kw)
-            printmap.save_figure(fig, args.out, format=fmt, overwrite=args.overwrite, inputs=inputs, title=title)
-            what = t("annex.cli_units", args.lang, n=len(gdf))
+    exports.write_export(args.out, layer, choices, kind, units=units, overwrite=args.overwrite, inputs=inputs)
+    if kind == "atlas":
+        what = t("annex.cli_pages", args.lang, n=exports.atlas_pages(layer))
+    elif exports.EXPORTS[kind].what == "map":
+        what = t("annex.cli_units", args.lang, n=len(layer.gdf))
     else:
-        table = annex.annex_table(gdf, title=args.title or title, subtitle=args.subtitle, lang=args.lang,
-                                  selection=selection, level=args.level, sources=sources,
-                                  notes=[t("approximate_note", args.lang)] if layer.approximate else [])
-        if fmt == "xlsx":
-            annex.write_xlsx(args.out, table, overwrite=args.overwrite, inputs=inputs)
-        elif fmt == "csv":
-            annex.write_csv(args.out, table, overwrite=args.overwrite, inputs=inputs)
-        elif fmt == "docx":
-            png = printmap.figure_png(printmap.print_map(gdf, **map_kw))
-            annex.write_docx(args.out, title=title, table=table, map_image=png, lang=args.lang,
-                             overwrite=args.overwrite, inputs=inputs)
-        else:
-            annex.write_geodata(args.out, gdf, table=table, format=fmt, overwrite=args.overwrite, inputs=inputs)
-        what = t("annex.cli_units", args.lang, n=len(table.rows))
+        what = t("annex.cli_units", args.lang, n=len(units.frame))
     print(t("annex.cli_done", args.lang, path=args.out, what=what))
     return EXIT_OK
 

@@ -893,17 +893,17 @@ def _format_of(path: Path, format: str | None) -> str:
     return fmt
 
 
-def _save(fig: Figure, target, fmt: str, title: str | None) -> None:
+def _save(fig: Figure, target, fmt: str, title: str | None, dpi: int = settings.PRINT_DPI) -> None:
     meta = {"pdf": {"Title": title, "Creator": "geo"}, "svg": {"Title": title}, "png": {"Title": title}}[fmt]
     meta = {k: v for k, v in meta.items() if v}
     with matplotlib.rc_context(_RC):
         if fmt == "png":
             # Exact paper pixels: A4 portrait at 300 dpi is 2480 x 3508, not the truncated 3507.
             w_in, h_in = fig.get_size_inches()
-            px = round(w_in * settings.PRINT_DPI), round(h_in * settings.PRINT_DPI)
-            fig.set_size_inches(px[0] / settings.PRINT_DPI, px[1] / settings.PRINT_DPI)
+            px = round(w_in * dpi), round(h_in * dpi)
+            fig.set_size_inches(px[0] / dpi, px[1] / dpi)
             try:
-                fig.savefig(target, format="png", dpi=settings.PRINT_DPI, facecolor="white", metadata=meta)
+                fig.savefig(target, format="png", dpi=dpi, facecolor="white", metadata=meta)
             finally:
                 fig.set_size_inches(w_in, h_in)
         else:
@@ -932,10 +932,10 @@ def save_figure(
     return out
 
 
-def figure_png(fig: Figure) -> bytes:
-    """The page as PNG bytes (300 dpi), e.g. for a Word annex or a download button."""
+def figure_png(fig: Figure, *, dpi: int = settings.PRINT_DPI) -> bytes:
+    """The page as PNG bytes (300 dpi), e.g. for a Word annex or a download button; a lower ``dpi`` for a preview."""
     buf = io.BytesIO()
-    _save(fig, buf, "png", None)
+    _save(fig, buf, "png", None, dpi)
     return buf.getvalue()
 
 

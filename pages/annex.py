@@ -1,0 +1,187 @@
+"""Annex page: print maps, a district atlas, annex tables and unit geometry, from the Map page's choices.
+
+Every file is made by ``geo.exports`` (the same calls as ``python -m geo annex``),
+only when the planner asks for it, and cached by the choices; this page only
+reads widgets and shows results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from geo import exports, settings
+from geo._errors import GeoError
+from geo.designations import designation_label
+from geo.exports import EXPORTS, AnnexChoices
+from geo.i18n import format_number, t
+from geo.indicators import label
+from geo.mapview import designation_overlays, parse_breaks, value_column
+from pages import _ui as ui
+
+ui.init_state()
+lang = ui.lang()
+
+
+def T(key: str, **params) -> str:  # noqa: N802 - bound to this run's language, also in widgets' format_func
+    return t(key, lang, **params)
+
+
+ss = st.session_state
+store = ss.setdefault("annex", {"files": {}})  # widget values and made files survive a visit to another page
+
+
+def _keep(key: str, default) -> None:
+    """Restore a widget value from the page's store (Streamlit drops it on other pages)."""
+    if key not in ss:
+        ss[key] = store.get(key, default)
+
+
+def _prefill(key: str, default, options=None) -> None:
+    """A widget holding a default that follows the choices (language, indicator, lists offered) until the
+    planner changes it."""
+    _keep(key, default)
+    if ss[key] == store.get(f"{key}:default") or (options is not None and ss[key] not in options):
+        ss[key] = default
+    store[f"{key}:default"] = default
+
+
+def _remember(*keys: str) -> None:
+    for key in keys:
+        store[key] = ss[key]
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _preview(choices: AnnexChoices, layer_key: tuple, units_key: str, _layer, _units) -> bytes:
+    return exports.preview_png(_layer, choices, _units)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _export(kind: str, choices: AnnexChoices, layer_key: tuple, units_key: str, _layer, _units) -> bytes:
+    return exports.export_bytes(_layer, choices, kind, units=_units)
+
+
+# ---------------------------------------------------------------- sidebar: level and dataset
+levels = ["district", "commune"] if ss["vintage"] == "pre2025" else ["commune"]
+if ss["level"] not in levels:
+    ss["level"] = levels[0]
+with st.sidebar:
+    st.radio(T("ui.level"), levels, key="level", horizontal=True, format_func=lambda v: T(f"ui.level.{v}"))
+    datasets = ui.dataset_options()
+    if ss["dataset"] not in datasets:
+        ss["dataset"] = next(iter(k for k in datasets if k), "")
+    st.selectbox(T("ui.dataset"), list(datasets), key="dataset", format_func=lambda k: datasets[k])
+
+st.title(T("page.annex"))
+st.caption(T("annexpage.intro"))
+try:
+    with st.spinner("…"):
+        layer = ui.current_layer()
+except GeoError as exc:
+    ui.show_error(exc)
+    st.stop()
+
+# ---------------------------------------------------------------- the Map page's choices
+try:
+    column = value_column(layer.indicators, ss.get("indicator"), ss.get("year"))
+except GeoError:  # the indicator of another dataset: this one's first
+    column = value_column(layer.indicators)
+scheme, k, bins = ss.get("scheme", settings.DEFAULT_SCHEME), ss.get("k", settings.DEFAULT_K), None
+if scheme == "manual":
+    try:
+        bins = parse_breaks(ss.get("breaks"))
+    except GeoError as exc:
+        st.warning(exc.message(lang))
+    if bins is None:
+        scheme = settings.DEFAULT_SCHEME
+palette = ss.get("palette", settings.DEFAULT_PALETTE)
+overlays = designation_overlays(ui.designations(), ss.get("overlays"))
+table = ui.current_table()
+illustrative = table is not None and not ui.dataset_is_official()
+
+if layer.approximate:
+    st.warning(T("approximate_note"))
+if illustrative:
+    st.info(T("illustrative_note"))
+for note in layer.notes:
+    st.info(T(note))
+st.caption(T("annexpage.choices", indicator=label(column, lang) if column else T("no_data"),
+             scheme=T(f"ui.scheme.{scheme}"), k=len(bins) + 1 if bins else k, palette=palette,
+             overlays=", ".join(designation_label(d, lang) for d in overlays) or "–"))
+if table is not None:
+    st.caption(f"{T('ui.source')}: {ui.dataset_citation()}")
+
+# ---------------------------------------------------------------- units, titles, paper
+lists = exports.unit_lists(layer, selection=ui.selection(), ranked=ss.get("prio_ranked"))
+_prefill("annex_units", next(iter(lists)), lists)  # priority list, else the selection, else all units
+left, right = st.columns([1.6, 1])
+with left:
+    st.radio(T("annexpage.units"), list(lists), key="annex_units",
+             format_func=lambda w: T(f"annexpage.units.{w}", n=lists[w]))
+    st.caption(T("annexpage.units.help"))
+    units = exports.annex_units(layer, ss["annex_units"], selection=ui.selection(), ranked=ss.get("prio_ranked"))
+    map_title, table_title = exports.default_titles(layer, column, lang, which=units.which)
+    _prefill("annex_title", map_title)
+    _prefill("annex_table_title", table_title)
+    _keep("annex_subtitle", "")
+    st.text_input(T("annexpage.title"), key="annex_title")
+    st.text_input(T("annexpage.table_title"), key="annex_table_title")
+    st.text_input(T("annexpage.subtitle"), key="annex_subtitle")
+    c1, c2, c3 = st.columns(3)
+    _keep("annex_paper", settings.DEFAULT_PAPER)
+    _keep("annex_orientation", settings.DEFAULT_ORIENTATION)
+    _keep("annex_labels", "name")
+    c1.radio(T("annexpage.paper"), list(settings.PAPERS), key="annex_paper", horizontal=True)
+    c2.radio(T("annexpage.orientation"), list(settings.ORIENTATIONS), key="annex_orientation", horizontal=True,
+             format_func=lambda o: T(f"annexpage.orientation.{o}"))
+    c3.radio(T("annexpage.labels"), ["name", "code", "none"], key="annex_labels", horizontal=True,
+             format_func=lambda m: T(f"annexpage.labels.{m}"))
+    _keep("annex_formats", list(EXPORTS))
+    st.pills(T("annexpage.formats"), list(EXPORTS), selection_mode="multi", key="annex_formats",
+             format_func=lambda kind: T("annexpage.short.atlas") if kind == "atlas" else EXPORTS[kind].suffix.upper())
+    _remember("annex_units", "annex_title", "annex_table_title", "annex_subtitle", "annex_paper",
+              "annex_orientation", "annex_labels", "annex_formats")
+
+choices = AnnexChoices(
+    value_column=column, title=ss["annex_title"].strip() or map_title,
+    table_title=ss["annex_table_title"].strip() or table_title, subtitle=ss["annex_subtitle"].strip() or None,
+    scheme=scheme, k=k, bins=tuple(bins) if bins else None, palette=palette, paper=ss["annex_paper"],
+    orientation=ss["annex_orientation"], labels=None if ss["annex_labels"] == "none" else ss["annex_labels"],
+    lang=lang, designations=AnnexChoices.overlays(overlays), data_source=ui.dataset_citation() or None,
+    boundary_source=None if layer.approximate else ss.get("boundary_source"), illustrative=illustrative,
+    date=dt.date.today(),
+)
+layer_key = ui.layer_key()
+
+with right:
+    st.subheader(T("annexpage.preview"))
+    try:
+        with st.spinner("…"):
+            st.image(_preview(choices, layer_key, units.key, layer, units), width="stretch")
+    except GeoError as exc:
+        ui.show_error(exc)
+
+# ---------------------------------------------------------------- one row per export
+with left:
+    st.subheader(T("annexpage.exports"))
+    files = store["files"]  # kind -> (cache key, file name, bytes)
+    for kind in [k for k in EXPORTS if k in ss["annex_formats"]]:  # in a fixed order, whatever the clicks
+        key = (kind, choices, layer_key, units.key)
+        name = exports.export_filename(kind, layer, choices)
+        disabled = kind == "atlas" and not exports.atlas_available(layer)
+        c1, c2, c3 = st.columns([2.2, 1, 1.5], vertical_alignment="center")
+        c1.markdown(f"**{T(f'annexpage.kind.{kind}')}**")
+        if disabled:
+            c1.caption(T("annexpage.atlas_commune"))
+        if c2.button(T("annexpage.make"), key=f"annex_make_{kind}", disabled=disabled):
+            try:
+                with st.spinner("…"):
+                    files[kind] = (key, name, _export(kind, choices, layer_key, units.key, layer, units))
+            except GeoError as exc:
+                ui.show_error(exc)
+        made = files.get(kind)
+        if made is not None and made[0] == key:
+            size = format_number(len(made[2]) / 1024, 0, lang) + " KB"
+            c3.download_button(f"{T('annexpage.download')} ({size})", data=made[2], file_name=made[1],
+                               mime=EXPORTS[kind].mime, key=f"annex_dl_{kind}")
