@@ -5,20 +5,32 @@ so a planner sees the same numbers in the browser and in a shared HTML file.
 When the data is finer than the map (commune table, district map), counts are
 summed per district and rates recomputed; when it is coarser, the finer units
 show "no data" rather than a borrowed value.
+
+:func:`render_map` turns a layer and the reader's choices (indicator, year,
+classes, palette, overlays, selection) into the folium map; the map page
+shows it with ``st_folium`` and ``python -m geo webmap`` writes it with
+:func:`geo.webmap.save_html`, so both draw the same map.
+
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
 
-from geo import registry
-from geo.indicators import aggregate
+from geo import registry, settings
+from geo._errors import GeoError
+from geo.i18n import DEFAULT_LANG, t
+from geo.indicators import BASES, aggregate, column_name, indicator_options, label, parse_column
 from geo.join import JoinReport, join_indicators
 
-__all__ = ["MapLayer", "map_layer", "unit_columns"]
+__all__ = [
+    "MapLayer", "map_layer", "unit_columns", "layer_from_files", "value_column", "parse_breaks",
+    "designation_overlays", "map_title", "render_map",
+]
 
 
 @dataclass
@@ -117,4 +129,200 @@ def map_layer(
     return MapLayer(
         gdf=result.gdf, level=level, vintage=vintage, province=province, indicators=result.indicators,
         report=result.report, approximate=approximate, notes=notes,
+    )
+
+
+# --------------------------------------------------------------------------
+# From a layer and the reader's choices to a map (the page and the CLI)
+# --------------------------------------------------------------------------
+_VALUE_KINDS = {"count": "households", "rate": "percent", "points": "number"}
+
+
+def layer_from_files(
+    *,
+    boundaries,
+    indicators=None,
+    province: str | None = settings.DEFAULT_PROVINCE,
+    level: str | None = None,
+    vintage: str = settings.DEFAULT_VINTAGE,
+    crs: str | None = None,
+) -> MapLayer:
+    """A :class:`MapLayer` from a boundary file (or ``"default"``) and a table (path, built-in key or None).
+
+    The level is the one asked for, else the table's, else
+    ``settings.DEFAULT_LEVEL``; a boundary file that states its level wins.
+    """
+    from geo.workflow import load_boundaries, load_indicators
+
+    table = load_indicators(indicators, level=level) if indicators is not None else None
+    level = level or getattr(table, "level", None) or settings.DEFAULT_LEVEL
+    registry.check_vintage_level(vintage, level)
+    layer = load_boundaries(boundaries, province=province, level=level, vintage=vintage, crs=crs)
+    return map_layer(
+        boundaries=layer.gdf, level=layer.level, vintage=layer.vintage, province=province, table=table,
+        boundary_columns=layer.columns, approximate=layer.approximate,
+    )
+
+
+def value_column(indicators: Sequence[str], indicator: str | None = None, year: int | str | None = None) -> str | None:
+    """The column to map for an indicator and a year, as the map page offers them.
+
+    ``indicator`` is a base (``"poor_rate"``) or a whole column
+    (``"poor_rate_2020"``); ``None`` takes the first of
+    :func:`geo.indicators.indicator_options` (rates first). ``year=None``
+    takes the indicator's first year. Returns ``None`` when there are no
+    indicators and none was asked for.
+
+    Raises ``GeoError`` ``map_indicator_missing`` or ``map_year_missing``,
+    listing what is there.
+    """
+    options = indicator_options(indicators)
+    if indicator is None:
+        if not options:
+            return None
+        indicator = next(iter(options))
+    base = str(indicator)
+    if base not in options:
+        parsed, parsed_year = parse_column(base)
+        if parsed in options and parsed_year in options[parsed] and year is None:
+            base, year = parsed, parsed_year
+        else:
+            raise GeoError("map_indicator_missing", indicator=indicator, available=", ".join(options) or "–")
+    years = options[base]
+    if years == [None]:
+        return base
+    if year is None or str(year).strip() == "":
+        year = years[0]
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise GeoError("map_year_missing", indicator=base, year=year,
+                       available=", ".join(str(y) for y in years if y)) from None
+    if year not in years:
+        raise GeoError("map_year_missing", indicator=base, year=year, available=", ".join(str(y) for y in years if y))
+    return column_name(base, year)
+
+
+def parse_breaks(text: str | None) -> list[float] | None:
+    """Manual class breaks typed by a reader: ``"5,5; 10; 15"`` -> ``[5.5, 10.0, 15.0]``.
+
+    Breaks are separated by semicolons; each is read as Vietnamese or
+    English notation (:func:`geo.numbers.parse_number`). Blank text gives
+    ``None``. Raises ``GeoError("bins_invalid")`` for anything that is not a
+    number.
+    """
+    from geo.numbers import parse_number
+
+    parts = [p.strip() for p in str(text or "").split(";") if p.strip()]
+    if not parts:
+        return None
+    try:
+        values = [parse_number(p) for p in parts]
+    except ValueError:
+        raise GeoError("bins_invalid", bins=text) from None
+    if any(v != v for v in values):  # a dash or "N/A" among the breaks
+        raise GeoError("bins_invalid", bins=text)
+    return values
+
+
+def designation_overlays(designations, overlays: Collection[str] | None = None) -> dict[str, set[str]]:
+    """``{type: codes}`` to draw, from a :class:`geo.designations.DesignationSet`.
+
+    ``overlays`` lists the types to draw; ``None`` draws every type present.
+    Types the set does not hold are left out.
+    """
+    if designations is None:
+        return {}
+    kinds = list(designations.types)
+    chosen = kinds if overlays is None else [k for k in overlays if k in kinds]
+    return {k: designations.codes(k) for k in chosen}
+
+
+def map_title(layer: MapLayer, column: str | None, lang: str = DEFAULT_LANG) -> str:
+    """Default title of a shared map: "Tỷ lệ hộ nghèo (%) năm 2020 – Lạng Sơn"."""
+    area = ""
+    if layer.province:
+        try:
+            area = registry.unit(layer.province, level="province", vintage=layer.vintage).short_name
+        except GeoError:
+            area = str(layer.province)
+    what = label(column, lang) if column else t("no_data", lang)
+    return t("map.title", lang, indicator=what, area=area) if area else what
+
+
+def render_map(
+    layer: MapLayer,
+    *,
+    indicator: str | None = None,
+    year: int | str | None = None,
+    scheme: str = settings.DEFAULT_SCHEME,
+    k: int = settings.DEFAULT_K,
+    bins: Sequence[float] | None = None,
+    palette: str = settings.DEFAULT_PALETTE,
+    lang: str = DEFAULT_LANG,
+    designations=None,
+    overlays: Collection[str] | None = None,
+    selected: Collection[str] = (),
+    basemap: bool = False,
+    title: str | None = None,
+    illustrative: bool = False,
+    geometry_key: object = None,
+    asset_urls=None,
+    map_kwds: Mapping | None = None,
+):
+    """The choropleth of ``layer`` for the reader's choices, as a :class:`folium.Map`.
+
+    The map page and ``python -m geo webmap`` both call this, so a shared
+    HTML file looks like the app: same classes, palette, legend, tooltips,
+    district outlines at commune level, designation overlays and the
+    "sơ đồ gần đúng" banner when the boundaries are approximate.
+
+    Parameters
+    ----------
+    layer
+        From :func:`map_layer` or :func:`layer_from_files`.
+    indicator, year
+        What to map (see :func:`value_column`); with no indicator in the
+        layer every unit is drawn as "no data".
+    scheme, k, bins, palette
+        Classes and colours (see :func:`geo.classify.classify`); ``bins``
+        for ``scheme="manual"``, e.g. from :func:`parse_breaks`.
+    lang
+        ``"vi"`` or ``"en"``: labels and number format.
+    designations, overlays
+        A :class:`geo.designations.DesignationSet` and the types to draw
+        (``None``: all of them).
+    selected
+        Codes drawn with the selection halo.
+    basemap
+        OpenStreetMap tiles underneath (needs internet).
+    title
+        Title at the top of the map (``None``: none; see :func:`map_title`).
+    illustrative
+        Show the "illustrative figures" banner.
+    geometry_key, asset_urls, map_kwds
+        Passed to :func:`geo.webmap.build_map`.
+
+    Raises
+    ------
+    GeoError
+        ``map_indicator_missing``, ``map_year_missing`` and the errors of
+        :func:`geo.classify.classify` (``bins_invalid``...).
+    """
+    from geo.webmap import build_map
+
+    column = value_column(layer.indicators, indicator, year)
+    gdf = layer.gdf
+    if column is None:
+        gdf, plot_column, legend_title, kind = gdf.assign(_value=float("nan")), "_value", t("no_data", lang), "number"
+    else:
+        plot_column, legend_title = column, label(column, lang)
+        base = BASES.get(parse_column(column)[0])
+        kind = _VALUE_KINDS.get(base.kind, "number") if base is not None else None
+    return build_map(
+        gdf, value_column=plot_column, scheme=scheme, k=k, bins=bins, palette=palette, lang=lang, value_kind=kind,
+        district_outlines=True if layer.level == "commune" and "district_code" in gdf.columns else None,
+        designations=designation_overlays(designations, overlays), selected=selected,
+        approximate=layer.approximate, illustrative=illustrative, basemap=basemap, title=title,
+        geometry_key=geometry_key, asset_urls=asset_urls, legend_kwds={"title": legend_title}, map_kwds=map_kwds,
     )

@@ -38,6 +38,16 @@ def init_state() -> None:
     st.session_state.setdefault("layers", {})  # upload name -> BoundaryLayer
     st.session_state.setdefault("overrides", {})  # dataset id -> {row index: unit code}
     st.session_state.setdefault("last_click", None)
+    # A widget's key is tied to the page that drew it: without this, choosing a dataset
+    # (or a level, a province...) on one page is reset to the default on the next.
+    for key in PERSISTENT_KEYS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+# Choices shared by the pages' widgets (the language switch lives in app.py, on every page).
+PERSISTENT_KEYS = ("province", "vintage", "level", "dataset", "boundary_source", "indicator", "year", "scheme",
+                   "k", "palette", "overlays", "basemap", "breaks")
 
 
 def lang() -> str:
@@ -147,14 +157,6 @@ def _layer(province, level, vintage, dataset, overrides_key, boundary_source, _t
         boundaries=_boundaries, level=level, vintage=vintage, province=province, table=_table,
         boundary_columns=_columns, overrides=dict(overrides_key), approximate=boundary_source == "default",
     )
-
-
-def layer_key() -> tuple:
-    """What :func:`current_layer` depends on, to key caches of results drawn from it (e.g. annex files)."""
-    dataset = st.session_state.get("dataset") or ""
-    overrides_key = tuple(sorted(overrides_for(dataset).items())) if dataset else ()
-    return (*(st.session_state[k] for k in ("province", "level", "vintage")), dataset,
-            st.session_state.get("boundary_source", "default"), overrides_key)
 
 
 def current_layer():
