@@ -159,6 +159,14 @@ def _layer(province, level, vintage, dataset, overrides_key, boundary_source, _t
     )
 
 
+def layer_key() -> tuple:
+    """What :func:`current_layer` depends on, to key caches of results drawn from it (e.g. annex files)."""
+    dataset = st.session_state.get("dataset") or ""
+    overrides_key = tuple(sorted(overrides_for(dataset).items())) if dataset else ()
+    return (*(st.session_state[k] for k in ("province", "level", "vintage")), dataset,
+            st.session_state.get("boundary_source", "default"), overrides_key)
+
+
 def current_layer():
     """The map layer for the current choices (cached per choice, geometry reused)."""
     province, level, vintage = (st.session_state[k] for k in ("province", "level", "vintage"))
