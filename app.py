@@ -18,6 +18,7 @@ lang = ui.lang()
 pages = [
     st.Page("pages/map.py", title=t("page.map", lang), default=True, url_path="ban-do"),
     st.Page("pages/data.py", title=t("page.data", lang), url_path="du-lieu"),
+    st.Page("pages/priority.py", title=t("page.priority", lang), url_path="uu-tien"),
     st.Page("pages/annex.py", title=t("page.annex", lang), url_path="phu-luc"),
     st.Page("pages/reform.py", title=t("page.reform", lang), url_path="sap-nhap-2025"),
 ]

@@ -185,7 +185,8 @@ def _cmd_priority(args) -> int:
     from geo._write import atomic_path, check_output
     from geo.designations import builtin_designations, read_designations
     from geo.i18n import t
-    from geo.priority import load_rules, rank, ranking_table, rule_warnings
+    from geo.priority import load_rules, ranking_table
+    from geo.targeting import prioritise
     from geo.workflow import join_files
 
     suffix = Path(args.out).suffix.lower()
@@ -211,8 +212,9 @@ def _cmd_priority(args) -> int:
             rows = [str(r["row"]) for r in report.unmatched + report.ambiguous]
             print(t("priority.cli_designations", args.lang, unmatched=s["unmatched"], ambiguous=s["ambiguous"],
                     rows=", ".join(rows)), file=sys.stderr)
-    ranked = rank(result.gdf, designations=designations, rules=rules, manual=manual, lang=args.lang)
-    for line in rule_warnings(result.gdf, designations=designations, rules=rules, lang=args.lang):
+    outcome = prioritise(result.gdf, designations=designations, rules=rules, manual=manual or (), lang=args.lang)
+    ranked = outcome.ranked  # the Priority page calls the same function on the same joined layer
+    for line in outcome.warnings:
         print(line, file=sys.stderr)
     with atomic_path(args.out) as tmp:
         if suffix == ".gpkg":

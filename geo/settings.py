@@ -73,3 +73,10 @@ SCORE_DECIMALS = 4  # scores are rounded so that equal inputs tie exactly
 SHARE_DECIMALS = 2  # coverage shares in percent
 COVERAGE_COLORS = ("#d7301f", "#fdd49e")  # poor households inside / outside the selection
 SCENARIO_FORMAT_VERSION = 1
+# Default rules offered by the Priority page (geo.targeting.default_rules); the planner edits them.
+PRIORITY_THRESHOLD = 20.0  # poor rate (%) from which a commune counts as high-poverty (docs/rules_example.yaml)
+PRIORITY_FLAGS = ("border", "zone_iii", "atk")  # designations named in the default tiers
+PRIORITY_WEIGHTS = {"poor_rate": 2.0, "near_poor_rate": 1.0}  # score weights by indicator base name
+PRIORITY_BONUSES = {"border": 10.0, "zone_iii": 10.0, "atk": 5.0}  # score points per designation
+PRIORITY_TOP_N = 10  # ranked units shown as a plain table above the full list
+PRIORITY_MAX_TIERS = 6

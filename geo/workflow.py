@@ -27,6 +27,7 @@ BUILTIN_INDICATORS = {
         "level": "district",
         "vintage": "pre2025",
         "official": True,
+        "projected_years": (2021,),  # the 2021 columns are the plan ("dự kiến năm 2021"), not results
         "title": {
             "vi": "Hộ nghèo, cận nghèo năm 2020 và kế hoạch 2021 (Lạng Sơn, cấp huyện)",
             "en": "Poor and near-poor households 2020 and 2021 plan (Lạng Sơn, districts)",

@@ -182,3 +182,33 @@ def wait_map_units(page, counts, *, timeout: float = 60.0) -> list:
                 return frames
         time.sleep(0.5)
     raise AssertionError(f"expected maps with {list(counts)} unit polygons, saw {last}")
+
+
+def radio(page, group: str, option: str):
+    """Click ``option`` in the radio group whose label contains ``group``."""
+    page.locator('[data-testid="stRadio"]').filter(has_text=group).get_by_text(option, exact=True).click()
+
+
+def select(page, label: str, option: str, *, typed: str | None = None):
+    """Pick ``option`` in the selectbox (a combobox) labelled ``label``; ``typed`` filters long lists first."""
+    box = page.get_by_role("combobox", name=label)
+    box.click()
+    if typed:
+        box.fill(typed)
+    page.get_by_role("option").filter(has_text=option).first.click()
+
+
+def wait_idle(page, *, timeout: float = 60.0, settle: float = 0.5):
+    """Wait until the app is not running a script (no "Running…" status widget) for ``settle`` seconds."""
+    deadline = time.time() + timeout
+    quiet_since = None
+    while time.time() < deadline:
+        busy = page.locator('[data-testid="stStatusWidget"]').count() > 0
+        if busy:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.time()
+        elif time.time() - quiet_since >= settle:
+            return
+        time.sleep(0.1)
+    raise AssertionError("the app kept running")

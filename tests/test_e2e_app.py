@@ -7,6 +7,8 @@ import time
 import pytest
 
 from tests.browser import offline_page, require_browser, screenshot, streamlit_server, wait_units
+from tests.browser import radio as _radio
+from tests.browser import select as _select
 
 pytestmark = pytest.mark.browser
 
@@ -52,15 +54,6 @@ def _inside_point(frame) -> tuple[float, float]:
 def _frame_offset(frame) -> tuple[float, float]:
     el = frame.frame_element().bounding_box()
     return el["x"], el["y"]
-
-
-def _radio(page, group: str, option: str):
-    page.locator('[data-testid="stRadio"]').filter(has_text=group).get_by_text(option, exact=True).click()
-
-
-def _select(page, label: str, option: str):
-    page.get_by_role("combobox", name=label).click()
-    page.get_by_role("option").filter(has_text=option).first.click()
 
 
 def test_map_explorer_offline(app_url):

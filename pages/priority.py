@@ -1,0 +1,592 @@
+"""Priority page: rules, designations, the ranked list, coverage, selection and scenarios.
+
+Every decision is made by ``geo.targeting`` / ``geo.priority`` (the same calls as
+``python -m geo priority``); this page only reads widgets and shows results.
+Widget values are mirrored in ``st.session_state["prio"]`` so that they survive
+a visit to another page.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from geo import settings
+from geo._errors import GeoError
+from geo.designations import DESIGNATION_TYPES, designation_label, read_designations
+from geo.i18n import format_number, t
+from geo.priority import ManualDecision, RuleSet, Tier, coverage_chart, indicator_label, ranking_table, rules_from_yaml, rules_to_yaml
+from geo.scenario import compare, new_scenario
+from geo.targeting import (
+    bonuses_table,
+    default_rules,
+    designation_tables,
+    import_report_tables,
+    map_includes,
+    markdown_text,
+    prioritise,
+    rate_column,
+    replace_threshold,
+    rule_threshold,
+    scenario_bytes,
+    scenario_from_bytes,
+    scenario_units,
+    score_from_tables,
+    top_table,
+    unit_labels,
+    weights_table,
+)
+from pages import _ui as ui
+
+ui.init_state()
+T = ui.T
+lang = ui.lang()
+ss = st.session_state
+for shared in ("province", "vintage", "level", "dataset", "boundary_source"):
+    if shared in ss:  # keep the other pages' choices alive while this page runs
+        ss[shared] = ss[shared]
+store = ss.setdefault("prio", {"ver": 0, "manual": {}})
+
+pending = store.pop("pending_scenario", None)
+if pending is not None:  # a scenario opened in the callback: restore everything before any widget exists
+    name, scn = pending
+    ss["level"] = scn.meta.level
+    ui.set_designations(scn.designations)
+    store["manual"][f"{scn.meta.province}|{scn.meta.vintage}|{scn.meta.level}"] = list(scn.manual)
+    for key, value in (("prio_notes", scn.notes), ("prio_title", scn.meta.title)):
+        store[key] = value
+        ss.pop(key, None)
+    ui.selection(scn.meta.vintage).clear()
+    ui.selection(scn.meta.vintage).update(scn.selection)
+    store["opened"] = (name, scn)
+    store["pending_rules"] = scn.rules
+
+# ---------------------------------------------------------------- sidebar: level and dataset
+levels = ["district", "commune"] if ss["vintage"] == "pre2025" else ["commune"]
+if not store.get("level_set"):
+    store["level_set"] = True
+    ss["level"] = "commune"
+if ss["level"] not in levels:
+    ss["level"] = levels[0]
+with st.sidebar:
+    st.radio(T("ui.level"), levels, key="level", horizontal=True, format_func=lambda v: T(f"ui.level.{v}"))
+    datasets = ui.dataset_options()
+    if ss["dataset"] not in datasets:
+        ss["dataset"] = next(iter(k for k in datasets if k), "")
+    st.selectbox(T("ui.dataset"), list(datasets), key="dataset", format_func=lambda k: datasets[k])
+
+st.title(T("page.priority"))
+try:
+    with st.spinner("…"):
+        layer = ui.current_layer()
+except GeoError as exc:
+    ui.show_error(exc)
+    st.stop()
+
+units = layer.gdf
+province, vintage, level = ss["province"], ss["vintage"], layer.level
+table = ui.current_table()
+indicators = [c for c in layer.indicators if c in units]
+has_values = any(units[c].notna().any() for c in indicators)
+designations = ui.designations()
+labels = unit_labels(units)
+projected = [w.detail for w in getattr(table, "warnings", []) if getattr(w, "code", "") == "projected"]
+projected += list((ui.dataset_meta() or {}).get("projected_years", ()))
+context = (province, vintage, level, ss.get("dataset") or "", lang)  # untouched defaults follow all of these
+manual_key = f"{province}|{vintage}|{level}"
+rate = rate_column(indicators, projected_years=projected)
+store["rate"] = rate
+
+
+def _defaults() -> RuleSet:
+    return default_rules(indicators, designation_types=designations.types, projected_years=projected, lang=lang)
+
+
+# ---------------------------------------------------------------- loading rules into the widgets
+def _load_rules(rules: RuleSet) -> None:
+    """Put a rule set into the editor (called before the editor's widgets exist in this run)."""
+    store["ver"] += 1
+    store["rules_base"] = rules
+    for key in [k for k in list(ss.keys()) + list(store) if str(k).startswith(("prio_label_", "prio_when_"))]:
+        ss.pop(key, None)
+        store.pop(key, None)
+    for i, tier in enumerate(rules.tiers):
+        store[f"prio_label_{i}"] = tier.label
+        store[f"prio_when_{i}"] = tier.rule.text
+    store["prio_ntiers"] = len(rules.tiers)
+    ss.pop("prio_ntiers", None)
+    store["weights_base"] = weights_table(rules, indicators, lang=lang)
+    store["bonuses_base"] = bonuses_table(rules, designations.types, lang=lang)
+    store["weights_edited"] = store["bonuses_edited"] = None
+
+
+def _keep(key: str, default) -> None:
+    """Restore a widget value from the page's store (Streamlit drops it on other pages)."""
+    if key not in ss:
+        ss[key] = store.get(key, default)
+
+
+def _remember(*keys: str) -> None:
+    for key in keys:
+        if key in ss:
+            store[key] = ss[key]
+
+
+if "pending_rules" in store:
+    _load_rules(store.pop("pending_rules"))
+    store["context"] = context
+elif "rules_base" not in store:
+    _load_rules(_defaults())
+    store["context"] = context
+    store["defaults"] = True
+elif store.get("context") != context:
+    store["context"] = context
+    if store.get("defaults"):  # untouched defaults follow the dataset; edited rules stay
+        _load_rules(_defaults())
+        store["defaults"] = True
+
+flash = store.pop("flash", None)
+if flash:
+    kind, text = flash
+    getattr(st, kind)(text)
+
+# ---------------------------------------------------------------- banners
+if table is not None and not ui.dataset_is_official():
+    st.info(T("illustrative_note"))
+if not has_values:
+    st.info(T("prio.no_values", level=T(f"ui.level.{level}").lower()))
+if layer.approximate:
+    st.caption(T("prio.approximate"))
+
+
+# ---------------------------------------------------------------- callbacks
+def _on_threshold() -> None:
+    old, new = store.get("threshold_prev"), ss.get("prio_threshold")
+    if old is None or new is None or store.get("rate") is None:
+        return
+    for i in range(int(ss.get("prio_ntiers", store.get("prio_ntiers", 0)))):
+        key = f"prio_when_{i}"
+        if key in ss:
+            ss[key] = replace_threshold(ss[key], store["rate"], old, new)
+    store["threshold_prev"] = new
+    store["defaults"] = False
+
+
+def _edited() -> None:
+    store["defaults"] = False
+
+
+def _tiers_more() -> None:
+    n = int(ss.get("prio_ntiers", 0))
+    if n < settings.PRIORITY_MAX_TIERS:
+        ss[f"prio_label_{n}"] = t("priority.tier_default", lang, n=n + 1)
+        ss[f"prio_when_{n}"] = ""
+        ss["prio_ntiers"] = n + 1
+    store["defaults"] = False
+
+
+def _tiers_fewer() -> None:
+    n = int(ss.get("prio_ntiers", 0))
+    if n > 1:
+        for key in (f"prio_label_{n - 1}", f"prio_when_{n - 1}"):
+            ss.pop(key, None)
+            store.pop(key, None)
+        ss["prio_ntiers"] = n - 1
+    store["defaults"] = False
+
+
+def _reset_rules() -> None:
+    store.pop("rules_base", None)  # the script then loads the defaults of the current data
+    store["defaults"] = True
+
+
+def _rules_upload() -> None:
+    f = ss.get("prio_rules_upload")
+    if f is None:
+        return
+    try:
+        rules = rules_from_yaml(f.getvalue().decode("utf-8-sig"), path=f.name)
+    except UnicodeDecodeError:
+        store["flash"] = ("error", GeoError("table_encoding", path=f.name).message(lang))
+    except GeoError as exc:
+        store["flash"] = ("error", exc.message(lang))
+    else:
+        store["pending_rules"] = rules
+        store["defaults"] = False
+        store["flash"] = ("success", t("prio.rules.loaded", lang, n=len(rules.tiers), name=f.name))
+
+
+def _add_manual() -> None:
+    code, action, reason = ss.get("prio_m_unit"), ss.get("prio_m_action"), ss.get("prio_m_reason", "")
+    try:
+        decision = ManualDecision(code=code or "", action=action, reason=reason)
+    except GeoError as exc:
+        store["flash"] = ("error", exc.message(lang))
+        return
+    items = [d for d in store["manual"].setdefault(manual_key, []) if d.code != decision.code]
+    store["manual"][manual_key] = items + [decision]
+    ss["prio_m_reason"] = ""
+
+
+def _remove_manual() -> None:
+    code = ss.get("prio_m_remove")
+    store["manual"][manual_key] = [d for d in store["manual"].get(manual_key, []) if d.code != code]
+
+
+def _hand(action: str) -> None:
+    code, kind, note = ss.get("prio_h_unit"), ss.get("prio_h_type"), ss.get("prio_h_note", "")
+    current = ui.designations()
+    try:
+        if action == "tag":
+            changed = current.tag(code, kind, note=note, level=level, vintage=vintage)
+        else:
+            changed = current.untag(code, kind, note=note, level=level, vintage=vintage)
+    except GeoError as exc:
+        store["flash"] = ("error", exc.message(lang))
+        return
+    ui.set_designations(changed)
+    ss["prio_h_note"] = ""
+
+
+def _undo() -> None:
+    pick = ss.get("prio_h_undo")
+    if pick:
+        kind, code = pick.split("|", 1)
+        ui.set_designations(ui.designations().undo(code, kind))
+
+
+def _import_designations() -> None:
+    f = ss.get("prio_d_upload")
+    if f is None:
+        store["flash"] = ("warning", t("prio.d.no_file", lang))
+        return
+    try:
+        path = ui.save_upload(f)
+        found, report = read_designations(
+            path, type=ss.get("prio_d_type") or None, province=province, level=level, vintage=vintage,
+            source=ss.get("prio_d_source") or f.name,
+        )
+    except GeoError as exc:
+        store["flash"] = ("error", exc.message(lang))
+        return
+    ui.set_designations(ui.designations().merge(found))
+    store["d_report"] = (f.name, report)
+
+
+def _include_map() -> None:
+    ranked = store.get("ranked_codes")
+    if ranked is None:
+        return
+    frame = pd.DataFrame({"code": ranked[0], "selected": ranked[1]})
+    items = store["manual"].setdefault(manual_key, [])
+    store["manual"][manual_key] = items + map_includes(ui.selection(), frame, items, reason=t("prio.map.reason", lang))
+
+
+def _apply_selection() -> None:
+    ranked = store.get("ranked_codes")
+    if ranked is None:
+        return
+    chosen = {c for c, s in zip(*ranked) if s}
+    ui.selection().clear()
+    ui.selection().update(chosen)
+    store["flash"] = ("success", t("prio.apply.done", lang, n=len(chosen)))
+
+
+def _open_scenario() -> None:
+    f = ss.get("prio_open_upload")
+    if f is None:
+        return
+    try:
+        scn = scenario_from_bytes(f.getvalue(), name=f.name)
+    except GeoError as exc:
+        store["flash"] = ("error", exc.message(lang))
+        return
+    if scn.meta.province != province or scn.meta.vintage != vintage:
+        store["flash"] = ("error", t("prio.open.other_area", lang, province=scn.meta.province, vintage=scn.meta.vintage))
+        return
+    store["pending_scenario"] = (f.name, scn)
+    store["defaults"] = False
+    store["flash"] = ("success", t("prio.open.done", lang, name=f.name, n=len(scn.selection)))
+
+
+def _compare_upload() -> None:
+    f = ss.get("prio_cmp_upload")
+    if f is None:
+        store.pop("compare", None)
+        return
+    try:
+        store["compare"] = (f.name, scenario_from_bytes(f.getvalue(), name=f.name))
+    except GeoError as exc:
+        store["flash"] = ("error", exc.message(lang))
+
+
+# ---------------------------------------------------------------- 1. rules
+st.header(T("prio.rules"))
+_keep("prio_ntiers", store.get("prio_ntiers", 0))
+n_tiers = int(ss["prio_ntiers"])
+for i in range(n_tiers):
+    _keep(f"prio_label_{i}", t("priority.tier_default", lang, n=i + 1))
+    _keep(f"prio_when_{i}", "")
+texts = [ss[f"prio_when_{i}"] for i in range(n_tiers)]
+found = rule_threshold(texts, rate) if rate else None
+store["threshold_prev"] = found
+col_thr, col_help = st.columns([1, 2])
+with col_thr:
+    if found is not None:
+        ss["prio_threshold"] = float(found)
+        st.number_input(T("prio.threshold", column=indicator_label(rate, lang)), min_value=0.0, max_value=100.0, step=1.0,
+                        key="prio_threshold", on_change=_on_threshold, format="%.1f")
+    else:
+        st.number_input(T("prio.threshold", column=indicator_label(rate or "poor_rate", lang)), value=settings.PRIORITY_THRESHOLD,
+                        disabled=True, key="prio_threshold_off")
+with col_help:
+    st.caption(T("prio.threshold.help") if found is not None else T("prio.threshold.none", column=rate or "poor_rate"))
+
+tiers, tier_errors = [], []
+for i in range(n_tiers):
+    c1, c2 = st.columns([1, 3])
+    c1.text_input(T("prio.tier.label", n=i + 1), key=f"prio_label_{i}", on_change=_edited)
+    c2.text_input(T("prio.tier.when", n=i + 1), key=f"prio_when_{i}", on_change=_edited)
+    try:
+        tiers.append(Tier(ss[f"prio_label_{i}"], ss[f"prio_when_{i}"]))
+    except GeoError as exc:
+        tier_errors.append(exc)
+        c2.error(exc.message(lang))
+_remember("prio_ntiers", *[f"prio_{k}_{i}" for i in range(n_tiers) for k in ("label", "when")])
+b1, b2, b3, _ = st.columns([1, 1, 1.4, 2])
+b1.button(T("prio.tier.add"), on_click=_tiers_more, disabled=n_tiers >= settings.PRIORITY_MAX_TIERS)
+b2.button(T("prio.tier.remove"), on_click=_tiers_fewer, disabled=n_tiers <= 1)
+b3.button(T("prio.rules.reset"), on_click=_reset_rules)
+st.caption(T("prio.syntax", types=", ".join(dict.fromkeys([*DESIGNATION_TYPES, *designations.types])),
+             columns=", ".join(indicators) or "–"))
+
+with st.expander(T("prio.score"), expanded=False):
+    st.caption(T("prio.score.help"))
+    ver = store["ver"]
+    for part in ("weights", "bonuses"):
+        key = f"prio_{part}_{ver}"
+        if key not in ss and store.get(f"{part}_edited") is not None:
+            store[f"{part}_base"] = store[f"{part}_edited"]
+        config = {
+            "column": None, "type": None,
+            "label": st.column_config.TextColumn(T(f"prio.score.{part}.label"), disabled=True),
+            "weight": st.column_config.NumberColumn(T("prio.score.weight"), min_value=0.0, step=0.5),
+            "higher_is_need": st.column_config.CheckboxColumn(T("prio.score.higher")),
+            "points": st.column_config.NumberColumn(T("prio.score.points"), min_value=0.0, step=1.0),
+        }
+        config = {k: v for k, v in config.items() if k in store[f"{part}_base"].columns}
+        st.markdown(f"**{T(f'prio.score.{part}')}**")
+        edited = st.data_editor(store[f"{part}_base"], key=key, hide_index=True, num_rows="fixed",
+                                column_config=config,
+                                on_change=_edited, width="stretch")
+        store[f"{part}_edited"] = edited
+
+base = store["rules_base"]
+try:
+    rules = RuleSet(tiers=tuple(tiers), score=score_from_tables(store["weights_edited"], store["bonuses_edited"]),
+                    labels=base.labels, tie_break=base.tie_break if base.tie_break in units else None,
+                    on=base.on, name=base.name, description=base.description)
+except GeoError as exc:
+    ui.show_error(exc)
+    st.stop()
+
+with st.expander(T("prio.rules.file"), expanded=False):
+    st.download_button(T("prio.rules.download"), data=rules_to_yaml(rules), file_name="quy_tac_uu_tien.yaml",
+                       mime="application/x-yaml", key="prio_rules_download")
+    st.file_uploader(T("prio.rules.upload"), type=["yaml", "yml"], key="prio_rules_upload", on_change=_rules_upload)
+
+# ---------------------------------------------------------------- 2. designations
+st.header(T("prio.designations"))
+listed, hand = designation_tables(designations, labels, lang=lang)
+headers = {c: T(f"prio.d.col.{c}") for c in ("label", "unit", "origin", "action", "source", "note")}
+c_list, c_hand = st.columns(2)
+with c_list:
+    st.subheader(T("prio.d.lists"))
+    st.caption(T("prio.d.lists.help"))
+    st.dataframe(listed.drop(columns=["type", "code", "action"]).rename(columns=headers), hide_index=True,
+                 width="stretch", height=min(38 + 35 * max(len(listed), 1), 250))
+with c_hand:
+    st.subheader(T("prio.d.hand"))
+    if hand.empty:
+        st.caption(T("prio.d.hand.empty"))
+    else:
+        st.dataframe(hand.drop(columns=["type", "code", "origin", "source"]).rename(columns=headers),
+                     hide_index=True, width="stretch")
+        undo = {f"{k}|{c}": f"{designation_label(k, lang)} – {labels.get(c, c)}" for k, c in zip(hand["type"], hand["code"])}
+        u1, u2 = st.columns([3, 1])
+        u1.selectbox(T("prio.d.undo.pick"), list(undo), key="prio_h_undo", format_func=undo.get)
+        u2.button(T("prio.d.undo"), on_click=_undo, key="prio_h_undo_btn")
+
+kinds = list(dict.fromkeys([*DESIGNATION_TYPES, *designations.types]))
+with st.expander(T("prio.d.tag"), expanded=False):
+    h1, h2 = st.columns([2, 1])
+    h1.selectbox(T("prio.d.unit"), list(labels), key="prio_h_unit", format_func=labels.get)
+    h2.selectbox(T("prio.d.type"), kinds, key="prio_h_type", format_func=lambda k: designation_label(k, lang))
+    st.text_input(T("prio.d.note"), key="prio_h_note")
+    h3, h4, _ = st.columns([1, 1, 3])
+    h3.button(T("prio.d.tag.do"), on_click=_hand, args=("tag",), key="prio_h_tag")
+    h4.button(T("prio.d.untag.do"), on_click=_hand, args=("untag",), key="prio_h_untag")
+
+with st.expander(T("prio.d.import"), expanded=False):
+    st.caption(T("prio.d.import.help"))
+    st.file_uploader(T("prio.d.import.file"), type=["csv", "xlsx"], key="prio_d_upload")
+    i1, i2 = st.columns(2)
+    i1.selectbox(T("prio.d.type"), [""] + list(DESIGNATION_TYPES), key="prio_d_type",
+                 format_func=lambda k: designation_label(k, lang) if k else T("prio.d.type.column"))
+    i2.text_input(T("prio.d.source"), key="prio_d_source")
+    st.button(T("prio.d.import.do"), on_click=_import_designations, key="prio_d_import")
+    if store.get("d_report"):
+        name, report = store["d_report"]
+        s = report.summary()
+        st.caption(T("prio.d.report"))
+        st.text(name)
+        m = st.columns(3)
+        m[0].metric(T("ui.report.matched"), s["matched"])
+        m[1].metric(T("prio.d.unmatched"), s["unmatched"])
+        m[2].metric(T("ui.report.ambiguous"), s["ambiguous"])
+        for part, frame in import_report_tables(report, labels).items():
+            if not frame.empty:
+                st.markdown(f"**{T(f'prio.d.report.{part}')}**")
+                st.dataframe(frame.rename(columns=lambda c: T(f"prio.d.rcol.{c}")), hide_index=True,
+                             width="stretch")
+
+# ---------------------------------------------------------------- 3. ranked list
+st.header(T("prio.ranked"))
+manual = [d for d in store["manual"].get(manual_key, []) if d.code in labels]
+if tier_errors:
+    st.warning(T("prio.fix_rules"))
+    st.stop()
+try:
+    result = prioritise(units, designations=designations, rules=rules, manual=manual, lang=lang)
+except GeoError as exc:
+    ui.show_error(exc)
+    st.button(T("prio.rules.reset"), on_click=_reset_rules, key="prio_reset_after_error")
+    st.stop()
+ranked = result.ranked
+store["ranked_codes"] = (ranked["code"].astype(str).tolist(), ranked["selected"].astype(bool).tolist())
+ss["prio_ranked"] = pd.DataFrame(ranked.drop(columns="geometry", errors="ignore"))
+if result.warnings:
+    st.warning("\n".join(f"- {markdown_text(line)}" for line in result.warnings))
+n_sel = int(ranked["selected"].sum())
+counts = ranked["tier"].dropna().astype(int).value_counts().sort_index()
+st.caption(T("prio.summary", n=n_sel, total=len(ranked), unit=T(f"prio.units.{level}"),
+             tiers=", ".join(f"{t('priority.tier_default', lang, n=k)}: {v}" for k, v in counts.items()) or "–"))
+if n_sel:
+    st.table(top_table(ranked, lang=lang), hide_index=True)
+st.dataframe(ranking_table(ranked, lang=lang, indicators=rules.indicators), hide_index=True,
+             width="stretch", height=360)
+
+st.subheader(T("prio.manual"))
+st.caption(T("prio.manual.help"))
+m1, m2 = st.columns([2, 1])
+ranked_labels = {c: labels.get(c, c) for c in ranked["code"].astype(str)}
+m1.selectbox(T("prio.d.unit"), list(ranked_labels), key="prio_m_unit", format_func=ranked_labels.get)
+_keep("prio_m_action", "include")
+m2.radio(T("prio.manual.action"), ["include", "exclude"], key="prio_m_action", horizontal=True,
+         format_func=lambda a: T(f"prio.manual.{a}"))
+st.text_input(T("prio.manual.reason"), key="prio_m_reason")
+st.button(T("prio.manual.add"), on_click=_add_manual, key="prio_m_add")
+if manual:
+    st.dataframe(pd.DataFrame({
+        T("ui.col.name"): [labels.get(d.code, d.code) for d in manual],
+        T("prio.manual.action"): [T(f"prio.manual.{d.action}") for d in manual],
+        T("prio.manual.reason"): [d.reason for d in manual],
+    }), hide_index=True, width="stretch")
+    r1, r2 = st.columns([3, 1])
+    r1.selectbox(T("prio.manual.remove.pick"), [d.code for d in manual], key="prio_m_remove",
+                 format_func=lambda c: labels.get(c, c))
+    r2.button(T("prio.manual.remove"), on_click=_remove_manual, key="prio_m_remove_btn")
+
+st.subheader(T("prio.map"))
+on_map = ui.selection()
+extra = map_includes(on_map, ranked, manual, reason=T("prio.map.reason"))
+st.caption(T("prio.map.help", n=len(on_map), extra=len(extra)))
+a1, a2, _ = st.columns([1.3, 1.3, 1])
+a1.button(T("prio.apply"), on_click=_apply_selection, type="primary", key="prio_apply")
+a2.button(T("prio.map.include", n=len(extra)), on_click=_include_map, disabled=not extra, key="prio_map_include")
+
+# ---------------------------------------------------------------- 4. coverage
+st.header(T("prio.coverage"))
+cov = result.coverage
+if cov is None or not (cov.total["poor_total"].iloc[0] > 0):
+    st.info(T("prio.coverage.none"))
+else:
+    tot = cov.total.iloc[0]
+    k = st.columns(5)
+    k[0].metric(T("prio.cov.units", unit=T(f"prio.units.{level}")), f"{int(tot['communes_selected'])}/{int(tot['communes_total'])}")
+    k[1].metric(T("prio.cov.households"), format_number(tot["households_covered"], 0, lang))
+    k[2].metric(T("prio.cov.poor"), format_number(tot["poor_covered"], 0, lang))
+    k[3].metric(T("prio.cov.near_poor"), format_number(tot["near_poor_covered"], 0, lang))
+    k[4].metric(T("prio.cov.share"), format_number(tot["poor_share_pct"], 1, lang) + " %")
+    st.caption(T("prio.cov.columns", columns=", ".join(v for v in cov.columns.values() if v)))
+    c_tab, c_fig = st.columns([1.5, 1])
+    with c_tab:
+        by = cov.by_district
+        count = st.column_config.NumberColumn(format="localized")
+        share = st.column_config.NumberColumn(format="%.1f %%")
+        names = {k: T(f"prio.cov.{k}") for k in ("households", "poor", "near_poor", "district_share", "share")}
+        st.dataframe(pd.DataFrame({
+            T("ui.col.district"): by["district_name"].fillna(by["district_code"]),
+            T("prio.cov.units", unit=T(f"prio.units.{level}")): [f"{int(a)}/{int(b)}" for a, b in
+                                                              zip(by["communes_selected"], by["communes_total"])],
+            names["households"]: by["households_covered"],
+            names["poor"]: by["poor_covered"],
+            names["near_poor"]: by["near_poor_covered"],
+            names["district_share"]: by["poor_share_pct"],
+            names["share"]: by["province_poor_share_pct"],
+        }), hide_index=True, width="stretch", height=40 + 35 * len(by), column_config={
+            names["households"]: count, names["poor"]: count, names["near_poor"]: count,
+            names["district_share"]: share, names["share"]: share,
+        })
+    with c_fig:
+        st.pyplot(coverage_chart(cov, lang=lang))
+
+# ---------------------------------------------------------------- 5. scenarios
+st.header(T("prio.scenario"))
+_keep("prio_title", "")
+_keep("prio_notes", "")
+st.text_input(T("prio.scenario.title"), key="prio_title")
+st.text_area(T("prio.scenario.notes"), key="prio_notes", height=80)
+_remember("prio_title", "prio_notes")
+boundaries = units[[c for c in ("code", "name", "geometry") if c in units]] if "geometry" in units else None
+scenario = new_scenario(
+    indicators=scenario_units(units, indicators), designations=designations, rules=rules, manual=manual,
+    boundaries=boundaries, notes=ss["prio_notes"], province=province, level=level, vintage=vintage,
+    title=ss["prio_title"], lang=lang,
+)
+ss["prio_scenario"] = scenario
+st.download_button(T("prio.scenario.save"), data=lambda: scenario_bytes(scenario),
+                   file_name=f"phuong_an_uu_tien_{province}_{level}.gpkg", mime="application/geopackage+sqlite3",
+                   key="prio_save", type="primary", on_click="ignore")
+st.caption(T("prio.scenario.help"))
+o1, o2 = st.columns(2)
+o1.file_uploader(T("prio.scenario.open"), type=["gpkg"], key="prio_open_upload", on_change=_open_scenario)
+o2.file_uploader(T("prio.scenario.compare"), type=["gpkg"], key="prio_cmp_upload", on_change=_compare_upload)
+
+
+def _changes(other) -> None:
+    diff = compare(other, scenario, lang=lang)  # "enters": selected now, not in the other file
+    if diff.empty:
+        st.success(T("prio.compare.same"))
+        return
+    st.caption(T("prio.compare.count", n=len(diff), enter=int((diff["change"] == "enter").sum()),
+                 leave=int((diff["change"] == "leave").sum())))
+    st.dataframe(pd.DataFrame({
+        T("ui.col.name"): [labels.get(c, n) for c, n in zip(diff["code"], diff["name"])],
+        T("prio.compare.change"): diff["change_text"],
+        T("prio.compare.tier_a"): diff["tier_a"], T("prio.compare.tier_b"): diff["tier_b"],
+        T("prio.compare.rank_a"): diff["rank_a"], T("prio.compare.rank_b"): diff["rank_b"],
+    }), hide_index=True, width="stretch")
+
+
+if store.get("compare"):
+    name, other = store["compare"]
+    st.subheader(T("prio.compare"))
+    st.text(name)
+    _changes(other)
+if store.get("opened"):
+    name, opened = store["opened"]
+    with st.expander(T("prio.opened"), expanded=False):
+        st.text(name)
+        st.caption(T("prio.opened.help"))
+        _changes(opened)

@@ -1,0 +1,222 @@
+"""The Priority page with Streamlit's AppTest: widgets -> session state -> geo.targeting / geo.priority.
+
+Inputs are real: the 194 Lạng Sơn communes of the registry with an illustrative
+(seeded, synthetic) table uploaded through the Data page, the documented
+``docs/rules_example.yaml``, and hostile designation lists.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.designations import ATK_LANGSON_2021
+from geo.targeting import scenario_bytes, scenario_from_bytes
+from tests._priority_data import FILE_NAME, commune_csv, commune_frame
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE_RULES = ROOT / "docs" / "rules_example.yaml"
+TIMEOUT = 180
+
+
+def _page_with_table() -> AppTest:
+    """The app after uploading the illustrative commune table on the Data page, on the Priority page."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page("pages/data.py")
+    at.run()
+    at.file_uploader(key="t_upload").set_value((FILE_NAME, commune_csv(), "text/csv"))
+    at.run()
+    at.switch_page("pages/priority.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _ranked(at: AppTest) -> pd.DataFrame:
+    return at.session_state["prio_ranked"]
+
+
+def _selected(at: AppTest) -> set[str]:
+    r = _ranked(at)
+    return set(r.loc[r["selected"], "code"])
+
+
+@pytest.fixture(scope="module")
+def table() -> pd.DataFrame:
+    return commune_frame()
+
+
+def test_builtin_commune_level_relies_on_designations_and_says_so():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page("pages/priority.py")
+    at.run()
+    assert not at.exception
+    assert at.session_state["level"] == "commune"
+    assert any("chỉ dựa vào diện chính sách" in i.value for i in at.info)
+    assert _selected(at) == set(ATK_LANGSON_2021)
+    assert len(_ranked(at)) == 194
+
+
+def test_threshold_changes_the_ranked_list(table):
+    at = _page_with_table()
+    rate = dict(zip(table["code"], table["poor_rate_2020"]))
+    atk = set(ATK_LANGSON_2021)
+    assert at.text_input(key="prio_when_1").value == "poor_rate_2020 >= 20"
+    assert _selected(at) == {c for c, r in rate.items() if r >= 20} | atk
+
+    at.number_input(key="prio_threshold").set_value(15.0)
+    at.run()
+    assert at.text_input(key="prio_when_0").value == "(border or zone_iii or atk) and poor_rate_2020 >= 15"
+    assert at.text_input(key="prio_when_1").value == "poor_rate_2020 >= 15"
+    wider = _selected(at)
+    assert wider == {c for c, r in rate.items() if r >= 15} | atk
+    assert len(wider) > len({c for c, r in rate.items() if r >= 20} | atk)
+    r = _ranked(at)
+    assert r["rank"].tolist() == list(range(1, 195))
+    tier2 = r[r["tier"] == 2]
+    assert (tier2["poor_rate_2020"] >= 15).all() and tier2["reasons"].str.contains("≥ 15%").all()
+    # Within a tier the score decides, descending.
+    assert tier2["score"].is_monotonic_decreasing
+
+    # A tier edited by hand keeps its own number: the box follows the first tier's threshold
+    # and only rewrites the comparisons that use that number.
+    at.text_input(key="prio_when_1").set_value("poor_rate_2020 >= 30")
+    at.run()
+    assert at.number_input(key="prio_threshold").value == 15.0
+    assert _selected(at) == {c for c, r in rate.items() if r >= 30} | atk
+    at.text_input(key="prio_when_0").set_value("(border or zone_iii or atk) and poor_rate_2020 >= 40")
+    at.run()
+    assert at.number_input(key="prio_threshold").value == 40.0
+    at.number_input(key="prio_threshold").set_value(12.0)
+    at.run()
+    assert at.text_input(key="prio_when_0").value.endswith("poor_rate_2020 >= 12")
+    assert at.text_input(key="prio_when_1").value == "poor_rate_2020 >= 30"
+
+
+def test_manual_include_appears_with_its_reason(table):
+    at = _page_with_table()
+    low = table.sort_values("poor_rate_2020")["code"].iloc[0]
+    assert low not in _selected(at)
+    at.selectbox(key="prio_m_unit").set_value(low)
+    at.radio(key="prio_m_action").set_value("include")
+    at.text_input(key="prio_m_reason").set_value("Có dự án ODA đang triển khai")
+    at.button(key="prio_m_add").click()
+    at.run()
+    assert not at.exception
+    row = _ranked(at).set_index("code").loc[low]
+    assert bool(row["selected"]) and row["manual"] == "include" and pd.isna(row["rule_tier"])
+    assert row["reasons"] == "Đưa vào thủ công: Có dự án ODA đang triển khai"
+    shown = [df.value for df in at.dataframe]
+    assert any("Có dự án ODA đang triển khai" in df.astype(str).to_numpy().ravel().tolist() for df in shown)
+    assert at.text_input(key="prio_m_reason").value == ""
+
+    # No reason, no decision: the page says why.
+    high = table.sort_values("poor_rate_2020")["code"].iloc[-1]
+    at.selectbox(key="prio_m_unit").set_value(high)
+    at.radio(key="prio_m_action").set_value("exclude")
+    at.button(key="prio_m_add").click()
+    at.run()
+    assert at.error and "lý do" in at.error[0].value.lower()
+    assert high in _selected(at)
+
+
+def test_saved_scenario_reopens_identical_and_restores_the_page(table):
+    at = _page_with_table()
+    code = table.sort_values("poor_rate_2020")["code"].iloc[0]
+    at.selectbox(key="prio_m_unit").set_value(code)
+    at.text_input(key="prio_m_reason").set_value("Xã điểm của huyện")
+    at.button(key="prio_m_add").click()
+    at.number_input(key="prio_threshold").set_value(25.0)
+    at.run()
+    at.text_area(key="prio_notes").set_value("Phương án thử, ngưỡng 25%")
+    at.run()
+    saved = at.session_state["prio_scenario"]
+    data = scenario_bytes(saved)
+    assert data[:16] == b"SQLite format 3\x00"
+    reopened = scenario_from_bytes(data)
+    assert reopened.same_as(saved)
+    assert reopened.notes == "Phương án thử, ngưỡng 25%"
+    assert [d.code for d in reopened.manual] == [code]
+    assert set(reopened.selection) == _selected(at)
+
+    # Change everything, then open the file: rules, decisions, notes and the selection come back.
+    at.number_input(key="prio_threshold").set_value(10.0)
+    at.selectbox(key="prio_m_remove").set_value(code)
+    at.button(key="prio_m_remove_btn").click()
+    at.run()
+    assert code not in _selected(at)
+    at.file_uploader(key="prio_open_upload").set_value(("phuong_an.gpkg", data, "application/geopackage+sqlite3"))
+    at.run()
+    assert not at.exception
+    assert at.number_input(key="prio_threshold").value == 25.0
+    assert at.text_area(key="prio_notes").value == "Phương án thử, ngưỡng 25%"
+    assert _selected(at) == set(reopened.selection)
+    assert at.session_state["selection"]["pre2025"] == set(reopened.selection)
+    assert any("Không có đơn vị nào vào hay ra" in s.value for s in at.success)
+
+
+def test_hostile_designation_names_are_text():
+    at = _page_with_table()
+    hostile = ["<script>alert(1)</script>", "**Xã** [bấm](http://evil.example)", "=HYPERLINK(\"http://x\")"]
+    csv = pd.DataFrame({"Tên xã": hostile + ["Xã Chiến Thắng"], "Huyện": ["Huyện Bắc Sơn"] * 4})
+    at.file_uploader(key="prio_d_upload").set_value(("dien_bien_gioi.csv", csv.to_csv(index=False).encode(), "text/csv"))
+    at.selectbox(key="prio_d_type").set_value("border")
+    at.button(key="prio_d_import").click()
+    at.run()
+    assert not at.exception
+    assert [m.value for m in at.metric][:3] == ["1", "3", "0"]
+    unmatched = next(df.value for df in at.dataframe if "Gợi ý" in df.value.columns)
+    assert unmatched["Tên trong tệp"].tolist() == hostile
+    # The matched row tags Xã Chiến Thắng (Bắc Sơn, 06364) as a border commune.
+    assert "border" in _ranked(at).set_index("code").at["06364", "designations"].split(",")
+
+    # A hand tag with a hostile note is kept apart from the lists and shown as text.
+    at.selectbox(key="prio_h_unit").set_value("06508")
+    at.selectbox(key="prio_h_type").set_value("zone_iii")
+    at.text_input(key="prio_h_note").set_value("<img src=x onerror=alert(1)> **QĐ 861**")
+    at.button(key="prio_h_tag").click()
+    at.run()
+    hand = next(df.value for df in at.dataframe if "Thao tác" in df.value.columns)
+    assert hand["Ghi chú"].tolist() == ["<img src=x onerror=alert(1)> **QĐ 861**"]
+    texts = [e.value for kind in ("markdown", "caption", "info", "warning", "success", "error", "title", "header")
+             for e in getattr(at, kind)]
+    assert not any("<script" in s or "<img" in s or "evil.example" in s for s in texts)
+    assert "zone_iii" in _ranked(at).set_index("code").at["06508", "designations"]
+    # Undo drops the hand tag only.
+    at.button(key="prio_h_undo_btn").click()
+    at.run()
+    assert "zone_iii" not in _ranked(at).set_index("code").at["06508", "designations"]
+    assert "border" in _ranked(at).set_index("code").at["06364", "designations"]
+
+
+def test_cli_and_page_give_the_same_list(tmp_path):
+    src = tmp_path / FILE_NAME
+    src.write_bytes(commune_csv())
+    out = tmp_path / "uu_tien.csv"
+    proc = subprocess.run(
+        [sys.executable, "-m", "geo", "priority", "--boundaries", "default", "--level", "commune",
+         "--indicators", str(src), "--rules", str(EXAMPLE_RULES), "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    cli = pd.read_csv(out, dtype=str, encoding="utf-8-sig")
+
+    at = _page_with_table()
+    at.file_uploader(key="prio_rules_upload").set_value(
+        ("rules_example.yaml", EXAMPLE_RULES.read_bytes(), "application/x-yaml"))
+    at.run()
+    assert not at.exception
+    assert at.text_input(key="prio_when_0").value == "(border or zone_iii) and poor_rate_2020 >= 20"
+    page = _ranked(at)
+    assert cli["Mã đơn vị"].tolist() == page["code"].tolist()
+    assert cli["Thứ tự"].astype(int).tolist() == page["rank"].tolist()
+    assert cli["Nhóm ưu tiên"].fillna("").tolist() == [("" if pd.isna(v) else str(int(v))) for v in page["tier"]]
+    assert cli["Lý do"].fillna("").tolist() == page["reasons"].tolist()
+    assert (page["tier"] == 2).sum() > 0 and (page["tier"] == 3).sum() > 0

@@ -1,0 +1,105 @@
+"""The Priority page in a real browser, offline: upload a commune table, set a threshold, include by hand, save."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from geo.designations import ATK_LANGSON_2021
+from geo.scenario import open_scenario
+from tests._priority_data import FILE_NAME, commune_csv, commune_frame
+from tests.browser import offline_page, radio, require_browser, screenshot, select, streamlit_server, wait_idle, wait_units
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    require_browser()
+    with streamlit_server() as url:
+        yield url
+
+
+def _selected_count(page, *, timeout: float = 60.0, expected: int | None = None) -> int:
+    """The "Được chọn N/194 xã" caption's N (waits for ``expected`` when given)."""
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        texts = page.get_by_text(re.compile(r"Được chọn \d+/194 xã")).all_inner_texts()
+        if texts:
+            last = int(re.search(r"Được chọn (\d+)/194", texts[0]).group(1))
+            if expected is None or last == expected:
+                return last
+        time.sleep(0.5)
+    raise AssertionError(f"expected {expected} selected, saw {last}")
+
+
+def test_priority_page_offline(app_url, tmp_path):
+    table = commune_frame()
+    rate = dict(zip(table["code"], table["poor_rate_2020"]))
+    atk = set(ATK_LANGSON_2021)
+    at_20 = len({c for c, r in rate.items() if r >= 20} | atk)
+    at_15 = len({c for c, r in rate.items() if r >= 15} | atk)
+    low = table.sort_values("poor_rate_2020").iloc[0]
+
+    with offline_page(viewport=(1500, 1100)) as page:
+        page.goto(app_url)
+        wait_units(page, 11)
+
+        # Upload the illustrative commune table on the Data page.
+        page.get_by_role("link", name="Dữ liệu").click()
+        uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Tải lên bảng chỉ tiêu")
+        uploader.locator('input[type="file"]').set_input_files(
+            files=[{"name": FILE_NAME, "mimeType": "text/csv", "buffer": commune_csv()}])
+        page.get_by_text(f"Đã đọc 194 đơn vị từ '{FILE_NAME}'").wait_for(timeout=60_000)
+
+        # The Priority page ranks the 194 communes with the default rules (threshold 20%).
+        page.get_by_role("link", name="Ưu tiên").click()
+        page.get_by_text("1. Quy tắc ưu tiên").wait_for(timeout=60_000)
+        assert _selected_count(page, expected=at_20) == at_20
+        top = page.locator('[data-testid="stTable"]')
+        top.locator("tbody tr").first.wait_for(timeout=30_000)
+        assert top.locator("tbody tr").count() == 10
+        assert "≥ 20%" in top.inner_text()
+
+        # Lower the threshold: more communes, reasons say 15%.
+        box = page.get_by_label(re.compile("Ngưỡng nghèo cao"))
+        box.fill("15")
+        box.press("Enter")
+        assert _selected_count(page, expected=at_15) == at_15
+        page.wait_for_function("() => document.querySelector('[data-testid=\"stTable\"]').innerText.includes('≥ 15%')",
+                               timeout=30_000)
+
+        # Include the least poor commune by hand, with a reason.
+        select(page, "Đơn vị", f"({low['code']})", typed=str(low["name"]))
+        radio(page, "Quyết định", "Đưa vào")
+        page.get_by_label("Lý do", exact=True).fill("Xã điểm nông thôn mới của huyện")
+        page.get_by_role("button", name="Ghi quyết định").click()
+        assert _selected_count(page, expected=at_15 + 1) == at_15 + 1
+        page.set_viewport_size({"width": 1500, "height": 5600})  # Streamlit scrolls inside: grow to show all
+        wait_idle(page)
+        screenshot(page, "priority_vi.png")
+
+        # Save the scenario: the downloaded GeoPackage reopens with the decision and the selection.
+        with page.expect_download(timeout=60_000) as download:
+            page.get_by_role("button", name="Lưu phương án (.gpkg)").click()
+        path = tmp_path / download.value.suggested_filename
+        download.value.save_as(path)
+        assert path.suffix == ".gpkg"
+        scn = open_scenario(path)
+        assert [(d.code, d.action, d.reason) for d in scn.manual] == [
+            (low["code"], "include", "Xã điểm nông thôn mới của huyện")]
+        assert len(scn.selection) == at_15 + 1 and low["code"] in scn.selection
+        assert "poor_rate_2020 >= 15" in [tier.rule.text for tier in scn.rules.tiers]
+        assert len(scn.boundaries) == 194
+
+        # English labels through the language switch.
+        radio(page, "Ngôn ngữ", "English")
+        page.get_by_text("1. Priority rules").wait_for(timeout=30_000)
+        assert page.get_by_text(re.compile(rf"Selected {at_15 + 1}/194 communes")).first.is_visible()
+        wait_idle(page)
+        screenshot(page, "priority_en.png")
+
+        assert page.external == [], f"requests left localhost: {page.external[:5]}"
