@@ -115,12 +115,14 @@ def _cmd_join(args) -> int:
     with atomic_path(args.report) as tmp:
         tmp.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     s = result.report.summary()
+    by_method = result.report.by_method
+    methods = f" ({', '.join(f'{k}: {v}' for k, v in by_method.items())})" if by_method else ""
     if args.lang == "en":
-        line = (f"Joined {s['matched']} units ({', '.join(f'{k}: {v}' for k, v in result.report.by_method.items())}); "
+        line = (f"Joined {s['matched']} units{methods}; "
                 f"unmatched rows {s['unmatched_rows']}, unmatched units {s['unmatched_boundaries']}, "
                 f"ambiguous {s['ambiguous']}, inconsistent {s['inconsistent']}. Wrote {args.out} and {args.report}.")
     else:
-        line = (f"Đã ghép {s['matched']} đơn vị ({', '.join(f'{k}: {v}' for k, v in result.report.by_method.items())}); "
+        line = (f"Đã ghép {s['matched']} đơn vị{methods}; "
                 f"dòng chưa ghép {s['unmatched_rows']}, đơn vị chưa có số liệu {s['unmatched_boundaries']}, "
                 f"không rõ ràng {s['ambiguous']}, số liệu không khớp {s['inconsistent']}. Đã ghi {args.out} và {args.report}.")
     print(line)

@@ -10,7 +10,6 @@ show "no data" rather than a borrowed value.
 classes, palette, overlays, selection) into the folium map; the map page
 shows it with ``st_folium`` and ``python -m geo webmap`` writes it with
 :func:`geo.webmap.save_html`, so both draw the same map.
-
 """
 
 from __future__ import annotations
