@@ -50,7 +50,6 @@ import pandas as pd
 import shapely
 
 from geo import registry
-from geo._errors import GeoError
 
 logger = logging.getLogger(__name__)
 

@@ -282,3 +282,27 @@ def selection_table(gdf, selected: set[str], value_column: str | None):
             f"{f}, {int(r)}" if isinstance(f, str) and pd.notna(r) else "" for f, r in zip(rows.get("source_file"), rows["source_row"])
         ]
     return out.reset_index(drop=True)
+
+
+def level_and_dataset_sidebar() -> None:
+    """The level radio and the dataset box, as every map-based page shows them."""
+    ss = st.session_state
+    levels = ["district", "commune"] if ss["vintage"] == "pre2025" else ["commune"]
+    if ss["level"] not in levels:
+        ss["level"] = levels[0]
+    with st.sidebar:
+        st.radio(T("ui.level"), levels, key="level", horizontal=True, format_func=lambda v: T(f"ui.level.{v}"))
+        datasets = dataset_options()
+        if ss["dataset"] not in datasets:
+            ss["dataset"] = next(iter(k for k in datasets if k), "")
+        st.selectbox(T("ui.dataset"), list(datasets), key="dataset", format_func=lambda k: datasets[k])
+
+
+def layer_or_stop():
+    """The current map layer; a translated error and a stop when the inputs cannot be used."""
+    try:
+        with st.spinner("…"):
+            return current_layer()
+    except GeoError as exc:
+        show_error(exc)
+        st.stop()

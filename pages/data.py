@@ -113,7 +113,8 @@ if report.by_method:
         f"{t('method.' + k, lang)} {v}" for k, v in report.by_method.items()))
 
 # Hand choices for unmatched and ambiguous rows: suggestions first, then every unit of the level.
-units = layer.gdf[["code", "name"] + (["district_name"] if "district_name" in layer.gdf else [])].dropna(subset=["code"])
+with_district = layer.level == "commune" and "district_name" in layer.gdf
+units = layer.gdf[["code", "name"] + (["district_name"] if with_district else [])].dropna(subset=["code"])
 unit_label = {
     c: f"{n} – {d}" if isinstance(d, str) else n
     for c, n, d in zip(units["code"], units["name"], units.get("district_name", pd.Series([None] * len(units))))

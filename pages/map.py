@@ -26,21 +26,9 @@ with st.sidebar:
     names = dict(zip(provinces["code"], provinces["name"]))
     st.selectbox(T("ui.province"), codes, key="province", format_func=lambda c: f"{names[c]} ({c})")
     st.radio(T("ui.vintage"), ["pre2025", "2025"], key="vintage", format_func=lambda v: T(f"ui.vintage.{v}"))
-    levels = ["district", "commune"] if ss["vintage"] == "pre2025" else ["commune"]
-    if ss["level"] not in levels:
-        ss["level"] = levels[0]
-    st.radio(T("ui.level"), levels, key="level", horizontal=True, format_func=lambda v: T(f"ui.level.{v}"))
-    datasets = ui.dataset_options()
-    if ss["dataset"] not in datasets:
-        ss["dataset"] = next(iter(k for k in datasets if k), "")
-    st.selectbox(T("ui.dataset"), list(datasets), key="dataset", format_func=lambda k: datasets[k])
+ui.level_and_dataset_sidebar()
 
-try:
-    with st.spinner("…"):
-        layer = ui.current_layer()
-except GeoError as exc:
-    ui.show_error(exc)
-    st.stop()
+layer = ui.layer_or_stop()
 
 gdf = layer.gdf
 options = indicator_options(layer.indicators)

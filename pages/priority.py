@@ -62,26 +62,13 @@ if pending is not None:  # a scenario opened in the callback: restore everything
     store["pending_rules"] = scn.rules
 
 # ---------------------------------------------------------------- sidebar: level and dataset
-levels = ["district", "commune"] if ss["vintage"] == "pre2025" else ["commune"]
 if not store.get("level_set"):
     store["level_set"] = True
     ss["level"] = "commune"
-if ss["level"] not in levels:
-    ss["level"] = levels[0]
-with st.sidebar:
-    st.radio(T("ui.level"), levels, key="level", horizontal=True, format_func=lambda v: T(f"ui.level.{v}"))
-    datasets = ui.dataset_options()
-    if ss["dataset"] not in datasets:
-        ss["dataset"] = next(iter(k for k in datasets if k), "")
-    st.selectbox(T("ui.dataset"), list(datasets), key="dataset", format_func=lambda k: datasets[k])
+ui.level_and_dataset_sidebar()
 
 st.title(T("page.priority"))
-try:
-    with st.spinner("…"):
-        layer = ui.current_layer()
-except GeoError as exc:
-    ui.show_error(exc)
-    st.stop()
+layer = ui.layer_or_stop()
 
 units = layer.gdf
 province, vintage, level = ss["province"], ss["vintage"], layer.level
