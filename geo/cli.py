@@ -242,7 +242,8 @@ _ANNEX_FORMATS = ("pdf", "png", "svg", "xlsx", "csv", "docx", "gpkg", "geojson")
 
 def _annex_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--level", choices=("district", "commune"), required=True, help="cấp: district hoặc commune")
-    p.add_argument("--indicator", required=True, help="cột chỉ tiêu để tô màu, ví dụ poor_rate_2020")
+    p.add_argument("--indicator", required=True, help="chỉ tiêu để tô màu, ví dụ poor_rate hoặc poor_rate_2020")
+    p.add_argument("--year", default=None, help="năm của chỉ tiêu, ví dụ 2020 (mặc định: năm đầu tiên có số liệu)")
     p.add_argument("--boundaries", default="default", help="tệp ranh giới hoặc 'default' (sơ đồ gần đúng)")
     p.add_argument("--indicators", default="langson_kh78_2021", help="bảng chỉ tiêu (CSV, XLSX) hoặc khóa bảng có sẵn")
     p.add_argument("--province", default=settings.DEFAULT_PROVINCE, help="mã tỉnh GSO, mặc định 20 (Lạng Sơn)")
@@ -262,7 +263,7 @@ def _cmd_annex(args) -> int:
     from geo import annex, exports
     from geo._write import check_output
     from geo.i18n import t
-    from geo.mapview import layer_from_files
+    from geo.mapview import layer_from_files, value_column
     from geo.workflow import BUILTIN_INDICATORS
 
     kind = "atlas" if args.atlas else args.format
@@ -274,13 +275,12 @@ def _cmd_annex(args) -> int:
     # The Annex page calls the same geo.exports functions on the same kind of layer.
     layer = layer_from_files(boundaries=args.boundaries, indicators=args.indicators, province=args.province,
                              level=args.level, vintage=args.vintage, crs=args.crs)
-    if args.indicator not in layer.gdf.columns:
-        raise GeoError("map_column_missing", column=args.indicator, columns=", ".join(layer.indicators))
+    column = value_column(layer.indicators, args.indicator, args.year)  # same choice as the map page and webmap
     builtin = BUILTIN_INDICATORS.get(str(args.indicators))
     units = exports.annex_units(layer, "selection" if selection is not None else "all", selection=selection or ())
-    map_title, table_title = exports.default_titles(layer, args.indicator, args.lang)
+    map_title, table_title = exports.default_titles(layer, column, args.lang)
     choices = exports.AnnexChoices(
-        value_column=args.indicator, title=args.title or map_title, table_title=args.title or table_title,
+        value_column=column, title=args.title or map_title, table_title=args.title or table_title,
         subtitle=args.subtitle, paper=args.paper, orientation=args.orientation, lang=args.lang,
         data_source=builtin["citation"] if builtin else Path(args.indicators).name,
         boundary_source=None if args.boundaries == "default" else Path(args.boundaries).name,
