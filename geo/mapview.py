@@ -224,17 +224,25 @@ def parse_breaks(text: str | None) -> list[float] | None:
     return values
 
 
-def designation_overlays(designations, overlays: Collection[str] | None = None) -> dict[str, set[str]]:
+def designation_overlays(
+    designations, overlays: Collection[str] | None = None, *, codes: Collection[str] | None = None
+) -> dict[str, set[str]]:
     """``{type: codes}`` to draw, from a :class:`geo.designations.DesignationSet`.
 
     ``overlays`` lists the types to draw; ``None`` draws every type present.
-    Types the set does not hold are left out.
+    Types the set does not hold are left out, and so are types with no unit
+    among ``codes`` (commune designations on a district map), so a legend
+    never lists an overlay that draws nothing.
     """
     if designations is None:
         return {}
     kinds = list(designations.types)
     chosen = kinds if overlays is None else [k for k in overlays if k in kinds]
-    return {k: designations.codes(k) for k in chosen}
+    out = {k: designations.codes(k) for k in chosen}
+    if codes is not None:
+        present = set(codes)
+        out = {k: v for k, v in out.items() if v & present}
+    return out
 
 
 def map_title(layer: MapLayer, column: str | None, lang: str = DEFAULT_LANG) -> str:
@@ -321,7 +329,7 @@ def render_map(
     return build_map(
         gdf, value_column=plot_column, scheme=scheme, k=k, bins=bins, palette=palette, lang=lang, value_kind=kind,
         district_outlines=True if layer.level == "commune" and "district_code" in gdf.columns else None,
-        designations=designation_overlays(designations, overlays), selected=selected,
+        designations=designation_overlays(designations, overlays, codes=gdf["code"]), selected=selected,
         approximate=layer.approximate, illustrative=illustrative, basemap=basemap, title=title,
         geometry_key=geometry_key, asset_urls=asset_urls, legend_kwds={"title": legend_title}, map_kwds=map_kwds,
     )
