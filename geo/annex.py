@@ -770,6 +770,7 @@ def write_docx(
                 align = WD_ALIGN_PARAGRAPH.CENTER
             put(row.cells[j], table.text(v, c), bold=is_total, align=align)
     for j, w in enumerate(widths_mm):
+        grid.columns[j].width = Mm(w)  # the grid: LibreOffice and Word's layout read it, not only the cells
         for row in grid.rows:
             row.cells[j].width = Mm(w)
 
