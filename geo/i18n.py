@@ -574,6 +574,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "ui.report.ambiguous": {"vi": "Không rõ ràng", "en": "Ambiguous"},
     "ui.report.inconsistent": {"vi": "Số liệu không khớp", "en": "Inconsistent rows"},
     "ui.report.duplicates": {"vi": "Trùng lặp", "en": "Duplicates"},
+    "ui.report.name_mismatches": {
+        "vi": "{n} dòng ghép theo mã nhưng tên khác với tên đơn vị mang mã đó: kiểm tra mã, hoặc bảng thuộc thời điểm hành chính khác.",
+        "en": "{n} rows joined by code carry another unit's name: check the codes, or whether the table is of the other vintage.",
+    },
     "ui.report.by_method": {"vi": "Theo cách ghép", "en": "By method"},
     "ui.report.pick": {"vi": "Chọn đơn vị đúng cho dòng {row} ('{name}')", "en": "Pick the right unit for row {row} ('{name}')"},
     "ui.report.keep_unmatched": {"vi": "— để chưa ghép —", "en": "— leave unmatched —"},

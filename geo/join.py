@@ -49,6 +49,8 @@ class JoinReport:
     ambiguous: list[dict] = field(default_factory=list)
     duplicates: list[dict] = field(default_factory=list)
     inconsistent: list[dict] = field(default_factory=list)
+    # Rows joined on a code whose name is another unit's: a typo in the code, or a table of the other vintage.
+    name_mismatches: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     level: str | None = None
     source: str | None = None
@@ -66,6 +68,7 @@ class JoinReport:
             "ambiguous": len(self.ambiguous),
             "duplicates": len(self.duplicates),
             "inconsistent": len(self.inconsistent),
+            "name_mismatches": len(self.name_mismatches),
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -402,6 +405,9 @@ def join_indicators(
             report.warnings.append(f"code {rec['code_not_found']} (row {ident['row']}) not in boundaries")
         if method in METHODS:
             report.matched.append({**ident, "unit_code": rec["unit"]["code"], "unit_name": rec["unit"]["name"], "method": method})
+            row_name, unit_name = rows.at[rec["row"], "name"], rec["unit"]["name"]
+            if method == "code" and row_name and unit_name and _other_unit(row_name, unit_name):
+                report.name_mismatches.append({**ident, "unit_code": rec["unit"]["code"], "unit_name": unit_name})
         elif method == "ambiguous":
             report.ambiguous.append({**ident, "candidates": rec["candidates"]})
         elif method == "duplicate":
@@ -445,6 +451,14 @@ def join_indicators(
     if out.crs is None:
         out = out.set_crs("EPSG:4326")
     return JoinResult(gdf=out, report=report, indicators=values)
+
+
+def _other_unit(row_name: str, unit_name: str) -> bool:
+    """Whether two names denote different units (a different name, or the same name with another type)."""
+    if fold_key(row_name) != fold_key(unit_name):
+        return True
+    row_type, unit_type = unit_type_of(row_name), unit_type_of(unit_name)
+    return bool(row_type and unit_type and row_type != unit_type)
 
 
 def _row_suggestions(units, idx, rows, free_rows, data) -> list[dict]:

@@ -86,6 +86,10 @@ def map_layer(
     if table is None:
         return MapLayer(gdf=base, level=level, vintage=vintage, province=province, approximate=approximate)
     table_vintage = getattr(table, "vintage", None)
+    if table_vintage is None and "code" in getattr(table, "data", {}):
+        # Files do not say their vintage; their codes often do (2025 reuses some old codes, so only
+        # codes that exist in one vintage alone decide).
+        table_vintage = registry.guess_vintage(table.data["code"].dropna(), level=getattr(table, "level", None))
     if table_vintage is not None and table_vintage != vintage:
         # 2025 codes reuse old commune codes: joining across vintages would colour the wrong units.
         from geo.join import indicator_columns

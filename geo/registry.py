@@ -35,6 +35,7 @@ __all__ = [
     "old_to_new",
     "check_vintage_level",
     "province_of",
+    "guess_vintage",
 ]
 
 VINTAGES = ("pre2025", "2025")
@@ -313,3 +314,26 @@ def old_to_new(*, province: str | int | None = None) -> pd.DataFrame:
         code = normalize_code(province, "province")
         df = df[df["old_province_code"] == code]
     return df.reset_index(drop=True).copy()
+
+
+def guess_vintage(codes, *, level: str | None = None) -> str | None:
+    """Which vintage a table's codes belong to, or None when they fit both.
+
+    District codes exist only before the reform. Many 2025 communes reuse an old
+    commune's code, so only codes that exist in one vintage alone decide; a
+    table mixing both kinds is left undecided (None).
+    """
+    if level == "district":
+        return "pre2025"
+    found = {normalize_code(c, "commune") for c in codes}
+    found.discard(None)
+    if not found:
+        return None
+    old = set(_units_all("commune", "pre2025")["code"])
+    new = set(_units_all("commune", "2025")["code"])
+    only_old, only_new = bool(found & (old - new)), bool(found & (new - old))
+    if only_old and not only_new:
+        return "pre2025"
+    if only_new and not only_old:
+        return "2025"
+    return None

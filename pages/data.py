@@ -154,6 +154,9 @@ with st.expander(T("ui.report.unmatched_units") + f" ({summary['unmatched_bounda
 if report.inconsistent:
     with st.expander(T("ui.report.inconsistent") + f" ({summary['inconsistent']})"):
         st.dataframe(pd.DataFrame(report.inconsistent), hide_index=True, use_container_width=True)
+if report.name_mismatches:
+    st.warning(T("ui.report.name_mismatches", n=len(report.name_mismatches)))
+    st.dataframe(pd.DataFrame(report.name_mismatches), hide_index=True, use_container_width=True)
 if report.duplicates:
     with st.expander(T("ui.report.duplicates") + f" ({summary['duplicates']})"):
         st.dataframe(pd.DataFrame(report.duplicates), hide_index=True, use_container_width=True)

@@ -124,3 +124,13 @@ def test_district_names_and_bare_city_against_official_polygons(langson):
     assert result.report.by_method["type_unique"] == 1
     assert result.gdf["poor_2020"].sum() == 16115
     assert result.gdf.set_index("code").at["181", "poor_2020"] == 2174
+
+
+def test_code_match_with_another_units_name_is_flagged(communes):
+    # A 2025 table on the pre2025 map: code 06325 is the new Xã Bắc Sơn, but the old Thị trấn Bắc Sơn.
+    table = pd.DataFrame({"code": ["06325", "06328"], "name": ["Xã Bắc Sơn", "Xã Long Đống"], "poor": [1, 2]})
+    result = join_indicators(communes, table, level="commune", boundary_columns=COMMUNE_COLUMNS)
+    assert result.report.by_method == {"code": 2}
+    (flag,) = result.report.name_mismatches
+    assert flag["unit_code"] == "06325" and flag["unit_name"] == "Thị trấn Bắc Sơn"
+    assert result.report.to_dict()["summary"]["name_mismatches"] == 1

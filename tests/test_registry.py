@@ -62,3 +62,14 @@ def test_unknown_province_and_level():
     with pytest.raises(GeoError) as err:
         registry.units(province=20, level="district", vintage="2025")
     assert err.value.code == "unknown_level"
+
+
+def test_guess_vintage_from_codes():
+    old = registry.units(province=20)["code"]
+    new = registry.units(province=20, vintage="2025")["code"]
+    assert registry.guess_vintage(old) == "pre2025"
+    assert registry.guess_vintage(["178"], level="district") == "pre2025"
+    # every new Lạng Sơn code reuses an old commune's code: the codes alone cannot tell
+    assert set(new) <= set(old)
+    assert registry.guess_vintage(new) is None
+    assert registry.guess_vintage([]) is None
