@@ -212,3 +212,8 @@ def wait_idle(page, *, timeout: float = 60.0, settle: float = 0.5):
             return
         time.sleep(0.1)
     raise AssertionError("the app kept running")
+
+
+def nav(page, title: str) -> None:
+    """Open a page from the sidebar navigation by its title."""
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first.click()

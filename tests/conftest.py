@@ -25,3 +25,13 @@ def langson() -> Path:
             pytest.fail(f"CI needs the reference data at {LANGSON}")
         pytest.skip(f"reference data not found at {LANGSON} (../shared/data/langson beside the project)")
     return LANGSON
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    """A real ``streamlit run app.py`` on a free local port, for the browser tests of one module."""
+    from tests.browser import require_browser, streamlit_server
+
+    require_browser()
+    with streamlit_server() as url:
+        yield url

@@ -7,23 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import ARTIFACTS, offline_page, require_browser, screenshot, streamlit_server, wait_units
+from tests.browser import nav, ARTIFACTS, offline_page, screenshot, wait_units
 
 pytestmark = pytest.mark.browser
 TIMEOUT_MS = 90_000
 TITLE = "Phụ lục: Bản đồ tỷ lệ hộ cận nghèo năm 2020 – tỉnh Lạng Sơn"
 CLASS_RANGE = re.compile(r"\d[\d.,]* – \d[\d.,]*")
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    require_browser()
-    with streamlit_server() as url:
-        yield url
-
-
-def _nav(page, title: str) -> None:
-    page.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first.click()
 
 
 def _select(page, label: str, option: str) -> None:
@@ -43,7 +32,7 @@ def test_annex_pdf_download_offline(app_url):
         _select(page, "Chỉ tiêu", "Tỷ lệ hộ cận nghèo")  # a choice of the Map page the annex must follow
         page.wait_for_timeout(1500)
 
-        _nav(page, "Phụ lục")
+        nav(page, "Phụ lục")
         page.get_by_text("Xem trước bản đồ in").wait_for(timeout=TIMEOUT_MS)
         title_box = page.get_by_label("Tiêu đề bản đồ")
         title_box.wait_for(timeout=TIMEOUT_MS)

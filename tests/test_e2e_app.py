@@ -6,18 +6,11 @@ import time
 
 import pytest
 
-from tests.browser import offline_page, require_browser, screenshot, streamlit_server, wait_units
+from tests.browser import offline_page, screenshot, wait_units
 from tests.browser import radio as _radio
 from tests.browser import select as _select
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    require_browser()
-    with streamlit_server() as url:
-        yield url
 
 
 def _fills(frame) -> list[str]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import ARTIFACTS, map_frame, offline_page, require_browser, screenshot, streamlit_server, wait_units
+from tests.browser import ARTIFACTS, map_frame, offline_page, require_browser, screenshot, wait_units
 
 pytestmark = pytest.mark.browser
 
@@ -35,13 +35,6 @@ def hostile_geojson(tmp_path_factory) -> tuple[Path, tuple[float, float]]:
     gdf.to_file(path, driver="GeoJSON")
     inside = gdf.loc[gdf["code"] == TARGET, "geometry"].iloc[0].representative_point()
     return path, (inside.y, inside.x)
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    require_browser()
-    with streamlit_server() as url:
-        yield url
 
 
 def _leaflet_point(page, frame, latlon: tuple[float, float]) -> tuple[float, float]:

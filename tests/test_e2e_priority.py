@@ -10,16 +10,9 @@ import pytest
 from geo.designations import ATK_LANGSON_2021
 from geo.scenario import open_scenario
 from tests._priority_data import FILE_NAME, commune_csv, commune_frame
-from tests.browser import offline_page, radio, require_browser, screenshot, select, streamlit_server, wait_idle, wait_units
+from tests.browser import offline_page, radio, screenshot, select, wait_idle, wait_units
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    require_browser()
-    with streamlit_server() as url:
-        yield url
 
 
 def _selected_count(page, *, timeout: float = 60.0, expected: int | None = None) -> int:

@@ -11,10 +11,9 @@ import pytest
 
 from tests._reform_data import write_commune_csv
 from tests.browser import (
+    nav,
     offline_page,
-    require_browser,
     screenshot,
-    streamlit_server,
     wait_map_units,
     wait_units,
 )
@@ -23,17 +22,6 @@ pytestmark = pytest.mark.browser
 OLD_UNITS, NEW_UNITS = 194, 65
 TIMEOUT_MS = 60_000
 CLASS_RANGE = re.compile(r"\d[\d.,]* – \d[\d.,]*")
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    require_browser()
-    with streamlit_server() as url:
-        yield url
-
-
-def _nav(page, title: str) -> None:
-    page.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first.click()
 
 
 def _upload(page, label: str, path) -> None:
@@ -75,12 +63,12 @@ def test_reform_side_by_side_offline(app_url, tmp_path):
         wait_units(page, 11)
 
         # The old-commune table goes in through the Data page, as a planner would.
-        _nav(page, "Dữ liệu")
+        nav(page, "Dữ liệu")
         _upload(page, "Tải lên bảng chỉ tiêu", csv)
         page.get_by_text(f"Đã đọc {OLD_UNITS} đơn vị", exact=False).wait_for(timeout=TIMEOUT_MS)
 
         # The reform page takes it: two maps side by side, 194 old and 65 new communes.
-        _nav(page, "Sáp nhập 2025")
+        nav(page, "Sáp nhập 2025")
         page.get_by_text("Sáp nhập 2025: chuyển số liệu xã cũ sang xã mới").wait_for(timeout=TIMEOUT_MS)
         old_frame, new_frame = wait_map_units(page, [OLD_UNITS, NEW_UNITS], timeout=120)
         old_box, new_box = old_frame.frame_element().bounding_box(), new_frame.frame_element().bounding_box()
