@@ -217,3 +217,26 @@ def wait_idle(page, *, timeout: float = 60.0, settle: float = 0.5):
 def nav(page, title: str) -> None:
     """Open a page from the sidebar navigation by its title."""
     page.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first.click()
+
+
+def unit_point(frame) -> tuple[float, float]:
+    """Page coordinates of a point whose topmost element is a unit polygon of ``frame`` (the largest one)."""
+    offset = frame.frame_element().bounding_box()
+    box = frame.locator(".leaflet-container").bounding_box()
+    best = None
+    for path in frame.locator("path.leaflet-interactive").all():
+        b = path.bounding_box()
+        if not b or b["x"] < box["x"] or b["y"] < box["y"] or b["x"] + b["width"] > box["x"] + box["width"] \
+                or b["y"] + b["height"] > box["y"] + box["height"]:
+            continue
+        if best is None or b["width"] * b["height"] > best["width"] * best["height"]:
+            best = b
+    assert best is not None, "no unit polygon fully visible"
+    for fx in (0.5, 0.4, 0.6, 0.3, 0.7):
+        for fy in (0.5, 0.4, 0.6, 0.3, 0.7):
+            x, y = best["x"] + best["width"] * fx, best["y"] + best["height"] * fy
+            if frame.evaluate("([x, y]) => { const el = document.elementFromPoint(x, y);"
+                              " return !!(el && el.classList && el.classList.contains('leaflet-interactive')); }",
+                              [x - offset["x"], y - offset["y"]]):
+                return x, y
+    return best["x"] + best["width"] / 2, best["y"] + best["height"] / 2

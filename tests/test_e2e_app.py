@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.browser import offline_page, screenshot, wait_units
+from tests.browser import unit_point, offline_page, screenshot, wait_units
 from tests.browser import radio as _radio
 from tests.browser import select as _select
 
@@ -15,38 +15,6 @@ pytestmark = pytest.mark.browser
 
 def _fills(frame) -> list[str]:
     return frame.eval_on_selector_all("path.leaflet-interactive", "els => els.map(e => e.getAttribute('fill'))")
-
-
-def _inside_point(frame) -> tuple[float, float]:
-    """Page coordinates of a point inside the largest unit polygon visible on the map."""
-    box = frame.locator(".leaflet-container").bounding_box()
-    best = None
-    for path in frame.locator("path.leaflet-interactive").all():
-        b = path.bounding_box()
-        if not b or b["x"] < box["x"] or b["y"] < box["y"] or b["x"] + b["width"] > box["x"] + box["width"] \
-                or b["y"] + b["height"] > box["y"] + box["height"]:
-            continue
-        if best is None or b["width"] * b["height"] > best[0]["width"] * best[0]["height"]:
-            best = (b, path)
-    assert best is not None, "no unit polygon fully visible"
-    b, path = best
-    # Probe the box for a point whose topmost element is this path.
-    for fx in (0.5, 0.4, 0.6, 0.3, 0.7):
-        for fy in (0.5, 0.4, 0.6, 0.3, 0.7):
-            x, y = b["x"] + b["width"] * fx, b["y"] + b["height"] * fy
-            hit = frame.evaluate(
-                "([x, y, bx, by]) => { const el = document.elementFromPoint(x - bx, y - by);"
-                " return el && el.classList && el.classList.contains('leaflet-interactive'); }",
-                [x, y, *_frame_offset(frame)],
-            )
-            if hit:
-                return x, y
-    return b["x"] + b["width"] / 2, b["y"] + b["height"] / 2
-
-
-def _frame_offset(frame) -> tuple[float, float]:
-    el = frame.frame_element().bounding_box()
-    return el["x"], el["y"]
 
 
 def test_map_explorer_offline(app_url):
@@ -85,7 +53,7 @@ def test_map_explorer_offline(app_url):
 
         # Clicking a commune selects it; the side table shows it.
         frame = wait_units(page, 194)
-        x, y = _inside_point(frame)
+        x, y = unit_point(frame)
         page.mouse.click(x, y)
         table = page.locator('[data-testid="stTable"]')
         table.wait_for(timeout=30_000)

@@ -11,6 +11,7 @@ import pytest
 
 from tests._reform_data import write_commune_csv
 from tests.browser import (
+    unit_point,
     nav,
     offline_page,
     screenshot,
@@ -27,29 +28,6 @@ CLASS_RANGE = re.compile(r"\d[\d.,]* – \d[\d.,]*")
 def _upload(page, label: str, path) -> None:
     page.locator('[data-testid="stFileUploader"]').filter(has_text=label).locator('input[type="file"]') \
         .set_input_files(str(path))
-
-
-def _inside_point(frame) -> tuple[float, float]:
-    """Page coordinates of a point whose topmost element is a unit polygon of ``frame`` (the largest one)."""
-    offset = frame.frame_element().bounding_box()
-    box = frame.locator(".leaflet-container").bounding_box()
-    best = None
-    for path in frame.locator("path.leaflet-interactive").all():
-        b = path.bounding_box()
-        if not b or b["x"] < box["x"] or b["y"] < box["y"] or b["x"] + b["width"] > box["x"] + box["width"] \
-                or b["y"] + b["height"] > box["y"] + box["height"]:
-            continue
-        if best is None or b["width"] * b["height"] > best["width"] * best["height"]:
-            best = b
-    assert best is not None, "no unit polygon fully visible"
-    for fx in (0.5, 0.4, 0.6, 0.3, 0.7):
-        for fy in (0.5, 0.4, 0.6, 0.3, 0.7):
-            x, y = best["x"] + best["width"] * fx, best["y"] + best["height"] * fy
-            if frame.evaluate("([x, y]) => { const el = document.elementFromPoint(x, y);"
-                              " return !!(el && el.classList && el.classList.contains('leaflet-interactive')); }",
-                              [x - offset["x"], y - offset["y"]]):
-                return x, y
-    return best["x"] + best["width"] / 2, best["y"] + best["height"] / 2
 
 
 def test_reform_side_by_side_offline(app_url, tmp_path):
@@ -91,7 +69,7 @@ def test_reform_side_by_side_offline(app_url, tmp_path):
         screenshot(page, "reform_vi.png")
 
         # Clicking the new map picks another commune.
-        x, y = _inside_point(new_frame)
+        x, y = unit_point(new_frame)
         page.mouse.click(x, y)
         page.wait_for_function(
             "() => [...document.querySelectorAll('[data-testid=\"stMarkdownContainer\"]')]"
