@@ -35,6 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo import settings
+from geo.indicators import pick_column
 from geo._errors import GeoError
 from geo._sheets import looks_like_formula, to_csv_bytes
 from geo._write import atomic_path, check_output
@@ -168,17 +169,6 @@ class AnnexTable:
 # --------------------------------------------------------------------------
 # Building the table
 # --------------------------------------------------------------------------
-def _pick(df: pd.DataFrame, base: str, year: str | None) -> str | None:
-    """``poor`` -> ``poor``, or ``poor_<year>``, or the earliest ``poor_YYYY``."""
-    if year is not None:
-        name = f"{base}_{year}"
-        return name if name in df.columns else None
-    if base in df.columns:
-        return base
-    years = sorted(c for c in df.columns if re.fullmatch(rf"{base}_\d{{4}}", str(c)))
-    return years[0] if years else None
-
-
 def _num(value: object) -> float | None:
     try:
         v = float(value)
@@ -267,7 +257,7 @@ def annex_table(
         if found and not any(b in data.columns for b in ("households", "poor", "poor_rate")):
             year = found[0]
 
-    cols = {b: _pick(data, b, year) for b in ("households", "poor", "poor_rate", "near_poor", "near_poor_rate")}
+    cols = {b: pick_column(data.columns, b, year) for b in ("households", "poor", "poor_rate", "near_poor", "near_poor_rate")}
     district_col = next((c for c in ("district_name", "parent_name") if c in data.columns), None)
     if level == "district":
         district_col = None

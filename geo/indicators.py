@@ -16,7 +16,7 @@ import pandas as pd
 from geo.i18n import format_number, t
 
 __all__ = ["Indicator", "BASES", "parse_column", "indicator_options", "label", "unit_label", "format_value",
-           "aggregate", "recompute_rates", "is_rate"]
+           "aggregate", "recompute_rates", "is_rate", "pick_column"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,21 @@ def parse_column(column: str) -> tuple[str, int | None]:
     if not m:
         return column, None
     return m.group("base"), int(m.group("year")) if m.group("year") else None
+
+
+def pick_column(columns, base: str, year: int | str | None = None, *, latest: bool = False) -> str | None:
+    """The column holding ``base``: ``base_<year>`` when a year is given, else ``base`` itself,
+    else its earliest (or, with ``latest``, its latest) ``base_YYYY``; None when absent."""
+    columns = [str(c) for c in columns]
+    if year is not None:
+        name = f"{base}_{year}"
+        return name if name in columns else None
+    if base in columns:
+        return base
+    years = sorted(c for c in columns if re.fullmatch(rf"{re.escape(base)}_\d{{4}}", c))
+    if not years:
+        return None
+    return years[-1] if latest else years[0]
 
 
 def is_rate(column: str) -> bool:

@@ -57,6 +57,7 @@ import numpy as np
 import pandas as pd
 
 from geo import settings
+from geo.indicators import pick_column
 from geo._errors import GeoError
 from geo.designations import DESIGNATION_TYPES, DesignationSet, designation_label
 from geo.i18n import DEFAULT_LANG, STRINGS, format_number, t
@@ -740,16 +741,6 @@ class Coverage:
     columns: Mapping[str, str | None] = field(default_factory=dict)
 
 
-def _pick(df: pd.DataFrame, base: str, year: str | int | None) -> str | None:
-    if year is not None:
-        name = f"{base}_{year}"
-        return name if name in df.columns else None
-    if base in df.columns:
-        return base
-    years = sorted(c for c in df.columns if re.fullmatch(rf"{base}_\d{{4}}", str(c)))
-    return years[-1] if years else None
-
-
 def coverage(
     units_df: pd.DataFrame,
     *,
@@ -778,7 +769,7 @@ def coverage(
     else:
         wanted = {str(c) for c in selection}
         chosen = df["code"].astype(str).isin(wanted).to_numpy()
-    cols = {k: _pick(df, k, year) for k in ("households", "poor", "near_poor")}
+    cols = {k: pick_column(df.columns, k, year, latest=True) for k in ("households", "poor", "near_poor")}
     if cols["poor"] is None:
         raise GeoError("coverage_no_poor", columns=", ".join(_numeric_columns(df)) or "–")
 
