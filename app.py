@@ -7,7 +7,7 @@ planner sees a map in the first minute with no set-up.
 
 import streamlit as st
 
-from geo.i18n import t
+from geo.text.i18n import t
 from pages import _ui as ui
 
 st.set_page_config(page_title="Bản đồ giảm nghèo", layout="wide")

@@ -1,6 +1,6 @@
 """Quality and speed of the default (approximate) boundaries.
 
-Compares :func:`geo.tessellation.default_boundaries` for Lạng Sơn (pre2025)
+Compares :func:`geo.units.tessellation.default_boundaries` for Lạng Sơn (pre2025)
 with the official outlines in ``../shared/data/langson`` and times the
 generation for one province and for the whole country. Prints figures only:
 the thresholds are asserted in ``tests/test_tessellation.py``.
@@ -22,7 +22,7 @@ import shapely
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo import tessellation  # noqa: E402
+from geo.units import tessellation  # noqa: E402
 
 LANGSON = ROOT.parent / "shared" / "data" / "langson"
 LANGSON_CODE = "20"

@@ -24,8 +24,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo import printmap  # noqa: E402
-from geo.tessellation import default_boundaries  # noqa: E402
+from geo.render import printmap  # noqa: E402
+from geo.units.tessellation import default_boundaries  # noqa: E402
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 3
 TARGETS = {"pdf": 3.0, "atlas": 20.0}

@@ -1,14 +1,14 @@
-"""Size and speed of the web map (geo.webmap) next to GeoDataFrame.explore().
+"""Size and speed of the web map (geo.render.webmap) next to GeoDataFrame.explore().
 
 On the same data in one run, for Lạng Sơn's communes and for all pre2025
-communes of Viet Nam (``geo.tessellation.default_boundaries``; a Voronoi
+communes of Viet Nam (``geo.units.tessellation.default_boundaries``; a Voronoi
 sketch of the registry centroids when that module is not there):
 
 - HTML bytes and build seconds of ``explore()`` (tooltip with name, type,
   district and value; 5 quantile classes) rendered to a string;
-- the same for :func:`geo.webmap.build_map` from a cold geometry cache,
+- the same for :func:`geo.render.webmap.build_map` from a cold geometry cache,
   both as the app receives it (Leaflet from /app/static) and as the
-  standalone file :func:`geo.webmap.save_html` writes (Leaflet inlined);
+  standalone file :func:`geo.render.webmap.save_html` writes (Leaflet inlined);
 - a restyle after an indicator change (other column, scheme and palette;
   geometry cached), build plus render.
 
@@ -33,7 +33,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo import webmap  # noqa: E402
+from geo.render import webmap  # noqa: E402
 
 REPEATS = 3
 TOOLTIP = ["name", "type", "district_name", "poor_rate"]
@@ -41,18 +41,18 @@ TOOLTIP = ["name", "type", "district_name", "poor_rate"]
 
 def _boundaries(province, cache_dir: str):
     try:
-        from geo import tessellation
+        from geo.units import tessellation
     except ImportError:
-        return _voronoi_sketch(province), "Voronoi of registry centroids (geo.tessellation absent)"
+        return _voronoi_sketch(province), "Voronoi of registry centroids (geo.units.tessellation absent)"
     gdf = tessellation.default_boundaries(province=province, level="commune", vintage="pre2025", cache_dir=Path(cache_dir))
-    return gdf, "geo.tessellation.default_boundaries"
+    return gdf, "geo.units.tessellation.default_boundaries"
 
 
 def _voronoi_sketch(province):
     import geopandas as gpd
     import shapely
 
-    from geo.registry import units
+    from geo.units.registry import units
 
     u = units(province=province, level="commune")
     u = u[u["lat"].notna() & u["lon"].notna()].reset_index(drop=True)
@@ -130,7 +130,7 @@ def bench(label: str, gdf, key) -> dict:
 
 
 def main() -> None:
-    import mapclassify  # noqa: F401  imported once before any timing (explore and geo.classify both use it)
+    import mapclassify  # noqa: F401  imported once before any timing (explore and geo.analysis.classify both use it)
 
     warnings.simplefilter("ignore")
     rows = []

@@ -3,7 +3,7 @@
 The library raises :class:`GeoError` with a stable ``code`` and the facts that
 explain it (file, row, column, ...). The app and the CLI turn it into a
 sentence in the user's language with :meth:`GeoError.message`; the catalogue
-lives in :mod:`geo.i18n` so that translators touch one file.
+lives in :mod:`geo.text.i18n` so that translators touch one file.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ class GeoError(Exception):
 
     def message(self, lang: str = "vi") -> str:
         """The one-line message in ``lang`` ("vi" or "en")."""
-        from geo.i18n import error_message
+        from geo.text.i18n import error_message
 
         return error_message(self.code, lang, **self.params)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from geo import settings
 from geo._errors import GeoError
-from geo.i18n import DEFAULT_LANG, LANGS
+from geo.text.i18n import DEFAULT_LANG, LANGS
 
 __all__ = ["main", "build_parser"]
 
@@ -94,8 +94,8 @@ def _inputs(*paths) -> list[Path]:
 
 
 def _cmd_join(args) -> int:
-    from geo._write import atomic_path, check_output
-    from geo.workflow import join_files, output_layer
+    from geo.io.write import atomic_path, check_output
+    from geo.join.files import join_files, output_layer
 
     inputs = _inputs(args.boundaries, args.indicators)
     check_output(args.out, inputs=inputs, overwrite=args.overwrite)
@@ -130,10 +130,10 @@ def _cmd_join(args) -> int:
 
 
 def _cmd_convert(args) -> int:
-    from geo._write import atomic_path, check_output
-    from geo.convert import convert_indicators, write_conversion
-    from geo.i18n import t
-    from geo.workflow import load_indicators
+    from geo.io.write import atomic_path, check_output
+    from geo.analysis.reform import convert_indicators, write_conversion
+    from geo.text.i18n import t
+    from geo.join.files import load_indicators
 
     suffix = Path(args.out).suffix.lower()
     if suffix not in (".csv", ".xlsx"):
@@ -162,7 +162,7 @@ def _cmd_convert(args) -> int:
 def _read_manual(path: str):
     import pandas as pd
 
-    from geo.priority import ManualDecision
+    from geo.analysis.priority import ManualDecision
 
     if not Path(path).is_file():
         raise GeoError("file_not_found", path=path)
@@ -183,13 +183,14 @@ def _read_manual(path: str):
 def _cmd_priority(args) -> int:
     import geopandas as gpd
 
-    from geo._sheets import write_table
-    from geo._write import atomic_path, check_output
-    from geo.designations import builtin_designations, read_designations
-    from geo.i18n import t
-    from geo.priority import load_rules, ranking_table
-    from geo.targeting import prioritise
-    from geo.workflow import join_files
+    from geo.io.sheets import write_table
+    from geo.io.write import atomic_path, check_output
+    from geo.units.designations import builtin_designations
+    from geo.join.designations import read_designations
+    from geo.text.i18n import t
+    from geo.analysis.priority import load_rules, ranking_table
+    from geo.workflows.priority import prioritise
+    from geo.join.files import join_files
 
     suffix = Path(args.out).suffix.lower()
     if suffix not in (".csv", ".xlsx", ".gpkg"):
@@ -234,7 +235,7 @@ def _cmd_priority(args) -> int:
 
 
 # --------------------------------------------------------------------------
-# annex: print maps, atlas, annex tables and geometry (geo.printmap, geo.annex)
+# annex: print maps, atlas, annex tables and geometry (geo.render.printmap, geo.render.annex_table)
 # --------------------------------------------------------------------------
 _ANNEX_HELP = "Xuất phụ lục: bản đồ in, tập bản đồ, bảng XLSX/CSV/DOCX, hình học / export plan annexes"
 _ANNEX_FORMATS = ("pdf", "png", "svg", "xlsx", "csv", "docx", "gpkg", "geojson")
@@ -260,11 +261,12 @@ def _annex_args(p: argparse.ArgumentParser) -> None:
 
 
 def _cmd_annex(args) -> int:
-    from geo import annex, exports
-    from geo._write import check_output
-    from geo.i18n import t
-    from geo.mapview import layer_from_files, value_column
-    from geo.workflow import BUILTIN_INDICATORS
+    from geo.render import annex_table as annex
+    from geo.workflows import exports
+    from geo.io.write import check_output
+    from geo.text.i18n import t
+    from geo.workflows.mapview import layer_from_files, value_column
+    from geo.join.files import BUILTIN_INDICATORS
 
     kind = "atlas" if args.atlas else args.format
     if args.atlas and args.format != "pdf":
@@ -272,7 +274,7 @@ def _cmd_annex(args) -> int:
     inputs = _inputs(args.boundaries, args.indicators, args.selection)
     check_output(args.out, inputs=inputs, overwrite=args.overwrite)
     selection = annex.read_selection(args.selection, level=args.level) if args.selection else None
-    # The Annex page calls the same geo.exports functions on the same kind of layer.
+    # The Annex page calls the same geo.workflows.exports functions on the same kind of layer.
     layer = layer_from_files(boundaries=args.boundaries, indicators=args.indicators, province=args.province,
                              level=args.level, vintage=args.vintage, crs=args.crs)
     column = value_column(layer.indicators, args.indicator, args.year)  # same choice as the map page and webmap
@@ -297,7 +299,7 @@ def _cmd_annex(args) -> int:
 
 
 # --------------------------------------------------------------------------
-# webmap: the app's interactive map as one offline HTML file (geo.mapview, geo.webmap)
+# webmap: the app's interactive map as one offline HTML file (geo.workflows.mapview, geo.render.webmap)
 # --------------------------------------------------------------------------
 _WEBMAP_HELP = "Xuất bản đồ tương tác một tệp HTML, mở không cần Internet / write a standalone interactive map"
 
@@ -316,12 +318,12 @@ def _webmap_args(p: argparse.ArgumentParser) -> None:
 
 
 def _cmd_webmap(args) -> int:
-    from geo._write import check_output
-    from geo.designations import builtin_designations
-    from geo.i18n import t
-    from geo.mapview import layer_from_files, map_title, parse_breaks, render_map, value_column
-    from geo.webmap import save_html
-    from geo.workflow import BUILTIN_INDICATORS
+    from geo.io.write import check_output
+    from geo.units.designations import builtin_designations
+    from geo.text.i18n import t
+    from geo.workflows.mapview import layer_from_files, map_title, parse_breaks, render_map, value_column
+    from geo.render.webmap import save_html
+    from geo.join.files import BUILTIN_INDICATORS
 
     if Path(args.out).suffix.lower() not in (".html", ".htm"):
         raise GeoError("unsupported_format", path=args.out, supported=".html")

@@ -5,6 +5,11 @@ Pages and commands read their defaults here, never from magic numbers.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+# The project folder (the parent of geo/): built-in data lives under its data/ folder.
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
 # Province the app opens on: Lạng Sơn (GSO code 20).
 DEFAULT_PROVINCE = "20"
 DEFAULT_VINTAGE = "pre2025"
@@ -18,10 +23,10 @@ RATE_TOLERANCE_POINTS = 0.05  # a rate may differ from poor/households*100 by th
 FUZZY_SUGGEST_MIN_SCORE = 70  # rapidfuzz score (0-100) under which no suggestion is made
 FUZZY_SUGGEST_LIMIT = 3
 
-# The 2025 reform (geo.convert): weights of a split old commune must sum to 1 within this.
+# The 2025 reform (geo.analysis.reform): weights of a split old commune must sum to 1 within this.
 WEIGHT_SUM_TOLERANCE = 0.001
 
-# Map classes and colours (geo.classify, geo.webmap).
+# Map classes and colours (geo.analysis.classify, geo.render.webmap).
 CLASS_SCHEMES = ("quantiles", "fisher_jenks", "equal_interval", "manual")
 DEFAULT_SCHEME = "quantiles"
 DEFAULT_K = 5
@@ -43,7 +48,7 @@ STATIC_DIR = "static"
 STATIC_VENDOR_SUBDIR = "vendor"
 STATIC_URL_PREFIX = "/app/static"
 
-# Print maps and annexes (geo.printmap, geo.annex).
+# Print maps and annexes (geo.render.printmap, geo.render.annex_table).
 PAPER_MM = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}  # portrait width, height (ISO 216)
 PAPERS = tuple(PAPER_MM)
 ORIENTATIONS = ("portrait", "landscape")
@@ -66,14 +71,14 @@ DOCX_FONT = "Times New Roman"  # the font of Vietnamese administrative documents
 DOCX_MARGINS_MM = {"top": 20.0, "bottom": 20.0, "left": 30.0, "right": 15.0}  # Nghị định 30/2020/NĐ-CP, Phụ lục I
 XLSX_FONT = "Times New Roman"
 
-# Priority targeting (geo.priority, geo.designations, geo.scenario).
+# Priority targeting (geo.analysis.priority, geo.units.designations, geo.workflows.scenario).
 RULE_MAX_CHARS = 1000  # a rule expression longer than this is refused (hostile input, deep nesting)
 REASON_DECIMALS = 2  # at most this many decimals in the reasons text ("24,3%"); trailing zeros dropped
 SCORE_DECIMALS = 4  # scores are rounded so that equal inputs tie exactly
 SHARE_DECIMALS = 2  # coverage shares in percent
 COVERAGE_COLORS = ("#d7301f", "#fdd49e")  # poor households inside / outside the selection
 SCENARIO_FORMAT_VERSION = 1
-# Default rules offered by the Priority page (geo.targeting.default_rules); the planner edits them.
+# Default rules offered by the Priority page (geo.workflows.priority.default_rules); the planner edits them.
 PRIORITY_THRESHOLD = 20.0  # poor rate (%) from which a commune counts as high-poverty (docs/rules_example.yaml)
 PRIORITY_FLAGS = ("border", "zone_iii", "atk")  # designations named in the default tiers
 PRIORITY_WEIGHTS = {"poor_rate": 2.0, "near_poor_rate": 1.0}  # score weights by indicator base name

@@ -13,7 +13,7 @@ import streamlit as st
 
 from geo import settings
 from geo._errors import GeoError
-from geo.i18n import DEFAULT_LANG, t
+from geo.text.i18n import DEFAULT_LANG, t
 
 BUILTIN_PREFIX = "builtin:"
 UPLOAD_PREFIX = "upload:"
@@ -80,14 +80,14 @@ def selection(vintage: str | None = None) -> set[str]:
 @st.cache_resource(show_spinner=False)
 def static_assets():
     """Leaflet copied from its installed package into ./static, once per server."""
-    from geo import assets
+    from geo.render import assets
 
     return assets.install_static()
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def default_boundaries(province: str, level: str, vintage: str):
-    from geo.tessellation import default_boundaries as build
+    from geo.units.tessellation import default_boundaries as build
 
     return build(province=province, level=level, vintage=vintage)
 
@@ -95,28 +95,28 @@ def default_boundaries(province: str, level: str, vintage: str):
 @st.cache_data(show_spinner=False, max_entries=8)
 def boundaries_from_old(province: str, source: str, _old_gdf):
     """New-commune polygons dissolved from old ones (``source`` names the old layer, for the cache)."""
-    from geo.convert import new_boundaries_from_old
+    from geo.analysis.reform import new_boundaries_from_old
 
     return new_boundaries_from_old(_old_gdf, province=province)
 
 
 @st.cache_data(show_spinner=False)
 def provinces(vintage: str):
-    from geo import registry
+    from geo.units import registry
 
     return registry.provinces(vintage)[["code", "name"]]
 
 
 @st.cache_data(show_spinner=False)
 def registry_units(province: str, level: str, vintage: str):
-    from geo import registry
+    from geo.units import registry
 
     return registry.units(province=province, level=level, vintage=vintage)
 
 
 @st.cache_data(show_spinner=False)
 def builtin_table(key: str):
-    from geo.workflow import builtin_indicators
+    from geo.join.files import builtin_indicators
 
     return builtin_indicators(key)
 
@@ -133,7 +133,7 @@ def current_table():
 
 def dataset_options() -> dict[str, str]:
     """Dataset id -> label for the dataset box."""
-    from geo.workflow import BUILTIN_INDICATORS
+    from geo.join.files import BUILTIN_INDICATORS
 
     out = {"": T("ui.dataset.none")}
     province = st.session_state["province"]
@@ -151,7 +151,7 @@ def overrides_for(dataset: str) -> dict:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _layer(province, level, vintage, dataset, overrides_key, boundary_source, _table, _boundaries, _columns):
-    from geo.mapview import map_layer
+    from geo.workflows.mapview import map_layer
 
     return map_layer(
         boundaries=_boundaries, level=level, vintage=vintage, province=province, table=_table,
@@ -209,7 +209,7 @@ def digest(data: bytes) -> str:
 # ---------------------------------------------------------------------------
 def designations(vintage: str | None = None):
     """The session's designation set for the current province and vintage (built-in + imported + hand tags)."""
-    from geo.designations import builtin_designations
+    from geo.units.designations import builtin_designations
 
     key = (st.session_state["province"], vintage or st.session_state["vintage"])
     store = st.session_state.setdefault("designations", {})
@@ -224,7 +224,7 @@ def set_designations(value) -> None:
 
 
 def dataset_meta() -> dict | None:
-    from geo.workflow import BUILTIN_INDICATORS
+    from geo.join.files import BUILTIN_INDICATORS
 
     ds = st.session_state.get("dataset") or ""
     if ds.startswith(BUILTIN_PREFIX):
@@ -266,7 +266,7 @@ def selection_table(gdf, selected: set[str], value_column: str | None):
     """Selected units with their district and value, for the side table."""
     import pandas as pd
 
-    from geo.indicators import format_value
+    from geo.analysis.indicators import format_value
 
     rows = gdf[gdf["code"].isin(selected)]
     out = pd.DataFrame({

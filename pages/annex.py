@@ -1,6 +1,6 @@
 """Annex page: print maps, a district atlas, annex tables and unit geometry, from the Map page's choices.
 
-Every file is made by ``geo.exports`` (the same calls as ``python -m geo annex``),
+Every file is made by ``geo.workflows.exports`` (the same calls as ``python -m geo annex``),
 only when the planner asks for it, and cached by the choices; this page only
 reads widgets and shows results.
 """
@@ -11,13 +11,15 @@ import datetime as dt
 
 import streamlit as st
 
-from geo import exports, settings
+from geo.workflows import exports
+
+from geo import settings
 from geo._errors import GeoError
-from geo.designations import designation_label
-from geo.exports import EXPORTS, AnnexChoices
-from geo.i18n import format_number, t
-from geo.indicators import label
-from geo.mapview import designation_overlays, parse_breaks, value_column
+from geo.units.designations import designation_label
+from geo.workflows.exports import EXPORTS, AnnexChoices
+from geo.text.i18n import format_number, t
+from geo.analysis.indicators import label
+from geo.workflows.mapview import designation_overlays, parse_breaks, value_column
 from pages import _ui as ui
 
 ui.init_state()

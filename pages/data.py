@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from geo._errors import GeoError
-from geo.i18n import t
-from geo.template import indicator_template
+from geo.text.i18n import t
+from geo.io.template import indicator_template
 from pages import _ui as ui
 
 ui.init_state()
@@ -37,7 +37,7 @@ b_file = st.file_uploader(T("ui.upload.boundaries"), type=["geojson", "json", "g
 b_level = st.radio(T("ui.level"), levels, horizontal=True, key="b_level", format_func=lambda v: T(f"ui.level.{v}"))
 crs = st.text_input(T("ui.upload.crs"), key="b_crs").strip() or None
 if b_file is not None:
-    from geo.workflow import load_boundaries
+    from geo.join.files import load_boundaries
 
     name = f"{b_file.name} · {ui.digest(b_file.getvalue())[:6]}"
     try:
@@ -62,7 +62,7 @@ st.selectbox(T("ui.boundaries"), sources, key="boundary_source",
 st.subheader(T("ui.dataset"))
 t_file = st.file_uploader(T("ui.upload.table"), type=["csv", "xlsx", "txt", "tsv"], key="t_upload")
 if t_file is not None:
-    from geo.tables import read_indicators
+    from geo.io.tables import read_indicators
 
     name = f"{t_file.name} · {ui.digest(t_file.getvalue())[:6]}"
     if name not in ss["tables"]:

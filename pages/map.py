@@ -7,9 +7,9 @@ from streamlit_folium import st_folium
 
 from geo import settings
 from geo._errors import GeoError
-from geo.indicators import format_value, indicator_options, label
-from geo.mapview import parse_breaks, render_map, value_column as choose_column
-from geo.search import search_units
+from geo.analysis.indicators import format_value, indicator_options, label
+from geo.workflows.mapview import parse_breaks, render_map, value_column as choose_column
+from geo.units.search import search_units
 from pages import _ui as ui
 
 ui.init_state()
@@ -66,7 +66,7 @@ with st.sidebar:
     ss.setdefault("overlays", list(kinds))
     ss["overlays"] = [k for k in ss["overlays"] if k in kinds]
     if kinds:
-        from geo.designations import designation_label
+        from geo.units.designations import designation_label
 
         st.multiselect(T("ui.overlays"), kinds, key="overlays", format_func=lambda k: designation_label(k, lang))
     ss.setdefault("basemap", False)

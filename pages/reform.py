@@ -1,6 +1,6 @@
 """The 2025 reform: carry a table of old communes to the new communes, and compare them side by side.
 
-Every decision is made by :mod:`geo.convert`; this page reads widgets and lays out the results.
+Every decision is made by :mod:`geo.analysis.reform`; this page reads widgets and lays out the results.
 """
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import registry, settings
+from geo.units import registry
+
+from geo import settings
 from geo._errors import GeoError
-from geo.classify import classify_together
-from geo.convert import (
+from geo.analysis.classify import classify_together
+from geo.analysis.reform import (
     FROM_VINTAGE,
     TO_VINTAGE,
     conversion_table,
@@ -26,10 +28,10 @@ from geo.convert import (
     splits_table,
     write_conversion,
 )
-from geo.i18n import format_number, t
-from geo.indicators import format_value, is_rate, label
-from geo.mapview import map_layer
-from geo.webmap import build_map
+from geo.text.i18n import format_number, t
+from geo.analysis.indicators import format_value, is_rate, label
+from geo.workflows.mapview import map_layer
+from geo.render.webmap import build_map
 from pages import _ui as ui
 
 ui.init_state()
@@ -57,7 +59,7 @@ if province not in ui.provinces(FROM_VINTAGE)["code"].tolist():
 st.subheader(T("reform.input"))
 up = st.file_uploader(T("reform.input.upload"), type=["csv", "xlsx", "txt", "tsv"], key="rf_upload")
 if up is not None:
-    from geo.tables import read_indicators
+    from geo.io.tables import read_indicators
 
     up_name = f"{up.name} · {ui.digest(up.getvalue())[:6]}"
     if up_name not in ss["tables"]:

@@ -3,7 +3,7 @@
 - districts: the 11 official district outlines (../shared/data, read in place)
   with the seed-003 figures (built-in table ``langson_kh78_2021``);
 - communes: the 194 GSO communes (registry centroids), as the project's
-  default tessellation when ``geo.tessellation`` is there, otherwise a
+  default tessellation when ``geo.units.tessellation`` is there, otherwise a
   Voronoi of the centroids clipped to the district outlines. Their values are
   illustrative (deterministic), with two units without data.
 """
@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import registry
+from geo.units import registry
 
 ROOT = Path(__file__).resolve().parents[1]
 KH78 = ROOT / "data" / "indicators" / "langson_districts_kh78_2021.csv"
@@ -49,7 +49,7 @@ def _voronoi_communes(langson: Path) -> gpd.GeoDataFrame:
 
 def communes(langson: Path) -> gpd.GeoDataFrame:
     try:
-        from geo.tessellation import default_boundaries
+        from geo.units.tessellation import default_boundaries
 
         gdf = default_boundaries(province="20", level="commune", vintage="pre2025")
     except ImportError:

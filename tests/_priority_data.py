@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from geo import registry
+from geo.units import registry
 
 FILE_NAME = "xa_minh_hoa_illustrative_langson.csv"
 TITLE = "SỐ LIỆU MINH HỌA (không phải số liệu chính thức) / ILLUSTRATIVE FIGURES (not official)"

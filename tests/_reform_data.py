@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo import registry
+from geo.units import registry
 
 PROVINCE = "20"
 SEED = 20250701

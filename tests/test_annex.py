@@ -1,4 +1,4 @@
-"""Annex tables (geo.annex) and the ``annex`` command, checked against seed 003.
+"""Annex tables (geo.render.annex_table) and the ``annex`` command, checked against seed 003.
 
 The district table is the annex of Kế hoạch 78/KH-UBND (Lạng Sơn, 2021):
 its printed "Cộng" row is 204.515 households, 16.115 poor (7,88 %), 18.959
@@ -18,7 +18,7 @@ import pytest
 
 import _annex_data
 from geo._errors import GeoError
-from geo.annex import (
+from geo.render.annex_table import (
     XLSX_COUNT_FORMAT,
     XLSX_RATE_FORMAT,
     annex_table,

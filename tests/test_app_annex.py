@@ -1,4 +1,4 @@
-"""The Annex page under ``streamlit.testing.v1.AppTest``: the Map page's choices -> geo.exports -> files.
+"""The Annex page under ``streamlit.testing.v1.AppTest``: the Map page's choices -> geo.workflows.exports -> files.
 
 Each export is made as a planner would (press "Tạo tệp"), then its bytes are
 opened as the file they claim to be: PDF pages, PNG pixels, the XLSX total row,
@@ -21,9 +21,9 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from geo.designations import builtin_designations
-from geo.mapview import layer_from_files
-from geo.targeting import default_rules, prioritise
+from geo.units.designations import builtin_designations
+from geo.workflows.mapview import layer_from_files
+from geo.workflows.priority import default_rules, prioritise
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")

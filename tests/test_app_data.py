@@ -14,8 +14,8 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from geo import registry
-from geo.tables import read_indicators
+from geo.units import registry
+from geo.io.tables import read_indicators
 from tests.test_app_map import APP, TIMEOUT, _run, _widget, map_payload
 from tests.test_tables import ASCII_NAMES, POOR_2020_TOTAL, annex_rows, write_csv
 

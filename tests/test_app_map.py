@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import registry
-from geo.classify import classify
-from geo.workflow import builtin_indicators
+from geo.units import registry
+from geo.analysis.classify import classify
+from geo.join.files import builtin_indicators
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")

@@ -1,4 +1,4 @@
-"""The Priority page with Streamlit's AppTest: widgets -> session state -> geo.targeting / geo.priority.
+"""The Priority page with Streamlit's AppTest: widgets -> session state -> geo.workflows.priority / geo.analysis.priority.
 
 Inputs are real: the 194 Lạng Sơn communes of the registry with an illustrative
 (seeded, synthetic) table uploaded through the Data page, the documented
@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.designations import ATK_LANGSON_2021
-from geo.targeting import scenario_bytes, scenario_from_bytes
+from geo.units.designations import ATK_LANGSON_2021
+from geo.workflows.priority import scenario_bytes, scenario_from_bytes
 from tests._priority_data import FILE_NAME, commune_csv, commune_frame
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import registry
-from geo.convert import REGISTRY_ERRATA, links
-from geo.tables import read_indicators
+from geo.units import registry
+from geo.analysis.reform import REGISTRY_ERRATA, links
+from geo.io.tables import read_indicators
 from tests._reform_data import FILE_NAME, PROVINCE, write_commune_csv
 
 TIMEOUT = 180

@@ -18,7 +18,7 @@ from pyproj import CRS, Transformer
 from shapely.geometry import Polygon, box
 
 from geo._errors import GeoError
-from geo.boundaries import (
+from geo.io.boundaries import (
     PROVINCE_MERIDIANS,
     VN2000_CANDIDATES,
     guess_key_columns,
@@ -26,7 +26,7 @@ from geo.boundaries import (
     read_boundaries,
     tm3_crs,
 )
-from geo.encoding import to_legacy
+from geo.text.encoding import to_legacy
 
 METRIC = "EPSG:3405"  # VN-2000 / UTM 48N, for distances in metres
 NAMES_UTF8 = ["Tràng Định", "Bắc Sơn", "Hữu Lũng", "Lộc Bình", "Đình Lập", "Văn Quãn", "Thị trấn Na Sầm"]
@@ -173,7 +173,7 @@ def test_tm3_crs_from_proj_string_matches_epsg():
 
 
 def test_province_meridian_table_covers_the_63_provinces():
-    from geo.registry import provinces
+    from geo.units.registry import provinces
 
     assert set(PROVINCE_MERIDIANS) == set(provinces()["code"])
     assert PROVINCE_MERIDIANS["20"] == 107.25  # Lạng Sơn, 107°15'

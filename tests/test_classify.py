@@ -1,4 +1,4 @@
-"""Classes, legend labels and colours (geo.classify)."""
+"""Classes, legend labels and colours (geo.analysis.classify)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 
 from geo import settings
 from geo._errors import GeoError
-from geo.classify import PALETTES, classify, colors_for, palette
-from geo.i18n import ERRORS
+from geo.analysis.classify import PALETTES, classify, colors_for, palette
+from geo.text.i18n import ERRORS
 
 # Poor household rates 2020 (%) of the 11 districts in the annex of seed 003 (Kế hoạch 78/KH-UBND, Lạng Sơn).
 RATES_2020 = [0.18, 8.51, 16.22, 7.76, 6.64, 12.06, 8.92, 6.56, 6.38, 11.62, 12.26]

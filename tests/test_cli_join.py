@@ -13,7 +13,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from geo import registry
+from geo.units import registry
 from tests.conftest import ROOT
 from tests.test_tables import ASCII_NAMES, annex_rows, write_annex_xlsx, write_csv
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from geo import registry
-from geo.classify import classify
-from geo.workflow import builtin_indicators
+from geo.units import registry
+from geo.analysis.classify import classify
+from geo.join.files import builtin_indicators
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGSON_DISTRICTS = sorted(registry.units(province="20", level="district")["code"])

@@ -14,9 +14,11 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from geo import GeoError, registry
+from geo import GeoError
+
+from geo.units import registry
 from geo.cli import main
-from geo.convert import (
+from geo.analysis.reform import (
     REGISTRY_ERRATA,
     convert_designations,
     convert_indicators,
@@ -314,7 +316,7 @@ def test_designations_follow_codes_through_splits_and_full_coverage():
 
 
 def test_designation_set_with_manual_untag():
-    designations = pytest.importorskip("geo.designations")
+    designations = pytest.importorskip("geo.units.designations")
     tags = designations.DesignationSet((
         designations.Designation(type="atk", code="06364", origin="builtin"),
         designations.Designation(type="atk", code="6358", origin="builtin"),
@@ -350,7 +352,7 @@ def test_new_boundaries_from_old(old_boxes, split):
 
 
 def test_new_boundaries_from_the_default_layer():
-    tessellation = pytest.importorskip("geo.tessellation")
+    tessellation = pytest.importorskip("geo.units.tessellation")
     old = tessellation.default_boundaries(province="20", level="commune", vintage="pre2025")
     new = new_boundaries_from_old(old, province=PROVINCE)
     assert len(new) == 65 and new["approximate"].all() and new.geometry.is_valid.all()

@@ -5,16 +5,10 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from geo import registry
+from geo.units import registry
 from geo._errors import GeoError
-from geo.designations import (
-    ATK_LANGSON_2021,
-    Designation,
-    DesignationSet,
-    builtin_designations,
-    match_designations,
-    read_designations,
-)
+from geo.units.designations import ATK_LANGSON_2021, Designation, DesignationSet, builtin_designations
+from geo.join.designations import match_designations, read_designations
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ TARGET = "181"  # Huyện Bình Gia: a large district, far from the map's edges
 @pytest.fixture(scope="module")
 def hostile_geojson(tmp_path_factory) -> tuple[Path, tuple[float, float]]:
     """Lạng Sơn's 11 districts (geometry and GSO codes only), one renamed; and a point inside it (lat, lon)."""
-    from geo.tessellation import default_boundaries
+    from geo.units.tessellation import default_boundaries
 
     gdf = default_boundaries(province="20", level="district", vintage="pre2025")[["code", "name", "geometry"]].copy()
     gdf.loc[gdf["code"] == TARGET, "name"] = HOSTILE

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from geo.designations import ATK_LANGSON_2021
-from geo.scenario import open_scenario
+from geo.units.designations import ATK_LANGSON_2021
+from geo.workflows.scenario import open_scenario
 from tests._priority_data import FILE_NAME, commune_csv, commune_frame
 from tests.browser import offline_page, radio, screenshot, select, wait_idle, wait_units
 

@@ -7,7 +7,7 @@ import unicodedata
 import pandas as pd
 import pytest
 
-from geo.encoding import LEGACY_ENCODINGS, detect_legacy, fix_column, from_legacy, is_vietnamese, to_legacy, to_unicode
+from geo.text.encoding import LEGACY_ENCODINGS, detect_legacy, fix_column, from_legacy, is_vietnamese, to_legacy, to_unicode
 
 NAMES = [
     "Tràng Định", "Bắc Sơn", "Hữu Lũng", "Lộc Bình", "Đình Lập", "Văn Quãn", "Thị trấn Na Sầm",

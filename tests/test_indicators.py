@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from geo.indicators import aggregate, format_value, indicator_options, label, parse_column, pick_column
+from geo.analysis.indicators import aggregate, format_value, indicator_options, label, parse_column, pick_column
 
 
 def test_columns_parse_and_are_offered_rates_first():

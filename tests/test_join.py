@@ -4,9 +4,9 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from geo import registry
-from geo.join import check_consistency, join_indicators
-from geo.names import _strip_marks
+from geo.units import registry
+from geo.join.match import check_consistency, join_indicators
+from geo.text.names import _strip_marks
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 import pytest
 
-from geo.names import exact_key, fold_key, fold_text, strip_type, unit_type_of
+from geo.text.names import exact_key, fold_key, fold_text, strip_type, unit_type_of
 
 
 @pytest.mark.parametrize(

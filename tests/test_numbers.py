@@ -2,8 +2,8 @@ import math
 
 import pytest
 
-from geo.i18n import format_number, format_percent
-from geo.numbers import detect_style, parse_number, parse_numbers
+from geo.text.i18n import format_number, format_percent
+from geo.text.numbers import detect_style, parse_number, parse_numbers
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Print maps and the atlas (geo.printmap) on real Lạng Sơn units.
+"""Print maps and the atlas (geo.render.printmap) on real Lạng Sơn units.
 
 Text is read back from the PDF (pdftotext when poppler-utils is there, else
 pypdf), so the diacritics are checked as a reader's PDF viewer sees them.
@@ -19,8 +19,8 @@ from PIL import Image  # noqa: E402  (matplotlib's dependency)
 import _annex_data  # noqa: E402
 from geo import settings  # noqa: E402
 from geo._errors import GeoError  # noqa: E402
-from geo.classify import classify, palette  # noqa: E402
-from geo.printmap import atlas, figure_png, paper_size_px, print_map, save_figure  # noqa: E402
+from geo.analysis.classify import classify, palette  # noqa: E402
+from geo.render.printmap import atlas, figure_png, paper_size_px, print_map, save_figure  # noqa: E402
 
 TITLE = "Tỷ lệ hộ nghèo các xã, phường, thị trấn tỉnh Lạng Sơn năm 2020"
 SUBTITLE = "(Kèm theo Kế hoạch số 78/KH-UBND ngày 05/4/2021 của UBND tỉnh Lạng Sơn)"

@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from geo._errors import GeoError
-from geo.designations import Designation, builtin_designations
-from geo.priority import (
+from geo.units.designations import Designation, builtin_designations
+from geo.analysis.priority import (
     ManualDecision,
     Rule,
     RuleSet,
@@ -323,7 +323,7 @@ def cli_inputs(tmp_path):
     import geopandas as gpd
     from shapely.geometry import box
 
-    from geo import registry
+    from geo.units import registry
 
     reg = registry.units(province=20, level="commune")
     reg = reg[reg["code"].isin(["06364", "06358", "06103"])].reset_index(drop=True)
@@ -417,7 +417,7 @@ def test_cli_bad_rules_file_is_one_translated_line(tmp_path, cli_inputs):
 
 
 def test_safe_cell_prefixes_formula_text_only():
-    from geo._sheets import safe_cell, to_xlsx_bytes
+    from geo.io.sheets import safe_cell, to_xlsx_bytes
 
     assert safe_cell(EVIL) == "'" + EVIL
     assert [safe_cell(v) for v in ("+1", "-x", "@a", "Xã A", 5, -3.5)] == ["'+1", "'-x", "'@a", "Xã A", 5, -3.5]

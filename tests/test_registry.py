@@ -1,6 +1,8 @@
 import pytest
 
-from geo import GeoError, registry
+from geo import GeoError
+
+from geo.units import registry
 
 
 def test_langson_units_before_the_reform():

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from geo import _safe
+from geo.io import safe as _safe
 from geo._errors import GeoError
-from geo._safe import check_size, extract_zip
+from geo.io.safe import check_size, extract_zip
 
 
 def _snapshot(*folders: Path) -> dict[Path, set[str]]:

@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from geo import registry
+from geo.units import registry
 from geo._errors import GeoError
-from geo.designations import Designation, builtin_designations
-from geo.priority import ManualDecision, RuleSet, ScoreSpec, Tier, Weight
-from geo.scenario import compare, new_scenario, open_scenario, rerank, save_scenario
+from geo.units.designations import Designation, builtin_designations
+from geo.analysis.priority import ManualDecision, RuleSet, ScoreSpec, Tier, Weight
+from geo.workflows.scenario import compare, new_scenario, open_scenario, rerank, save_scenario
 
 CODES = ["06364", "06358", "06103", "06274", "06508", "06433"]
 

@@ -1,4 +1,4 @@
-"""Tests for geo.tables: planners' indicator tables, read as typed.
+"""Tests for geo.io.tables: planners' indicator tables, read as typed.
 
 The main fixture is the annex of Kế hoạch 78/KH-UBND of the Lạng Sơn People's
 Committee (05/4/2021), "Kết quả rà soát hộ nghèo, cận nghèo năm 2020 và dự
@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 
 from geo._errors import GeoError
-from geo.tables import IDENTITY_COLUMNS, MAX_FILE_BYTES, IndicatorTable, read_indicators
+from geo.io.tables import IDENTITY_COLUMNS, MAX_FILE_BYTES, IndicatorTable, read_indicators
 
 # --------------------------------------------------------------------------
 # Seed 003 annex (Kế hoạch 78/KH-UBND, Lạng Sơn, 2021), numbers as typed there.
@@ -400,9 +400,9 @@ def test_report_layout_with_letterhead_unit_line_and_total_on_top(tmp_path):
 
 @pytest.mark.parametrize(("level", "lang"), [("commune", "vi"), ("commune", "en"), ("district", "vi")])
 def test_reads_back_the_projects_own_template(level, lang):
-    """The .xlsx template offices fill in (geo.template) must read back with its codes and headers."""
-    from geo import registry
-    from geo.template import indicator_template
+    """The .xlsx template offices fill in (geo.io.template) must read back with its codes and headers."""
+    from geo.units import registry
+    from geo.io.template import indicator_template
 
     book = openpyxl.load_workbook(io.BytesIO(indicator_template(province=20, level=level, lang=lang)))
     ws = book.active

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import shapely
 
-from geo import tessellation
+from geo.units import tessellation
 from geo._errors import GeoError
 
 LANGSON = "20"

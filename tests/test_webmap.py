@@ -1,4 +1,4 @@
-"""Interactive map (geo.webmap) and offline assets (geo.assets).
+"""Interactive map (geo.render.webmap) and offline assets (geo.render.assets).
 
 The commune layer is a Voronoi sketch of the GSO registry's 194 Lạng Sơn
 communes clipped to the official province outline (read in place from
@@ -16,7 +16,9 @@ import shutil
 import numpy as np
 import pytest
 
-from geo import assets, settings, webmap
+from geo.render import assets, webmap
+
+from geo import settings
 from geo._errors import GeoError
 
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -29,7 +31,7 @@ def communes(langson):
     import geopandas as gpd
     import shapely
 
-    from geo.registry import units
+    from geo.units.registry import units
 
     u = units(province=20)
     outline = gpd.read_file(langson / "province_2019_gischinhphu.geojson").geometry.union_all()
@@ -129,7 +131,7 @@ def test_restyle_reuses_cached_geometry(communes, monkeypatch):
 
 
 def test_classes_colours_and_no_data(communes):
-    from geo.classify import PALETTES, classify
+    from geo.analysis.classify import PALETTES, classify
 
     page = _render(webmap.build_map(communes, value_column="poor_rate", geometry_key=KEY, palette="Reds"))
     g, s = _payloads(page)
@@ -327,7 +329,7 @@ def test_template_syntax_in_names_stays_text(communes):
 def test_value_text_matches_i18n_number_format():
     import pandas as pd
 
-    from geo.i18n import format_number
+    from geo.text.i18n import format_number
 
     values = pd.Series([0.0, 8.514, 1234.5, 27964, 2.675, 1e6, -3.25])
     for lang in ("vi", "en"):

@@ -11,13 +11,15 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from geo import registry, settings
-from geo.join import JoinResult, join_indicators, match_units, prepare_units
+from geo.units import registry
+
+from geo import settings
+from geo.join.match import JoinResult, join_indicators, match_units, prepare_units
 
 __all__ = ["BoundaryLayer", "load_boundaries", "load_indicators", "join_files", "resolve_codes", "builtin_indicators"]
 
 DEFAULT = "default"
-BUILTIN_DIR = Path(__file__).resolve().parent.parent / "data" / "indicators"
+BUILTIN_DIR = settings.PROJECT_DIR / "data" / "indicators"
 
 # Built-in indicator tables: key -> (file, province, level, vintage, citation).
 BUILTIN_INDICATORS = {
@@ -54,7 +56,7 @@ class BoundaryLayer:
 
 def builtin_indicators(key: str = "langson_kh78_2021"):
     """A built-in indicator table as an IndicatorTable (official figures, cited)."""
-    from geo.tables import read_indicators
+    from geo.io.tables import read_indicators
 
     meta = BUILTIN_INDICATORS[key]
     return read_indicators(BUILTIN_DIR / meta["file"], level=meta["level"])
@@ -64,7 +66,7 @@ def load_indicators(spec: str | Path, *, level: str | None = None, sheet: str | 
     """An indicator table from a path, or a built-in table by key."""
     if str(spec) in BUILTIN_INDICATORS:
         return builtin_indicators(str(spec))
-    from geo.tables import read_indicators
+    from geo.io.tables import read_indicators
 
     return read_indicators(spec, level=level, sheet=sheet)
 
@@ -104,7 +106,7 @@ def load_boundaries(
     """Boundaries from a file, or the embedded approximate default (``"default"``)."""
     registry.check_vintage_level(vintage, level)
     if str(spec) == DEFAULT:
-        from geo.tessellation import default_boundaries
+        from geo.units.tessellation import default_boundaries
 
         gdf = default_boundaries(province=province, level=level, vintage=vintage)
         columns = {"code": "code", "name": "name", "type": "type"}
@@ -112,7 +114,7 @@ def load_boundaries(
             columns.update(parent_code="district_code", parent_name="district_name")
         return BoundaryLayer(gdf=gdf, level=level, vintage=vintage, source=DEFAULT, approximate=True, columns=columns)
 
-    from geo.boundaries import guess_key_columns, read_boundaries
+    from geo.io.boundaries import guess_key_columns, read_boundaries
 
     gdf, report = read_boundaries(spec, crs=crs, province=province)
     guessed = guess_key_columns(gdf)

@@ -1,6 +1,6 @@
 """The priority workflow shared by the app's Priority page and ``python -m geo priority``.
 
-:mod:`geo.priority` ranks; this module holds what both front ends need around
+:mod:`geo.analysis.priority` ranks; this module holds what both front ends need around
 it, so that a page and a batch job give the same list for the same inputs:
 
 - :func:`prioritise` — rank, warn and compute coverage in one call;
@@ -29,9 +29,10 @@ import pandas as pd
 
 from geo import settings
 from geo._errors import GeoError
-from geo.designations import DESIGNATION_TYPES, DesignationImportReport, DesignationSet, designation_label
-from geo.i18n import DEFAULT_LANG, format_number, t
-from geo.priority import (
+from geo.units.designations import DESIGNATION_TYPES, DesignationSet, designation_label
+from geo.join.designations import DesignationImportReport
+from geo.text.i18n import DEFAULT_LANG, format_number, t
+from geo.analysis.priority import (
     Coverage,
     ManualDecision,
     RuleSet,
@@ -77,8 +78,8 @@ _NUMBER = r"-?\d+(?:[.,]\d+)?"
 class Prioritised:
     """What a page or the CLI shows after ranking.
 
-    ``ranked`` is :func:`geo.priority.rank`'s result; ``warnings`` the
-    :func:`geo.priority.rule_warnings` sentences; ``coverage`` the selection's
+    ``ranked`` is :func:`geo.analysis.priority.rank`'s result; ``warnings`` the
+    :func:`geo.analysis.priority.rule_warnings` sentences; ``coverage`` the selection's
     coverage, or None with ``coverage_error`` saying why (e.g. no poor-household column).
     """
 
@@ -105,7 +106,7 @@ def prioritise(
     manual: Iterable[ManualDecision] = (),
     lang: str = DEFAULT_LANG,
 ) -> Prioritised:
-    """Rank ``units`` with :func:`geo.priority.rank`, list the warnings and the coverage of the selection.
+    """Rank ``units`` with :func:`geo.analysis.priority.rank`, list the warnings and the coverage of the selection.
 
     ``units`` is the joined layer (a GeoDataFrame keeps its geometry). Raises
     :class:`GeoError` for rules naming unknown columns or bad manual decisions;
@@ -285,8 +286,8 @@ def scenario_units(units: pd.DataFrame, indicators: Iterable[str]) -> pd.DataFra
 
 
 def scenario_bytes(scenario) -> bytes:
-    """The scenario written by :func:`geo.scenario.save_scenario` to a temporary ``.gpkg``, as bytes."""
-    from geo.scenario import save_scenario
+    """The scenario written by :func:`geo.workflows.scenario.save_scenario` to a temporary ``.gpkg``, as bytes."""
+    from geo.workflows.scenario import save_scenario
 
     with tempfile.TemporaryDirectory(prefix="geo-scenario-") as folder:
         path = save_scenario(scenario, Path(folder) / "scenario.gpkg")
@@ -294,8 +295,8 @@ def scenario_bytes(scenario) -> bytes:
 
 
 def scenario_from_bytes(data: bytes, *, name: str = "scenario.gpkg"):
-    """Open the bytes of a scenario file with :func:`geo.scenario.open_scenario` (``name`` is only for messages)."""
-    from geo.scenario import open_scenario
+    """Open the bytes of a scenario file with :func:`geo.workflows.scenario.open_scenario` (``name`` is only for messages)."""
+    from geo.workflows.scenario import open_scenario
 
     if len(data) > settings.MAX_UPLOAD_MB * 1024 * 1024:
         raise GeoError("file_too_large", path=name, size_mb=round(len(data) / 1e6, 1), limit_mb=settings.MAX_UPLOAD_MB)

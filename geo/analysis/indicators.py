@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geo.i18n import format_number, t
+from geo.text.i18n import format_number, t
 
 __all__ = ["Indicator", "BASES", "parse_column", "indicator_options", "label", "unit_label", "format_value",
            "aggregate", "recompute_rates", "is_rate", "pick_column"]

@@ -19,7 +19,7 @@ from those sums (poor / households × 100), never summed or averaged.
 
 Text that a spreadsheet would run as a formula (``=HYPERLINK(...)``, ``+``,
 ``-``, ``@``, tab, CR at the start) stays text: XLSX cells get the string
-type explicitly, CSV cells a leading apostrophe (:mod:`geo._sheets`).
+type explicitly, CSV cells a leading apostrophe (:mod:`geo.io.sheets`).
 """
 
 from __future__ import annotations
@@ -35,12 +35,12 @@ from pathlib import Path
 import pandas as pd
 
 from geo import settings
-from geo.indicators import pick_column
+from geo.analysis.indicators import pick_column
 from geo._errors import GeoError
-from geo._sheets import looks_like_formula, to_csv_bytes
-from geo._write import atomic_path, check_output
-from geo.i18n import DEFAULT_LANG, format_number, t
-from geo.names import nfc
+from geo.io.sheets import looks_like_formula, to_csv_bytes
+from geo.io.write import atomic_path, check_output
+from geo.text.i18n import DEFAULT_LANG, format_number, t
+from geo.text.names import nfc
 
 __all__ = [
     "TABLE_FORMATS",
@@ -217,7 +217,7 @@ def annex_table(
         ``district_name`` or ``parent_name`` (commune level); counts and
         rates in ``households``, ``poor``, ``poor_rate``, ``near_poor``,
         ``near_poor_rate`` (optionally suffixed by a year, ``poor_2020``);
-        the priority in ``tier_label``/``reasons`` (a :func:`geo.priority.rank`
+        the priority in ``tier_label``/``reasons`` (a :func:`geo.analysis.priority.rank`
         result) or ``designations``. Row order is kept.
     title, subtitle
         Title rows; default "Danh sách đơn vị ưu tiên".
@@ -360,8 +360,8 @@ def read_selection(path: str | os.PathLike, *, level: str) -> list[str]:
     ``level`` (``5971`` -> ``05971``); an apostrophe added against formulas
     is removed; blanks and duplicates are dropped.
     """
-    from geo.names import fold_text
-    from geo.registry import normalize_code
+    from geo.text.names import fold_text
+    from geo.units.registry import normalize_code
 
     src = Path(path)
     if not src.is_file():
@@ -646,7 +646,7 @@ def write_docx(
     table
         An :class:`AnnexTable`, or a DataFrame passed to :func:`annex_table`.
     map_image
-        PNG bytes or a path (e.g. :func:`geo.printmap.figure_png`); fitted to
+        PNG bytes or a path (e.g. :func:`geo.render.printmap.figure_png`); fitted to
         the page width and the page height below the heading.
     notes
         Footnote lines after the table's own (sources, missing data).

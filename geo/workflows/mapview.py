@@ -9,7 +9,7 @@ show "no data" rather than a borrowed value.
 :func:`render_map` turns a layer and the reader's choices (indicator, year,
 classes, palette, overlays, selection) into the folium map; the map page
 shows it with ``st_folium`` and ``python -m geo webmap`` writes it with
-:func:`geo.webmap.save_html`, so both draw the same map.
+:func:`geo.render.webmap.save_html`, so both draw the same map.
 """
 
 from __future__ import annotations
@@ -20,11 +20,13 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-from geo import registry, settings
+from geo.units import registry
+
+from geo import settings
 from geo._errors import GeoError
-from geo.i18n import DEFAULT_LANG, t
-from geo.indicators import BASES, aggregate, column_name, indicator_options, label, parse_column
-from geo.join import JoinReport, join_indicators
+from geo.text.i18n import DEFAULT_LANG, t
+from geo.analysis.indicators import BASES, aggregate, column_name, indicator_options, label, parse_column
+from geo.join.match import JoinReport, join_indicators
 
 __all__ = [
     "MapLayer", "map_layer", "unit_columns", "layer_from_files", "value_column", "parse_breaks",
@@ -92,7 +94,7 @@ def map_layer(
         table_vintage = registry.guess_vintage(table.data["code"].dropna(), level=getattr(table, "level", None))
     if table_vintage is not None and table_vintage != vintage:
         # 2025 codes reuse old commune codes: joining across vintages would colour the wrong units.
-        from geo.join import indicator_columns
+        from geo.join.match import indicator_columns
 
         values = indicator_columns(table.data)
         for col in values:
@@ -121,7 +123,7 @@ def map_layer(
     else:
         if table_level == "district" and level == "commune":
             # Coarser data: communes get an explicit "no data", never their district's value.
-            from geo.join import indicator_columns
+            from geo.join.match import indicator_columns
 
             values = indicator_columns(table.data)
             for col in values:
@@ -155,7 +157,7 @@ def layer_from_files(
     The level is the one asked for, else the table's, else
     ``settings.DEFAULT_LEVEL``; a boundary file that states its level wins.
     """
-    from geo.workflow import load_boundaries, load_indicators
+    from geo.join.files import load_boundaries, load_indicators
 
     table = load_indicators(indicators, level=level) if indicators is not None else None
     level = level or getattr(table, "level", None) or settings.DEFAULT_LEVEL
@@ -172,7 +174,7 @@ def value_column(indicators: Sequence[str], indicator: str | None = None, year: 
 
     ``indicator`` is a base (``"poor_rate"``) or a whole column
     (``"poor_rate_2020"``); ``None`` takes the first of
-    :func:`geo.indicators.indicator_options` (rates first). ``year=None``
+    :func:`geo.analysis.indicators.indicator_options` (rates first). ``year=None``
     takes the indicator's first year. Returns ``None`` when there are no
     indicators and none was asked for.
 
@@ -210,11 +212,11 @@ def parse_breaks(text: str | None) -> list[float] | None:
     """Manual class breaks typed by a reader: ``"5,5; 10; 15"`` -> ``[5.5, 10.0, 15.0]``.
 
     Breaks are separated by semicolons; each is read as Vietnamese or
-    English notation (:func:`geo.numbers.parse_number`). Blank text gives
+    English notation (:func:`geo.text.numbers.parse_number`). Blank text gives
     ``None``. Raises ``GeoError("bins_invalid")`` for anything that is not a
     number.
     """
-    from geo.numbers import parse_number
+    from geo.text.numbers import parse_number
 
     parts = [p.strip() for p in str(text or "").split(";") if p.strip()]
     if not parts:
@@ -231,7 +233,7 @@ def parse_breaks(text: str | None) -> list[float] | None:
 def designation_overlays(
     designations, overlays: Collection[str] | None = None, *, codes: Collection[str] | None = None
 ) -> dict[str, set[str]]:
-    """``{type: codes}`` to draw, from a :class:`geo.designations.DesignationSet`.
+    """``{type: codes}`` to draw, from a :class:`geo.units.designations.DesignationSet`.
 
     ``overlays`` lists the types to draw; ``None`` draws every type present.
     Types the set does not hold are left out, and so are types with no unit
@@ -296,12 +298,12 @@ def render_map(
         What to map (see :func:`value_column`); with no indicator in the
         layer every unit is drawn as "no data".
     scheme, k, bins, palette
-        Classes and colours (see :func:`geo.classify.classify`); ``bins``
+        Classes and colours (see :func:`geo.analysis.classify.classify`); ``bins``
         for ``scheme="manual"``, e.g. from :func:`parse_breaks`.
     lang
         ``"vi"`` or ``"en"``: labels and number format.
     designations, overlays
-        A :class:`geo.designations.DesignationSet` and the types to draw
+        A :class:`geo.units.designations.DesignationSet` and the types to draw
         (``None``: all of them).
     selected
         Codes drawn with the selection halo.
@@ -312,15 +314,15 @@ def render_map(
     illustrative
         Show the "illustrative figures" banner.
     geometry_key, asset_urls, map_kwds
-        Passed to :func:`geo.webmap.build_map`.
+        Passed to :func:`geo.render.webmap.build_map`.
 
     Raises
     ------
     GeoError
         ``map_indicator_missing``, ``map_year_missing`` and the errors of
-        :func:`geo.classify.classify` (``bins_invalid``...).
+        :func:`geo.analysis.classify.classify` (``bins_invalid``...).
     """
-    from geo.webmap import build_map
+    from geo.render.webmap import build_map
 
     column = value_column(layer.indicators, indicator, year)
     gdf = layer.gdf

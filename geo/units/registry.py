@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo._errors import GeoError
-from geo.names import fold_key, nfc
+from geo.text.names import fold_key, nfc
 
 __all__ = [
     "VINTAGES",

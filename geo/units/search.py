@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from geo.names import exact_key, fold_key, fold_text, strip_type
+from geo.text.names import exact_key, fold_key, fold_text, strip_type
 
 __all__ = ["search_units"]
 

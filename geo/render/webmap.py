@@ -17,7 +17,7 @@ one standalone file. Three ideas keep it fast and small:
   Designations and the selection are drawn from the same decoded features,
   so no geometry is written twice.
 - **No CDN.** The map loads Leaflet only, from the installed package found
-  by :mod:`geo.assets` (no jQuery, Bootstrap or Font Awesome); the
+  by :mod:`geo.render.assets` (no jQuery, Bootstrap or Font Awesome); the
   standalone file inlines it.
 
 Every text that comes from data (unit names, types, districts, designation
@@ -52,8 +52,8 @@ from folium.template import Template
 
 from geo import settings
 from geo._errors import GeoError
-from geo.classify import Classification, classify, palette as _palette
-from geo.i18n import DEFAULT_LANG, format_number, t
+from geo.analysis.classify import Classification, classify, palette as _palette
+from geo.text.i18n import DEFAULT_LANG, format_number, t
 
 __all__ = [
     "DESIGNATION_STYLES",
@@ -378,13 +378,13 @@ def build_map(
     gdf
         GeoDataFrame of units with ``code`` (unique) and ``value_column``;
         ``name``, ``type`` and ``district_name`` are shown in the tooltip when
-        present (the columns of ``geo.tessellation.default_boundaries``).
+        present (the columns of ``geo.units.tessellation.default_boundaries``).
     value_column
         Column to map.
     classification
         Ready classes for ``gdf[value_column]`` (row order of ``gdf``);
         otherwise computed with ``scheme``, ``k``, ``bins`` (see
-        :func:`geo.classify.classify`).
+        :func:`geo.analysis.classify.classify`).
     palette
         ColorBrewer sequential palette, one of ``settings.SEQUENTIAL_PALETTES``.
     lang
@@ -416,8 +416,8 @@ def build_map(
     geometry_key
         Cache key of the geometry, e.g. ``(province, level, vintage)``; see :func:`web_geometry`.
     asset_urls
-        :class:`geo.assets.AssetUrls` for Leaflet; default
-        :func:`geo.assets.static_urls` (Streamlit static serving).
+        :class:`geo.render.assets.AssetUrls` for Leaflet; default
+        :func:`geo.render.assets.static_urls` (Streamlit static serving).
         :func:`save_html` inlines Leaflet whatever is set here.
     legend_kwds
         ``title`` (default: the indicator's label), ``decimals`` (default 2,
@@ -431,7 +431,7 @@ def build_map(
     -------
     folium.Map
     """
-    from geo import assets
+    from geo.render import assets
 
     if value_column not in gdf.columns:
         raise GeoError("map_column_missing", column=value_column, columns=", ".join(map(str, gdf.columns)))
@@ -580,7 +580,7 @@ def _column_label(column: str, lang: str) -> str:
     label = t(key, lang)
     if label != key:
         return label
-    from geo.indicators import label as indicator_label, parse_column
+    from geo.analysis.indicators import label as indicator_label, parse_column
 
     base, year = parse_column(str(column))
     return indicator_label(str(column), lang) if year is not None and t(f"indicator.{base}", lang) != f"indicator.{base}" else str(column)
@@ -598,7 +598,7 @@ _SEPARATOR_SWAP = str.maketrans({",": ".", ".": ","})
 def _format_values(series: pd.Series, kind: str, lang: str, decimals: int) -> list[str]:
     """Values as text in the reader's number format, with their unit; "no data" when missing.
 
-    Same output as :func:`geo.i18n.format_number` (checked in the tests),
+    Same output as :func:`geo.text.i18n.format_number` (checked in the tests),
     written for 10,000 values per restyle.
     """
     values = pd.to_numeric(series, errors="coerce").astype("float64").tolist()
@@ -856,7 +856,7 @@ _EXTERNAL_ASSET = re.compile(r"<(?:script[^>]*\ssrc|link[^>]*\shref)\s*=\s*[\"']
 
 def to_html(m) -> str:
     """The map as one HTML document with Leaflet inlined (no script, style or font URL)."""
-    from geo import assets
+    from geo.render import assets
 
     page = m.get_root().render()
     for name, url in getattr(m, "default_js", []):

@@ -27,9 +27,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo import registry, settings
+from geo.units import registry
+
+from geo import settings
 from geo._errors import GeoError
-from geo.names import exact_key, fold_key, fold_text, nfc, strip_type, unit_type_of
+from geo.text.names import exact_key, fold_key, fold_text, nfc, strip_type, unit_type_of
 
 __all__ = ["JoinReport", "JoinResult", "match_units", "prepare_units", "join_indicators", "check_consistency"]
 
@@ -372,7 +374,7 @@ def join_indicators(
     boundaries
         Polygons in EPSG:4326 with unit identity columns (see :func:`prepare_units`).
     table
-        A :class:`geo.tables.IndicatorTable` or a DataFrame with ``code`` and/or
+        A :class:`geo.io.tables.IndicatorTable` or a DataFrame with ``code`` and/or
         ``name`` (and optionally ``parent_code``/``parent_name``, ``source_row``).
     level
         ``"district"`` or ``"commune"``: decides code widths.

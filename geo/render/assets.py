@@ -1,7 +1,7 @@
 """Leaflet from an installed package, so that maps work without internet.
 
 folium's maps load Leaflet, jQuery, Bootstrap and Font Awesome from CDNs. The
-maps of :mod:`geo.webmap` need Leaflet only (no markers, no popups built by
+maps of :mod:`geo.render.webmap` need Leaflet only (no markers, no popups built by
 jQuery, no icons), and take it from the PyPI package ``XStatic-Leaflet``
 (pinned in requirements.txt), which ships Leaflet's ``dist/`` files verbatim
 (leaflet.js 1.9.3 is byte-identical to the npm package ``leaflet@1.9.3`` that
@@ -11,7 +11,7 @@ folium 0.20 references). Nothing third-party is committed to this repository.
   ``static/vendor/leaflet-<version>/`` (gitignored) once at start, and
   Streamlit serves them at ``/app/static/...`` when ``[server]
   enableStaticServing = true`` is set in ``.streamlit/config.toml``.
-- A standalone HTML file (:func:`geo.webmap.save_html`) inlines them:
+- A standalone HTML file (:func:`geo.render.webmap.save_html`) inlines them:
   :func:`inline_js` and :func:`inline_css` (images as ``data:`` URIs).
 """
 

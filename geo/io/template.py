@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 
-from geo import registry
+from geo.units import registry
 
 __all__ = ["indicator_template", "TEMPLATE_HEADERS"]
 

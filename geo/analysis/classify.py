@@ -32,7 +32,7 @@ import pandas as pd
 
 from geo import settings
 from geo._errors import GeoError
-from geo.i18n import DEFAULT_LANG, format_number, t
+from geo.text.i18n import DEFAULT_LANG, format_number, t
 
 __all__ = [
     "SCHEMES",

@@ -49,7 +49,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import registry
+from geo import settings
+from geo.units import registry
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ COLUMNS = [
     "code", "name", "type", "level", "vintage", "province_code", "province_name",
     "district_code", "district_name", "parent_code", "approximate", "source", "geometry",
 ]
-REPO_CACHE_DIR = Path(__file__).resolve().parents[1] / "data" / "boundaries"
+REPO_CACHE_DIR = settings.PROJECT_DIR / "data" / "boundaries"
 USER_CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "geo-ngheo" / "boundaries"
 
 # Degrees. Duplicated centroids are spread on a circle of at most this radius,

@@ -30,10 +30,10 @@ from typing import BinaryIO
 import pandas as pd
 
 from geo._errors import GeoError
-from geo.i18n import DEFAULT_LANG, t
-from geo.names import nfc, unit_type_of
-from geo.numbers import detect_style, parse_number, parse_numbers
-from geo.registry import CODE_WIDTH, normalize_code
+from geo.text.i18n import DEFAULT_LANG, t
+from geo.text.names import nfc, unit_type_of
+from geo.text.numbers import detect_style, parse_number, parse_numbers
+from geo.units.registry import CODE_WIDTH, normalize_code
 
 __all__ = [
     "IndicatorTable",
@@ -190,7 +190,7 @@ class IndicatorTable:
         :class:`TableWarning` records: values left empty, suspicious totals...
     vintage
         ``"pre2025"`` or ``"2025"`` when known (a table converted by
-        :func:`geo.convert.conversion_table` is ``"2025"``); None for a file read
+        :func:`geo.analysis.reform.conversion_table` is ``"2025"``); None for a file read
         as typed, whose codes may be of either vintage.
     """
 

@@ -34,9 +34,11 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geo import registry, settings
+from geo.units import registry
+
+from geo import settings
 from geo._errors import GeoError
-from geo.i18n import DEFAULT_LANG, t
+from geo.text.i18n import DEFAULT_LANG, t
 
 __all__ = [
     "EXPORTS", "UNIT_LISTS", "PREVIEW_DPI", "Export", "AnnexChoices", "AnnexUnits", "unit_lists", "annex_units",
@@ -77,7 +79,7 @@ class AnnexChoices:
     ``value_column`` is the mapped column (``poor_rate_2020``) or None (no
     data: every unit in the "Không có dữ liệu" class). ``designations`` holds
     ``(type, codes)`` pairs to hatch, e.g. from
-    :func:`geo.mapview.designation_overlays`. ``date`` defaults to today.
+    :func:`geo.workflows.mapview.designation_overlays`. ``date`` defaults to today.
     """
 
     value_column: str | None
@@ -141,7 +143,7 @@ def _priority_rows(layer, ranked: pd.DataFrame | None) -> pd.DataFrame | None:
 def unit_lists(layer, *, selection: Iterable[str] = (), ranked: pd.DataFrame | None = None) -> dict[str, int]:
     """The unit lists an annex can use, with their sizes: ``{"priority": 12, "selection": 3, "all": 194}``.
 
-    ``priority`` is offered when ``ranked`` (a :func:`geo.priority.rank`
+    ``priority`` is offered when ``ranked`` (a :func:`geo.analysis.priority.rank`
     result) was made on the layer's units and selects some; ``selection``
     when some of the codes are in the layer.
     """
@@ -215,7 +217,7 @@ def default_titles(layer, value_column: str | None, lang: str = DEFAULT_LANG, *,
     2020 – tỉnh Lạng Sơn" and "Tỷ lệ hộ nghèo năm 2020 – tỉnh Lạng Sơn"; the
     table of the priority list is "Danh sách đơn vị ưu tiên – tỉnh Lạng Sơn".
     """
-    from geo.indicators import parse_column
+    from geo.analysis.indicators import parse_column
 
     area = _area(layer, lang)
     if value_column:
@@ -298,7 +300,7 @@ def _present(layer, designations) -> dict[str, set[str]]:
 
 
 def _figure(layer, choices: AnnexChoices, units: AnnexUnits | None):
-    from geo.printmap import print_map
+    from geo.render.printmap import print_map
 
     gdf, kw = _map_args(layer, choices, units)
     return print_map(gdf, **kw)
@@ -306,7 +308,7 @@ def _figure(layer, choices: AnnexChoices, units: AnnexUnits | None):
 
 def preview_png(layer, choices: AnnexChoices, units: AnnexUnits | None = None, *, dpi: int = PREVIEW_DPI) -> bytes:
     """The print map as a small PNG (the whole page, at ``dpi``)."""
-    from geo.printmap import figure_png
+    from geo.render.printmap import figure_png
 
     return figure_png(_figure(layer, choices, units), dpi=dpi)
 
@@ -315,8 +317,8 @@ def preview_png(layer, choices: AnnexChoices, units: AnnexUnits | None = None, *
 # Tables
 # --------------------------------------------------------------------------
 def _table(layer, choices: AnnexChoices, units: AnnexUnits | None):
-    from geo.annex import annex_table
-    from geo.indicators import parse_column
+    from geo.render.annex_table import annex_table
+    from geo.analysis.indicators import parse_column
 
     lang = choices.lang
     frame = units.frame if units is not None else layer.gdf
@@ -351,14 +353,14 @@ def write_export(
     overwrite: bool = False,
     inputs: Iterable[str | os.PathLike] = (),
 ) -> Path:
-    """Write one export of :data:`EXPORTS` for ``layer`` (a :class:`geo.mapview.MapLayer`).
+    """Write one export of :data:`EXPORTS` for ``layer`` (a :class:`geo.workflows.mapview.MapLayer`).
 
     Parameters
     ----------
     kind
-        ``pdf``/``png``/``svg`` (one print-map page: :func:`geo.printmap.print_map`),
-        ``atlas`` (:func:`geo.printmap.atlas`: an overview, then one page per
-        district), ``xlsx``/``csv``/``docx`` (:func:`geo.annex.annex_table`;
+        ``pdf``/``png``/``svg`` (one print-map page: :func:`geo.render.printmap.print_map`),
+        ``atlas`` (:func:`geo.render.printmap.atlas`: an overview, then one page per
+        district), ``xlsx``/``csv``/``docx`` (:func:`geo.render.annex_table.annex_table`;
         the Word annex holds the print map and the table), ``gpkg``/``geojson``
         (the listed units' geometry with their attributes).
     units
@@ -371,7 +373,7 @@ def write_export(
         ``unsupported_format``, ``output_exists`` (without ``overwrite``),
         ``map_column_missing``, ``annex_no_units`` and those of the writers.
     """
-    from geo import annex, printmap
+    from geo.render import annex_table as annex, printmap
 
     if kind not in EXPORTS:
         raise GeoError("unsupported_format", path=str(path), supported=", ".join(EXPORTS))

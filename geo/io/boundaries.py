@@ -12,10 +12,10 @@ EPSG:4326 with a :class:`BoundaryReport` saying what was done to it:
   in a given CRS and overrides a ``.prj``. A layer without a CRS whose
   coordinates are longitudes/latitudes is taken as EPSG:4326, with a note.
 - **Text.** Names typed in TCVN3, VNI or cp1258 are converted to Unicode
-  (:mod:`geo.encoding`); every text ends NFC.
+  (:mod:`geo.text.encoding`); every text ends NFC.
 - **Geometry.** Invalid geometries are repaired (polygonal parts kept),
   missing or empty ones dropped, and counted.
-- **Hostile uploads.** Archives are unpacked with :mod:`geo._safe` into a
+- **Hostile uploads.** Archives are unpacked with :mod:`geo.io.safe` into a
   temporary folder that is removed afterwards. Inputs are only read.
 """
 
@@ -38,8 +38,8 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
 from geo._errors import GeoError
-from geo._safe import check_size, extract_zip, is_zip
-from geo.encoding import fix_column, from_legacy
+from geo.io.safe import check_size, extract_zip, is_zip
+from geo.text.encoding import fix_column, from_legacy
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
@@ -118,7 +118,7 @@ class BoundaryNote:
 
     def message(self, lang: str = "vi") -> str:
         """The note in ``lang`` ("vi" or "en")."""
-        from geo.i18n import t
+        from geo.text.i18n import t
 
         return t(f"boundary_note.{self.code}", lang, **self.params)
 
@@ -227,7 +227,7 @@ def _province_boxes() -> dict[str, tuple[float, float, float, float]]:
     The province rows of centrally-run cities carry a city-centre box only,
     so the communes' extent is joined in.
     """
-    from geo.registry import provinces, units
+    from geo.units.registry import provinces, units
 
     communes = units(level="commune").groupby("province_code")[["minx", "miny", "maxx", "maxy"]]
     lo, hi = communes.min(), communes.max()
@@ -293,7 +293,7 @@ def _lonlat_box(bounds, transformer: Transformer) -> tuple[float, float, float, 
 def _province_code(province: str | int | None) -> str | None:
     if province is None:
         return None
-    from geo.registry import normalize_code
+    from geo.units.registry import normalize_code
 
     code = normalize_code(province, "province")
     if code is None or code not in PROVINCE_MERIDIANS:
@@ -521,7 +521,7 @@ def _set_crs(gdf: gpd.GeoDataFrame, *, crs: object, province: str | int | None, 
 
 def _province_from_attributes(gdf: pd.DataFrame) -> str | None:
     """The one province code written in the layer's columns (province or district codes), if any."""
-    from geo.registry import normalize_code, province_of
+    from geo.units.registry import normalize_code, province_of
 
     folded = {col: _fold(col) for col in gdf.columns if col != gdf.geometry.name}
     for level in ("province", "district"):

@@ -57,10 +57,10 @@ import numpy as np
 import pandas as pd
 
 from geo import settings
-from geo.indicators import pick_column
+from geo.analysis.indicators import pick_column
 from geo._errors import GeoError
-from geo.designations import DESIGNATION_TYPES, DesignationSet, designation_label
-from geo.i18n import DEFAULT_LANG, STRINGS, format_number, t
+from geo.units.designations import DESIGNATION_TYPES, DesignationSet, designation_label
+from geo.text.i18n import DEFAULT_LANG, STRINGS, format_number, t
 
 __all__ = [
     "Rule",

@@ -3,7 +3,7 @@
 Vietnamese is the default everywhere. English is the switch. Numbers follow
 the language: ``27.964`` and ``8,51`` in Vietnamese, ``27,964`` and ``8.51``
 in English. Parsing of user numbers (either style) lives in
-:mod:`geo.numbers`.
+:mod:`geo.text.numbers`.
 """
 
 from __future__ import annotations
@@ -248,7 +248,7 @@ ERRORS: dict[str, dict[str, str]] = {
         "vi": "Bảng phụ lục cần cột '{column}' nhưng không có. Các cột có: {columns}.",
         "en": "The annex table needs column '{column}', which is missing. Columns: {columns}.",
     },
-    # -- priority targeting (geo.designations, geo.priority, geo.scenario) --
+    # -- priority targeting (geo.units.designations, geo.analysis.priority, geo.workflows.scenario) --
     "designation_invalid": {
         "vi": "Diện chính sách: giá trị '{value}' của trường '{field}' không hợp lệ.",
         "en": "Designation: value '{value}' of field '{field}' is not valid.",
@@ -906,7 +906,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Đã đoán hệ tọa độ theo tỉnh mã {province} ghi trong các cột của lớp.",
         "en": "The coordinate system was guessed for province {province}, found in the layer's columns.",
     },
-    # -- priority targeting (geo.designations, geo.priority, geo.scenario) --
+    # -- priority targeting (geo.units.designations, geo.analysis.priority, geo.workflows.scenario) --
     "designation.zone_ii": {"vi": "Xã khu vực II", "en": "Zone II commune"},
     "designation.zone_i": {"vi": "Xã khu vực I", "en": "Zone I commune"},
     "designation.poor_district": {"vi": "Huyện nghèo", "en": "Poor district"},
@@ -961,7 +961,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "scenario.enter": {"vi": "Vào danh sách", "en": "Enters the selection"},
     "scenario.leave": {"vi": "Ra khỏi danh sách", "en": "Leaves the selection"},
     "scenario.tier": {"vi": "Đổi nhóm ưu tiên", "en": "Changes tier"},
-    # -- Priority page (pages/priority.py, geo.targeting) --
+    # -- Priority page (pages/priority.py, geo.workflows.priority) --
     "prio.default.name": {"vi": "Quy tắc mặc định (sửa được)", "en": "Default rules (editable)"},
     "prio.default.tier1": {"vi": "Ưu tiên 1: thuộc diện và tỷ lệ nghèo cao", "en": "Priority 1: designated and high poverty"},
     "prio.default.tier2": {"vi": "Ưu tiên 2: tỷ lệ nghèo cao", "en": "Priority 2: high poverty"},

@@ -4,7 +4,7 @@ Until 2025-06-30 Lạng Sơn had 11 districts and 194 communes; since 2025-07-01
 it has 65 communes and no districts. Poverty figures and designation lists up
 to 2025 are in the old units, the 2026–2030 plans in the new ones. This
 module converts by **code**, using the registry's old→new mapping
-(:func:`geo.registry.old_to_new`, built from the ``vietnamadminunits``
+(:func:`geo.units.registry.old_to_new`, built from the ``vietnamadminunits``
 package), never by name.
 
 Rules
@@ -61,9 +61,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo import registry, settings
+from geo.units import registry
+
+from geo import settings
 from geo._errors import GeoError
-from geo.i18n import DEFAULT_LANG, format_number, t
+from geo.text.i18n import DEFAULT_LANG, format_number, t
 
 __all__ = [
     "REGISTRY_ERRATA",
@@ -482,7 +484,7 @@ def convert_indicators(
     Parameters
     ----------
     data
-        A DataFrame (or :class:`geo.tables.IndicatorTable`) with a ``code``
+        A DataFrame (or :class:`geo.io.tables.IndicatorTable`) with a ``code``
         column of old 5-digit commune codes (leading zeros may be lost) and
         numeric indicator columns.
     from_vintage, to_vintage
@@ -718,7 +720,7 @@ def sources_of(new_code: str | int, *, conversion: Conversion | None = None,
 def _designation_frame(designations, *, on=None) -> pd.DataFrame:
     """``code, type`` (and ``level``, ``vintage`` when known) of the designations in effect."""
     if hasattr(designations, "types_by_code") and hasattr(designations, "filter"):
-        # geo.designations.DesignationSet: manual untag overrides and periods applied by the set itself.
+        # geo.units.designations.DesignationSet: manual untag overrides and periods applied by the set itself.
         old = designations.filter(level="commune", vintage=FROM_VINTAGE)
         recs = [{"code": c, "type": k, "level": "commune", "vintage": FROM_VINTAGE}
                 for c, kinds in old.types_by_code(on=on).items() for k in sorted(kinds)]
@@ -749,7 +751,7 @@ def convert_designations(designations, *, province: str | int | None = None, err
     Parameters
     ----------
     designations
-        A :class:`geo.designations.DesignationSet` (its effective designations:
+        A :class:`geo.units.designations.DesignationSet` (its effective designations:
         manual ``untag`` overrides and periods applied), a DataFrame with ``code``
         (old 5-digit) and ``type`` (optional ``level``, ``vintage``: rows not
         ``commune``/``pre2025`` are left out; optional ``action``: ``untag`` rows
@@ -933,14 +935,14 @@ def join_new_layer(gdf: gpd.GeoDataFrame, table, *, code_column: str = "code", n
     """Join converted indicators (a :class:`Conversion` or its ``data``) to a layer of new communes.
 
     An uploaded official 2025 layer (or :func:`new_boundaries_from_old`) is
-    joined on the new 5-digit codes with :func:`geo.join.join_indicators`
+    joined on the new 5-digit codes with :func:`geo.join.match.join_indicators`
     (names as a fallback where the layer has no codes).
 
     Returns
     -------
-    geo.join.JoinResult
+    geo.join.match.JoinResult
     """
-    from geo.join import join_indicators
+    from geo.join.match import join_indicators
 
     data = table.data if isinstance(table, Conversion) else getattr(table, "data", table)
     columns = {"code": code_column}
@@ -970,11 +972,11 @@ def conversion_table(conversion: Conversion, *, name: str | None = None):
 
     Returns
     -------
-    geo.tables.IndicatorTable
+    geo.io.tables.IndicatorTable
         ``level="commune"``, ``vintage="2025"``.
     """
-    from geo.indicators import parse_column
-    from geo.tables import IndicatorTable
+    from geo.analysis.indicators import parse_column
+    from geo.io.tables import IndicatorTable
 
     data = conversion.data
     values = [c for c in data.columns if c in conversion.report.counts or c in conversion.report.rates]
@@ -1015,7 +1017,7 @@ def write_conversion(conversion: Conversion, path: str | Path, *, lang: str = DE
 
     The workbook has three sheets: the new communes, the sources table (old
     communes each new commune came from) and the split old communes with the
-    amounts allocated. Call it on a temporary path (:func:`geo._write.atomic_path`).
+    amounts allocated. Call it on a temporary path (:func:`geo.io.write.atomic_path`).
     """
     path = Path(path)
     suffix = path.suffix.lower()

@@ -54,10 +54,10 @@ from matplotlib.path import Path as MplPath
 
 from geo import settings
 from geo._errors import GeoError
-from geo._write import atomic_path, check_output
-from geo.classify import Classification, classify, colors_for, palette as palette_colors
-from geo.i18n import DEFAULT_LANG, format_number, t
-from geo.names import nfc
+from geo.io.write import atomic_path, check_output
+from geo.analysis.classify import Classification, classify, colors_for, palette as palette_colors
+from geo.text.i18n import DEFAULT_LANG, format_number, t
+from geo.text.names import nfc
 
 __all__ = ["FORMATS", "LABEL_MODES", "print_map", "save_figure", "figure_png", "atlas", "paper_size_mm", "paper_size_px"]
 
@@ -836,7 +836,7 @@ def print_map(
         Page title (bold) and subtitle (italic), e.g. the annex name and the
         plan it belongs to.
     classification
-        A ready :class:`geo.classify.Classification` aligned with ``gdf``;
+        A ready :class:`geo.analysis.classify.Classification` aligned with ``gdf``;
         otherwise ``scheme``/``k``/``bins`` classify ``value_column``.
     palette
         A ColorBrewer sequential palette from :data:`geo.settings.SEQUENTIAL_PALETTES`.

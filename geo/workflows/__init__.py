@@ -1,0 +1,1 @@
+"""Thin workflows shared by the Streamlit pages and the command line: one call per user task."""
