@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+# A message key missing from the catalogue raises in tests instead of showing the key (geo.text.i18n.strict).
+os.environ["GEO_STRICT_I18N"] = "1"
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 LANGSON = SHARED / "data" / "langson"

@@ -60,7 +60,7 @@ from geo import settings
 from geo.analysis.indicators import pick_column
 from geo._errors import GeoError
 from geo.units.designations import DESIGNATION_TYPES, DesignationSet, designation_label
-from geo.text.i18n import DEFAULT_LANG, STRINGS, format_number, t
+from geo.text.i18n import DEFAULT_LANG, format_number, has_message, t
 
 __all__ = [
     "Rule",
@@ -421,7 +421,7 @@ def indicator_label(column: str, lang: str = DEFAULT_LANG, labels: Mapping[str, 
     m = _YEAR.match(column)
     base, year = (m.group(1), m.group(2)) if m else (column, None)
     key = f"reason.indicator.{base}"
-    words = t(key, lang) if key in STRINGS else base
+    words = t(key, lang) if has_message(key) else base
     return f"{words} ({year})" if year else words
 
 
@@ -430,7 +430,7 @@ def _indicator_header(column: str, lang: str) -> str:
     m = _YEAR.match(column)
     base, year = (m.group(1), m.group(2)) if m else (column, None)
     key = f"indicator.{base}"
-    if key not in STRINGS:
+    if not has_message(key):
         return column
     return f"{t(key, lang)} {year}" if year else t(key, lang)
 
@@ -716,7 +716,7 @@ def ranking_table(ranked: pd.DataFrame, *, lang: str = DEFAULT_LANG, indicators:
         ]
     if "selected" in out:
         out["selected"] = [t("yes" if v else "no", lang) for v in out["selected"]]
-    headers = {c: t(f"priority.col.{c}", lang) for c in cols if f"priority.col.{c}" in STRINGS}
+    headers = {c: t(f"priority.col.{c}", lang) for c in cols if has_message(f"priority.col.{c}")}
     headers.update({c: _indicator_header(c, lang) for c in extra})
     return out.rename(columns=headers)
 

@@ -53,7 +53,7 @@ from folium.template import Template
 from geo import settings
 from geo._errors import GeoError
 from geo.analysis.classify import Classification, classify, palette as _palette
-from geo.text.i18n import DEFAULT_LANG, format_number, t
+from geo.text.i18n import DEFAULT_LANG, format_number, has_message, t
 
 __all__ = [
     "DESIGNATION_STYLES",
@@ -577,19 +577,17 @@ def _guess_kind(column: str) -> str:
 
 def _column_label(column: str, lang: str) -> str:
     key = f"indicator.{column}"
-    label = t(key, lang)
-    if label != key:
-        return label
+    if has_message(key):
+        return t(key, lang)
     from geo.analysis.indicators import label as indicator_label, parse_column
 
     base, year = parse_column(str(column))
-    return indicator_label(str(column), lang) if year is not None and t(f"indicator.{base}", lang) != f"indicator.{base}" else str(column)
+    return indicator_label(str(column), lang) if year is not None and has_message(f"indicator.{base}") else str(column)
 
 
 def _designation_label(dtype: str, lang: str) -> str:
     key = f"designation.{dtype}"
-    label = t(key, lang)
-    return str(dtype) if label == key else label
+    return t(key, lang) if has_message(key) else str(dtype)
 
 
 _SEPARATOR_SWAP = str.maketrans({",": ".", ".": ","})

@@ -196,10 +196,10 @@ class Designation:
 
 def designation_label(kind: str, lang: str = "vi") -> str:
     """Words for a designation type (``"Xã biên giới"``), or the custom label itself."""
-    from geo.text.i18n import STRINGS, t
+    from geo.text.i18n import has_message, t
 
     key = f"designation.{kind}"
-    return t(key, lang) if key in STRINGS else kind
+    return t(key, lang) if has_message(key) else kind
 
 
 @dataclass(frozen=True)
