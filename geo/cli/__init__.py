@@ -9,6 +9,7 @@ or English with ``--lang en``.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from pathlib import Path
@@ -18,6 +19,9 @@ from geo._errors import GeoError
 from geo.text.i18n import DEFAULT_LANG, LANGS
 
 __all__ = ["main", "build_parser"]
+
+# Modules of geo/cli/ that register one command each (see build_parser).
+COMMAND_MODULES: tuple[str, ...] = ()
 
 EXIT_OK = 0
 EXIT_INPUT = 2
@@ -29,12 +33,12 @@ _HELP = {
 }
 
 
-def _common(p: argparse.ArgumentParser) -> None:
+def common_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG, help="ngôn ngữ thông báo / message language (vi, en)")
     p.add_argument("--overwrite", action="store_true", help="cho phép ghi đè tệp kết quả / allow overwriting outputs")
 
 
-def _boundary_args(p: argparse.ArgumentParser) -> None:
+def boundary_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--boundaries", required=True, help="tệp ranh giới (GeoJSON, GPKG, SHP, ZIP, KML) hoặc 'default'")
     p.add_argument("--province", default=settings.DEFAULT_PROVINCE, help="mã tỉnh GSO, mặc định 20 (Lạng Sơn)")
     p.add_argument("--level", choices=("district", "commune"), default=None, help="cấp: district hoặc commune")
@@ -47,11 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("join", help=_HELP["join"])
-    _boundary_args(p)
+    boundary_args(p)
     p.add_argument("--indicators", required=True, help="bảng chỉ tiêu (CSV, XLSX) hoặc khóa bảng có sẵn")
     p.add_argument("--out", required=True, help="tệp kết quả .gpkg")
     p.add_argument("--report", required=True, help="báo cáo ghép .json")
-    _common(p)
+    common_args(p)
     p.set_defaults(func=_cmd_join)
 
     p = sub.add_parser("convert", help=_HELP["convert"])
@@ -62,30 +66,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--weights", default=None, help="tệp trọng số CSV old_code,new_code,weight cho xã bị chia")
     p.add_argument("--out", required=True, help="tệp kết quả .csv hoặc .xlsx")
     p.add_argument("--report", required=True, help="báo cáo chuyển đổi .json")
-    _common(p)
+    common_args(p)
     p.set_defaults(func=_cmd_convert)
 
     p = sub.add_parser("priority", help=_HELP["priority"])
-    _boundary_args(p)
+    boundary_args(p)
     p.add_argument("--indicators", required=True, help="bảng chỉ tiêu (CSV, XLSX) hoặc khóa bảng có sẵn")
     p.add_argument("--designations", default=None, help="danh sách diện chính sách (CSV, XLSX) theo mã hoặc tên + huyện")
     p.add_argument("--designation-type", default=None, help="loại diện khi danh sách không có cột loại, ví dụ border")
     p.add_argument("--manual", default=None, help="quyết định thủ công (CSV: code, action=include|exclude, reason, tier)")
     p.add_argument("--rules", required=True, help="tệp quy tắc .yaml (xem docs/rules_example.yaml)")
     p.add_argument("--out", required=True, help="tệp kết quả .csv, .xlsx hoặc .gpkg")
-    _common(p)
+    common_args(p)
     p.set_defaults(func=_cmd_priority)
 
     p = sub.add_parser("webmap", help=_WEBMAP_HELP)
-    _boundary_args(p)
+    boundary_args(p)
     _webmap_args(p)
-    _common(p)
+    common_args(p)
     p.set_defaults(func=_cmd_webmap)
 
     p = sub.add_parser("annex", help=_ANNEX_HELP)
     _annex_args(p)
-    _common(p)
+    common_args(p)
     p.set_defaults(func=_cmd_annex)
+
+    # Commands that live in their own module of geo/cli/: each has register(sub) adding one sub-parser.
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"geo.cli.{name}").register(sub)
     return parser
 
 
