@@ -9,17 +9,22 @@ import streamlit as st
 
 from geo.text.i18n import t
 from pages import _ui as ui
+from pages._start import start_panel
 
 st.set_page_config(page_title="Bản đồ giảm nghèo", layout="wide")
 ui.init_state()
 ui.language_switch()
 lang = ui.lang()
 
+home = st.Page("pages/map.py", title=t("page.map", lang), default=True, url_path="ban-do")
 pages = [
-    st.Page("pages/map.py", title=t("page.map", lang), default=True, url_path="ban-do"),
+    home,
     st.Page("pages/data.py", title=t("page.data", lang), url_path="du-lieu"),
     st.Page("pages/priority.py", title=t("page.priority", lang), url_path="uu-tien"),
     st.Page("pages/annex.py", title=t("page.annex", lang), url_path="phu-luc"),
     st.Page("pages/reform.py", title=t("page.reform", lang), url_path="sap-nhap-2025"),
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)
+if page.url_path == home.url_path:  # the home page opens with the getting-started panel
+    start_panel()
+page.run()
