@@ -71,7 +71,7 @@ DOCX_FONT = "Times New Roman"  # the font of Vietnamese administrative documents
 DOCX_MARGINS_MM = {"top": 20.0, "bottom": 20.0, "left": 30.0, "right": 15.0}  # Nghị định 30/2020/NĐ-CP, Phụ lục I
 XLSX_FONT = "Times New Roman"
 
-# Priority targeting (geo.analysis.priority, geo.units.designations, geo.workflows.scenario).
+# Priority targeting (geo.analysis.rules, geo.analysis.ranking, geo.units.designations, geo.workflows.scenario).
 RULE_MAX_CHARS = 1000  # a rule expression longer than this is refused (hostile input, deep nesting)
 REASON_DECIMALS = 2  # at most this many decimals in the reasons text ("24,3%"); trailing zeros dropped
 SCORE_DECIMALS = 4  # scores are rounded so that equal inputs tie exactly

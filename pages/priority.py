@@ -1,6 +1,6 @@
 """Priority page: rules, designations, the ranked list, coverage, selection and scenarios.
 
-Every decision is made by ``geo.workflows.priority`` / ``geo.analysis.priority`` (the same calls as
+Every decision is made by ``geo.workflows.priority`` / ``geo.analysis.ranking`` (the same calls as
 ``python -m geo priority``); this page only reads widgets and shows results.
 Widget values are mirrored in ``st.session_state["prio"]`` so that they survive
 a visit to another page.
@@ -16,7 +16,10 @@ from geo._errors import GeoError
 from geo.units.designations import DESIGNATION_TYPES, designation_label
 from geo.join.designations import read_designations
 from geo.text.i18n import format_number, t
-from geo.analysis.priority import ManualDecision, RuleSet, Tier, coverage_chart, indicator_label, ranking_table, rules_from_yaml, rules_to_yaml
+from geo.analysis.ranking import ranking_table
+from geo.analysis.rules import ManualDecision, RuleSet, Tier, indicator_label
+from geo.analysis.rules_file import rules_from_yaml, rules_to_yaml
+from geo.render.charts import coverage_chart
 from geo.workflows.scenario import compare, new_scenario
 from geo.workflows.priority import (
     bonuses_table,

@@ -1,4 +1,4 @@
-"""The Priority page with Streamlit's AppTest: widgets -> session state -> geo.workflows.priority / geo.analysis.priority.
+"""The Priority page with Streamlit's AppTest: widgets -> session state -> geo.workflows.priority / geo.analysis.ranking.
 
 Inputs are real: the 194 Lạng Sơn communes of the registry with an illustrative
 (seeded, synthetic) table uploaded through the Data page, the documented

@@ -10,7 +10,7 @@ from shapely.geometry import box
 from geo.units import registry
 from geo._errors import GeoError
 from geo.units.designations import Designation, builtin_designations
-from geo.analysis.priority import ManualDecision, RuleSet, ScoreSpec, Tier, Weight
+from geo.analysis.rules import ManualDecision, RuleSet, ScoreSpec, Tier, Weight
 from geo.workflows.scenario import compare, new_scenario, open_scenario, rerank, save_scenario
 
 CODES = ["06364", "06358", "06103", "06274", "06508", "06433"]

@@ -170,7 +170,7 @@ def _cmd_convert(args) -> int:
 def _read_manual(path: str):
     import pandas as pd
 
-    from geo.analysis.priority import ManualDecision
+    from geo.analysis.rules import ManualDecision
 
     if not Path(path).is_file():
         raise GeoError("file_not_found", path=path)
@@ -196,7 +196,8 @@ def _cmd_priority(args) -> int:
     from geo.units.designations import builtin_designations
     from geo.join.designations import read_designations
     from geo.text.i18n import t
-    from geo.analysis.priority import load_rules, ranking_table
+    from geo.analysis.ranking import ranking_table
+    from geo.analysis.rules_file import load_rules
     from geo.workflows.priority import prioritise
     from geo.join.files import join_files
 

@@ -217,7 +217,7 @@ def annex_table(
         ``district_name`` or ``parent_name`` (commune level); counts and
         rates in ``households``, ``poor``, ``poor_rate``, ``near_poor``,
         ``near_poor_rate`` (optionally suffixed by a year, ``poor_2020``);
-        the priority in ``tier_label``/``reasons`` (a :func:`geo.analysis.priority.rank`
+        the priority in ``tier_label``/``reasons`` (a :func:`geo.analysis.ranking.rank`
         result) or ``designations``. Row order is kept.
     title, subtitle
         Title rows; default "Danh sách đơn vị ưu tiên".

@@ -143,7 +143,7 @@ def _priority_rows(layer, ranked: pd.DataFrame | None) -> pd.DataFrame | None:
 def unit_lists(layer, *, selection: Iterable[str] = (), ranked: pd.DataFrame | None = None) -> dict[str, int]:
     """The unit lists an annex can use, with their sizes: ``{"priority": 12, "selection": 3, "all": 194}``.
 
-    ``priority`` is offered when ``ranked`` (a :func:`geo.analysis.priority.rank`
+    ``priority`` is offered when ``ranked`` (a :func:`geo.analysis.ranking.rank`
     result) was made on the layer's units and selects some; ``selection``
     when some of the codes are in the layer.
     """

@@ -1,6 +1,6 @@
 """The priority workflow shared by the app's Priority page and ``python -m geo priority``.
 
-:mod:`geo.analysis.priority` ranks; this module holds what both front ends need around
+:mod:`geo.analysis.ranking` ranks; this module holds what both front ends need around
 it, so that a page and a batch job give the same list for the same inputs:
 
 - :func:`prioritise` — rank, warn and compute coverage in one call;
@@ -32,18 +32,9 @@ from geo._errors import GeoError
 from geo.units.designations import DESIGNATION_TYPES, DesignationSet, designation_label
 from geo.join.designations import DesignationImportReport
 from geo.text.i18n import DEFAULT_LANG, format_number, t
-from geo.analysis.priority import (
-    Coverage,
-    ManualDecision,
-    RuleSet,
-    ScoreSpec,
-    Tier,
-    Weight,
-    coverage,
-    indicator_label,
-    rank,
-    rule_warnings,
-)
+from geo.analysis.coverage import Coverage, coverage
+from geo.analysis.ranking import rank, rule_warnings
+from geo.analysis.rules import ManualDecision, RuleSet, ScoreSpec, Tier, Weight, indicator_label
 
 __all__ = [
     "Prioritised",
@@ -78,8 +69,8 @@ _NUMBER = r"-?\d+(?:[.,]\d+)?"
 class Prioritised:
     """What a page or the CLI shows after ranking.
 
-    ``ranked`` is :func:`geo.analysis.priority.rank`'s result; ``warnings`` the
-    :func:`geo.analysis.priority.rule_warnings` sentences; ``coverage`` the selection's
+    ``ranked`` is :func:`geo.analysis.ranking.rank`'s result; ``warnings`` the
+    :func:`geo.analysis.ranking.rule_warnings` sentences; ``coverage`` the selection's
     coverage, or None with ``coverage_error`` saying why (e.g. no poor-household column).
     """
 
@@ -106,7 +97,7 @@ def prioritise(
     manual: Iterable[ManualDecision] = (),
     lang: str = DEFAULT_LANG,
 ) -> Prioritised:
-    """Rank ``units`` with :func:`geo.analysis.priority.rank`, list the warnings and the coverage of the selection.
+    """Rank ``units`` with :func:`geo.analysis.ranking.rank`, list the warnings and the coverage of the selection.
 
     ``units`` is the joined layer (a GeoDataFrame keeps its geometry). Raises
     :class:`GeoError` for rules naming unknown columns or bad manual decisions;

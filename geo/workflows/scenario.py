@@ -6,7 +6,7 @@ A scenario file (``.gpkg``) holds these layers and tables:
 layer              kind        content
 =================  ==========  ====================================================
 ``boundaries``     features    unit polygons (EPSG:4326), when the scenario has them
-``indicators``     attributes  the unit table :func:`geo.analysis.priority.rank` reads (join
+``indicators``     attributes  the unit table :func:`geo.analysis.ranking.rank` reads (join
                                result without geometry: code, name, indicators,
                                ``source_file``, ``source_row``)
 ``designations``   attributes  :meth:`DesignationSet.to_frame` (built-in, imported
@@ -45,7 +45,9 @@ from geo._errors import GeoError
 from geo.io.write import atomic_path, check_output
 from geo.units.designations import DesignationSet
 from geo.text.i18n import DEFAULT_LANG, t
-from geo.analysis.priority import ManualDecision, RuleSet, rank, rules_from_yaml, rules_to_yaml
+from geo.analysis.ranking import rank
+from geo.analysis.rules import ManualDecision, RuleSet
+from geo.analysis.rules_file import rules_from_yaml, rules_to_yaml
 
 __all__ = ["ScenarioMeta", "Scenario", "new_scenario", "save_scenario", "open_scenario", "compare", "rerank",
            "MANUAL_COLUMNS"]
@@ -125,7 +127,7 @@ def new_scenario(
     lang: str = DEFAULT_LANG,
     created: str | None = None,
 ) -> Scenario:
-    """A scenario with its ranking computed by :func:`geo.analysis.priority.rank` and metadata filled in."""
+    """A scenario with its ranking computed by :func:`geo.analysis.ranking.rank` and metadata filled in."""
     from geo import __version__
 
     meta = ScenarioMeta(
@@ -349,7 +351,7 @@ def compare(a: Scenario | pd.DataFrame, b: Scenario | pd.DataFrame, *, lang: str
     (``"enter"``: selected in ``b`` only; ``"leave"``: selected in ``a`` only;
     ``"tier"``: selected in both, different tier), ``change_text`` in ``lang``,
     ``tier_a``, ``tier_b``, ``rank_a``, ``rank_b``. Sorted by change, then code.
-    Accepts scenarios or :func:`geo.analysis.priority.rank` results.
+    Accepts scenarios or :func:`geo.analysis.ranking.rank` results.
     """
     ra, rb = _ranking_of(a), _ranking_of(b)
     cols = ["code", "name", "selected", "tier", "rank"]
