@@ -17,17 +17,10 @@ from geo.units import registry
 from geo import settings
 from geo._errors import GeoError
 from geo.analysis.classify import classify_together
-from geo.analysis.reform import (
-    FROM_VINTAGE,
-    TO_VINTAGE,
-    conversion_table,
-    convert_designations,
-    convert_indicators,
-    read_weights,
-    sources_of,
-    splits_table,
-    write_conversion,
-)
+from geo.analysis.reform import conversion_table, convert_designations, convert_indicators, sources_of
+from geo.io.conversion import write_conversion
+from geo.io.weights import read_weights
+from geo.units.crosswalk import FROM_VINTAGE, TO_VINTAGE
 from geo.text.i18n import format_number, t
 from geo.analysis.indicators import format_value, is_rate, label
 from geo.workflows.mapview import map_layer
@@ -178,7 +171,7 @@ if report.unmapped:
 if report.splits:
     st.markdown(f"**{T('reform.splits')}**")
     st.caption(T("reform.splits.note"))
-    sp = splits_table(report)
+    sp = report.splits_table()
     shown = pd.DataFrame({
         T("reform.col.old_code"): sp["old_code"], T("reform.col.old_name"): sp["old_name"],
         T("reform.col.new_code"): sp["new_code"], T("reform.col.new_name"): sp["new_name"],

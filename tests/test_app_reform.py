@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.units import registry
-from geo.analysis.reform import REGISTRY_ERRATA, links
+from geo.units.crosswalk import REGISTRY_ERRATA, links
 from geo.io.tables import read_indicators
 from tests._reform_data import FILE_NAME, PROVINCE, write_commune_csv
 

@@ -61,48 +61,26 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.units import registry
-
-from geo import settings
 from geo._errors import GeoError
+from geo.io.weights import read_weights
 from geo.text.i18n import DEFAULT_LANG, format_number, t
+from geo.units import registry
+from geo.units.crosswalk import FROM_VINTAGE, TO_VINTAGE, check_vintages, errata_applied, links
 
 __all__ = [
-    "REGISTRY_ERRATA",
     "SPLIT_METHODS",
     "Conversion",
     "ConversionReport",
-    "links",
-    "read_weights",
     "convert_indicators",
     "sources_of",
     "convert_designations",
     "new_boundaries_from_old",
     "join_new_layer",
-    "splits_table",
-    "write_conversion",
     "conversion_table",
 ]
 
-FROM_VINTAGE = "pre2025"
-TO_VINTAGE = "2025"
 PERCENT = 100
 SPLIT_METHODS = ("default", "voronoi")  # how new_boundaries_from_old treats a split old polygon
-WEIGHT_COLUMNS = ("old_code", "new_code", "weight")
-
-# Links of the vietnamadminunits package that contradict the law. Each is
-# removed by links(errata=True) and reported.
-REGISTRY_ERRATA: tuple[dict[str, str], ...] = (
-    {
-        "old_code": "06079",
-        "new_code": "06184",
-        "reason": "Nghị quyết 1672/NQ-UBTVQH15, khoản 10: toàn bộ xã Hồng Phong (huyện Bình Gia) và xã Minh Khai "
-        "thành xã Hồng Phong (06079); khoản 58 nhập xã Hồng Phong của huyện Cao Lộc (06205), không phải của Bình Gia, "
-        "vào xã Đồng Đăng (06184). Gói vietnamadminunits nhầm hai xã cùng tên nên coi 06079 bị chia. / "
-        "Resolution 1672, items 10 and 58: Hồng Phong of Bình Gia goes wholly to the new Hồng Phong; the Hồng Phong "
-        "merged into Đồng Đăng is Cao Lộc's (06205). The package confuses the two namesakes.",
-    },
-)
 
 _RATE = re.compile(r"(?:^|_)(?:rate|ty_le|ti_le|pct|percent)(?:_|$)")
 _RATE_PARTS = re.compile(r"(?P<stem>.+?)_rate(?P<rest>(?:_.+)?)")
@@ -187,6 +165,18 @@ class ConversionReport:
             out.append(t("convert.erratum", lang, old_code=item["old_code"], new_code=item["new_code"]))
         return out
 
+    def splits_table(self) -> pd.DataFrame:
+        """The split old units as a flat table: one row per (old unit, target) with the allocated counts."""
+        rows = []
+        for item in self.splits:
+            for tg in item["targets"]:
+                rows.append({"old_code": item["old_code"], "old_name": item["old_name"], "new_code": tg["new_code"],
+                             "new_name": tg["new_name"], "weight": tg["weight"], "is_default": tg["is_default"],
+                             "weight_method": item["weight_method"],
+                             **{f"{c}_old": item["values"][c] for c in self.counts},
+                             **{f"{c}_allocated": tg["allocated"][c] for c in self.counts}})
+        return pd.DataFrame(rows)
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready report (the ``sources`` table as records)."""
         out = {
@@ -240,157 +230,8 @@ def _jsonable(obj):
 
 
 # ---------------------------------------------------------------------------
-# Links and weights
+# Weights
 # ---------------------------------------------------------------------------
-def _check_vintages(from_vintage: str, to_vintage: str) -> None:
-    for v in (from_vintage, to_vintage):
-        registry.check_vintage_level(v)
-    if (from_vintage, to_vintage) != (FROM_VINTAGE, TO_VINTAGE):
-        raise GeoError("convert_direction", from_vintage=from_vintage, to_vintage=to_vintage)
-
-
-def _area_weights(df: pd.DataFrame) -> pd.DataFrame:
-    """Default weight and its method per link (see the module docstring)."""
-    df = df.copy()
-    area = df["new_area_km2"].astype(float)
-    total = area.groupby(df["old_code"]).transform("sum", min_count=1)
-    any_missing = area.isna().groupby(df["old_code"]).transform("any")
-    df["weight"] = np.where(any_missing | ~(total > 0), 1.0 / df["n_targets"], area / total)
-    df["weight_method"] = np.where(df["n_targets"] == 1, "whole", np.where(any_missing, "equal", "area_share"))
-    df.loc[df["n_targets"] == 1, "weight"] = 1.0
-    return df
-
-
-def links(*, province: str | int | None = None, errata: bool = True) -> pd.DataFrame:
-    """Old→new commune links with default weights.
-
-    Parameters
-    ----------
-    province
-        Old (pre2025) GSO province code; None for the whole country.
-    errata
-        Remove the links listed in :data:`REGISTRY_ERRATA`.
-
-    Returns
-    -------
-    DataFrame
-        ``old_code, new_code, is_default, n_targets, new_area_km2, weight,
-        weight_method`` (``whole``, ``area_share`` or ``equal``), ``erratum``
-        (False; removed links are not returned).
-    """
-    df = registry.old_to_new(province=province)
-    if errata:
-        drop = {(e["old_code"], e["new_code"]) for e in REGISTRY_ERRATA}
-        keep = [(o, n) not in drop for o, n in zip(df["old_code"], df["new_code"])]
-        df = df[keep].copy()
-        df["n_targets"] = df.groupby("old_code")["new_code"].transform("size")
-        no_default = ~df.groupby("old_code")["is_default"].transform("any")
-        df.loc[no_default | (df["n_targets"] == 1), "is_default"] = True
-    df = _area_weights(df)
-    cols = ["old_code", "new_code", "is_default", "n_targets", "new_area_km2", "weight", "weight_method"]
-    return df[cols].reset_index(drop=True)
-
-
-def _errata_applied(province: str | int | None) -> list[dict]:
-    raw = registry.old_to_new(province=province)
-    present = set(zip(raw["old_code"], raw["new_code"]))
-    return [dict(e) for e in REGISTRY_ERRATA if (e["old_code"], e["new_code"]) in present]
-
-
-def _parse_weight(text: object) -> float:
-    if text is None or (isinstance(text, float) and math.isnan(text)):
-        return math.nan
-    s = str(text).strip().replace("\u00a0", "")
-    percent = s.endswith("%")
-    s = s.rstrip("%").strip()
-    if "," in s and "." not in s:
-        s = s.replace(",", ".")  # 0,5 typed the Vietnamese way
-    try:
-        value = float(s)
-    except ValueError:
-        return math.nan
-    return value / PERCENT if percent else value
-
-
-def read_weights(path: str | Path, *, province: str | int | None = None) -> pd.DataFrame:
-    """Read and validate a weights file for split old communes.
-
-    The file is a CSV (comma, semicolon or tab) with the columns
-    ``old_code,new_code,weight``; one row per link. Every old code listed must
-    give weights for its links that sum to 1 (± ``settings.WEIGHT_SUM_TOLERANCE``);
-    they are then rescaled to sum to exactly 1. Links of a listed old code that
-    the file omits get weight 0. Old codes not listed keep the default weights.
-    A link may be one the errata removed (the planner decides), but it must
-    be a link of the registry.
-
-    Returns
-    -------
-    DataFrame
-        ``old_code, new_code, weight`` (exact floats, summing to 1 per old code).
-
-    Raises
-    ------
-    GeoError
-        ``file_not_found``, ``unreadable_file``, ``table_empty``, ``weights_columns``,
-        ``weights_bad_code``, ``weights_bad_value``, ``weights_unknown_code``,
-        ``weights_unknown_link``, ``weights_duplicate``, ``weights_sum``; each names
-        the file and, where it can, the row (1 = header line).
-    """
-    p = Path(path)
-    name = str(path)
-    if not p.is_file():
-        raise GeoError("file_not_found", path=name)
-    try:
-        raw = pd.read_csv(p, dtype=str, sep=None, engine="python", encoding="utf-8-sig", keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
-        if isinstance(exc, pd.errors.EmptyDataError):
-            raise GeoError("table_empty", path=name) from exc
-        raise GeoError("unreadable_file", path=name, reason=str(exc).splitlines()[0]) from exc
-    raw.columns = [str(c).strip().lower() for c in raw.columns]
-    missing = [c for c in WEIGHT_COLUMNS if c not in raw.columns]
-    if missing:
-        raise GeoError("weights_columns", path=name, missing=", ".join(missing), columns=", ".join(raw.columns))
-    if raw.empty:
-        raise GeoError("table_empty", path=name)
-    all_links = registry.old_to_new(province=province)
-    targets = all_links.groupby("old_code")["new_code"].apply(list).to_dict()
-    new_codes = set(registry.units(level="commune", vintage=TO_VINTAGE)["code"])
-    rows = []
-    seen: dict[tuple[str, str], int] = {}
-    for i, rec in enumerate(raw[list(WEIGHT_COLUMNS)].to_dict("records")):
-        row = i + 2  # line 1 is the header
-        codes = {}
-        for col in ("old_code", "new_code"):
-            code = registry.normalize_code(rec[col], "commune")
-            if code is None:
-                raise GeoError("weights_bad_code", path=name, row=row, column=col, value=rec[col])
-            codes[col] = code
-        old, new = codes["old_code"], codes["new_code"]
-        weight = _parse_weight(rec["weight"])
-        if math.isnan(weight) or weight < 0 or weight > 1 + _EPS:
-            raise GeoError("weights_bad_value", path=name, row=row, value=rec["weight"])
-        if old not in targets:
-            raise GeoError("weights_unknown_code", path=name, row=row, column="old_code", code=old)
-        if new not in new_codes:
-            raise GeoError("weights_unknown_code", path=name, row=row, column="new_code", code=new)
-        if new not in targets[old]:
-            raise GeoError("weights_unknown_link", path=name, row=row, old_code=old, new_code=new,
-                           targets=", ".join(targets[old]))
-        if (old, new) in seen:
-            raise GeoError("weights_duplicate", path=name, row=row, first_row=seen[(old, new)], old_code=old,
-                           new_code=new)
-        seen[(old, new)] = row
-        rows.append({"old_code": old, "new_code": new, "weight": weight, "row": row})
-    df = pd.DataFrame(rows)
-    sums = df.groupby("old_code")["weight"].sum()
-    for old, total in sums.items():
-        if abs(total - 1) > settings.WEIGHT_SUM_TOLERANCE:
-            lines = ", ".join(str(r) for r in df.loc[df["old_code"] == old, "row"])
-            raise GeoError("weights_sum", path=name, old_code=old, total=f"{total:g}", rows=lines)
-    df["weight"] = df["weight"] / df["old_code"].map(sums)
-    return df[list(WEIGHT_COLUMNS)].reset_index(drop=True)
-
-
 def _apply_weights(base: pd.DataFrame, weights: pd.DataFrame | None, *, province) -> pd.DataFrame:
     """Replace the default weights of the old codes the user listed."""
     if weights is None or len(weights) == 0:
@@ -511,7 +352,7 @@ def convert_indicators(
         ``convert_direction``, ``unknown_province``, ``table_empty``,
         ``convert_no_code`` and the weights file errors of :func:`read_weights`.
     """
-    _check_vintages(from_vintage, to_vintage)
+    check_vintages(from_vintage, to_vintage)
     source = getattr(data, "source", None)
     frame = getattr(data, "data", data)
     if frame is None or len(frame) == 0:
@@ -525,7 +366,7 @@ def convert_indicators(
     report = ConversionReport(province=prov)
     base = links(province=prov, errata=errata)
     if errata:
-        report.errata = _errata_applied(prov)
+        report.errata = errata_applied(prov)
     if weights is not None and not isinstance(weights, pd.DataFrame):
         report.weights_source = Path(weights).name
         weights = read_weights(weights, province=prov)
@@ -988,47 +829,3 @@ def conversion_table(conversion: Conversion, *, name: str | None = None):
         columns={c: c for c in out.columns if c != "source_row"}, skipped=[], years=years, level="commune",
         vintage=TO_VINTAGE,
     )
-
-
-# ---------------------------------------------------------------------------
-# Export
-# ---------------------------------------------------------------------------
-_SHEETS = {
-    "vi": ("Xã mới", "Nguồn xã cũ", "Xã cũ bị chia"),
-    "en": ("New communes", "Old sources", "Split old communes"),
-}
-
-
-def splits_table(report: ConversionReport) -> pd.DataFrame:
-    """The split old units as a flat table: one row per (old unit, target) with the allocated counts."""
-    rows = []
-    for item in report.splits:
-        for tg in item["targets"]:
-            rows.append({"old_code": item["old_code"], "old_name": item["old_name"], "new_code": tg["new_code"],
-                         "new_name": tg["new_name"], "weight": tg["weight"], "is_default": tg["is_default"],
-                         "weight_method": item["weight_method"],
-                         **{f"{c}_old": item["values"][c] for c in report.counts},
-                         **{f"{c}_allocated": tg["allocated"][c] for c in report.counts}})
-    return pd.DataFrame(rows)
-
-
-def write_conversion(conversion: Conversion, path: str | Path, *, lang: str = DEFAULT_LANG) -> Path:
-    """Write converted indicators: ``.csv`` (UTF-8 with BOM, opens in Excel) or ``.xlsx``.
-
-    The workbook has three sheets: the new communes, the sources table (old
-    communes each new commune came from) and the split old communes with the
-    amounts allocated. Call it on a temporary path (:func:`geo.io.write.atomic_path`).
-    """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        conversion.data.to_csv(path, index=False, encoding="utf-8-sig")
-    elif suffix == ".xlsx":
-        names = _SHEETS.get(lang, _SHEETS[DEFAULT_LANG])
-        with pd.ExcelWriter(path, engine="openpyxl") as xl:
-            conversion.data.to_excel(xl, sheet_name=names[0], index=False)
-            conversion.report.sources.to_excel(xl, sheet_name=names[1], index=False)
-            splits_table(conversion.report).to_excel(xl, sheet_name=names[2], index=False)
-    else:
-        raise GeoError("unsupported_format", path=str(path), supported=".csv, .xlsx")
-    return path

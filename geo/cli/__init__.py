@@ -139,7 +139,8 @@ def _cmd_join(args) -> int:
 
 def _cmd_convert(args) -> int:
     from geo.io.write import atomic_path, check_output
-    from geo.analysis.reform import convert_indicators, write_conversion
+    from geo.analysis.reform import convert_indicators
+    from geo.io.conversion import write_conversion
     from geo.text.i18n import t
     from geo.join.files import load_indicators
 

@@ -19,15 +19,15 @@ from geo import GeoError
 from geo.units import registry
 from geo.cli import main
 from geo.analysis.reform import (
-    REGISTRY_ERRATA,
+    _largest_remainder,
     convert_designations,
     convert_indicators,
     join_new_layer,
-    links,
     new_boundaries_from_old,
-    read_weights,
     sources_of,
 )
+from geo.io.weights import read_weights
+from geo.units.crosswalk import links
 
 PROVINCE = 20
 SEED = 20250701
@@ -63,63 +63,6 @@ def illustrative(old_units) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def converted(illustrative):
     return convert_indicators(illustrative, province=PROVINCE)
-
-
-def _crosswalk(langson) -> pd.DataFrame:
-    return pd.read_csv(langson / "crosswalk_2025_old_to_new.csv", dtype=str)
-
-
-# ---------------------------------------------------------------------------
-# The mapping against the community crosswalk
-# ---------------------------------------------------------------------------
-def test_registry_mapping_against_crosswalk_file(langson):
-    cw = _crosswalk(langson)
-    file_links = set(zip(cw["old_commune_code"], cw["new_commune_code"]))
-    raw = registry.old_to_new(province=PROVINCE)
-    reg_links = set(zip(raw["old_code"], raw["new_code"]))
-    missing = sorted(file_links - reg_links)
-    extra = sorted(reg_links - file_links)
-    print(f"\ncrosswalk file: {len(file_links)} links; registry: {len(reg_links)} links")
-    print(f"in the file, not in the registry: {missing}")
-    print(f"in the registry, not in the file: {extra}")
-    assert not missing, f"crosswalk links missing from the registry: {missing}"
-    # The one disagreement: the package splits 06079 Hồng Phong (Bình Gia) towards 06184 Đồng Đăng.
-    # Resolution 1672 (item 10) sends it wholly to the new Hồng Phong; item 58 merges Cao Lộc's
-    # Hồng Phong (06205) into Đồng Đăng. The package confused the namesakes: see REGISTRY_ERRATA.
-    known = {(e["old_code"], e["new_code"]) for e in REGISTRY_ERRATA}
-    assert set(extra) <= known, f"registry links not in the crosswalk and not a known erratum: {extra}"
-    assert extra == [ERRATUM], f"expected exactly the known erratum {ERRATUM}, registry extras: {extra}"
-    assert ("06205", "06184") in reg_links & file_links  # Cao Lộc's Hồng Phong -> Đồng Đăng, in both
-
-
-def test_corrected_links_equal_the_crosswalk(langson):
-    cw = _crosswalk(langson)
-    fixed = links(province=PROVINCE)
-    assert set(zip(fixed["old_code"], fixed["new_code"])) == set(zip(cw["old_commune_code"], cw["new_commune_code"]))
-    assert len(fixed) == len(cw) == 196
-    n_file = cw.drop_duplicates("old_commune_code").set_index("old_commune_code")["n_new_targets"].astype(int)
-    n_fixed = fixed.drop_duplicates("old_code").set_index("old_code")["n_targets"]
-    assert n_fixed.sort_index().equals(n_file.sort_index().rename("n_targets").rename_axis("old_code"))
-    split = fixed[fixed["n_targets"] > 1].groupby("old_code")["new_code"].apply(sorted).to_dict()
-    assert split == SPLIT_OLD
-    hong_phong = fixed[fixed["old_code"] == "06079"]
-    assert hong_phong["new_code"].tolist() == ["06079"] and hong_phong["weight"].tolist() == [1.0]
-
-
-def test_registry_as_shipped_keeps_the_package_split():
-    raw = links(province=PROVINCE, errata=False)
-    assert sorted(raw.loc[raw["n_targets"] > 1, "old_code"].unique()) == ["06079", "06622", "06625"]
-
-
-def test_default_weights_are_area_shares():
-    lk = links(province=PROVINCE).set_index(["old_code", "new_code"])
-    area = registry.units(province=PROVINCE, vintage="2025").set_index("code")["area_km2"]
-    for old, targets in SPLIT_OLD.items():
-        total = sum(area[n] for n in targets)
-        for new in targets:
-            assert lk.at[(old, new), "weight"] == pytest.approx(area[new] / total)
-            assert lk.at[(old, new), "weight_method"] == "area_share"
-    assert lk["weight"].groupby(level=0).sum().sub(1).abs().max() < 1e-12
 
 
 # ---------------------------------------------------------------------------
@@ -226,38 +169,6 @@ def test_weights_file_overrides_the_area_share(tmp_path, illustrative):
     assert result.data["households_2024"].sum() == illustrative["households_2024"].sum()
 
 
-@pytest.mark.parametrize(("content", "code", "row"), [
-    ("old_code,new_code,weight\n06622,06613,0.5\n06622,06625,0.3\n", "weights_sum", None),
-    ("old_code,new_code,weight\n06622,06613,1\n99999,06625,1\n", "weights_unknown_code", 3),
-    ("old_code,new_code,weight\n06622,99999,1\n", "weights_unknown_code", 2),
-    ("old_code,new_code,weight\n06622,06187,1\n", "weights_unknown_link", 2),
-    ("old_code,new_code,weight\n06622,06613,abc\n", "weights_bad_value", 2),
-    ("old_code,new_code,weight\n06622,06613,1.5\n", "weights_bad_value", 2),
-    ("old_code,new_code,weight\nxx,06613,1\n", "weights_bad_code", 2),
-    ("old_code,new_code,weight\n06622,06613,0.5\n06622,06613,0.5\n", "weights_duplicate", 3),
-    ("old,new,weight\n06622,06613,1\n", "weights_columns", None),
-])
-def test_bad_weights_files(tmp_path, content, code, row):
-    path = tmp_path / "w.csv"
-    path.write_text(content, encoding="utf-8")
-    with pytest.raises(GeoError) as err:
-        read_weights(path, province=PROVINCE)
-    assert err.value.code == code
-    assert err.value.params["path"] == str(path)
-    assert str(path) in err.value.message("vi") and str(path) in err.value.message("en")
-    if row is not None:
-        assert err.value.params["row"] == row
-        assert f"dòng {row}" in err.value.message("vi")
-
-
-def test_weights_sum_message_names_the_old_code(tmp_path):
-    path = tmp_path / "w.csv"
-    path.write_text("old_code,new_code,weight\n06622,06613,0.5\n06622,06625,0.3\n", encoding="utf-8")
-    with pytest.raises(GeoError) as err:
-        read_weights(path)
-    assert "06622" in err.value.message("en") and "0.8" in err.value.message("en")
-
-
 def test_only_old_to_new_is_supported(illustrative):
     with pytest.raises(GeoError) as err:
         convert_indicators(illustrative, from_vintage="2025", to_vintage="pre2025")
@@ -267,6 +178,10 @@ def test_only_old_to_new_is_supported(illustrative):
 # ---------------------------------------------------------------------------
 # Designations
 # ---------------------------------------------------------------------------
+def _crosswalk(langson) -> pd.DataFrame:
+    return pd.read_csv(langson / "crosswalk_2025_old_to_new.csv", dtype=str)
+
+
 def _atk_codes(langson, old_units) -> dict[str, str]:
     """The four central ATK communes of 2021, found by name and type in Bắc Sơn district (185)."""
     atk = pd.read_csv(langson / "atk_2021.csv", dtype=str)
@@ -411,3 +326,31 @@ def test_cli_convert_refuses_bad_input(tmp_path, illustrative, capsys):
                  "--report", str(tmp_path / "r.json"), "--lang", "en"]) == 2
     assert "must sum to 1" in capsys.readouterr().err
     assert not (tmp_path / "o.csv").exists() and not (tmp_path / "r.json").exists()
+
+
+# ---------------------------------------------------------------------------
+# Largest remainder (mutation: leftovers to the smallest remainders)
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize(("value", "weights", "order", "expected"), [
+    (10, [0.34, 0.33, 0.33], [0, 1, 2], [4.0, 3.0, 3.0]),
+    (10, [0.33, 0.33, 0.34], [0, 1, 2], [3.0, 3.0, 4.0]),
+    (7, [0.5, 0.25, 0.25], [1, 0, 2], [3.0, 2.0, 2.0]),  # 3.5/1.75/1.75: the two .75 remainders get the 2 left
+    (11, [0.5, 0.5], [1, 0], [5.0, 6.0]),  # a tie goes to the default target (order 0)
+])
+def test_largest_remainder_gives_leftovers_to_the_largest_remainders(value, weights, order, expected):
+    got = _largest_remainder(value, weights, order)
+    assert got == expected
+    assert sum(got) == value
+
+
+def test_split_through_convert_gives_leftovers_to_the_largest_remainder():
+    """Through convert_indicators: an old commune split 0.55/0.45 (the registry has two targets for it)."""
+    lk = links(province=PROVINCE, errata=False)
+    old = "06622"
+    targets = lk.loc[lk["old_code"] == old, "new_code"].tolist()
+    assert targets == ["06613", "06625"]  # two targets in the registry; a third weight is not possible here
+    weights = pd.DataFrame({"old_code": [old, old], "new_code": targets, "weight": [0.55, 0.45]})
+    table = pd.DataFrame({"code": [old], "households": [10], "poor": [3]})
+    out = convert_indicators(table, province=PROVINCE, weights=weights).data.set_index("code")
+    assert out.loc["06613", "households"] == 6 and out.loc["06625", "households"] == 4  # 5.5/4.5: tie -> default
+    assert out.loc["06613", "poor"] == 2 and out.loc["06625", "poor"] == 1  # 1.65/1.35: .65 is larger
