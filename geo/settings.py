@@ -73,6 +73,10 @@ XLSX_FONT = "Times New Roman"
 
 # Priority targeting (geo.analysis.rules, geo.analysis.ranking, geo.units.designations, geo.workflows.scenario).
 RULE_MAX_CHARS = 1000  # a rule expression longer than this is refused (hostile input, deep nesting)
+RULE_MAX_DEPTH = 40  # nesting of a rule expression (parentheses, not, unary signs) beyond this is refused
+RULES_MAX_BYTES = 256 * 1024  # a rules file (YAML) larger than this is refused before it is parsed
+RULES_MAX_DEPTH = 12  # nesting of a rules file's YAML (mappings, lists) beyond this is refused
+RULES_MAX_ENTRIES = 500  # weights, bonuses and labels of one rules file, each
 REASON_DECIMALS = 2  # at most this many decimals in the reasons text ("24,3%"); trailing zeros dropped
 SCORE_DECIMALS = 4  # scores are rounded so that equal inputs tie exactly
 SHARE_DECIMALS = 2  # coverage shares in percent

@@ -18,7 +18,7 @@ from geo.join.designations import read_designations
 from geo.text.i18n import format_number, t
 from geo.analysis.ranking import ranking_table
 from geo.analysis.rules import ManualDecision, RuleSet, Tier, indicator_label
-from geo.analysis.rules_file import rules_from_yaml, rules_to_yaml
+from geo.analysis.rules_file import rules_from_bytes, rules_to_yaml
 from geo.render.charts import coverage_chart
 from geo.workflows.scenario import compare, new_scenario
 from geo.workflows.priority import (
@@ -196,9 +196,7 @@ def _rules_upload() -> None:
     if f is None:
         return
     try:
-        rules = rules_from_yaml(f.getvalue().decode("utf-8-sig"), path=f.name)
-    except UnicodeDecodeError:
-        store["flash"] = ("error", GeoError("table_encoding", path=f.name).message(lang))
+        rules = rules_from_bytes(f.getvalue(), name=f.name)
     except GeoError as exc:
         store["flash"] = ("error", exc.message(lang))
     else:

@@ -112,13 +112,36 @@ def _negate(node):
 
 
 def _number(node, text: str) -> float | None:
+    """The number of a literal with optional signs (``-20``, ``+-3,5``), else None; iterative (hostile chains)."""
+    sign = 1.0
+    while isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        sign = -sign if isinstance(node.op, ast.USub) else sign
+        node = node.operand
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
-        return float(node.value)
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        inner = _number(node.operand, text)
-        if inner is not None:
-            return -inner if isinstance(node.op, ast.USub) else inner
+        try:
+            value = float(node.value)
+        except OverflowError:  # a 400-digit integer
+            value = math.inf
+        if not math.isfinite(value):
+            raise GeoError("rule_number", expression=_short(text), number=_short(str(node.value)))
+        return sign * value
     return None
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters for a message (an input may be huge)."""
+    text = str(text)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _depth(tree: ast.AST) -> int:
+    """Nesting depth of an expression tree, counted without recursion."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 def _convert(node, text: str):
@@ -134,7 +157,7 @@ def _convert(node, text: str):
         parts = []
         for left, op, right in zip(items, node.ops, items[1:]):
             if type(op) not in _AST_OPS:
-                raise GeoError("rule_not_allowed", expression=text, element=ast.get_source_segment(text, node) or "?")
+                raise GeoError("rule_not_allowed", expression=_short(text, 120), element=ast.get_source_segment(text, node) or "?")
             sym = _AST_OPS[type(op)]
             if isinstance(left, ast.Name) and _number(right, text) is not None:
                 parts.append(_Compare(left.id, sym, _number(right, text)))
@@ -142,10 +165,10 @@ def _convert(node, text: str):
                 parts.append(_Compare(right.id, _FLIP[sym], _number(left, text)))
             else:
                 segment = f"{ast.get_source_segment(text, left)} {sym} {ast.get_source_segment(text, right)}"
-                raise GeoError("rule_compare", expression=text, element=segment)
+                raise GeoError("rule_compare", expression=_short(text, 120), element=segment)
         return parts[0] if len(parts) == 1 else _And(tuple(parts))
     segment = ast.get_source_segment(text, node) or type(node).__name__
-    raise GeoError("rule_not_allowed", expression=text, element=segment)
+    raise GeoError("rule_not_allowed", expression=_short(text, 120), element=segment)
 
 
 def _walk(node):
@@ -171,17 +194,21 @@ class Rule:
         text = " ".join(str(self.text).split())
         object.__setattr__(self, "text", text)
         if not text:
-            raise GeoError("rule_syntax", expression=text, column=0, detail="∅")
+            raise GeoError("rule_syntax", expression=_short(text, 120), column=0, detail="∅")
         if len(text) > settings.RULE_MAX_CHARS:
-            raise GeoError("rule_too_long", expression=text[:60] + "…", limit=settings.RULE_MAX_CHARS)
+            raise GeoError("rule_too_long", expression=_short(text), limit=settings.RULE_MAX_CHARS)
         source = _normalise_text(text)
         try:
             tree = ast.parse(source, mode="eval")
         except (SyntaxError, ValueError) as exc:
-            raise GeoError("rule_syntax", expression=text, column=getattr(exc, "offset", None) or 0,
+            if "too many nested" in str(getattr(exc, "msg", "")):
+                raise GeoError("rule_too_deep", expression=_short(text), limit=settings.RULE_MAX_DEPTH) from None
+            raise GeoError("rule_syntax", expression=_short(text, 120), column=getattr(exc, "offset", None) or 0,
                            detail=getattr(exc, "msg", str(exc))) from None
-        except RecursionError:
-            raise GeoError("rule_too_long", expression=text[:60] + "…", limit=settings.RULE_MAX_CHARS) from None
+        except (RecursionError, MemoryError):
+            raise GeoError("rule_too_deep", expression=_short(text), limit=settings.RULE_MAX_DEPTH) from None
+        if _depth(tree.body) > settings.RULE_MAX_DEPTH:
+            raise GeoError("rule_too_deep", expression=_short(text), limit=settings.RULE_MAX_DEPTH)
         object.__setattr__(self, "_tree", _convert(tree.body, source))
 
     @property

@@ -11,13 +11,20 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import reprlib
 from pathlib import Path
 
 from geo import settings
 from geo._errors import GeoError
 from geo.analysis.rules import Rule, RuleSet, ScoreSpec, Tier, Weight
+from geo.io.safe import check_size
 
-__all__ = ["RULES_FORMAT_VERSION", "rules_from_yaml", "rules_to_yaml", "load_rules"]
+__all__ = ["RULES_FORMAT_VERSION", "rules_from_yaml", "rules_from_bytes", "rules_to_yaml", "load_rules"]
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = _REPR.maxlong = 60
+_REPR.maxlist = _REPR.maxdict = _REPR.maxtuple = _REPR.maxset = 4
+_REPR.maxlevel = 2
 
 # ---------------------------------------------------------------------------
 # YAML rules files
@@ -41,15 +48,76 @@ _EXPECTED = {
 
 def _bad(path: str, key: str, value: object, expected: str) -> GeoError:
     vi, en = _EXPECTED[expected]
-    shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "…"
+    shown = _REPR.repr(value)  # bounded: never the repr of a huge value
+    shown = shown if len(shown) <= 60 else shown[:59] + "…"
     return GeoError("rules_bad_value", path=path, key=key, value=shown, expected_vi=vi, expected_en=en)
 
 
 def _check_keys(path: str, where: str, data: dict, allowed: tuple[str, ...]) -> None:
     for key in data:
         if key not in allowed:
-            name = f"{where}.{key}" if where else str(key)
+            name = f"{where}.{key}" if where else _REPR.repr(key)
             raise GeoError("rules_unknown_key", path=path, key=name, allowed=", ".join(allowed))
+
+
+def _loader():
+    """A safe YAML loader that refuses aliases and nesting deeper than ``settings.RULES_MAX_DEPTH``.
+
+    Aliases are how a "billion laughs" document grows to gigabytes; a rules file
+    never needs them. Both checks run while the document is composed, before
+    anything is built from it.
+    """
+    import yaml
+
+    class _RulesLoader(yaml.SafeLoader):
+        def __init__(self, stream, *, path: str):
+            super().__init__(stream)
+            self._path = path
+            self._depth = 0
+
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                mark = self.peek_event().start_mark
+                raise GeoError("rules_yaml_alias", path=self._path, line=mark.line + 1)
+            self._depth += 1
+            try:
+                if self._depth > settings.RULES_MAX_DEPTH:
+                    mark = self.peek_event().start_mark
+                    raise GeoError("rules_yaml_deep", path=self._path, line=mark.line + 1,
+                                   limit=settings.RULES_MAX_DEPTH)
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
+
+    return _RulesLoader
+
+
+def _parse_yaml(text: str, path: str):
+    import yaml
+
+    size = len(text.encode("utf-8", errors="replace"))
+    if size > settings.RULES_MAX_BYTES:
+        raise GeoError("file_too_large", path=path, size_mb=f"{size / 1048576:.1f}",
+                       limit_mb=f"{settings.RULES_MAX_BYTES / 1048576:.2f}")
+    loader = _loader()(text, path=path)
+    try:
+        return loader.get_single_data()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        detail = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise GeoError("rules_yaml_syntax", path=path, line=(mark.line + 1) if mark else "?",
+                       detail=detail[:120]) from None
+    except (ValueError, OverflowError, TypeError, RecursionError) as exc:  # e.g. a date 2024-13-45, a huge int
+        mark = getattr(loader, "mark", None) or getattr(loader, "problem_mark", None)
+        raise GeoError("rules_yaml_syntax", path=path, line=(mark.line + 1) if mark else "?",
+                       detail=str(exc).splitlines()[0][:120]) from None
+    finally:
+        loader.dispose()
+
+
+def _check_count(path: str, key: str, data: dict) -> None:
+    if len(data) > settings.RULES_MAX_ENTRIES:
+        raise GeoError("rules_too_many", path=path, key=key, n=len(data), limit=settings.RULES_MAX_ENTRIES)
 
 
 def _text_value(path, key, value, *, required=False) -> str:
@@ -64,16 +132,10 @@ def rules_from_yaml(text: str, *, path: str = "<rules>") -> RuleSet:
     """Parse and validate a rules document (YAML, see ``docs/rules_example.yaml``).
 
     Every problem raises :class:`GeoError` naming the file, the key (e.g.
-    ``tiers[1].when``) and what is wrong.
+    ``tiers[1].when``) and what is wrong: the size, depth, alias and tier
+    limits of a hostile file included (see ``settings.RULES_MAX_*``).
     """
-    import yaml
-
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise GeoError("rules_yaml_syntax", path=path, line=(mark.line + 1) if mark else "?",
-                       detail=getattr(exc, "problem", None) or str(exc)) from None
+    data = _parse_yaml(text, path)
     if not isinstance(data, dict):
         raise _bad(path, "/", data, "mapping")
     _check_keys(path, "", data, _TOP_KEYS)
@@ -85,6 +147,8 @@ def rules_from_yaml(text: str, *, path: str = "<rules>") -> RuleSet:
     raw_tiers = data["tiers"]
     if not isinstance(raw_tiers, list):
         raise _bad(path, "tiers", raw_tiers, "list")
+    if len(raw_tiers) > settings.PRIORITY_MAX_TIERS:
+        raise GeoError("rules_too_many", path=path, key="tiers", n=len(raw_tiers), limit=settings.PRIORITY_MAX_TIERS)
     tiers = []
     for i, item in enumerate(raw_tiers):
         where = f"tiers[{i}]"
@@ -109,6 +173,7 @@ def rules_from_yaml(text: str, *, path: str = "<rules>") -> RuleSet:
     if not isinstance(weights_raw, dict):
         raise _bad(path, "score.weights", weights_raw, "mapping")
     weights = []
+    _check_count(path, "score.weights", weights_raw)
     for column, spec in weights_raw.items():
         where = f"score.weights.{column}"
         if isinstance(spec, dict):
@@ -125,6 +190,7 @@ def rules_from_yaml(text: str, *, path: str = "<rules>") -> RuleSet:
     bonuses_raw = score_raw.get("bonuses") or {}
     if not isinstance(bonuses_raw, dict):
         raise _bad(path, "score.bonuses", bonuses_raw, "mapping")
+    _check_count(path, "score.bonuses", bonuses_raw)
     for kind, points in bonuses_raw.items():
         if isinstance(points, bool) or not isinstance(points, (int, float)) or points < 0 or not math.isfinite(points):
             raise _bad(path, f"score.bonuses.{kind}", points, "number")
@@ -133,6 +199,7 @@ def rules_from_yaml(text: str, *, path: str = "<rules>") -> RuleSet:
     if not isinstance(labels_raw, dict):
         raise _bad(path, "labels", labels_raw, "mapping")
     labels = {}
+    _check_count(path, "labels", labels_raw)
     for column, words in labels_raw.items():
         if not isinstance(words, dict):
             raise _bad(path, f"labels.{column}", words, "mapping")
@@ -157,16 +224,23 @@ def rules_from_yaml(text: str, *, path: str = "<rules>") -> RuleSet:
     )
 
 
-def load_rules(path: str | Path) -> RuleSet:
-    """Read a rules file (UTF-8 YAML) with :func:`rules_from_yaml`."""
-    path = Path(path)
-    if not path.exists():
-        raise GeoError("file_not_found", path=str(path))
+def rules_from_bytes(data: bytes, *, name: str = "<rules>") -> RuleSet:
+    """Parse the bytes of an uploaded rules file (UTF-8 YAML): size first, then :func:`rules_from_yaml`."""
+    if len(data) > settings.RULES_MAX_BYTES:
+        raise GeoError("file_too_large", path=name, size_mb=f"{len(data) / 1048576:.1f}",
+                       limit_mb=f"{settings.RULES_MAX_BYTES / 1048576:.2f}")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise GeoError("table_encoding", path=str(path)) from None
-    return rules_from_yaml(text, path=str(path))
+        raise GeoError("rules_encoding", path=name) from None
+    return rules_from_yaml(text, path=name)
+
+
+def load_rules(path: str | Path) -> RuleSet:
+    """Read a rules file (UTF-8 YAML) with :func:`rules_from_bytes`, refusing it unread when too large."""
+    path = Path(path)
+    check_size(path, max_bytes=settings.RULES_MAX_BYTES)
+    return rules_from_bytes(path.read_bytes(), name=str(path))
 
 
 def rules_to_yaml(rules: RuleSet) -> str:

@@ -54,3 +54,97 @@ def test_rules_yaml_is_never_executed(tmp_path):
     with pytest.raises(GeoError) as err:
         load_rules(path)
     assert err.value.code == "rules_yaml_syntax"
+
+
+# ---------------------------------------------------------------------------
+# Hostile rules files: a GeoError within bounds, never OverflowError/RecursionError/MemoryError
+# ---------------------------------------------------------------------------
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+    f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(9)
+) + "tiers: *j\n"
+
+
+def _refused(text: str, *, path="hostile.yaml") -> GeoError:
+    with pytest.raises(GeoError) as err:
+        rules_from_yaml(text, path=path)
+    for lang in ("vi", "en"):
+        assert len(err.value.message(lang)) < 400 and path in err.value.message(lang)
+    return err.value
+
+
+def test_alias_bomb_is_refused_before_it_expands():
+    err = _refused(BOMB)
+    assert (err.code, err.params["line"]) == ("rules_yaml_alias", 2)
+
+
+def test_a_single_alias_is_refused_too():
+    assert _refused("x: &t {label: A, when: border}\ntiers: [*t]\n").code == "rules_yaml_alias"
+
+
+def test_yaml_nested_ten_thousand_deep_is_refused():
+    err = _refused("tiers: " + "[" * 10_000 + "]" * 10_000 + "\n")
+    assert (err.code, err.params["limit"]) == ("rules_yaml_deep", 12)
+    err = _refused("tiers:\n" + "".join(" " * i + "- \n" for i in range(1, 400)))  # block style, 80 kB
+    assert err.code == "rules_yaml_deep"
+
+
+def test_size_cap_is_checked_before_parsing(tmp_path):
+    text = "tiers:\n" + "  - {label: A, when: border}\n" * 20_000  # 600 kB
+    err = _refused(text)
+    assert (err.code, err.params["limit_mb"]) == ("file_too_large", "0.25")
+    path = tmp_path / "big.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(GeoError) as exc:
+        load_rules(path)
+    assert exc.value.code == "file_too_large"
+
+
+def test_tier_limit_from_settings_is_enforced():
+    text = "tiers:\n" + "  - {label: A, when: border}\n" * 7
+    err = _refused(text)
+    assert (err.code, err.params["n"], err.params["limit"]) == ("rules_too_many", 7, 6)
+    assert len(rules_from_yaml("tiers:\n" + "  - {label: A, when: border}\n" * 6).tiers) == 6
+
+
+@pytest.mark.parametrize(("when", "code"), [
+    ("poor_rate >= " + "9" * 400, "rule_number"),
+    ("poor_rate >= 1e999", "rule_number"),
+    ("poor_rate>=" + "-" * 986 + "20", "rule_too_deep"),  # 999 characters: under the length cap
+    ("not " * 200 + "border", "rule_too_deep"),
+    ("(" * 300 + "border" + ")" * 300, "rule_too_deep"),
+])
+def test_hostile_expressions_in_a_file_are_one_message(when, code):
+    err = _refused(yaml.safe_dump({"tiers": [{"label": "A", "when": when}]}, width=10_000))
+    assert err.code == "rules_bad_rule"
+    with pytest.raises(GeoError) as inner:
+        from geo.analysis.rules import Rule
+
+        Rule(when)
+    assert inner.value.code == code
+    assert len(inner.value.message("vi")) < 400
+
+
+def test_error_values_are_never_shown_whole():
+    err = _refused("tiers: ['" + "x" * 100_000 + "']\n")  # a string, not a mapping
+    assert err.code == "rules_bad_value" and len(err.params["value"]) <= 60
+    err = _refused("tiers: []\nscore: {weights: {poor_rate: '" + "9" * 5000 + "'}}\n")
+    assert err.code == "rules_bad_value" and len(err.params["value"]) <= 60
+
+
+@pytest.mark.parametrize("text", [
+    "tiers: []\ndesignations_on: 2024-13-45\n",
+    "tiers: []\nversion: " + "9" * 5000 + "\n",
+    "tiers: []\n? [a, b]\n: 1\n",
+])
+def test_odd_scalars_and_keys_are_geo_errors(text):
+    assert _refused(text).code in {"rules_yaml_syntax", "rules_bad_value", "rules_unknown_key"}
+
+
+def test_rules_from_bytes_refuses_other_encodings():
+    from geo.analysis.rules_file import rules_from_bytes
+
+    with pytest.raises(GeoError) as err:
+        rules_from_bytes("tiers: [{label: Ưu tiên, when: border}]".encode("utf-16"), name="r.yaml")
+    assert err.value.code == "rules_encoding"
+    assert rules_from_bytes(b"tiers: [{label: A, when: border}]", name="r.yaml").tiers[0].rule.text == "border"
