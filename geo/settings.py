@@ -89,3 +89,19 @@ PRIORITY_WEIGHTS = {"poor_rate": 2.0, "near_poor_rate": 1.0}  # score weights by
 PRIORITY_BONUSES = {"border": 10.0, "zone_iii": 10.0, "atk": 5.0}  # score points per designation
 PRIORITY_TOP_N = 10  # ranked units shown as a plain table above the full list
 PRIORITY_MAX_TIERS = 6
+
+# Workspace (geo.workspace): where uploads, hand matches, designations and scenarios are kept between sessions.
+WORKSPACE_ENV = "GEO_WORKSPACE"  # a folder (embedded GeoPackage) or a postgresql:// URL (team mode)
+WORKSPACE_USER_ENV = "GEO_USER"  # who acts in an embedded workspace (default: the operating-system user)
+DEFAULT_WORKSPACE_DIR = PROJECT_DIR / "workspace"  # used when GEO_WORKSPACE is not set
+WORKSPACE_FILE = "workspace.gpkg"  # the one database file inside the workspace folder
+WORKSPACE_PREFIX = "ws:"  # python -m geo ... --indicators ws:<name> reads a dataset from the workspace
+WORKSPACE_LOCK_TIMEOUT_S = 5.0  # wait this long for another writer before saying the workspace is locked
+WORKSPACE_NAME_MAX_CHARS = 200
+WORKSPACE_BUNDLE_VERSION = 1  # format of 'python -m geo workspace export' bundles; newer ones are refused
+WORKSPACE_SESSION_HOURS = 8.0  # team mode: a login lasts this long
+WORKSPACE_ROLES = ("viewer", "editor", "admin")
+WORKSPACE_POOL_SIZE = 4  # team mode: connections kept open per process
+
+# Uploaded files on the server: written once per content digest, removed when the session ends or after this.
+UPLOAD_RETENTION_HOURS = 24.0

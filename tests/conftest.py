@@ -20,6 +20,15 @@ SHARED = ROOT.parent / "shared"
 LANGSON = SHARED / "data" / "langson"
 
 
+@pytest.fixture(autouse=True)
+def _private_workspace(tmp_path_factory, monkeypatch):
+    """No test touches a real workspace or the real upload folder: both live in a temporary folder."""
+    base = tmp_path_factory.mktemp("ws")
+    monkeypatch.setenv("GEO_WORKSPACE", str(base / "workspace"))
+    monkeypatch.setenv("GEO_UPLOAD_DIR", str(base / "uploads"))
+    monkeypatch.setenv("GEO_USER", "tester")
+
+
 @pytest.fixture(scope="session")
 def langson() -> Path:
     """Folder of the Lạng Sơn reference files; skips when it is not beside the project."""

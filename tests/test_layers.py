@@ -13,7 +13,7 @@ import pytest
 
 GEO = Path(__file__).resolve().parents[1] / "geo"
 # Foundation modules every layer may import; the front end (cli) sits above everything.
-ORDER = ["_errors", "settings", "text", "units", "io", "join", "analysis", "render", "workflows", "cli"]
+ORDER = ["_errors", "settings", "text", "units", "io", "join", "analysis", "render", "workflows", "workspace", "cli"]
 RANK = {name: i for i, name in enumerate(ORDER)}
 # The one allowed exception: the error type renders its message through the catalogue, imported lazily.
 ALLOWED = {("_errors.py", "geo.text.i18n")}

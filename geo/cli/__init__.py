@@ -21,7 +21,7 @@ from geo.text.i18n import DEFAULT_LANG, LANGS
 __all__ = ["main", "build_parser"]
 
 # Modules of geo/cli/ that register one command each (see build_parser).
-COMMAND_MODULES: tuple[str, ...] = ("samples",)
+COMMAND_MODULES: tuple[str, ...] = ("samples", "workspace")
 
 EXIT_OK = 0
 EXIT_INPUT = 2
@@ -363,10 +363,24 @@ def _cmd_webmap(args) -> int:
     return EXIT_OK
 
 
+# Arguments naming an input file; each also takes a workspace dataset: ws:<name>, or a bare name that is no file.
+WORKSPACE_INPUTS = ("boundaries", "indicators", "designations", "manual", "rules", "weights", "scenario")
+
+
+def _workspace_inputs(args) -> None:
+    from geo.workspace.datasets import resolve_input
+
+    for attr in WORKSPACE_INPUTS:
+        value = getattr(args, attr, None)
+        if isinstance(value, str) and value:
+            setattr(args, attr, resolve_input(value))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        _workspace_inputs(args)
         return args.func(args)
     except GeoError as exc:
         print(exc.message(args.lang), file=sys.stderr)
