@@ -6,7 +6,7 @@ Only widget plumbing lives here; every decision is made by ``geo``.
 from __future__ import annotations
 
 import hashlib
-import tempfile
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -128,7 +128,13 @@ def current_table():
         return None
     if ds.startswith(BUILTIN_PREFIX):
         return builtin_table(ds[len(BUILTIN_PREFIX):])
-    return st.session_state["tables"].get(ds[len(UPLOAD_PREFIX):])
+    name = ds[len(UPLOAD_PREFIX):]
+    tables = st.session_state["tables"]
+    if name not in tables:
+        loaded = workspace_table(name)
+        if loaded is not None:
+            tables[name] = loaded
+    return tables.get(name)
 
 
 def dataset_options() -> dict[str, str]:
@@ -142,15 +148,46 @@ def dataset_options() -> dict[str, str]:
             out[BUILTIN_PREFIX + key] = meta["title"][lang()]
     for name in st.session_state["tables"]:
         out[UPLOAD_PREFIX + name] = name
+    for info in workspace_list(("table", "converted"), province):
+        out.setdefault(UPLOAD_PREFIX + info.name, info.name)
     return out
 
 
 def overrides_for(dataset: str) -> dict:
-    return st.session_state["overrides"].setdefault(dataset, {})
+    """The hand matches of a dataset ({table row index: unit code}), restored from the workspace."""
+    store = st.session_state["overrides"]
+    if dataset not in store:
+        info = _workspace_info(dataset)
+        ws = workspace()
+        saved = {}
+        if info is not None and ws is not None:
+            from geo.workspace.datasets import load_overrides
+
+            try:
+                saved = load_overrides(ws, info)
+            except GeoError:
+                saved = {}
+        store[dataset] = saved
+    return store[dataset]
+
+
+def save_overrides(dataset: str) -> None:
+    """Keep the dataset's hand matches in the workspace (a warning, not a stop, when it cannot)."""
+    info = _workspace_info(dataset)
+    ws = workspace()
+    if info is None or ws is None:
+        return
+    from geo.workspace.datasets import save_overrides as keep
+
+    try:
+        keep(ws, info, overrides_for(dataset))
+    except GeoError as exc:
+        st.warning(T("ws.save_failed", reason=exc.message(lang())))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _layer(province, level, vintage, dataset, overrides_key, boundary_source, _table, _boundaries, _columns):
+def _layer(province, level, vintage, dataset, overrides_key, boundary_source, table_key, boundary_key, _table,
+           _boundaries, _columns):
     from geo.workflows.mapview import map_layer
 
     return map_layer(
@@ -163,8 +200,10 @@ def layer_key() -> tuple:
     """What :func:`current_layer` depends on, to key caches of results drawn from it (e.g. annex files)."""
     dataset = st.session_state.get("dataset") or ""
     overrides_key = tuple(sorted(overrides_for(dataset).items())) if dataset else ()
-    return (*(st.session_state[k] for k in ("province", "level", "vintage")), dataset,
-            st.session_state.get("boundary_source", "default"), overrides_key)
+    source = st.session_state.get("boundary_source", "default")
+    uploaded = boundary_layer(source) if source != "default" else None
+    return (*(st.session_state[k] for k in ("province", "level", "vintage")), dataset, source, overrides_key,
+            content_key(current_table()), content_key(uploaded))
 
 
 def current_layer():
@@ -172,7 +211,7 @@ def current_layer():
     province, level, vintage = (st.session_state[k] for k in ("province", "level", "vintage"))
     dataset = st.session_state.get("dataset") or ""
     source = st.session_state.get("boundary_source", "default")
-    uploaded = st.session_state["layers"].get(source) if source != "default" else None
+    uploaded = boundary_layer(source) if source != "default" else None
     if uploaded is not None and (uploaded.level != level or uploaded.vintage != vintage):
         uploaded = None
         source = "default"
@@ -181,27 +220,349 @@ def current_layer():
     else:
         boundaries, columns = uploaded.gdf, uploaded.columns
     overrides_key = tuple(sorted(overrides_for(dataset).items())) if dataset else ()
-    return _layer(province, level, vintage, dataset, overrides_key, source, current_table(), boundaries, columns)
+    table = current_table()
+    return _layer(province, level, vintage, dataset, overrides_key, source, content_key(table), content_key(uploaded),
+                  table, boundaries, columns)
 
 
 # ---------------------------------------------------------------------------
-# Uploads
+# Uploads and the workspace
 # ---------------------------------------------------------------------------
+# Uploaded files are written once per content digest (geo.io.spool) and belong to the session that
+# uploaded them: they are removed when the session ends (its state is dropped) or after
+# settings.UPLOAD_RETENTION_HOURS. Cached results are keyed by content, never by a file name or prefix.
+_SWEEP_EVERY_S = 600.0
+_last_sweep = [0.0]
+
+
+def session_id() -> str:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else "no-session"
+
+
 def save_upload(uploaded) -> Path:
-    """Write an uploaded file into a private temporary folder (never elsewhere)."""
+    """The uploaded file on disk: written once per content digest, removed with the session."""
+    from geo.io.spool import SessionFiles, spool, sweep
+
+    files = st.session_state.get("_session_files")
+    if files is None:
+        files = st.session_state["_session_files"] = SessionFiles(session_id())
+    if time.monotonic() - _last_sweep[0] > _SWEEP_EVERY_S:
+        _last_sweep[0] = time.monotonic()
+        sweep(max_age_hours=settings.UPLOAD_RETENTION_HOURS)
+    return spool(uploaded.getvalue(), uploaded.name or "upload", holder=files.holder)
+
+
+def digest(data: bytes) -> str:
+    """The full SHA-256 of an upload: what caches and the workspace key it by (never a prefix)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def content_key(obj) -> str | None:
+    """A key for an IndicatorTable or BoundaryLayer made from its content (for caches shared by sessions)."""
+    if obj is None:
+        return None
+    memo = st.session_state.setdefault("_content_keys", {})
+    hit = memo.get(id(obj))
+    if hit is not None and hit[0] is obj:
+        return hit[1]
+    import pandas as pd
+
+    h = hashlib.sha256()
+    frame = getattr(obj, "data", None)
+    if frame is None:
+        frame = getattr(obj, "gdf", None)
+    if frame is not None:
+        plain = pd.DataFrame(frame).copy()
+        if "geometry" in plain:
+            plain["geometry"] = [g.wkb_hex if g is not None else "" for g in plain["geometry"]]
+        h.update(repr(list(plain.columns)).encode())
+        h.update(pd.util.hash_pandas_object(plain.astype(object).astype(str), index=True).values.tobytes())
+    for attr in ("level", "vintage", "source", "columns", "sheet"):
+        h.update(repr(getattr(obj, attr, None)).encode())
+    key = h.hexdigest()
+    if len(memo) > 64:  # cached copies (built-in tables) are new objects on every run
+        memo.clear()
+    memo[id(obj)] = (obj, key)
+    return key
+
+
+@st.cache_resource(show_spinner=False)
+def _embedded_workspace(location: str):
+    from geo.workspace import open_workspace
+
+    return open_workspace(location)
+
+
+def workspace():
+    """The workspace store (embedded by default; in team mode the logged-in user's), or None.
+
+    None when the workspace cannot be opened (locked, read-only, damaged...) or nobody is logged in to
+    the team workspace: the app then keeps uploads for the session only and says why
+    (:func:`workspace_notice`).
+    """
+    from geo.workspace import is_server, workspace_location
+
+    where = workspace_location()
+    if is_server(where):
+        return st.session_state.get("ws_store")
+    try:
+        return _embedded_workspace(where)
+    except GeoError as exc:
+        st.session_state["ws_error"] = exc
+        return None
+
+
+def workspace_is_server() -> bool:
+    from geo.workspace import is_server, workspace_location
+
+    return is_server(workspace_location())
+
+
+def workspace_login(user: str, password: str) -> None:
+    """Log in to the team workspace; the session then acts as that user (row-level security applies)."""
+    from geo.workspace import workspace_location
+    from geo.workspace.postgis import PostgisStore
+
+    st.session_state["ws_store"] = PostgisStore.login(workspace_location(), user=user, password=password)
+
+
+def workspace_caption() -> str:
+    """Where the workspace is, as a planner may see it (a file name or a server, never a full path)."""
+    ws = workspace()
+    if ws is None:
+        return ""
+    if workspace_is_server():
+        user, role, provinces = ws.whoami()
+        return T("ws.where.server", user=user, role=role, provinces=", ".join(provinces))
+    return T("ws.where", where=ws.label)
+
+
+def forget_workspace_versions() -> None:
+    """After a restore: tables and hand matches are read again from the workspace's newest versions."""
+    for name in st.session_state.get("ws_versions", {}):
+        st.session_state["tables"].pop(name, None)
+        st.session_state["overrides"].pop(UPLOAD_PREFIX + name, None)
+    st.session_state["ws_versions"] = {}
+
+
+def workspace_notice() -> None:
+    """Say, once per run, why uploads are not being kept (the workspace failed)."""
+    exc = st.session_state.pop("ws_error", None)
+    if exc is not None:
+        st.warning(T("ws.save_failed", reason=exc.message(lang())))
+
+
+def workspace_list(kinds: tuple[str, ...], province: str | None = None) -> list:
+    """The workspace's newest datasets of ``kinds`` for ``province`` (and those without a province)."""
+    ws = workspace()
+    if ws is None:
+        return []
+    try:
+        items = ws.datasets()
+    except GeoError as exc:
+        st.session_state["ws_error"] = exc
+        return []
+    return [d for d in items if d.kind in kinds and (province is None or d.province in (None, province))]
+
+
+def _workspace_info(dataset: str):
+    """The workspace version behind a dataset id ("upload:<name>") used by this session, or None."""
+    if not dataset.startswith(UPLOAD_PREFIX):
+        return None
+    name = dataset[len(UPLOAD_PREFIX):]
+    known = st.session_state.setdefault("ws_versions", {})
+    if name in known:
+        return known[name]
+    ws = workspace()
+    if ws is None:
+        return None
+    try:
+        info = ws.find(name, kinds=("table", "converted"))
+    except GeoError:
+        info = None
+    if info is not None:
+        known[name] = info
+    return info
+
+
+def workspace_table(name: str):
+    """A workspace table read again for this session (cached per process by its full digest), or None."""
+    ws = workspace()
+    if ws is None:
+        return None
+    from geo.workspace.datasets import load_table
+
+    try:
+        info = ws.find(name, kinds=("table", "converted"))
+        if info is None:
+            return None
+        st.session_state.setdefault("ws_versions", {})[name] = info
+        return load_table(ws, name, kind=info.kind)
+    except GeoError as exc:
+        st.session_state["ws_error"] = exc
+        return None
+
+
+def upload_table(uploaded, *, level: str | None = None):
+    """Read an uploaded table (once per content) and keep it in the workspace under its file name.
+
+    Returns ``(dataset id, IndicatorTable)``; raises GeoError for a file the reader refuses.
+    """
+    from geo.io.tables import read_indicators
+
     data = uploaded.getvalue()
     if len(data) > settings.MAX_UPLOAD_MB * 1024 * 1024:
         raise GeoError("file_too_large", path=uploaded.name, size_mb=round(len(data) / 1e6, 1),
                        limit_mb=settings.MAX_UPLOAD_MB)
-    folder = Path(tempfile.mkdtemp(prefix="geo-upload-"))
-    safe_name = Path(uploaded.name).name or "upload"
-    path = folder / safe_name
-    path.write_bytes(data)
-    return path
+    name = Path(uploaded.name or "upload").name
+    seen = st.session_state.setdefault("uploaded", {})
+    key = ("table", digest(data), name, level)
+    if key in seen:
+        return seen[key], st.session_state["tables"][seen[key][len(UPLOAD_PREFIX):]]
+    ws = workspace()
+    info = None
+    if ws is not None:
+        from geo.workspace.datasets import save_table
+
+        try:
+            info, table = save_table(ws, data=data, file_name=name, name=name, province=st.session_state["province"],
+                                     level=level)
+        except GeoError as exc:
+            if exc.code.startswith("workspace") or exc.code == "file_too_large":
+                st.session_state["ws_error"] = exc
+                table = read_indicators(data, name=name, level=level)
+            else:
+                raise
+    else:
+        table = read_indicators(data, name=name, level=level)
+    st.session_state["tables"][name] = table
+    st.session_state["overrides"].pop(UPLOAD_PREFIX + name, None)  # a new version starts without hand matches
+    if info is not None:
+        st.session_state.setdefault("ws_versions", {})[name] = info
+        if info.version > 1:
+            st.session_state["overrides"][UPLOAD_PREFIX + name] = {}
+    seen[key] = UPLOAD_PREFIX + name
+    return UPLOAD_PREFIX + name, table
 
 
-def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:12]
+def upload_boundaries(uploaded, *, level: str, crs: str | None):
+    """Read an uploaded boundary file (once per content and parameters) and keep it in the workspace.
+
+    Returns ``(source name, BoundaryLayer)``; raises GeoError for a file the reader refuses.
+    """
+    from geo.join.files import load_boundaries
+
+    ss = st.session_state
+    data = uploaded.getvalue()
+    name = Path(uploaded.name or "upload").name
+    seen = ss.setdefault("uploaded", {})
+    key = ("boundaries", digest(data), name, ss["province"], level, ss["vintage"], crs)
+    if key in seen:
+        return seen[key], ss["layers"][seen[key]]
+    path = save_upload(uploaded)
+    layer = None
+    ws = workspace()
+    if ws is not None:
+        from geo.workspace.datasets import save_boundaries
+
+        try:
+            _, layer = save_boundaries(ws, data=data, file_name=name, name=name, province=ss["province"], level=level,
+                                       vintage=ss["vintage"], crs=crs)
+        except GeoError as exc:
+            if not exc.code.startswith("workspace"):
+                raise
+            ss["ws_error"] = exc
+    if layer is None:
+        layer = load_boundaries(path, province=ss["province"], level=level, vintage=ss["vintage"], crs=crs)
+        layer.source = name
+    ss["layers"][name] = layer
+    seen[key] = name
+    return name, layer
+
+
+def boundary_sources() -> list[str]:
+    """"default", the session's boundary layers and the workspace's for the current province."""
+    names = ["default"] + list(st.session_state["layers"])
+    for info in workspace_list(("boundaries",), st.session_state["province"]):
+        if info.name not in names:
+            names.append(info.name)
+    return names
+
+
+def boundary_layer(source: str):
+    """The BoundaryLayer of a source name (loaded from the workspace on first use), or None."""
+    layers = st.session_state["layers"]
+    if source in layers:
+        return layers[source]
+    ws = workspace()
+    if ws is None:
+        return None
+    from geo.workspace.datasets import load_boundaries_layer
+
+    try:
+        layers[source] = load_boundaries_layer(ws, source)
+    except GeoError as exc:
+        if exc.code != "workspace_not_found":
+            st.session_state["ws_error"] = exc
+        return None
+    return layers[source]
+
+
+def workspace_scenarios() -> list:
+    """The workspace's scenarios for the current province and vintage (newest versions)."""
+    return [d for d in workspace_list(("scenario",), st.session_state["province"])
+            if d.vintage in (None, st.session_state["vintage"])]
+
+
+def save_scenario_to_workspace(scenario, *, name: str):
+    """Save a scenario in the workspace; refused (``workspace_changed``) when someone saved it since it was opened."""
+    from geo.workspace.datasets import save_scenario
+
+    ws = workspace()
+    if ws is None:
+        raise st.session_state.pop("ws_error", None) or GeoError("workspace_session")
+    opened = st.session_state.setdefault("ws_scenario_versions", {})
+    info = save_scenario(ws, scenario, name=name, expected_version=opened.get(name, 0))
+    opened[name] = info.version
+    return info
+
+
+def open_scenario_from_workspace(name: str):
+    """``(info, scenario)`` from the workspace; remembers the version for the next save's conflict check."""
+    from geo.workspace.datasets import load_scenario
+
+    ws = workspace()
+    if ws is None:
+        raise st.session_state.pop("ws_error", None) or GeoError("workspace_session")
+    info, scenario = load_scenario(ws, name)
+    st.session_state.setdefault("ws_scenario_versions", {})[name] = info.version
+    return info, scenario
+
+
+def adopt_scenario(name: str, scenario) -> None:
+    """Make a reopened scenario's own units and boundaries the current dataset and layer (no upload needed)."""
+    from geo.io.tables import IndicatorTable
+    from geo.join.files import BoundaryLayer
+
+    ss = st.session_state
+    meta = scenario.meta
+    label = f"{name} ({T('ws.kind.scenario').lower()})"
+    units = scenario.indicators.copy()
+    if "district_code" in units and "parent_code" not in units:
+        units = units.rename(columns={"district_code": "parent_code", "district_name": "parent_name"})
+    if "source_row" not in units:
+        units.insert(0, "source_row", range(1, len(units) + 1))
+    ss["tables"][label] = IndicatorTable(data=units, source=label, sheet=None, header_rows=[], columns={}, skipped=[],
+                                         years=[], level=meta.level, vintage=meta.vintage)
+    ss["dataset"] = UPLOAD_PREFIX + label
+    if scenario.boundaries is not None:
+        gdf = scenario.boundaries
+        ss["layers"][label] = BoundaryLayer(gdf=gdf, level=meta.level, vintage=meta.vintage, source=label,
+                                            approximate=False, columns={"code": "code", "name": "name"})
+        ss["boundary_source"] = label
 
 
 # ---------------------------------------------------------------------------
@@ -214,13 +575,31 @@ def designations(vintage: str | None = None):
     key = (st.session_state["province"], vintage or st.session_state["vintage"])
     store = st.session_state.setdefault("designations", {})
     if key not in store:
-        store[key] = builtin_designations(province=key[0], vintage=key[1])
+        saved = None
+        ws = workspace()
+        if ws is not None:
+            from geo.workspace.datasets import load_designations
+
+            try:
+                saved = load_designations(ws, province=key[0], vintage=key[1])
+            except GeoError:
+                saved = None
+        store[key] = saved if saved is not None else builtin_designations(province=key[0], vintage=key[1])
     return store[key]
 
 
 def set_designations(value) -> None:
+    """The session's designations for the current province and vintage, kept in the workspace too."""
     key = (st.session_state["province"], st.session_state["vintage"])
     st.session_state.setdefault("designations", {})[key] = value
+    ws = workspace()
+    if ws is not None:
+        from geo.workspace.datasets import save_designations
+
+        try:
+            save_designations(ws, value, province=key[0], vintage=key[1])
+        except GeoError as exc:
+            st.session_state["ws_error"] = exc
 
 
 def dataset_meta() -> dict | None:

@@ -37,22 +37,18 @@ b_file = st.file_uploader(T("ui.upload.boundaries"), type=["geojson", "json", "g
 b_level = st.radio(T("ui.level"), levels, horizontal=True, key="b_level", format_func=lambda v: T(f"ui.level.{v}"))
 crs = st.text_input(T("ui.upload.crs"), key="b_crs").strip() or None
 if b_file is not None:
-    from geo.join.files import load_boundaries
-
-    name = f"{b_file.name} · {ui.digest(b_file.getvalue())[:6]}"
     try:
-        path = ui.save_upload(b_file)
-        layer = load_boundaries(path, province=province, level=b_level, vintage=vintage, crs=crs)
+        name, layer = ui.upload_boundaries(b_file, level=b_level, crs=crs)
     except GeoError as exc:
         ui.show_error(exc)
     else:
-        ss["layers"][name] = layer
-        ss["boundary_source"] = name
+        if ss.get("b_done") != (name, ui.digest(b_file.getvalue())):  # a new upload becomes current once
+            ss["b_done"], ss["boundary_source"] = (name, ui.digest(b_file.getvalue())), name
         st.success(T("ui.upload.loaded", n=len(layer.gdf), name=b_file.name))
         if layer.read_report:
             with st.expander("…", expanded=False):
                 st.json(layer.read_report)
-sources = ["default"] + list(ss["layers"])
+sources = ui.boundary_sources()
 if ss.get("boundary_source") not in sources:
     ss["boundary_source"] = "default"
 st.selectbox(T("ui.boundaries"), sources, key="boundary_source",
@@ -62,21 +58,17 @@ st.selectbox(T("ui.boundaries"), sources, key="boundary_source",
 st.subheader(T("ui.dataset"))
 t_file = st.file_uploader(T("ui.upload.table"), type=["csv", "xlsx", "txt", "tsv"], key="t_upload")
 if t_file is not None:
-    from geo.io.tables import read_indicators
-
-    name = f"{t_file.name} · {ui.digest(t_file.getvalue())[:6]}"
-    if name not in ss["tables"]:
-        try:
-            table = read_indicators(t_file.getvalue(), name=t_file.name)
-        except GeoError as exc:
-            ui.show_error(exc)
-        else:
-            ss["tables"][name] = table
-            ss["dataset"] = ui.UPLOAD_PREFIX + name
-            if table.level in levels:
-                ss["level"] = table.level
-    if name in ss["tables"]:
-        st.success(T("ui.upload.loaded", n=len(ss["tables"][name].data), name=t_file.name))
+    try:
+        dataset_id, uploaded_table = ui.upload_table(t_file)
+    except GeoError as exc:
+        ui.show_error(exc)
+    else:
+        if ss.get("t_done") != (dataset_id, ui.digest(t_file.getvalue())):  # a new upload becomes current once
+            ss["t_done"], ss["dataset"] = (dataset_id, ui.digest(t_file.getvalue())), dataset_id
+            if uploaded_table.level in levels:
+                ss["level"] = uploaded_table.level
+        st.success(T("ui.upload.loaded", n=len(uploaded_table.data), name=t_file.name))
+ui.workspace_notice()
 
 datasets = ui.dataset_options()
 if ss["dataset"] not in datasets:
@@ -146,6 +138,7 @@ if problems:
                 overrides[idx] = code
             else:
                 overrides.pop(idx, None)
+        ui.save_overrides(dataset)
         st.success(T("ui.report.applied", n=len(overrides)))
         st.rerun()
 

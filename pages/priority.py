@@ -298,6 +298,32 @@ def _open_scenario() -> None:
     store["flash"] = ("success", t("prio.open.done", lang, name=f.name, n=len(scn.selection)))
 
 
+def _save_to_workspace() -> None:
+    name = (ss.get("prio_ws_name") or "").strip() or ss.get("prio_title") or f"phuong_an_{province}_{level}"
+    try:
+        info = ui.save_scenario_to_workspace(ss["prio_scenario"], name=name)
+    except GeoError as exc:
+        store["flash"] = ("error", exc.message(lang))
+    else:
+        store["flash"] = ("success", t("ws.saved", lang, name=info.name, version=info.version))
+
+
+def _open_from_workspace() -> None:
+    name = ss.get("prio_ws_open")
+    if not name:
+        return
+    try:
+        info, scn = ui.open_scenario_from_workspace(name)
+    except GeoError as exc:
+        store["flash"] = ("error", exc.message(lang))
+        return
+    ui.adopt_scenario(name, scn)
+    store["pending_scenario"] = (name, scn)
+    store["defaults"] = False
+    ss["prio_ws_name"] = name
+    store["flash"] = ("success", t("ws.scenario.opened", lang, name=name, version=info.version))
+
+
 def _compare_upload() -> None:
     f = ss.get("prio_cmp_upload")
     if f is None:
@@ -547,6 +573,11 @@ ss["prio_scenario"] = scenario
 st.download_button(T("prio.scenario.save"), data=lambda: scenario_bytes(scenario),
                    file_name=f"phuong_an_uu_tien_{province}_{level}.gpkg", mime="application/geopackage+sqlite3",
                    key="prio_save", type="primary", on_click="ignore")
+w1, w2 = st.columns(2)
+w1.text_input(T("ws.scenario.name"), key="prio_ws_name")
+w1.button(T("ws.scenario.save"), on_click=_save_to_workspace, key="prio_ws_save")
+w2.selectbox(T("ws.scenario.open"), [""] + [d.name for d in ui.workspace_scenarios()], key="prio_ws_open",
+             on_change=_open_from_workspace, format_func=lambda n: n or T("ws.scenario.none"))
 st.caption(T("prio.scenario.help"))
 o1, o2 = st.columns(2)
 o1.file_uploader(T("prio.scenario.open"), type=["gpkg"], key="prio_open_upload", on_change=_open_scenario)

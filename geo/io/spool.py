@@ -15,12 +15,14 @@ import shutil
 import tempfile
 import threading
 import time
+import uuid
+import weakref
 from pathlib import Path
 
 from geo import settings
 from geo._errors import GeoError
 
-__all__ = ["spool_root", "spool", "release", "sweep", "SPOOL_ENV"]
+__all__ = ["spool_root", "spool", "release", "sweep", "SessionFiles", "SPOOL_ENV"]
 
 SPOOL_ENV = "GEO_UPLOAD_DIR"
 _NAME_MAX = 120
@@ -108,3 +110,19 @@ def sweep(*, max_age_hours: float = settings.UPLOAD_RETENTION_HOURS, root: Path 
             except OSError:
                 continue
     return removed
+
+
+class SessionFiles:
+    """The uploads of one session: kept in the session's state, removed when that state is dropped.
+
+    ``holder`` is the id to pass to :func:`spool`. When the object is garbage-collected (the app
+    dropped the session) or :meth:`close` is called, :func:`release` removes the files no other
+    session holds.
+    """
+
+    def __init__(self, prefix: str = "session") -> None:
+        self.holder = f"{prefix}-{uuid.uuid4().hex}"
+        self._finalizer = weakref.finalize(self, release, self.holder)
+
+    def close(self) -> None:
+        self._finalizer()
