@@ -85,8 +85,10 @@ def static_assets():
     return assets.install_static()
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=32)
 def default_boundaries(province: str, level: str, vintage: str):
+    """The default boundaries, built once per server process and shared by every session: read-only
+    (callers copy before changing anything, as map_layer does)."""
     from geo.units.tessellation import default_boundaries as build
 
     return build(province=province, level=level, vintage=vintage)

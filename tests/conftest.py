@@ -7,13 +7,22 @@ skip, with the reason, when the folder is absent.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 # A message key missing from the catalogue raises in tests instead of showing the key (geo.text.i18n.strict).
 os.environ["GEO_STRICT_I18N"] = "1"
+# No test touches a real workspace or the real upload folder: servers started by module fixtures use these
+# session-wide temporary ones, and every test gets its own (fixture _private_workspace).
+_SESSION_TMP = tempfile.mkdtemp(prefix="geo-tests-")
+atexit.register(shutil.rmtree, _SESSION_TMP, True)
+os.environ["GEO_WORKSPACE"] = os.path.join(_SESSION_TMP, "workspace")
+os.environ["GEO_UPLOAD_DIR"] = os.path.join(_SESSION_TMP, "uploads")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

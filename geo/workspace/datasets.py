@@ -10,6 +10,7 @@ result, so two files never share an entry.
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -227,10 +228,17 @@ def resolve_input(spec: str | None, *, location: str | None = None, root: Path |
     if not prefixed and (Path(text).exists() or text == "default" or _is_builtin(text)):
         return text
     name = text[len(settings.WORKSPACE_PREFIX):] if prefixed else text
-    from geo.workspace import open_workspace
+    from geo.workspace import is_server, open_workspace, workspace_location
 
     try:
-        store = open_workspace(location, create=False)
+        where = workspace_location(location)
+        token = None
+        if is_server(where) and os.environ.get(settings.WORKSPACE_USER_ENV):
+            from geo.workspace.postgis import PostgisStore
+
+            token = PostgisStore.login_url(where, user=os.environ[settings.WORKSPACE_USER_ENV],
+                                           password=os.environ.get("GEO_PASSWORD", ""))
+        store = open_workspace(where, create=False, token=token)
     except GeoError as exc:
         if not prefixed and exc.code == "workspace_missing":
             return text
