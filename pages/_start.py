@@ -31,19 +31,17 @@ def start_panel() -> None:
         return
     with st.container(border=True):
         st.markdown(f"**{T('start.title')}** — {T('start.what')}")
-        cols = st.columns(3)
+        cols = st.columns([1.3, 1.3, 1.3, 2, 1.6])
         steps = (("pages/data.py", "start.step1"), ("pages/priority.py", "start.step2"),
                  ("pages/annex.py", "start.step3"))
-        for col, (page, key) in zip(cols, steps, strict=True):
+        for col, (page, key) in zip(cols, steps, strict=False):
             with col:
-                st.page_link(page, label=T(f"{key}.title"))
-                st.caption(T(f"{key}.text"))
-        left, right = st.columns([3, 1])
-        with left:
-            st.caption(T("start.samples"))
+                st.page_link(page, label=T(f"{key}.title"), help=T(f"{key}.text"))
+        with cols[3]:
             st.download_button(T("start.download"), data=_samples_zip(st.session_state["province"]),
-                               file_name="mau_minh_hoa.zip", mime="application/zip", key="start_samples")
-        with right:
+                               file_name="mau_minh_hoa.zip", mime="application/zip", key="start_samples",
+                               help=T("start.samples"))
+        with cols[4]:
             if st.button(T("start.hide"), key="start_hide"):
                 st.session_state["start_hidden"] = True
                 st.rerun()

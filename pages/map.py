@@ -143,4 +143,4 @@ with col_side:
     if value_column and gdf[value_column].notna().any():
         total = gdf[value_column].notna().sum()
         st.caption(f"{label(value_column, lang)} — {total}/{len(gdf)}; "
-                   f"{format_value(gdf[value_column].median(), value_column, lang)} (median)")
+                   T("map.median", value=format_value(gdf[value_column].median(), value_column, lang)))

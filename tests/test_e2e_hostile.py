@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import ARTIFACTS, map_frame, offline_page, require_browser, screenshot, wait_units
+from tests.browser import ARTIFACTS, map_frame, nav, offline_page, require_browser, screenshot, wait_units
 
 pytestmark = pytest.mark.browser
 
@@ -81,7 +81,7 @@ def test_hostile_name_stays_text_in_the_app(app_url, hostile_geojson):
         wait_units(page, 11)
 
         # Data page: upload the boundary file at district level.
-        page.get_by_role("link", name="Dữ liệu").click()
+        nav(page, "Dữ liệu")
         uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Tải lên ranh giới")
         uploader.wait_for(timeout=30_000)
         level = page.locator('[data-testid="stRadio"]').filter(has_text="Cấp").filter(visible=True).first
@@ -90,7 +90,7 @@ def test_hostile_name_stays_text_in_the_app(app_url, hostile_geojson):
         page.get_by_text("Đã đọc 11 đơn vị từ 'huyen_ten_doc.geojson'").wait_for(timeout=60_000)
 
         # Map page: the uploaded polygons, official data joined by code, no "approximate" banner.
-        page.get_by_role("link", name="Bản đồ").click()
+        nav(page, "Bản đồ")
         frame = wait_units(page, 11)
         deadline = time.time() + 30
         while time.time() < deadline and page.get_by_text("Sơ đồ gần đúng", exact=False).count():

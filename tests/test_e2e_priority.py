@@ -10,7 +10,7 @@ import pytest
 from geo.units.designations import ATK_LANGSON_2021
 from geo.workflows.scenario import open_scenario
 from tests._priority_data import FILE_NAME, commune_csv, commune_frame
-from tests.browser import offline_page, radio, screenshot, select, wait_idle, wait_units
+from tests.browser import nav, offline_page, radio, screenshot, select, wait_idle, wait_units
 
 pytestmark = pytest.mark.browser
 
@@ -42,14 +42,14 @@ def test_priority_page_offline(app_url, tmp_path):
         wait_units(page, 11)
 
         # Upload the illustrative commune table on the Data page.
-        page.get_by_role("link", name="Dữ liệu").click()
+        nav(page, "Dữ liệu")
         uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Tải lên bảng chỉ tiêu")
         uploader.locator('input[type="file"]').set_input_files(
             files=[{"name": FILE_NAME, "mimeType": "text/csv", "buffer": commune_csv()}])
         page.get_by_text(f"Đã đọc 194 đơn vị từ '{FILE_NAME}'").wait_for(timeout=60_000)
 
         # The Priority page ranks the 194 communes with the default rules (threshold 20%).
-        page.get_by_role("link", name="Ưu tiên").click()
+        nav(page, "Ưu tiên")
         page.get_by_text("1. Quy tắc ưu tiên").wait_for(timeout=60_000)
         assert _selected_count(page, expected=at_20) == at_20
         top = page.locator('[data-testid="stTable"]')

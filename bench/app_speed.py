@@ -1,0 +1,117 @@
+"""Speed a planner feels, measured in headless Chromium against a real ``streamlit run app.py``.
+
+Prints, for the default Lạng Sơn map:
+
+- **first map after a fresh install**: a fresh clone of the repository (no boundary cache, no Streamlit
+  cache), server started, page opened, until the map has drawn and the app is idle;
+- **page switch**: each sidebar page opened from another, until the app is idle (median and worst);
+- **indicator redraw**: another indicator chosen on the Map page, until the map is drawn again.
+
+Targets (issue 12): page switch ≤ 1.5 s, redraw ≤ 1 s, first map ≤ 5 s. Nothing is asserted here;
+the figures go into the README.
+
+Run from the repository root: ``python bench/app_speed.py [--rounds 3]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, free_port, wait_idle  # noqa: E402
+
+MAP_READY = "() => [...document.querySelectorAll('iframe')].some(f => { try { const d = f.contentDocument;" \
+            " return d && (d.querySelector('path.leaflet-interactive') || d.querySelector('canvas')); }" \
+            " catch (e) { return false; } })"
+
+
+@contextlib.contextmanager
+def server(folder: Path):
+    port = free_port()
+    env = {**os.environ, "STREAMLIT_SERVER_HEADLESS": "true", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    env.pop("GEO_STRICT_I18N", None)
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                             "--server.address", "127.0.0.1", "--server.headless", "true"],
+                            cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        import urllib.request
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            with contextlib.suppress(OSError):
+                if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).status == 200:
+                    break
+            time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def _idle(page, timeout=180.0):
+    page.wait_for_timeout(150)  # let the rerun start
+    wait_idle(page, timeout=timeout, settle=0.3)
+
+
+def measure(url: str, rounds: int) -> dict[str, list[float]]:
+    from playwright.sync_api import sync_playwright
+
+    out: dict[str, list[float]] = {"first_map": [], "switch": [], "redraw": []}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        start = time.perf_counter()
+        page.goto(url)
+        page.wait_for_function(MAP_READY, timeout=300_000, polling=100)
+        out["first_map"].append(time.perf_counter() - start)
+        _idle(page)
+        links = [a.get_attribute("href") for a in page.locator('[data-testid="stSidebarNav"] a').all()]
+        for _ in range(rounds):
+            for href in links[1:] + links[:1]:
+                start = time.perf_counter()
+                page.locator(f'[data-testid="stSidebarNav"] a[href="{href}"]').first.click()
+                _idle(page)
+                out["switch"].append(time.perf_counter() - start)
+        for i in range(rounds * 2):
+            box = page.get_by_label("Chỉ tiêu", exact=False).first
+            box.click()
+            options = page.get_by_role("option")
+            options.nth((i + 1) % max(options.count(), 1)).click()
+            start = time.perf_counter()
+            _idle(page)
+            page.wait_for_function(MAP_READY, timeout=60_000, polling=50)
+            out["redraw"].append(time.perf_counter() - start)
+        browser.close()
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--rounds", type=int, default=3)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        clone = Path(tmp) / "clone"
+        subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+        with server(clone) as url:
+            fresh = measure(url, args.rounds)
+        with server(clone) as url:  # second start: boundary cache built, Streamlit caches cold
+            warm = measure(url, args.rounds)
+    print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"first map, fresh install:   {fresh['first_map'][0]:6.2f} s   (target ≤ 5 s)")
+    print(f"first map, server restart:  {warm['first_map'][0]:6.2f} s")
+    sw, rd = fresh["switch"] + warm["switch"], fresh["redraw"] + warm["redraw"]
+    print(f"page switch: median {statistics.median(sw):.2f} s, worst {max(sw):.2f} s over {len(sw)}   (target ≤ 1.5 s)")
+    print(f"indicator redraw: median {statistics.median(rd):.2f} s, worst {max(rd):.2f} s over {len(rd)}   (target ≤ 1 s)")
+
+
+if __name__ == "__main__":
+    main()
