@@ -142,5 +142,5 @@ with col_side:
         st.caption(f"{T('ui.source')}: {ui.dataset_citation()}")
     if value_column and gdf[value_column].notna().any():
         total = gdf[value_column].notna().sum()
-        st.caption(f"{label(value_column, lang)} — {total}/{len(gdf)}; "
-                   T("map.median", value=format_value(gdf[value_column].median(), value_column, lang)))
+        median = format_value(gdf[value_column].median(), value_column, lang)
+        st.caption(f"{label(value_column, lang)} — {total}/{len(gdf)}; {T('map.median', value=median)}")
