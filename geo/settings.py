@@ -105,3 +105,27 @@ WORKSPACE_POOL_SIZE = 4  # team mode: connections kept open per process
 
 # Uploaded files on the server: written once per content digest, removed when the session ends or after this.
 UPLOAD_RETENTION_HOURS = 24.0
+# Reader budgets (geo.io.upload, geo.io.safe, geo.io.boundaries, geo.workflows.scenario): every uploaded file is
+# checked against these BEFORE the expensive work starts; past one, the reader refuses with a message.
+MAX_TABLE_MB = 50  # one table file (CSV, XLSX): designation lists, selections, weights, manual lists, indicators
+MAX_TABLE_ROWS = 50_000  # Viet Nam has about 10,600 communes
+MAX_TABLE_COLUMNS = 500
+MAX_TABLE_CELLS = 2_000_000  # rows x columns held in memory at once
+MAX_CSV_FIELD_CHARS = 32_768  # one CSV cell; Excel's own limit per cell
+MAX_XLSX_UNPACKED_MB = 300  # an .xlsx is a zip: what it unpacks to
+MAX_XLSX_MEMBERS = 10_000
+MAX_XLSX_SHEET_MB = 200  # one worksheet's XML, uncompressed
+MAX_SHARED_STRINGS_MB = 20  # the workbook's shared strings (every text cell), uncompressed
+MAX_MERGED_RANGES = 10_000
+MAX_MERGED_CELLS = 100_000  # cells covered by merged ranges (a header merges a few dozen)
+MAX_UNZIPPED_MB = 1024  # everything inside one uploaded archive, uncompressed
+MAX_ZIP_RATIO = 100  # uncompressed / compressed, per member over 1 MB and for the archive as a whole
+MAX_ZIP_MEMBERS = 1000
+MAX_ZIP_PATH_DEPTH = 16  # folders in a member's path
+MAX_ZIP_NAME_CHARS = 255  # one component of a member's path (what file systems allow)
+MAX_FEATURES = 100_000  # features of a boundary layer (Viet Nam: ~10,600 communes)
+MAX_VERTICES = 20_000_000  # coordinates of a boundary layer
+MAX_RULES_KB = 256  # a rules file (YAML) or the rules text of a scenario
+MAX_SCENARIO_ROWS = 100_000  # rows of one table in a scenario GeoPackage
+MAX_TEXT_FIELD_CHARS = 10_000  # one text value in a scenario table
+FUZZY_SUGGEST_MAX_ROWS = 500  # unmatched rows that get fuzzy suggestions; later rows are listed without

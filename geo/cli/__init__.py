@@ -169,16 +169,10 @@ def _cmd_convert(args) -> int:
 
 
 def _read_manual(path: str):
-    import pandas as pd
-
     from geo.analysis.rules import ManualDecision
+    from geo.io.upload import read_records
 
-    if not Path(path).is_file():
-        raise GeoError("file_not_found", path=path)
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except Exception as exc:  # any parser error: one message naming the file
-        raise GeoError("unreadable_file", path=path, reason=str(exc)) from None
+    df = read_records(path).frame  # the one safe reader: budgets, encodings
     missing = [c for c in ("code", "action", "reason") if c not in df.columns]
     if missing:
         raise GeoError("designation_columns", path=path, missing=", ".join(missing), columns=", ".join(df.columns))

@@ -18,6 +18,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from geo import settings
 from geo._errors import GeoError
 
 __all__ = [
@@ -32,11 +33,11 @@ __all__ = [
 ]
 
 MB = 1024 * 1024
-MAX_UPLOAD_BYTES = 200 * MB  # one uploaded file
-MAX_UNZIPPED_BYTES = 1024 * MB  # everything inside one archive, uncompressed
-MAX_ZIP_RATIO = 100  # uncompressed / compressed size of one member
+MAX_UPLOAD_BYTES = settings.MAX_UPLOAD_MB * MB  # one uploaded file
+MAX_UNZIPPED_BYTES = settings.MAX_UNZIPPED_MB * MB  # everything inside one archive, uncompressed
+MAX_ZIP_RATIO = settings.MAX_ZIP_RATIO  # uncompressed / compressed size, per member and for the whole archive
 RATIO_CHECK_MIN_BYTES = 1 * MB  # small members (padded DBF headers...) may compress better
-MAX_ZIP_MEMBERS = 1000
+MAX_ZIP_MEMBERS = settings.MAX_ZIP_MEMBERS
 _CHUNK = 1 * MB
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
@@ -94,22 +95,44 @@ def check_members(
     ``zip_too_large`` (declared size or compression ratio).
     """
     infos = zf.infolist()
+    shown = Path(path).name
     if len(infos) > max_members:
-        raise GeoError("zip_too_many_files", path=str(path), count=len(infos), limit=max_members)
+        raise GeoError("zip_too_many_files", path=shown, count=len(infos), limit=max_members)
     checked = []
     total = 0
+    files: set[tuple[str, ...]] = set()
+    folders: set[tuple[str, ...]] = set()
     for info in infos:
         parts = _parts(info.filename)
         if parts is None or _is_symlink(info):
-            raise GeoError("zip_unsafe_member", path=str(path), member=info.filename)
+            raise GeoError("zip_unsafe_member", path=shown, member=info.filename[:200])
+        if len(parts) > settings.MAX_ZIP_PATH_DEPTH + 1:
+            raise GeoError("zip_path_too_deep", path=shown, member=info.filename[:200],
+                           limit=settings.MAX_ZIP_PATH_DEPTH)
+        if any(len(p.encode("utf-8", "surrogateescape")) > settings.MAX_ZIP_NAME_CHARS for p in parts):
+            raise GeoError("zip_name_too_long", path=shown, member=info.filename[:200],
+                           limit=settings.MAX_ZIP_NAME_CHARS)
+        key = tuple(p.casefold() for p in parts)  # case-insensitive file systems too
+        if key:
+            parents = {key[:i] for i in range(1, len(key))}
+            is_dir = info.is_dir()
+            conflict = bool(parents & files) or (key in files if is_dir else key in folders)
+            if conflict:
+                raise GeoError("zip_name_conflict", path=shown, member=info.filename[:200])
+            (folders if is_dir else files).add(key)
+            folders |= parents
         total += info.file_size
         if total > max_total_bytes:
-            raise GeoError("zip_too_large", path=str(path), size_mb=_mb(total), limit_mb=_mb(max_total_bytes))
+            raise GeoError("zip_too_large", path=shown, size_mb=_mb(total), limit_mb=_mb(max_total_bytes))
         if info.file_size >= RATIO_CHECK_MIN_BYTES and info.file_size > max_ratio * max(info.compress_size, 1):
             raise GeoError(
-                "zip_too_large", path=str(path), size_mb=_mb(info.file_size), limit_mb=_mb(max_total_bytes)
+                "zip_too_large", path=shown, size_mb=_mb(info.file_size), limit_mb=_mb(max_total_bytes)
             )
         checked.append((info, parts))
+    # Many small members each under the per-member check must not add up to a bomb either.
+    packed = sum(i.compress_size for i in infos)
+    if total >= RATIO_CHECK_MIN_BYTES and total > max_ratio * max(packed, 1):
+        raise GeoError("zip_too_large", path=shown, size_mb=_mb(total), limit_mb=_mb(max_total_bytes))
     return checked
 
 
@@ -149,7 +172,7 @@ def extract_zip(
     try:
         zf = zipfile.ZipFile(path, "r")
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise GeoError("zip_bad", path=str(path)) from exc
+        raise GeoError("zip_bad", path=path.name) from exc
     with zf:
         members = check_members(zf, path, max_total_bytes=max_total_bytes, max_ratio=max_ratio, max_members=max_members)
         target = Path(tempfile.mkdtemp(prefix="unzip-", dir=dest_dir))
@@ -176,27 +199,32 @@ def _write_members(
         out = target.joinpath(*parts)
         # Belt and braces: the checked parts cannot leave the folder.
         if root not in out.resolve().parents:
-            raise GeoError("zip_unsafe_member", path=str(path), member=info.filename)
-        if info.is_dir():
-            out.mkdir(parents=True, exist_ok=True)
-            continue
-        out.parent.mkdir(parents=True, exist_ok=True)
+            raise GeoError("zip_unsafe_member", path=path.name, member=info.filename[:200])
+        try:
+            if info.is_dir():
+                out.mkdir(parents=True, exist_ok=True)
+                continue
+            out.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a file and a folder of one name, a name the file system refuses
+            raise GeoError("zip_name_conflict", path=path.name, member=info.filename[:200]) from exc
         try:
             with zf.open(info) as src, open(out, "xb") as dst:
                 while chunk := src.read(_CHUNK):
                     written += len(chunk)
                     if written > max_total_bytes or dst.tell() + len(chunk) > info.file_size:
                         raise GeoError(
-                            "zip_too_large", path=str(path), size_mb=_mb(written), limit_mb=_mb(max_total_bytes)
+                            "zip_too_large", path=path.name, size_mb=_mb(written), limit_mb=_mb(max_total_bytes)
                         )
                     dst.write(chunk)
         except FileExistsError:
             continue  # a duplicate member name: keep the first
         except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError, EOFError) as exc:
             # damaged data, CRC errors, encrypted members, unknown compression
-            raise GeoError("zip_bad", path=str(path)) from exc
+            raise GeoError("zip_bad", path=path.name) from exc
         except (OSError, ValueError) as exc:
-            raise GeoError("zip_bad", path=str(path)) from exc
+            if getattr(exc, "errno", None) == 28:  # ENOSPC
+                raise GeoError("write_disk_full", path=path.name) from exc
+            raise GeoError("zip_bad", path=path.name) from exc
 
 
 def is_zip(path: str | os.PathLike) -> bool:

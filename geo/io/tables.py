@@ -14,14 +14,10 @@ as the values Excel cached) and nothing is ever written.
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import math
 import os
 import re
 import unicodedata
-import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +25,12 @@ from typing import BinaryIO
 
 import pandas as pd
 
+from geo import settings
 from geo._errors import GeoError
+from geo.io.upload import (
+    SUPPORTED_SUFFIXES, Grid as _Grid, filled as _filled,
+    is_plain_number as _is_plain_number, read_grids,
+)
 from geo.text.i18n import DEFAULT_LANG, t
 from geo.text.names import nfc, unit_type_of
 from geo.text.numbers import detect_style, parse_number, parse_numbers
@@ -49,25 +50,15 @@ __all__ = [
 # --------------------------------------------------------------------------
 # Limits and vocabulary
 # --------------------------------------------------------------------------
-MAX_FILE_BYTES = 50 * 1024 * 1024
-MAX_UNPACKED_BYTES = 300 * 1024 * 1024  # an .xlsx is a zip: cap what it unpacks to
-MAX_ZIP_MEMBERS = 10_000
-MAX_ROWS = 50_000  # Viet Nam has about 10,600 communes
-MAX_COLUMNS = 500
-MAX_CELLS = 2_000_000  # rows x columns held in memory at once
+MAX_FILE_BYTES = settings.MAX_TABLE_MB * 1024 * 1024  # budgets: geo.settings, enforced by geo.io.upload
+MAX_ROWS = settings.MAX_TABLE_ROWS
+MAX_COLUMNS = settings.MAX_TABLE_COLUMNS
 HEADER_SCAN_ROWS = 40  # the header starts within the first rows
 MAX_HEADER_ROWS = 4
 MAX_UNIT_NAME_CHARS = 80  # longer text in the name column is a note
 MAX_WARNINGS_PER_COLUMN = 20
 PERCENT = 100
 
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
-TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
-SUPPORTED_SUFFIXES = EXCEL_SUFFIXES + TEXT_SUFFIXES
-CSV_DELIMITERS = (",", ";", "\t")
-TEXT_ENCODINGS = ("utf-8", "cp1258")  # cp1258: Windows Vietnamese, what old Excel saves
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls / .doc
 
 INDICATORS = (
     "households",
@@ -212,15 +203,6 @@ class IndicatorTable:
 
 
 @dataclass
-class _Grid:
-    """Cell values of one sheet; ``rows[i]`` is row ``i + 1`` of the file."""
-
-    rows: list[list[object]]
-    sheet: str | None = None
-    percent: set[tuple[int, int]] = field(default_factory=set)  # cells Excel shows as percent
-
-
-@dataclass
 class _Roles:
     """Which column holds what: indexes into the grid row."""
 
@@ -274,13 +256,7 @@ def read_indicators(
     """
     if level is not None and level not in CODE_WIDTH:
         raise GeoError("table_bad_level", level=level, allowed=", ".join(CODE_WIDTH))
-    display, data = _load(path, name=name)
-    if not data.strip():
-        raise GeoError("table_empty", path=display)
-    if _is_excel(display, data):
-        grids = _excel_grids(data, path=display, sheet=sheet)
-    else:
-        grids = [_text_grid(data, path=display)]
+    display, grids = read_grids(path, name=name, sheet=sheet, max_bytes=MAX_FILE_BYTES)
     first_error: GeoError | None = None
     for grid in grids:
         try:
@@ -295,196 +271,9 @@ def read_indicators(
 # --------------------------------------------------------------------------
 # Bytes in: size, format, encoding
 # --------------------------------------------------------------------------
-def _load(source: object, *, name: str | None) -> tuple[str, bytes]:
-    """The display name and the bytes of a path, bytes or file object, within the size limit."""
-    limit_mb = MAX_FILE_BYTES // (1024 * 1024)
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        display, data = name or "upload", bytes(source)
-    elif hasattr(source, "read"):
-        display = name or os.path.basename(str(getattr(source, "name", "") or "")) or "upload"
-        data = source.read(MAX_FILE_BYTES + 1)
-        if isinstance(data, str):
-            data = data.encode("utf-8")
-    else:
-        path = Path(source)
-        display = name or str(path)
-        if not path.is_file():  # also refuses devices and pipes that never end
-            raise GeoError("file_not_found", path=display)
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise GeoError("file_too_large", path=display, size_mb=round(size / 2**20, 1), limit_mb=limit_mb)
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read(MAX_FILE_BYTES + 1)
-        except OSError as exc:
-            raise GeoError("unreadable_file", path=display, reason=str(exc)) from exc
-    if len(data) > MAX_FILE_BYTES:
-        raise GeoError("file_too_large", path=display, size_mb=round(len(data) / 2**20, 1), limit_mb=limit_mb)
-    return display, data
-
-
-def _is_excel(display: str, data: bytes) -> bool:
-    """True for a workbook, False for text; the content decides when it contradicts the name."""
-    suffix = Path(display).suffix.lower()
-    supported = ", ".join(SUPPORTED_SUFFIXES)
-    if data.startswith(_OLE_MAGIC) or suffix not in SUPPORTED_SUFFIXES + ("",):
-        raise GeoError("unsupported_format", path=display, supported=supported)
-    if data.startswith(_ZIP_MAGIC):
-        return True
-    if suffix in EXCEL_SUFFIXES:
-        reason = "not an Excel .xlsx workbook / không phải tệp .xlsx"
-        raise GeoError("unreadable_file", path=display, reason=reason)
-    return False
-
-
-def _decode(data: bytes, *, path: str) -> str:
-    """Text of a CSV: BOMs first, then UTF-16 without BOM, UTF-8, Windows-1258."""
-    if data.startswith(codecs.BOM_UTF8):
-        candidates = ["utf-8-sig"]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = ["utf-16"]  # Excel "Unicode text"
-    else:
-        sample = data[:4096]
-        if sample.count(0) > len(sample) // 4:  # ASCII in UTF-16 leaves every other byte NUL
-            candidates = ["utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be"]
-        else:
-            candidates = list(TEXT_ENCODINGS)
-    for encoding in candidates:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" not in text:
-            return text
-    raise GeoError("table_encoding", path=path)
-
-
-def _delimiter(lines: list[str]) -> str:
-    """The delimiter that splits most lines into the same number (> 1) of fields."""
-    best, best_score = ",", -1
-    for delimiter in CSV_DELIMITERS:
-        counts = [len(row) for row in csv.reader(lines, delimiter=delimiter) if len(row) > 1]
-        if not counts:
-            continue
-        width, lines_with_width = Counter(counts).most_common(1)[0]
-        score = width * lines_with_width
-        if score > best_score:
-            best, best_score = delimiter, score
-    return best
-
-
-def _text_grid(data: bytes, *, path: str) -> _Grid:
-    """Cells of a delimited text file; every value is a string or None."""
-    text = _decode(data, path=path)
-    lines = text.splitlines()
-    delimiter = _delimiter(lines[:HEADER_SCAN_ROWS * 5])
-    rows: list[list[object]] = []
-    try:
-        for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            if len(rows) >= MAX_ROWS or len(record) > MAX_COLUMNS or len(rows) * len(record) > MAX_CELLS:
-                raise GeoError("table_too_large", path=path, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
-            rows.append([nfc(v) or None for v in record])
-    except csv.Error as exc:
-        raise GeoError("unreadable_file", path=path, reason=str(exc)) from exc
-    return _Grid(rows=_rectangular(rows))
-
-
-def _rectangular(rows: list[list[object]]) -> list[list[object]]:
-    """Rows padded to one width, without trailing empty rows."""
-    while rows and not any(_filled(v) for v in rows[-1]):
-        rows.pop()
-    width = max((len(r) for r in rows), default=0)
-    return [r + [None] * (width - len(r)) for r in rows]
-
-
-def _check_zip(data: bytes, *, path: str) -> None:
-    """Refuse workbooks that unpack to too much (zip bombs) before openpyxl touches them."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except zipfile.BadZipFile as exc:
-        raise GeoError("unreadable_file", path=path, reason=str(exc)) from exc
-    if len(members) > MAX_ZIP_MEMBERS:
-        raise GeoError("zip_too_many_files", path=path, count=len(members), limit=MAX_ZIP_MEMBERS)
-    unpacked = sum(m.file_size for m in members)
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise GeoError(
-            "zip_too_large", path=path, size_mb=round(unpacked / 2**20), limit_mb=MAX_UNPACKED_BYTES // 2**20
-        )
-
-
-def _excel_grids(data: bytes, *, path: str, sheet: str | int | None) -> list[_Grid]:
-    """Grids of the requested sheet, or of every visible sheet with data, in workbook order."""
-    import openpyxl
-
-    _check_zip(data, path=path)
-    try:
-        # data_only: cached values, formulas are never evaluated; no macros, no external links.
-        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True, keep_vba=False, keep_links=False)
-    except Exception as exc:  # a hostile or damaged file can fail in many ways inside openpyxl
-        raise GeoError("unreadable_file", path=path, reason=f"{type(exc).__name__}: {exc}") from exc
-    names = book.sheetnames
-    if sheet is not None:
-        if isinstance(sheet, int) and 0 <= sheet < len(names):
-            chosen = [book.worksheets[sheet]]
-        elif isinstance(sheet, str) and sheet in names:
-            chosen = [book[sheet]]
-        else:
-            raise GeoError("table_sheet_not_found", path=path, sheet=sheet, sheets=", ".join(names))
-    else:
-        chosen = [ws for ws in book.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
-    grids = [_sheet_grid(ws, path=path) for ws in chosen if hasattr(ws, "merged_cells")]  # skip chartsheets
-    grids = [g for g in grids if g.rows]
-    if not grids:
-        raise GeoError("table_empty", path=path)
-    return grids
-
-
-def _sheet_grid(ws, *, path: str) -> _Grid:
-    """Values of one worksheet, merged ranges filled with their top-left value."""
-    # Walk the stored cells only: iter_rows() would create every empty cell of a
-    # sparse sheet, which a hostile file can use to exhaust memory.
-    stored = getattr(ws, "_cells", None)
-    if stored is None:  # pragma: no cover - other openpyxl internals
-        stored = {(c.row, c.column): c for row in ws.iter_rows() for c in row}
-    values = {rc: cell for rc, cell in stored.items() if cell.value is not None and cell.value != ""}
-    if not values:
-        return _Grid(rows=[], sheet=ws.title)
-    n_rows = max(r for r, _ in values)
-    n_cols = max(c for _, c in values)
-    if n_rows > MAX_ROWS or n_cols > MAX_COLUMNS or n_rows * n_cols > MAX_CELLS:
-        raise GeoError("table_too_large", path=path, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
-    rows: list[list[object]] = [[None] * n_cols for _ in range(n_rows)]
-    percent: set[tuple[int, int]] = set()
-    for (r, c), cell in values.items():
-        value = cell.value
-        rows[r - 1][c - 1] = (nfc(value) or None) if isinstance(value, str) else value
-        if "%" in str(cell.number_format or "") and _is_plain_number(value):
-            percent.add((r - 1, c - 1))
-    for merged in ws.merged_cells.ranges:
-        top, left = merged.min_row - 1, merged.min_col - 1
-        if top >= n_rows or left >= n_cols:
-            continue
-        value = rows[top][left]
-        for r in range(top, min(merged.max_row, n_rows)):
-            for c in range(left, min(merged.max_col, n_cols)):
-                rows[r][c] = value
-                if (top, left) in percent:
-                    percent.add((r, c))
-    return _Grid(rows=_rectangular(rows), sheet=ws.title, percent=percent)
-
-
 # --------------------------------------------------------------------------
 # Cells
 # --------------------------------------------------------------------------
-def _filled(value: object) -> bool:
-    return value is not None and not (isinstance(value, str) and not value.strip())
-
-
-def _is_plain_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and not math.isnan(value)
-
-
 def _is_number(value: object) -> bool:
     """A cell holding a number (Excel number or numeric text), not blank and not a dash."""
     if _is_plain_number(value):

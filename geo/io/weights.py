@@ -13,7 +13,7 @@ import pandas as pd
 
 from geo import settings
 from geo._errors import GeoError
-from geo.io.safe import check_size
+from geo.io.upload import read_records
 from geo.units import registry
 from geo.units.crosswalk import TO_VINTAGE
 
@@ -63,17 +63,8 @@ def read_weights(path: str | Path, *, province: str | int | None = None) -> pd.D
         ``weights_unknown_link``, ``weights_duplicate``, ``weights_sum``; each names
         the file and, where it can, the row (1 = header line).
     """
-    p = Path(path)
     name = str(path)
-    if not p.is_file():
-        raise GeoError("file_not_found", path=name)
-    check_size(p)
-    try:
-        raw = pd.read_csv(p, dtype=str, sep=None, engine="python", encoding="utf-8-sig", keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
-        if isinstance(exc, pd.errors.EmptyDataError):
-            raise GeoError("table_empty", path=name) from exc
-        raise GeoError("unreadable_file", path=name, reason=str(exc).splitlines()[0]) from exc
+    raw = read_records(path).frame.drop(columns="source_row")  # the one safe reader: budgets, encodings
     raw.columns = [str(c).strip().lower() for c in raw.columns]
     missing = [c for c in WEIGHT_COLUMNS if c not in raw.columns]
     if missing:

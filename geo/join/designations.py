@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo._errors import GeoError
+from geo.io.upload import read_records
 from geo.units import registry
 from geo.units.designations import (
     Designation, DesignationSet, _text,
@@ -210,31 +211,16 @@ def read_designations(
 ) -> tuple[DesignationSet, DesignationImportReport]:
     """Read a designation list from CSV or XLSX and resolve it to codes.
 
-    The first row is the header; codes are read as text (leading zeros kept).
-    Keyword arguments as in :func:`match_designations`; ``source`` defaults
-    to the file name.
+    Read by the one safe reader (:func:`geo.io.upload.read_records`): the first
+    filled row is the header; codes are read as text (leading zeros kept);
+    ``source_row`` is the row in the file. Keyword arguments as in
+    :func:`match_designations`; ``source`` defaults to the file name.
     """
-    path = Path(path)
-    if not path.exists():
-        raise GeoError("file_not_found", path=str(path))
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".csv":
-            try:
-                table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-            except UnicodeDecodeError as exc:
-                raise GeoError("table_encoding", path=str(path)) from exc
-        elif suffix in (".xlsx", ".xlsm"):
-            table = pd.read_excel(path, dtype=str, keep_default_na=False, sheet_name=sheet or 0)
-        else:
-            raise GeoError("unsupported_format", path=str(path), supported="CSV, XLSX")
-    except GeoError:
-        raise
-    except Exception as exc:  # parser errors of all kinds: one message naming the file
-        raise GeoError("unreadable_file", path=str(path), reason=str(exc)) from exc
+    records = read_records(path, sheet=sheet)  # size, zip-bomb, budget and encoding checks
+    table = records.frame
     if table.empty:
         raise GeoError("table_empty", path=str(path))
-    table = table.assign(source_row=range(2, len(table) + 2))
+    path = Path(path)
     try:
         return match_designations(
             table, type=type, province=province, level=level, vintage=vintage,

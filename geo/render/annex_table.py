@@ -360,20 +360,13 @@ def read_selection(path: str | os.PathLike, *, level: str) -> list[str]:
     ``level`` (``5971`` -> ``05971``); an apostrophe added against formulas
     is removed; blanks and duplicates are dropped.
     """
+    from geo.io.upload import cell_text, read_grids
     from geo.text.names import fold_text
     from geo.units.registry import normalize_code
 
     src = Path(path)
-    if not src.is_file():
-        raise GeoError("file_not_found", path=str(src))
-    try:
-        if src.suffix.lower() in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(src, dtype=str, header=None)
-        else:
-            frame = pd.read_csv(src, dtype=str, header=None, encoding="utf-8-sig", sep=None, engine="python",
-                                keep_default_na=False)
-    except Exception as exc:  # any parser error: one message naming the file
-        raise GeoError("unreadable_file", path=str(src), reason=str(exc)) from None
+    _, grids = read_grids(src)  # the one safe reader: size, zip bomb, budgets, encodings
+    frame = pd.DataFrame([[cell_text(v) or None for v in row] for row in grids[0].rows], dtype=object)
     if frame.empty:
         raise GeoError("table_empty", path=str(src))
     first = [fold_text(v) if isinstance(v, str) else "" for v in frame.iloc[0].tolist()]
