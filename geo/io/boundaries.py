@@ -37,6 +37,7 @@ import shapely
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
+from geo import settings
 from geo._errors import GeoError
 from geo.io.safe import check_size, extract_zip, is_zip
 from geo.text.encoding import fix_column, from_legacy
@@ -358,6 +359,13 @@ def _crs_label(crs: CRS | None) -> str | None:
     return f"EPSG:{epsg}" if epsg else crs.name
 
 
+def _crs_text(crs: CRS | None) -> str:
+    try:
+        return (_crs_label(crs) or "?")[:120]
+    except Exception:  # a CRS pyproj cannot describe
+        return "?"
+
+
 def _parse_crs(crs: object) -> CRS:
     try:
         return CRS.from_user_input(crs)
@@ -396,7 +404,7 @@ def _layer_name(path: Path, layer: str | int | None, shown: str, report: Boundar
     try:
         layers = pyogrio.list_layers(path)
     except Exception as exc:  # pyogrio raises several error types for unreadable data
-        raise GeoError("unreadable_file", path=shown, reason=str(exc)) from exc
+        raise GeoError("unreadable_file", path=shown, reason=_short_reason(exc)) from None
     names = [str(n) for n, _ in layers]
     if layer is not None:
         if isinstance(layer, int) and 0 <= layer < len(names):
@@ -466,19 +474,55 @@ def _read_layer(path: Path, *, layer: str | int | None, shown: str, report: Boun
             encoding = "latin1"  # the raw bytes, one character each; decoded below
     name = _layer_name(path, layer, shown, report)
     try:
-        info = pyogrio.read_info(path, layer=name)
-        gdf = pyogrio.read_dataframe(path, layer=name, encoding=encoding)
-    except UnicodeDecodeError:
-        # a .cpg that says UTF-8 over legacy bytes: read the bytes and detect
-        codec, info = None, pyogrio.read_info(path, layer=name)
-        gdf = pyogrio.read_dataframe(path, layer=name, encoding="latin1")
+        try:
+            info = pyogrio.read_info(path, layer=name, encoding=encoding)
+            _check_features(info, shown)
+            gdf = pyogrio.read_dataframe(path, layer=name, encoding=encoding)
+        except UnicodeDecodeError:
+            # a .cpg that says UTF-8 over legacy bytes, or a GeoJSON property name that is
+            # not UTF-8: read the bytes one character each and detect the encoding below
+            codec, info = None, pyogrio.read_info(path, layer=name, encoding="latin1")
+            _check_features(info, shown)
+            gdf = pyogrio.read_dataframe(path, layer=name, encoding="latin1")
+    except GeoError:
+        raise
+    except MemoryError:
+        raise GeoError("layer_too_many_features", path=shown, count="?", limit=settings.MAX_FEATURES) from None
     except Exception as exc:  # pyogrio/GDAL errors have several types
-        raise GeoError("unreadable_file", path=shown, reason=str(exc)) from exc
+        raise GeoError("unreadable_file", path=shown, reason=_short_reason(exc)) from None
     report.driver = info.get("driver")
     report.layer = None if name is None else str(name)
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf:
         raise GeoError("empty_layer", path=shown)
     return _fix_text(gdf, report, codec=codec)
+
+
+def _short_reason(exc: BaseException) -> str:
+    """An exception as a short reason without the server's folders."""
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    text = re.sub(r"(/[^\s'\":]+)+/", "", text)  # /tmp/geo-upload-x/unzip-y/layer.shp -> layer.shp
+    return text[:200]
+
+
+def _check_features(info: dict, shown: str) -> None:
+    """Refuse a layer with more features than :data:`geo.settings.MAX_FEATURES` before reading it."""
+    count = int(info.get("features") or 0)
+    if count > settings.MAX_FEATURES:
+        raise GeoError("layer_too_many_features", path=shown, count=count, limit=settings.MAX_FEATURES)
+
+
+def _check_geometry(gdf: gpd.GeoDataFrame, shown: str) -> None:
+    """Refuse too many vertices, and coordinates that are NaN or infinite, before any geometry work."""
+    geoms = gdf.geometry.values
+    vertices = int(shapely.get_num_coordinates(geoms).sum())
+    if vertices > settings.MAX_VERTICES:
+        raise GeoError("layer_too_many_vertices", path=shown, count=vertices, limit=settings.MAX_VERTICES)
+    coords, index = shapely.get_coordinates(geoms, include_z=True, return_index=True)
+    if len(coords):
+        bad = ~np.isfinite(coords[:, :2]).all(axis=1)
+        if bad.any():
+            rows = np.unique(index[bad])
+            raise GeoError("geometry_not_finite", path=shown, count=len(rows), row=int(rows[0]) + 1)
 
 
 def _is_lonlat(bounds) -> bool:
@@ -664,9 +708,16 @@ def _finish(gdf: gpd.GeoDataFrame, *, crs: object, province: str | int | None, s
     gdf = gdf[~missing]
     if gdf.empty:
         raise GeoError("empty_layer", path=shown)
+    _check_geometry(gdf, shown)
     gdf = gdf.set_geometry(shapely.force_2d(gdf.geometry.values), crs=gdf.crs)
     gdf = _set_crs(gdf, crs=crs, province=province, shown=shown, report=report)
-    gdf = gdf.to_crs(WGS84)
+    try:
+        gdf = gdf.to_crs(WGS84)
+    except Exception as exc:  # pyproj.ProjError, ValueError...: a CRS of another body, an unusable definition
+        raise GeoError("crs_not_earth", path=shown, crs=_crs_text(gdf.crs)) from exc
+    coords = shapely.get_coordinates(gdf.geometry.values)
+    if len(coords) and not np.isfinite(coords).all():  # the projection sent points nowhere
+        raise GeoError("crs_not_earth", path=shown, crs=_crs_text(gdf.crs))
     gdf = _clean_geometries(gdf, report)
     if gdf.empty:
         raise GeoError("empty_layer", path=shown)
