@@ -38,7 +38,6 @@ import html
 import json
 import os
 import re
-import tempfile
 from collections import OrderedDict, namedtuple
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -879,24 +878,9 @@ def save_html(m, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
     basemap tiles come from the internet. Raises ``GeoError("output_exists")``
     when ``path`` exists and ``overwrite`` is false. The write is atomic.
     """
+    from geo.io.write import write_bytes
+
     out = Path(path)
     if out.exists() and not overwrite:
         raise GeoError("output_exists", path=str(out))
-    data = to_html(m).encode("utf-8")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if not overwrite:
-        try:
-            with open(out, "xb") as fh:  # exclusive: never clobbers a file created meanwhile
-                fh.write(data)
-        except FileExistsError:
-            raise GeoError("output_exists", path=str(out)) from None
-        return out
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return out
+    return write_bytes(out, to_html(m).encode("utf-8"), overwrite=overwrite)  # the one atomic writer
