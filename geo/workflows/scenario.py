@@ -42,6 +42,7 @@ import pandas as pd
 
 from geo import settings
 from geo._errors import GeoError
+from geo.io.safe import check_size
 from geo.io.write import atomic_path, check_output
 from geo.units.designations import DesignationSet
 from geo.text.i18n import DEFAULT_LANG, t
@@ -176,20 +177,57 @@ def _for_writing(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _restore(df: pd.DataFrame, schema: dict[str, str]) -> pd.DataFrame:
-    out = df[[c for c in schema if c in df.columns]].copy()
+# Column types a scenario may declare (what save_scenario writes); anything else is refused.
+_DTYPES = frozenset({
+    "object", "str", "string", "bool", "boolean", "int64", "Int64", "int32", "Int32", "int8", "Int8",
+    "float64", "Float64", "float32", "Float32", "geometry",
+})
+# Columns each table must have for the scenario to reopen.
+_REQUIRED = {
+    "indicators": ("code",),
+    "designations": ("type", "code"),
+    "manual": tuple(MANUAL_COLUMNS),
+    "ranking": ("code",),
+}
+
+
+def _invalid(path: str, table: str, column: str, reason: str) -> GeoError:
+    return GeoError("scenario_table_invalid", path=path, table=table, column=column, reason=reason[:200])
+
+
+def _parse_schema(text: str | None, *, path: str, table: str) -> dict[str, str]:
+    """The column types stored for ``table``: a JSON object of column name -> a known dtype."""
+    if not text:
+        return {}
+    try:
+        schema = json.loads(text)
+    except (ValueError, RecursionError):
+        raise _invalid(path, table, "*", "schema is not JSON") from None
+    if not isinstance(schema, dict):
+        raise _invalid(path, table, "*", "schema is not a mapping")
+    for column, dtype in schema.items():
+        if not isinstance(dtype, str) or dtype not in _DTYPES:
+            raise _invalid(path, table, str(column)[:80], f"unknown type {str(dtype)[:40]!r}")
+    return schema
+
+
+def _restore(df: pd.DataFrame, schema: dict[str, str], *, path: str = "", table: str = "") -> pd.DataFrame:
+    out = df[[c for c in schema if c in df.columns]].copy() if schema else df.copy()
     for c, dtype in schema.items():
         if c not in out.columns or dtype == "geometry":
             continue
         col = out[c]
-        if dtype == "object":
-            out[c] = pd.Series([None if _missing(v) else v for v in col], index=out.index, dtype=object)
-        elif dtype == "str":
-            out[c] = pd.Series([None if _missing(v) else str(v) for v in col], index=out.index, dtype="str")
-        elif dtype == "bool":
-            out[c] = col.fillna(False).astype(bool)
-        else:
-            out[c] = col.astype(dtype)
+        try:
+            if dtype == "object":
+                out[c] = pd.Series([None if _missing(v) else v for v in col], index=out.index, dtype=object)
+            elif dtype == "str":
+                out[c] = pd.Series([None if _missing(v) else str(v) for v in col], index=out.index, dtype="str")
+            elif dtype == "bool":
+                out[c] = col.fillna(False).astype(bool)
+            else:
+                out[c] = col.astype(dtype)
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise _invalid(path, table, str(c)[:80], f"not {dtype}: {type(exc).__name__}") from None
     return out.reset_index(drop=True)
 
 
@@ -265,65 +303,148 @@ def save_scenario(
 
 
 def open_scenario(path: str | os.PathLike) -> Scenario:
-    """Read a scenario file written by :func:`save_scenario`."""
-    import pyogrio
+    """Read a scenario file written by :func:`save_scenario`, validating it against the format.
 
+    The file is treated as hostile: its size, its tables and their row counts
+    (read from the GeoPackage before any table is loaded), the stored column
+    types, the required columns, every text value's length, the manual
+    decisions, the designations and the rules are checked; any problem is a
+    :class:`GeoError` (``scenario_invalid``, ``scenario_table_invalid``,
+    ``scenario_version``, ``file_too_large``...) naming the file, the table and
+    the column, never a traceback.
+    """
     src = Path(path)
     if not src.exists():
         raise GeoError("file_not_found", path=str(src))
+    check_size(src)
+    try:
+        return _open_scenario(src)
+    except GeoError:
+        raise
+    except RecursionError:
+        raise GeoError("scenario_invalid", path=str(src), reason="nested too deep") from None
+    except MemoryError:
+        raise GeoError("scenario_invalid", path=str(src), reason="too large") from None
+    except Exception as exc:  # the last guard: a crafted file gets a message, never a traceback
+        raise GeoError("scenario_invalid", path=str(src), reason=type(exc).__name__) from None
+
+
+def _read_table(src: Path, layer: str, *, shown: str) -> pd.DataFrame:
+    """One table of the file, refused past :data:`geo.settings.MAX_SCENARIO_ROWS` before it is read."""
+    import pyogrio
+
+    try:
+        info = pyogrio.read_info(src, layer=layer)
+    except Exception:  # GDAL errors of several types
+        raise GeoError("scenario_invalid", path=shown, reason=f"table '{layer}' unreadable") from None
+    count = int(info.get("features") or 0)
+    if count > settings.MAX_SCENARIO_ROWS:
+        raise _invalid(shown, layer, "*", f"{count} rows, limit {settings.MAX_SCENARIO_ROWS}")
+    try:
+        df = pyogrio.read_dataframe(src, layer=layer)
+    except Exception:  # GDAL errors of several types
+        raise GeoError("scenario_invalid", path=shown, reason=f"table '{layer}' unreadable") from None
+    for column in df.columns:
+        if column == getattr(getattr(df, "geometry", None), "name", None):
+            continue
+        if df[column].dtype == object:
+            too_long = [v for v in df[column] if isinstance(v, str) and len(v) > settings.MAX_TEXT_FIELD_CHARS]
+            if too_long:
+                raise _invalid(shown, layer, str(column)[:80],
+                               f"text longer than {settings.MAX_TEXT_FIELD_CHARS} characters")
+    return df
+
+
+def _open_scenario(src: Path) -> Scenario:
+    import pyogrio
+
+    shown = str(src)
     try:
         layers = {str(name) for name, _ in pyogrio.list_layers(src)}
-    except Exception as exc:  # not a GeoPackage at all
-        raise GeoError("scenario_invalid", path=str(src), reason=str(exc)) from None
+    except Exception:  # not a GeoPackage at all
+        raise GeoError("scenario_invalid", path=shown, reason="not a GeoPackage") from None
     if META_LAYER not in layers:
-        raise GeoError("scenario_invalid", path=str(src), reason=f"no '{META_LAYER}' table")
-    raw = pyogrio.read_dataframe(src, layer=META_LAYER)
+        raise GeoError("scenario_invalid", path=shown, reason=f"no '{META_LAYER}' table")
+    raw = _read_table(src, META_LAYER, shown=shown)
+    if "key" not in raw.columns or "value" not in raw.columns:
+        raise _invalid(shown, META_LAYER, "key, value", "missing")
     entries = {str(k): (None if _missing(v) else str(v)) for k, v in zip(raw["key"], raw["value"])}
     try:
         version = int(entries.get("format_version") or 0)
     except ValueError:
         version = 0
     if version < 1:
-        raise GeoError("scenario_invalid", path=str(src), reason="format_version")
+        raise GeoError("scenario_invalid", path=shown, reason="format_version")
     if version > settings.SCENARIO_FORMAT_VERSION:
-        raise GeoError("scenario_version", path=str(src), found=version, supported=settings.SCENARIO_FORMAT_VERSION)
+        raise GeoError("scenario_version", path=shown, found=version, supported=settings.SCENARIO_FORMAT_VERSION)
+    level = entries.get("level") or "commune"
+    vintage = entries.get("vintage") or settings.DEFAULT_VINTAGE
+    if level not in ("commune", "district", "province"):
+        raise _invalid(shown, META_LAYER, "level", f"unknown level {level[:40]!r}")
+    if vintage not in ("pre2025", "2025"):
+        raise _invalid(shown, META_LAYER, "vintage", f"unknown vintage {vintage[:40]!r}")
+    rules_text = entries.get("rules_yaml") or "tiers: []"
+    if len(rules_text.encode("utf-8")) > settings.MAX_RULES_KB * 1024:
+        raise _invalid(shown, META_LAYER, "rules_yaml", f"longer than {settings.MAX_RULES_KB} kB")
+
+    missing = [name for name in ("indicators", "designations", "manual") if name not in layers]
+    if missing:
+        raise GeoError("scenario_invalid", path=shown, reason="missing " + ", ".join(missing))
 
     def table(name: str) -> pd.DataFrame | None:
         if name not in layers:
             return None
-        schema = json.loads(entries.get(f"schema.{name}") or "{}")
-        return _restore(pyogrio.read_dataframe(src, layer=name), schema)
+        schema = _parse_schema(entries.get(f"schema.{name}"), path=shown, table=name)
+        df = _restore(_read_table(src, name, shown=shown), schema, path=shown, table=name)
+        absent = [c for c in _REQUIRED.get(name, ()) if c not in df.columns]
+        if absent:
+            raise _invalid(shown, name, ", ".join(absent), "missing")
+        return df
 
-    missing = [name for name in ("indicators", "designations", "manual") if name not in layers]
-    if missing:
-        raise GeoError("scenario_invalid", path=str(src), reason="missing " + ", ".join(missing))
     boundaries = None
     if "boundaries" in layers:
-        gdf = gpd.read_file(src, layer="boundaries")
+        gdf = _read_table(src, "boundaries", shown=shown)
+        if not isinstance(gdf, gpd.GeoDataFrame):
+            raise _invalid(shown, "boundaries", "geometry", "missing")
         geom_name = entries.get("boundaries_geometry") or "geometry"
         if gdf.geometry.name != geom_name:
             gdf = gdf.rename_geometry(geom_name)
-        schema = json.loads(entries.get("schema.boundaries") or "{}")
-        restored = _restore(pd.DataFrame(gdf), schema)
+        schema = _parse_schema(entries.get("schema.boundaries"), path=shown, table="boundaries")
+        restored = _restore(pd.DataFrame(gdf), schema, path=shown, table="boundaries")
+        if geom_name not in restored.columns:
+            restored[geom_name] = gdf.geometry.values
         boundaries = gpd.GeoDataFrame(restored, geometry=geom_name, crs=gdf.crs)
     manual_df = table("manual")
-    manual = tuple(
-        ManualDecision(code=r["code"], action=r["action"], reason=r["reason"],
-                       tier=None if _missing(r["tier"]) else int(r["tier"]))
-        for r in manual_df.to_dict("records")
-    )
+    manual = []
+    for i, r in enumerate(manual_df.to_dict("records"), start=1):
+        tier = r["tier"]
+        if not _missing(tier):
+            try:
+                tier = float(tier)
+            except (TypeError, ValueError):
+                raise _invalid(shown, "manual", "tier", f"row {i}: not a number") from None
+        try:
+            manual.append(ManualDecision(code=r["code"], action=r["action"], reason=r["reason"],
+                                         tier=None if _missing(tier) else tier))
+        except GeoError as exc:
+            raise _invalid(shown, "manual", str(exc.params.get("field") or "reason"), f"row {i}: {exc.code}") from None
+    try:
+        designations = DesignationSet.from_frame(table("designations"))
+    except GeoError as exc:
+        raise _invalid(shown, "designations", str(exc.params.get("missing") or "*"), exc.code) from None
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+        raise _invalid(shown, "designations", "*", type(exc).__name__) from None
     meta = ScenarioMeta(
         app_version=entries.get("app_version") or "", created=entries.get("created") or "",
-        province=entries.get("province"), level=entries.get("level") or "commune",
-        vintage=entries.get("vintage") or settings.DEFAULT_VINTAGE, title=entries.get("title") or "",
+        province=entries.get("province"), level=level, vintage=vintage, title=entries.get("title") or "",
         format_version=version,
     )
     return Scenario(
         meta=meta,
         indicators=table("indicators"),
-        designations=DesignationSet.from_frame(table("designations")),
-        rules=rules_from_yaml(entries.get("rules_yaml") or "tiers: []", path=f"{src}:{META_LAYER}.rules_yaml"),
-        manual=manual,
+        designations=designations,
+        rules=rules_from_yaml(rules_text, path=f"{src.name}:{META_LAYER}.rules_yaml"),
+        manual=tuple(manual),
         ranking=table("ranking"),
         boundaries=boundaries,
         notes=entries.get("notes") or "",
