@@ -125,7 +125,6 @@ MAX_ZIP_PATH_DEPTH = 16  # folders in a member's path
 MAX_ZIP_NAME_CHARS = 255  # one component of a member's path (what file systems allow)
 MAX_FEATURES = 100_000  # features of a boundary layer (Viet Nam: ~10,600 communes)
 MAX_VERTICES = 20_000_000  # coordinates of a boundary layer
-MAX_RULES_KB = 256  # a rules file (YAML) or the rules text of a scenario
 MAX_SCENARIO_ROWS = 100_000  # rows of one table in a scenario GeoPackage
 MAX_TEXT_FIELD_CHARS = 10_000  # one text value in a scenario table
 FUZZY_SUGGEST_MAX_ROWS = 500  # unmatched rows that get fuzzy suggestions; later rows are listed without

@@ -5,7 +5,7 @@ include/exclude lists and rules files all arrive from planners' machines and
 are treated as hostile. Every one is read here, with the same guarantees:
 
 - **Size first.** The file is refused before it is read past its limit
-  (:data:`geo.settings.MAX_TABLE_MB`, :data:`geo.settings.MAX_RULES_KB`).
+  (:data:`geo.settings.MAX_TABLE_MB`, :data:`geo.settings.RULES_MAX_BYTES`).
 - **Workbooks are inspected before they are opened.** An ``.xlsx`` is a ZIP of
   XML: its members, the shared strings, the merged ranges and the rows and
   columns that hold values are measured from the ZIP with a byte scan
@@ -181,10 +181,10 @@ def decode_text(data: bytes, *, path: str) -> str:
 def read_text(source: SourceLike, *, name: str | None = None, max_bytes: int | None = None) -> tuple[str, str]:
     """The display name and decoded text of a small text file (a rules file by default).
 
-    ``max_bytes`` defaults to :data:`geo.settings.MAX_RULES_KB`; encodings as
+    ``max_bytes`` defaults to :data:`geo.settings.RULES_MAX_BYTES`; encodings as
     :func:`decode_text`.
     """
-    limit = max_bytes if max_bytes is not None else settings.MAX_RULES_KB * 1024
+    limit = max_bytes if max_bytes is not None else settings.RULES_MAX_BYTES
     display, data = load_bytes(source, name=name, max_bytes=limit)
     return display, decode_text(data, path=display)
 

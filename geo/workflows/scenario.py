@@ -384,8 +384,8 @@ def _open_scenario(src: Path) -> Scenario:
     if vintage not in ("pre2025", "2025"):
         raise _invalid(shown, META_LAYER, "vintage", f"unknown vintage {vintage[:40]!r}")
     rules_text = entries.get("rules_yaml") or "tiers: []"
-    if len(rules_text.encode("utf-8")) > settings.MAX_RULES_KB * 1024:
-        raise _invalid(shown, META_LAYER, "rules_yaml", f"longer than {settings.MAX_RULES_KB} kB")
+    if len(rules_text.encode("utf-8")) > settings.RULES_MAX_BYTES:
+        raise _invalid(shown, META_LAYER, "rules_yaml", f"longer than {settings.RULES_MAX_BYTES // 1024} kB")
 
     missing = [name for name in ("indicators", "designations", "manual") if name not in layers]
     if missing:

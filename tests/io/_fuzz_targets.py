@@ -251,13 +251,11 @@ def rules_texts(draw) -> bytes:
 
 
 def _rules(data):
-    from geo.analysis.priority import rules_from_yaml
-    from geo.io.upload import read_text
+    from geo.analysis.rules_file import load_rules
 
     path = _TMP / "r.yaml"
     path.write_bytes(data)
-    name, text = read_text(path)
-    return rules_from_yaml(text, path=name)
+    return load_rules(path)
 
 
 _TEMPLATE: list[Path] = []
@@ -267,7 +265,7 @@ def _scenario_template() -> Path:
     if not _TEMPLATE:
         import pandas as pd
 
-        from geo.analysis.priority import ManualDecision, RuleSet, Tier
+        from geo.analysis.rules import ManualDecision, RuleSet, Tier
         from geo.units.designations import Designation, DesignationSet
         from geo.workflows.scenario import new_scenario, save_scenario
 

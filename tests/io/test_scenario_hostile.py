@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from geo._errors import GeoError
-from geo.analysis.priority import ManualDecision, RuleSet, Tier
+from geo.analysis.rules import ManualDecision, RuleSet, Tier
 from geo.units.designations import Designation, DesignationSet
 from geo.workflows.scenario import new_scenario, open_scenario, save_scenario
 

@@ -84,7 +84,7 @@ def test_size_cap_before_reading(tmp_path):
 def test_rules_text_size_and_encoding(tmp_path):
     path = h.write(tmp_path / "rules.yaml", h.cp1258("tiers: []\nname: 'Xã'\n"))
     assert read_text(path)[1] == "tiers: []\nname: 'Xã'\n"
-    big = h.write(tmp_path / "big.yaml", b"#" * (settings.MAX_RULES_KB * 1024 + 1))
+    big = h.write(tmp_path / "big.yaml", b"#" * (settings.RULES_MAX_BYTES + 1))
     assert _code(read_text, big).code == "file_too_large"
 
 
