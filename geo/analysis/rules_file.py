@@ -99,8 +99,9 @@ def _parse_yaml(text: str, path: str):
     if size > settings.RULES_MAX_BYTES:
         raise GeoError("file_too_large", path=path, size_mb=f"{size / 1048576:.1f}",
                        limit_mb=f"{settings.RULES_MAX_BYTES / 1048576:.2f}")
-    loader = _loader()(text, path=path)
+    loader = None
     try:
+        loader = _loader()(text, path=path)  # the reader refuses control characters here already
         return loader.get_single_data()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -112,7 +113,8 @@ def _parse_yaml(text: str, path: str):
         raise GeoError("rules_yaml_syntax", path=path, line=(mark.line + 1) if mark else "?",
                        detail=str(exc).splitlines()[0][:120]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _check_count(path: str, key: str, data: dict) -> None:
