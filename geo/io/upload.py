@@ -411,9 +411,9 @@ def _excel_grids(data: bytes, *, path: str, sheet: str | int | None) -> list[Gri
     """Grids of the requested sheet, or of every visible sheet with data, in workbook order."""
     import warnings
 
-    import openpyxl
+    check_workbook(data, path=path)  # budgets first, before openpyxl is even imported
 
-    check_workbook(data, path=path)
+    import openpyxl
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

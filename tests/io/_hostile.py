@@ -178,7 +178,8 @@ def zip_file_and_dir() -> bytes:
 
 def zip_many_small(members: int, size: int) -> bytes:
     """Members each just under the per-member ratio check, adding up to a bomb."""
-    return zip_bytes([(f"m{i}.txt", b"\0" * size) for i in range(members)])
+    data = b"\0" * size  # one buffer for every member
+    return zip_bytes([(f"m{i}.txt", data) for i in range(members)])
 
 
 def geojson_bytes(features: list[dict], *, crs: str | None = None) -> bytes:

@@ -1,0 +1,198 @@
+"""Hostile and broken files of issue 16, each read in its own subprocess: refused or handled, seconds, MB.
+
+    python bench/hostile.py                 # every case
+    python bench/hostile.py --only merged,alias
+
+Every case's file is generated first (not timed). A child process then imports the library and makes the
+one call a planner's upload would make; it prints the outcome (``refused:<code>`` for the project's error,
+``handled`` when the reader returns, ``UNCAUGHT:<type>`` otherwise), the seconds of that call (imports
+excluded) and the child's peak RSS (imports included). Targets: every case refused or handled, each in
+≤ 5 s and ≤ 500 MB. The run exits 1 when a case misses a target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "io"))
+
+import _hostile as h  # noqa: E402
+
+MAX_SECONDS = 5.0
+MAX_MB = 500.0
+CHILD_TIMEOUT_S = 180
+
+_CHILD = r"""
+import json, os, sys, time
+sys.path.insert(0, {root!r})
+os.environ.setdefault("GEO_STRICT_I18N", "1")
+from geo._errors import GeoError
+{setup}
+start = time.perf_counter()
+try:
+    {call}
+    outcome = "handled"
+except GeoError as exc:
+    exc.message("vi")
+    outcome = "refused:" + exc.code
+except BaseException as exc:
+    outcome = "UNCAUGHT:" + type(exc).__name__ + ": " + str(exc)[:80]
+seconds = time.perf_counter() - start
+# VmHWM: this process's peak RSS (ru_maxrss would carry the parent's peak across fork and exec)
+hwm = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+print(json.dumps({{"outcome": outcome, "seconds": seconds, "rss_mb": hwm / 1024}}))
+"""
+
+DESIGNATIONS = ("from geo.join.designations import read_designations", "read_designations({path!r}, type='border', province='20')")
+INDICATORS = ("from geo.io.tables import read_indicators", "read_indicators({path!r})")
+BOUNDARIES = ("from geo.io.boundaries import read_boundaries", "read_boundaries({path!r})")
+RULES = ("from geo.analysis.rules_file import load_rules", "load_rules({path!r})")
+SCENARIO = ("from geo.workflows.scenario import open_scenario", "open_scenario({path!r})")
+UNZIP = ("from geo.io.safe import extract_zip; import tempfile",
+         "extract_zip({path!r}, tempfile.mkdtemp(dir={tmp!r}))")
+
+
+def _big_layer(path: Path, n: int) -> None:
+    import geopandas as gpd
+    import numpy as np
+    import pyogrio
+    import shapely
+
+    side = int(np.ceil(np.sqrt(n)))
+    x = 106.0 + (np.arange(n) % side) * 0.001
+    y = 21.0 + (np.arange(n) // side) * 0.001
+    gdf = gpd.GeoDataFrame({"ma": [f"{i:05d}" for i in range(n)]}, geometry=shapely.box(x, y, x + 0.0009, y + 0.0009),
+                           crs="EPSG:4326")
+    pyogrio.write_dataframe(gdf, path, driver="GPKG" if path.suffix == ".gpkg" else "GeoJSON")
+
+
+def _scenario(path: Path, edit: str) -> None:
+    import sqlite3
+
+    import pandas as pd
+
+    from geo.analysis.rules import ManualDecision, RuleSet, Tier
+    from geo.units.designations import Designation, DesignationSet
+    from geo.workflows.scenario import new_scenario, save_scenario
+
+    s = new_scenario(
+        indicators=pd.DataFrame({"code": ["06364", "06358"], "name": ["A", "B"], "poor_rate": [24.0, 10.0],
+                                 "households": pd.array([500, 400], dtype="Int64")}),
+        designations=DesignationSet((Designation(type="border", code="06364", valid_from="2021-01-01"),)),
+        rules=RuleSet(tiers=(Tier("Ưu tiên 1", "poor_rate >= 20"),)),
+        manual=(ManualDecision("06358", "include", "Lũ"),), created="2025-01-02T03:04:05+00:00")
+    save_scenario(s, path)
+    with sqlite3.connect(path) as con:
+        con.executescript(edit)
+
+
+def _rules_tiers(n: int) -> bytes:
+    return ("tiers:\n" + "".join(f"  - label: T{i}\n    when: poor_rate >= {i % 100}\n" for i in range(n))).encode()
+
+
+def _alias_bomb() -> bytes:
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 10):
+        lines.append(f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]")
+    return ("\n".join(lines) + "\ntiers: *a9\n").encode()
+
+
+def _nested(depth: int) -> bytes:
+    return ("tiers: " + "[" * depth + "]" * depth + "\n").encode()
+
+
+CASES = {
+    # name: (file name, builder(path), (import, call))
+    "merged_whole_sheet": ("ds.xlsx", lambda p: p.write_bytes(h.merged_whole_sheet()), DESIGNATIONS),
+    "far_away_cell": ("ds.xlsx", lambda p: p.write_bytes(h.far_away_cell()), DESIGNATIONS),
+    "shared_string_250mb": ("ds.xlsx", lambda p: p.write_bytes(h.big_shared_string(250)), INDICATORS),
+    "xlsx_1048576_rows": ("ds.xlsx", lambda p: p.write_bytes(h.many_rows(1_048_576)), DESIGNATIONS),
+    "csv_60mb_designations": ("ds.csv", lambda p: p.write_bytes(h.big_csv(60)), DESIGNATIONS),
+    "csv_45mb_designations": ("ds.csv", lambda p: p.write_bytes(h.big_csv(45)), DESIGNATIONS),
+    "csv_field_131073": ("ds.csv", lambda p: p.write_bytes(h.long_field_csv(131_073)), DESIGNATIONS),
+    "csv_50000_unmatched_names": ("ds.csv", lambda p: p.write_bytes(h.unmatched_names_csv(50_000)), DESIGNATIONS),
+    "layer_800k_features_gpkg": ("b.gpkg", lambda p: _big_layer(p, 800_000), BOUNDARIES),
+    "layer_200k_features_geojson": ("b.geojson", lambda p: _big_layer(p, 200_000), BOUNDARIES),
+    "zip_many_small_members": ("b.zip", lambda p: p.write_bytes(h.zip_many_small(999, 1_000_000)), UNZIP),
+    "zip_deep_path": ("b.zip", lambda p: p.write_bytes(h.zip_deep_path(2000)), BOUNDARIES),
+    "zip_file_and_folder": ("b.zip", lambda p: p.write_bytes(h.zip_file_and_dir()), BOUNDARIES),
+    "geojson_nan_coordinates": ("b.geojson", lambda p: p.write_bytes(h.geojson_bytes(
+        [h.feature({"ma": "178"}, {"type": "Point", "coordinates": [float("nan"), 21.0]})])), BOUNDARIES),
+    "geojson_non_earth_crs": ("b.geojson", lambda p: p.write_bytes(h.geojson_bytes(
+        [h.feature({"ma": "178"}, h.square(106.7, 21.8))], crs="IAU_2015:49900")), BOUNDARIES),
+    "rules_alias_bomb": ("r.yaml", lambda p: p.write_bytes(_alias_bomb()), RULES),
+    "rules_156296_tiers_10mb": ("r.yaml", lambda p: p.write_bytes(_rules_tiers(156_296)), RULES),
+    "rules_yaml_nested_10000": ("r.yaml", lambda p: p.write_bytes(_nested(10_000)), RULES),
+    "rules_400_digit_threshold": ("r.yaml", lambda p: p.write_bytes(
+        ("tiers:\n  - label: A\n    when: poor_rate >= " + "9" * 400 + "\n").encode()), RULES),
+    "rules_986_unary_minus": ("r.yaml", lambda p: p.write_bytes(
+        ("tiers:\n  - label: A\n    when: poor_rate >= " + "-" * 986 + "1\n").encode()), RULES),
+    "scenario_bad_date": ("s.gpkg", lambda p: _scenario(p, "UPDATE designations SET valid_from='hôm qua';"),
+                          SCENARIO),
+    "scenario_schema_not_json": ("s.gpkg", lambda p: _scenario(
+        p, "UPDATE scenario_meta SET value='{' WHERE key='schema.indicators';"), SCENARIO),
+    "scenario_int_column_null": ("s.gpkg", lambda p: _scenario(
+        p, "UPDATE indicators SET households=NULL; UPDATE scenario_meta SET value='{\"households\": \"int64\"}' "
+           "WHERE key='schema.indicators';"), SCENARIO),
+    "scenario_no_meta_columns": ("s.gpkg", lambda p: _scenario(
+        p, "ALTER TABLE scenario_meta RENAME COLUMN key TO k;"), SCENARIO),
+    "scenario_manual_tier_text": ("s.gpkg", lambda p: _scenario(p, "UPDATE manual SET tier='abc';"), SCENARIO),
+}
+
+
+def _run_case(name: str, folder: Path) -> dict:
+    file_name, build, (setup, call) = CASES[name]
+    path = folder / f"{name}-{file_name}"
+    t0 = time.perf_counter()
+    build(path)
+    made = time.perf_counter() - t0
+    code = _CHILD.format(root=str(ROOT), setup=setup, call=call.format(path=str(path), tmp=str(folder)))
+    start = time.perf_counter()
+    try:
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=CHILD_TIMEOUT_S,
+                              cwd=ROOT)
+        line = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
+        result = json.loads(line) if line.startswith("{") else {
+            "outcome": f"CRASH rc={done.returncode}: {done.stderr.strip().splitlines()[-1:]}", "seconds": None,
+            "rss_mb": None}
+    except subprocess.TimeoutExpired:
+        result = {"outcome": f"TIMEOUT>{CHILD_TIMEOUT_S}s", "seconds": None, "rss_mb": None}
+    result["wall"] = time.perf_counter() - start
+    result["size_mb"] = path.stat().st_size / 2**20 if path.exists() else 0.0
+    result["made_s"] = made
+    path.unlink(missing_ok=True)
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default="", help="comma-separated parts of case names")
+    args = parser.parse_args()
+    names = [n for n in CASES if not args.only or any(part in n for part in args.only.split(","))]
+    print(f"{'case':32s} {'file MB':>8s}  {'outcome':44s} {'call s':>7s} {'RSS MB':>7s}  target")
+    failed = 0
+    with tempfile.TemporaryDirectory(prefix="geo-hostile-") as tmp:
+        for name in names:
+            r = _run_case(name, Path(tmp))
+            ok = (r["outcome"].startswith(("refused:", "handled")) and r["seconds"] is not None
+                  and r["seconds"] <= MAX_SECONDS and r["rss_mb"] <= MAX_MB)
+            failed += not ok
+            sec = f"{r['seconds']:.2f}" if r["seconds"] is not None else "-"
+            rss = f"{r['rss_mb']:.0f}" if r["rss_mb"] is not None else "-"
+            print(f"{name:32s} {r['size_mb']:8.1f}  {r['outcome'][:44]:44s} {sec:>7s} {rss:>7s}  "
+                  f"{'ok' if ok else 'MISSED'}", flush=True)
+    print(f"\n{len(names) - failed} of {len(names)} cases refused or handled within {MAX_SECONDS:.0f} s and "
+          f"{MAX_MB:.0f} MB; {failed} missed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
