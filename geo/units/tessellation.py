@@ -178,7 +178,7 @@ def _read_cache(path: Path) -> gpd.GeoDataFrame | None:
         meta = pyogrio.read_info(path).get("layer_metadata") or {}
         if meta.get("method_version") != METHOD_VERSION or meta.get("package_version") != _package_version():
             return None
-        gdf = gpd.read_file(path, engine="pyogrio")
+        gdf = pyogrio.read_dataframe(path)  # our own cache, not an upload
     except Exception:  # a half-written or foreign file: rebuild rather than fail
         return None
     return _finish(gdf)
