@@ -36,7 +36,7 @@ sys.path.insert(0, {root!r})
 os.environ.setdefault("GEO_STRICT_I18N", "1")
 from geo._errors import GeoError
 {setup}
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 try:
     {call}
     outcome = "handled"
@@ -45,10 +45,10 @@ except GeoError as exc:
     outcome = "refused:" + exc.code
 except BaseException as exc:
     outcome = "UNCAUGHT:" + type(exc).__name__ + ": " + str(exc)[:80]
-seconds = time.perf_counter() - start
+seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
 # VmHWM: this process's peak RSS (ru_maxrss would carry the parent's peak across fork and exec)
 hwm = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
-print(json.dumps({{"outcome": outcome, "seconds": seconds, "rss_mb": hwm / 1024}}))
+print(json.dumps({{"outcome": outcome, "seconds": seconds, "cpu": cpu, "rss_mb": hwm / 1024}}))
 """
 
 DESIGNATIONS = ("from geo.join.designations import read_designations", "read_designations({path!r}, type='border', province='20')")
@@ -119,6 +119,7 @@ CASES = {
     "csv_45mb_designations": ("ds.csv", lambda p: p.write_bytes(h.big_csv(45)), DESIGNATIONS),
     "csv_field_131073": ("ds.csv", lambda p: p.write_bytes(h.long_field_csv(131_073)), DESIGNATIONS),
     "csv_50000_unmatched_names": ("ds.csv", lambda p: p.write_bytes(h.unmatched_names_csv(50_000)), DESIGNATIONS),
+    "csv_2000_unmatched_names": ("ds.csv", lambda p: p.write_bytes(h.unmatched_names_csv(2_000)), DESIGNATIONS),
     "layer_800k_features_gpkg": ("b.gpkg", lambda p: _big_layer(p, 800_000), BOUNDARIES),
     "layer_200k_features_geojson": ("b.geojson", lambda p: _big_layer(p, 200_000), BOUNDARIES),
     "zip_many_small_members": ("b.zip", lambda p: p.write_bytes(h.zip_many_small(999, 1_000_000)), UNZIP),
@@ -162,9 +163,9 @@ def _run_case(name: str, folder: Path) -> dict:
         line = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
         result = json.loads(line) if line.startswith("{") else {
             "outcome": f"CRASH rc={done.returncode}: {done.stderr.strip().splitlines()[-1:]}", "seconds": None,
-            "rss_mb": None}
+            "cpu": None, "rss_mb": None}
     except subprocess.TimeoutExpired:
-        result = {"outcome": f"TIMEOUT>{CHILD_TIMEOUT_S}s", "seconds": None, "rss_mb": None}
+        result = {"outcome": f"TIMEOUT>{CHILD_TIMEOUT_S}s", "seconds": None, "cpu": None, "rss_mb": None}
     result["wall"] = time.perf_counter() - start
     result["size_mb"] = path.stat().st_size / 2**20 if path.exists() else 0.0
     result["made_s"] = made
@@ -177,7 +178,7 @@ def main() -> int:
     parser.add_argument("--only", default="", help="comma-separated parts of case names")
     args = parser.parse_args()
     names = [n for n in CASES if not args.only or any(part in n for part in args.only.split(","))]
-    print(f"{'case':32s} {'file MB':>8s}  {'outcome':44s} {'call s':>7s} {'RSS MB':>7s}  target")
+    print(f"{'case':32s} {'file MB':>8s}  {'outcome':44s} {'call s':>7s} {'CPU s':>6s} {'RSS MB':>7s}  target")
     failed = 0
     with tempfile.TemporaryDirectory(prefix="geo-hostile-") as tmp:
         for name in names:
@@ -186,9 +187,12 @@ def main() -> int:
                   and r["seconds"] <= MAX_SECONDS and r["rss_mb"] <= MAX_MB)
             failed += not ok
             sec = f"{r['seconds']:.2f}" if r["seconds"] is not None else "-"
+            cpu = f"{r['cpu']:.2f}" if r["cpu"] is not None else "-"
             rss = f"{r['rss_mb']:.0f}" if r["rss_mb"] is not None else "-"
-            print(f"{name:32s} {r['size_mb']:8.1f}  {r['outcome'][:44]:44s} {sec:>7s} {rss:>7s}  "
+            print(f"{name:32s} {r['size_mb']:8.1f}  {r['outcome'][:44]:44s} {sec:>7s} {cpu:>6s} {rss:>7s}  "
                   f"{'ok' if ok else 'MISSED'}", flush=True)
+    with open("/proc/loadavg") as fh:
+        print(f"(call s: wall-clock seconds of the reader call; CPU s: its CPU time; load average {fh.read().split()[0]})")
     print(f"\n{len(names) - failed} of {len(names)} cases refused or handled within {MAX_SECONDS:.0f} s and "
           f"{MAX_MB:.0f} MB; {failed} missed")
     return 1 if failed else 0

@@ -230,6 +230,9 @@ def _delimiter(lines: list[str]) -> str:
 def text_grid(data: bytes, *, path: str) -> Grid:
     """Cells of a delimited text file within the row, column, cell and field budgets."""
     text = decode_text(data, path=path)
+    if text.count("\n") > settings.MAX_TABLE_ROWS and '"' not in text:  # no quoted line breaks: lines are rows
+        raise GeoError("table_too_large", path=path, max_rows=settings.MAX_TABLE_ROWS,
+                       max_columns=settings.MAX_TABLE_COLUMNS)
     if len(text) > settings.MAX_CSV_FIELD_CHARS and not any(ch in text for ch in "\r\n,;\t"):
         raise GeoError("table_field_too_long", path=path, row=1, limit=settings.MAX_CSV_FIELD_CHARS)
     head = text[: 200 * HEADER_SCAN_ROWS * 5].splitlines()[: HEADER_SCAN_ROWS * 5]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from geo import settings
 from geo._errors import GeoError
 from geo.io.upload import read_records
 from geo.units import registry
@@ -220,6 +221,9 @@ def read_designations(
     table = records.frame
     if table.empty:
         raise GeoError("table_empty", path=str(path))
+    if len(table) > settings.MAX_DESIGNATION_ROWS:  # bounded before any per-row matching
+        raise GeoError("designation_too_many_rows", path=str(path), count=len(table),
+                       limit=settings.MAX_DESIGNATION_ROWS)
     path = Path(path)
     try:
         return match_designations(

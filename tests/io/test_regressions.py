@@ -45,6 +45,8 @@ CASES = [
      _designations, "table_shared_strings_too_large"),
     ("CSV over the table size as a designation list", "ds.csv", lambda: h.big_csv(settings.MAX_TABLE_MB + 1),
      _designations, "file_too_large"),
+    ("20,000-row list of names that match nothing", "ds.csv", lambda: h.unmatched_names_csv(20_000), _designations,
+     "designation_too_many_rows"),
     ("control character in a rules file (fuzz: b'\\x08')", "r.yaml", lambda: b"\x08", _rules, "rules_yaml_syntax"),
     ("GeoJSON zip: a file and a folder of one name", "b.zip", h.zip_file_and_dir, _boundaries, "zip_name_conflict"),
     ("GeoJSON zip: very deep member path", "b.zip", lambda: h.zip_deep_path(200), _boundaries, "zip_path_too_deep"),
