@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.units.designations import ATK_LANGSON_2021
+from geo.units.designations import ATK_LANGSON
 from geo.workflows.priority import scenario_bytes, scenario_from_bytes
 from tests._priority_data import FILE_NAME, commune_csv, commune_frame
 
@@ -60,14 +60,14 @@ def test_builtin_commune_level_relies_on_designations_and_says_so():
     assert not at.exception
     assert at.session_state["level"] == "commune"
     assert any("chỉ dựa vào diện chính sách" in i.value for i in at.info)
-    assert _selected(at) == set(ATK_LANGSON_2021)
+    assert _selected(at) == set(ATK_LANGSON)
     assert len(_ranked(at)) == 194
 
 
 def test_threshold_changes_the_ranked_list(table):
     at = _page_with_table()
     rate = dict(zip(table["code"], table["poor_rate_2020"]))
-    atk = set(ATK_LANGSON_2021)
+    atk = set(ATK_LANGSON)
     assert at.text_input(key="prio_when_1").value == "poor_rate_2020 >= 20"
     assert _selected(at) == {c for c, r in rate.items() if r >= 20} | atk
 

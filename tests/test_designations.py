@@ -27,20 +27,19 @@ def test_builtin_atk_codes_are_the_bac_son_units_by_name(communes):
     assert "06481" not in ATK_LANGSON_2021
 
 
-def test_builtin_atk_flags_four_bac_son_communes_on_registry_units(communes):
-    atk = builtin_designations(province=20, vintage="pre2025")
-    flagged = communes[communes["code"].isin(atk.codes("atk"))]
+def test_builtin_atk_flags_the_later_four_bac_son_communes_on_registry_units(communes):
+    atk = builtin_designations(province=20, vintage="pre2025").filter(type="atk", on=dt.date(2021, 3, 1))
+    later = [d for d in atk if d.source_date == dt.date(2021, 2, 25)]
+    flagged = communes[communes["code"].isin({d.code for d in later})]
     assert sorted(flagged["code"]) == ["06325", "06328", "06358", "06364"]
     assert set(flagged["district_code"]) == {"185"}
     assert sorted(flagged["name"]) == ["Thị trấn Bắc Sơn", "Xã Chiêu Vũ", "Xã Chiến Thắng", "Xã Long Đống"]
-    d = atk.items[0]
-    assert d.origin == "builtin" and d.source_date == dt.date(2021, 2, 25) and "ATK" in d.source
-    assert {x.type for x in atk} == {"atk"}
+    assert all(d.origin == "builtin" and "ATK" in d.source and "chưa xác nhận" in d.source for d in later)
 
 
-def test_no_builtin_lists_elsewhere_or_after_the_reform():
+def test_no_builtin_lists_elsewhere():
     assert len(builtin_designations(province=1)) == 0
-    assert len(builtin_designations(province=20, vintage="2025")) == 0
+    assert len(builtin_designations(province=1, vintage="2025")) == 0
 
 
 def test_list_by_names_and_districts_resolves_to_codes_with_a_report():

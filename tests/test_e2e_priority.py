@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from geo.units.designations import ATK_LANGSON_2021
+from geo.units.designations import ATK_LANGSON
 from geo.workflows.scenario import open_scenario
 from tests._priority_data import FILE_NAME, commune_csv, commune_frame
 from tests.browser import nav, offline_page, radio, screenshot, select, wait_idle, wait_units
@@ -32,7 +32,7 @@ def _selected_count(page, *, timeout: float = 60.0, expected: int | None = None)
 def test_priority_page_offline(app_url, tmp_path):
     table = commune_frame()
     rate = dict(zip(table["code"], table["poor_rate_2020"]))
-    atk = set(ATK_LANGSON_2021)
+    atk = set(ATK_LANGSON)
     at_20 = len({c for c, r in rate.items() if r >= 20} | atk)
     at_15 = len({c for c, r in rate.items() if r >= 15} | atk)
     low = table.sort_values("poor_rate_2020").iloc[0]

@@ -4,17 +4,21 @@ A *designation* says that one administrative unit (by GSO code, never by
 name) belongs to a policy category for a period, according to a document:
 a border commune (``border``, xã biên giới), a safe-zone commune (``atk``,
 xã an toàn khu), a Program 135 commune (``p135``), a zone III/II/I commune
-(``zone_iii``, ``zone_ii``, ``zone_i``; zone III = xã đặc biệt khó khăn) or a
-poor district (``poor_district``, huyện nghèo). Planners may add their own
+(``zone_iii``, ``zone_ii``, ``zone_i``; zone III = xã đặc biệt khó khăn), a
+poor district (``poor_district``, huyện nghèo) or a unit lagging behind its poverty-reduction target
+(``lagging``, from :mod:`geo.analysis.progress`). Planners may add their own
 categories under a custom label (a Python-identifier-like word such as
 ``ntm_2021``), which rule expressions can then name.
 
 Three origins are kept apart:
 
 ``builtin``
-    Lists shipped with the tool, each citing its source (so far only the four
-    ATK communes of Lạng Sơn recognised in 2021; no official border, 135 or
-    zone lists were found, and none are invented).
+    Lists shipped with the tool, each citing its source: the ATK communes of
+    Lạng Sơn (Quyết định 1714/QĐ-TTg of 2013 and a later recognition whose
+    number is unconfirmed) and its poor districts 2021–2025 (Quyết định
+    353/QĐ-TTg). No official border, 135 or zone lists were found, and none are
+    invented: border communes are *derived* from geometry and confirmed by a
+    planner (:mod:`geo.analysis.border`).
 ``imported``
     Lists read from a planner's CSV/XLSX (:func:`read_designations`), matched
     to codes by the join machinery (:func:`geo.join.match.match_units`).
@@ -46,8 +50,12 @@ __all__ = [
     "ORIGINS",
     "ACTIONS",
     "DESIGNATION_COLUMNS",
+    "ATK_LANGSON",
+    "ATK_LANGSON_1714",
     "ATK_LANGSON_2021",
     "ATK_LANGSON_2021_SOURCE",
+    "POOR_DISTRICTS_LANGSON",
+    "carry_to_2025",
     "Designation",
     "DesignationSet",
     "designation_label",
@@ -55,7 +63,7 @@ __all__ = [
 ]
 
 # Known categories; any other identifier-like word is accepted as a custom label.
-DESIGNATION_TYPES = ("border", "atk", "p135", "zone_iii", "zone_ii", "zone_i", "poor_district")
+DESIGNATION_TYPES = ("border", "atk", "p135", "zone_iii", "zone_ii", "zone_i", "poor_district", "lagging")
 ORIGINS = ("builtin", "imported", "manual")
 ACTIONS = ("tag", "untag")  # "untag" only with origin "manual": an override, not a deletion
 
@@ -64,9 +72,32 @@ DESIGNATION_COLUMNS = [
     "source", "source_date", "origin", "action", "note",
 ]
 
-# Built-in list: the safe-zone (ATK) communes of Lạng Sơn recognised in 2021, all in
-# Bắc Sơn district (GSO 185). Codes are the pre-2025 GSO codes; a test checks them
-# against the registry names (there is a second "Xã Chiến Thắng" in Chi Lăng, 06481).
+# Built-in lists, each by pre-2025 GSO code with its source. A test checks every code against the registry name
+# (there is a second "Xã Chiến Thắng" in Chi Lăng, 06481, which is not ATK).
+#
+# 1. Quyết định 1714/QĐ-TTg ngày 23/9/2013: eight ATK communes of Bắc Sơn (GSO 185). Three of them (xã Bắc Sơn,
+#    xã Quỳnh Sơn, xã Hữu Vĩnh) merged on 01/01/2020 under Nghị quyết 818/NQ-UBTVQH14: Bắc Sơn + Quỳnh Sơn became
+#    xã Bắc Quỳnh (06343), Hữu Vĩnh joined thị trấn Bắc Sơn (06325). Their status is carried to the successor
+#    with a note, so the eight communes are held on seven codes.
+ATK_LANGSON_1714 = {
+    "06373": "Xã Vũ Lễ",
+    "06361": "Xã Tân Hương",
+    "06352": "Xã Tân Lập",
+    "06367": "Xã Vũ Lăng",
+    "06349": "Xã Hưng Vũ",
+    "06343": "Xã Bắc Quỳnh",
+    "06325": "Thị trấn Bắc Sơn",
+}
+ATK_LANGSON_1714_SOURCE = "Quyết định 1714/QĐ-TTg ngày 23/9/2013 của Thủ tướng Chính phủ công nhận xã an toàn khu"
+ATK_LANGSON_1714_DATE = _dt.date(2013, 9, 23)
+ATK_LANGSON_1714_SUCCESSORS = {
+    "06343": "Kế thừa từ xã Bắc Sơn và xã Quỳnh Sơn (xã ATK theo QĐ 1714/QĐ-TTg), nhập thành xã Bắc Quỳnh theo "
+             "Nghị quyết 818/NQ-UBTVQH14 (hiệu lực 01/01/2020).",
+    "06325": "Kế thừa từ xã Hữu Vĩnh (xã ATK theo QĐ 1714/QĐ-TTg), nhập vào thị trấn Bắc Sơn theo Nghị quyết "
+             "818/NQ-UBTVQH14 (hiệu lực 01/01/2020).",
+}
+# 2. The later recognition (four units of Bắc Sơn). Its number and date are not confirmed: news reports of it date
+#    from 2017 and from 25/02/2021 (Báo Biên phòng); the date kept is the 2021 report's.
 ATK_LANGSON_2021 = {
     "06325": "Thị trấn Bắc Sơn",
     "06328": "Xã Long Đống",
@@ -75,13 +106,24 @@ ATK_LANGSON_2021 = {
 }
 ATK_LANGSON_2021_DISTRICT = "185"
 ATK_LANGSON_2021_SOURCE = (
-    "Quyết định của Thủ tướng Chính phủ công nhận xã và vùng an toàn khu (ATK) tỉnh Lạng Sơn"
+    "Quyết định của Thủ tướng Chính phủ công nhận xã và vùng an toàn khu (ATK) tỉnh Lạng Sơn "
+    "(số hiệu và ngày chưa xác nhận)"
 )
 ATK_LANGSON_2021_DATE = _dt.date(2021, 2, 25)
 ATK_LANGSON_2021_NOTE = (
-    "Theo Báo Biên phòng (bienphong.com.vn) ngày 25/02/2021; xã ATK của Trung ương thời kháng chiến chống Pháp. "
-    "Số hiệu quyết định chưa đối chiếu với văn bản gốc."
+    "Theo Báo Biên phòng (bienphong.com.vn) ngày 25/02/2021, có tin từ năm 2017; xã ATK của Trung ương thời kháng "
+    "chiến chống Pháp. Số hiệu, ngày quyết định chưa đối chiếu với văn bản gốc."
 )
+# Every ATK code of Lạng Sơn built in (both lists): 10 communes.
+ATK_LANGSON = {**ATK_LANGSON_1714, **ATK_LANGSON_2021}
+# 3. Poor districts 2021–2025 (Quyết định 353/QĐ-TTg ngày 15/3/2022), in Lạng Sơn.
+POOR_DISTRICTS_LANGSON = {"181": "Huyện Bình Gia", "184": "Huyện Văn Quan"}
+POOR_DISTRICTS_SOURCE = (
+    "Quyết định 353/QĐ-TTg ngày 15/3/2022 của Thủ tướng Chính phủ phê duyệt danh sách huyện nghèo, xã đặc biệt "
+    "khó khăn vùng bãi ngang, ven biển và hải đảo giai đoạn 2021–2025"
+)
+POOR_DISTRICTS_DATE = _dt.date(2022, 3, 15)
+POOR_DISTRICTS_PERIOD = (_dt.date(2021, 1, 1), _dt.date(2025, 12, 31))
 
 _CUSTOM_TYPE = re.compile(r"^[^\W\d]\w*$")
 
@@ -364,26 +406,120 @@ class DesignationSet:
 # ---------------------------------------------------------------------------
 # Built-in lists
 # ---------------------------------------------------------------------------
-def builtin_designations(*, province: str | int | None = "20", vintage: str = "pre2025") -> DesignationSet:
-    """Designation lists shipped with the tool, each with its source.
-
-    Only the ATK communes of Lạng Sơn (province 20) are known, for the
-    ``pre2025`` vintage: Thị trấn Bắc Sơn (06325), Xã Long Đống (06328),
-    Xã Chiêu Vũ (06358) and Xã Chiến Thắng (06364), all in Bắc Sơn district.
-    Other provinces and the 2025 vintage give an empty set: a designation is
-    not carried across the 2025 reform without a new decision.
-    """
-    registry.check_vintage_level(vintage)
-    norm = registry.normalize_code(province, "province") if province is not None else None
-    if vintage != "pre2025" or norm not in (None, "20"):
-        return DesignationSet()
-    return DesignationSet(tuple(
-        Designation(
+def _builtin_pre2025() -> list[Designation]:
+    out = []
+    for code in sorted(ATK_LANGSON_1714):
+        out.append(Designation(
+            type="atk", code=code, level="commune", vintage="pre2025", valid_from=ATK_LANGSON_1714_DATE,
+            source=ATK_LANGSON_1714_SOURCE, source_date=ATK_LANGSON_1714_DATE, origin="builtin",
+            note=ATK_LANGSON_1714_SUCCESSORS.get(code, ""),
+        ))
+    for code in sorted(ATK_LANGSON_2021):
+        out.append(Designation(
             type="atk", code=code, level="commune", vintage="pre2025", source=ATK_LANGSON_2021_SOURCE,
             source_date=ATK_LANGSON_2021_DATE, origin="builtin", note=ATK_LANGSON_2021_NOTE,
-        )
-        for code in sorted(ATK_LANGSON_2021)
-    ))
+        ))
+    for code in sorted(POOR_DISTRICTS_LANGSON):
+        out.append(Designation(
+            type="poor_district", code=code, level="district", vintage="pre2025",
+            valid_from=POOR_DISTRICTS_PERIOD[0], valid_to=POOR_DISTRICTS_PERIOD[1], source=POOR_DISTRICTS_SOURCE,
+            source_date=POOR_DISTRICTS_DATE, origin="builtin",
+        ))
+    return out
+
+
+def builtin_designations(*, province: str | int | None = "20", vintage: str = "pre2025") -> DesignationSet:
+    """Designation lists shipped with the tool, each with its source, period and vintage.
+
+    Lạng Sơn (province 20), ``pre2025`` codes:
+
+    - ``atk``, Quyết định 1714/QĐ-TTg (23/9/2013): Vũ Lễ 06373, Tân Hương 06361, Tân Lập 06352, Vũ Lăng 06367,
+      Hưng Vũ 06349, and xã Bắc Sơn, Quỳnh Sơn, Hữu Vĩnh carried to their 2020 successors Bắc Quỳnh 06343 and
+      thị trấn Bắc Sơn 06325 (with a note);
+    - ``atk``, the later recognition (number and date unconfirmed): thị trấn Bắc Sơn 06325, Long Đống 06328,
+      Chiêu Vũ 06358, Chiến Thắng 06364;
+    - ``poor_district`` 2021–2025, Quyết định 353/QĐ-TTg (15/3/2022): Bình Gia 181, Văn Quan 184 (district level).
+
+    For the ``2025`` vintage the same lists are carried onto the new communes by the old→new crosswalk
+    (:func:`carry_to_2025`): each record keeps its source and says which former units it comes from. Other
+    provinces give an empty set.
+    """
+    registry.check_vintage_level(vintage)
+    norm = registry.normalize_code(province, "province", ) if province is not None else None
+    if vintage == "2025":
+        # 2025 province codes: Lạng Sơn keeps 20 (merged with no other province).
+        if norm not in (None, "20"):
+            return DesignationSet()
+        return carry_to_2025(DesignationSet(tuple(_builtin_pre2025())), province="20")
+    if norm not in (None, "20"):
+        return DesignationSet()
+    return DesignationSet(tuple(_builtin_pre2025()))
+
+
+def carry_to_2025(designations: DesignationSet, *, province: str | int | None = None,
+                  links: pd.DataFrame | None = None, lang: str = "vi") -> DesignationSet:
+    """The ``pre2025`` designations carried onto the 2025 communes through the old→new crosswalk.
+
+    A new commune carries a type when at least one of its former communes did (a district-level designation,
+    e.g. ``poor_district``, counts for every former commune of that district). Each carried record keeps the
+    source, dates and origin of the first record it comes from, and its note says which former units carried
+    it and how many of the new commune's former communes that is ("3/4 xã cũ"), so a partial carry shows.
+    Records already of the 2025 vintage are kept as they are; manual ``untag`` overrides are applied first.
+
+    Parameters
+    ----------
+    designations
+        Any set; only effective ``tag`` records count.
+    province
+        Old province code, to restrict the crosswalk.
+    links
+        Old→new links with ``old_code`` and ``new_code``; default: the registry's crosswalk.
+    """
+    from geo.text.i18n import t
+
+    if links is None:
+        links = registry.old_to_new(province=province)
+    links = links[["old_code", "new_code"]].drop_duplicates()
+    old_units = registry.units(level="commune", vintage="pre2025").set_index("code")
+    district_of = old_units["district_code"].to_dict()
+    name_of = old_units["name"].to_dict()
+    district_names = registry.units(level="district", vintage="pre2025").set_index("code")["name"].to_dict()
+    former = links.groupby("new_code")["old_code"].apply(lambda s: sorted(set(s))).to_dict()
+    untagged = {d.key for d in designations if d.origin == "manual" and d.action == "untag"}
+    kept = [d for d in designations if d.vintage == "2025"]
+    sources: dict[tuple[str, str], list[tuple[Designation, str]]] = {}
+    for d in designations:
+        if d.vintage != "pre2025" or d.action != "tag" or (d.origin != "manual" and d.key in untagged):
+            continue
+        if d.level == "commune":
+            olds = [d.code]
+        elif d.level == "district":
+            olds = [c for c, dist in district_of.items() if dist == d.code]
+        else:
+            continue
+        for old in olds:
+            for new in links.loc[links["old_code"] == old, "new_code"]:
+                sources.setdefault((new, d.type), []).append((d, old))
+    out = list(kept)
+    for (new, kind), recs in sorted(sources.items()):
+        first = recs[0][0]
+        olds = sorted({o for _, o in recs})
+        n_former = len(former.get(new, olds))
+        via = sorted({d.code for d, _ in recs if d.level == "district"})
+        names = ", ".join(str(name_of.get(o, o)) for o in olds)
+        note = t("designation.carried", lang, n=len(olds), total=n_former, names=names)
+        if via:
+            note += " " + t("designation.carried_district", lang,
+                            districts=", ".join(str(district_names.get(c, c)) for c in via))
+        docs = sorted({d.source for d, _ in recs if d.source})
+        notes = sorted({d.note for d, _ in recs if d.note})
+        out.append(Designation(
+            type=kind, code=new, level="commune", vintage="2025", valid_from=first.valid_from,
+            valid_to=first.valid_to, source="; ".join(docs), source_date=first.source_date,
+            origin=first.origin if first.origin != "manual" else "manual",
+            note=" ".join([note] + notes),
+        ))
+    return DesignationSet(tuple(out))
 
 
 # ---------------------------------------------------------------------------

@@ -151,13 +151,21 @@ def default_boundaries(
         path = cache_path(province=code, level=level, vintage=vintage, cache_dir=folder)
         cached = _read_cache(path)
         if cached is not None:
-            return cached
+            return _sovereignty(cached, level=level, vintage=vintage)
     result = _build(province=code, level=level, vintage=vintage, cache_dir=cache_dir)
     for folder in _cache_folders(cache_dir):
         path = cache_path(province=code, level=level, vintage=vintage, cache_dir=folder)
         if _write_cache(result, path):
             break
-    return result
+    return _sovereignty(result, level=level, vintage=vintage)
+
+
+def _sovereignty(gdf: gpd.GeoDataFrame, *, level: str, vintage: str) -> gpd.GeoDataFrame:
+    """Post-step: Hoàng Sa and Trường Sa at their islands, not where the registry's centroids put them
+    (see :mod:`geo.units.sovereignty`; a no-op for layers without Đà Nẵng or Khánh Hòa)."""
+    from geo.units.sovereignty import place_archipelagos
+
+    return place_archipelagos(gdf, level=level, vintage=vintage)
 
 
 # --------------------------------------------------------------------------- cache
