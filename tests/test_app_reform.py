@@ -127,7 +127,7 @@ def test_sources_of_a_new_commune(app, old_table):
         assert shown == f"{int(by_code.at[code, 'households']):,} hộ".replace(",", ".")
     assert any(m.value == "Xã Bắc Sơn (06325) được hình thành từ 3 xã cũ." for m in app.markdown)
     # Designations carried as text, not as a designation of the new commune.
-    assert any(m.value.startswith("- 2/3 xã cũ là xã an toàn khu (ATK)") for m in app.markdown)
+    assert any(m.value.startswith("- 3/3 xã cũ là xã an toàn khu (ATK)") for m in app.markdown)  # QĐ 1714 and the later list
 
 
 def test_sources_of_a_commune_receiving_split_parts(app):

@@ -64,7 +64,7 @@ def test_reform_side_by_side_offline(app_url, tmp_path):
         box.fill("Bắc Sơn")
         page.get_by_role("option").filter(has_text="Xã Bắc Sơn (06325)").first.click()
         page.get_by_text("Xã Bắc Sơn (06325) được hình thành từ 3 xã cũ.").wait_for(timeout=TIMEOUT_MS)
-        page.locator("li").filter(has_text="2/3 xã cũ là xã an toàn khu (ATK)").wait_for(timeout=TIMEOUT_MS)
+        page.locator("li").filter(has_text="3/3 xã cũ là xã an toàn khu (ATK)").wait_for(timeout=TIMEOUT_MS)
         old_frame, new_frame = wait_map_units(page, [OLD_UNITS, NEW_UNITS])
         screenshot(page, "reform_vi.png")
 
