@@ -35,6 +35,10 @@ MAX_K = 7  # more than ColorBrewer's readable sequential range
 FISHER_JENKS_MAX_N = 600  # exact up to this (every province); above, on an evenly spaced sample (O(k n^2))
 SEQUENTIAL_PALETTES = ("YlOrRd", "Reds", "OrRd", "PuRd", "Blues", "Greens")
 DEFAULT_PALETTE = "YlOrRd"
+# Change maps (geo.analysis.progress): diverging, centred on zero; "_r" reversed so that a fall in poverty is blue.
+DIVERGING_PALETTES = ("RdBu_r",)
+CHANGE_PALETTE = "RdBu_r"
+CHANGE_K = 7  # odd: the middle class straddles zero
 NO_DATA_COLOR = "#d9d9d9"  # plus the explicit "Không có dữ liệu" legend entry, never a data class
 LEGEND_DECIMALS = 2
 

@@ -61,6 +61,10 @@ def _load_palettes() -> dict[str, dict[int, tuple[str, ...]]]:
     out: dict[str, dict[int, tuple[str, ...]]] = {}
     for name in settings.SEQUENTIAL_PALETTES:
         out[name] = {k: tuple(c.lower() for c in raw[f"{name}_{k:02d}"]) for k in range(settings.MIN_K, settings.MAX_K + 1)}
+    for name in settings.DIVERGING_PALETTES:  # "RdBu_r": RdBu read backwards
+        stem, reverse = (name[:-2], True) if name.endswith("_r") else (name, False)
+        out[name] = {k: tuple(c.lower() for c in (raw[f"{stem}_{k:02d}"][::-1] if reverse else raw[f"{stem}_{k:02d}"]))
+                     for k in range(settings.MIN_K, settings.MAX_K + 1)}
     return out
 
 

@@ -30,6 +30,7 @@ BUILTIN_INDICATORS = {
         "vintage": "pre2025",
         "official": True,
         "projected_years": (2021,),  # the 2021 columns are the plan ("dự kiến năm 2021"), not results
+        "standard": "2016-2020",  # "Theo chuẩn nghèo giai đoạn 2016-2020" (the annex's title), 2021 plan included
         "title": {
             "vi": "Hộ nghèo, cận nghèo năm 2020 và kế hoạch 2021 (Lạng Sơn, cấp huyện)",
             "en": "Poor and near-poor households 2020 and 2021 plan (Lạng Sơn, districts)",

@@ -1,0 +1,77 @@
+"""Progress on maps and in the review annex: KH 78 + an ILLUSTRATIVE 2021 results file, default boundaries."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from geo.analysis import progress as pg
+from geo.io.tables import read_indicators
+from geo.join.files import BUILTIN_INDICATORS, builtin_indicators
+from geo.units.tessellation import default_boundaries
+from geo.workflows import progress as wp
+from geo.workflows.mapview import map_layer
+from tests._progress_data import results_csv
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory):
+    boundaries = default_boundaries(province=20, level="district")
+    kh = builtin_indicators()
+    base = map_layer(boundaries=boundaries, level="district", vintage="pre2025", province="20", table=kh)
+    dataset = wp.dataset_from_layer(base, table=kh, meta=BUILTIN_INDICATORS["langson_kh78_2021"])
+    path = tmp_path_factory.mktemp("progress") / "ket_qua_2021_minh_hoa.csv"
+    path.write_bytes(results_csv())
+    table = read_indicators(path, level="district")
+    joined = map_layer(boundaries=boundaries, level="district", vintage="pre2025", province="20", table=table)
+    dataset, report = wp.add_table(dataset, joined, year=2021, source=path.name, table=table)
+    return base, dataset, report
+
+
+def test_file_with_names_and_a_title_row_stacks_by_code(setup):
+    _, dataset, report = setup
+    assert dataset.years == [2020, 2021] and report.matched == 11
+    assert dataset.sources[2021] == "ket_qua_2021_minh_hoa.csv"
+    assert dataset.sources[2020].startswith("Kế hoạch số 78/KH-UBND")
+
+
+def test_change_map_is_diverging_and_centred_on_zero(setup):
+    base, dataset, _ = setup
+    m, change = wp.change_map(base, dataset, year_from=2020, year_to=2021, illustrative=True)
+    html = m.get_root().render()
+    assert change.set_index("code").at["189", "change_points"] == -2.16
+    # Falls are blue (RdBu reversed): the class around -1 to -3 gets #67a9cf, never a red
+    assert "#67a9cf" in html and "#b2182b" in html  # both ends in the legend
+    assert "Thay đổi tỷ lệ hộ nghèo 2020–2021 (điểm %)" in html
+    m2, change2 = wp.change_map(base, dataset, year_from=2020, year_to=2021, measure="change_pct")
+    assert change2.set_index("code").at["180", "poor_change_pct"] == -18.9
+
+
+def test_gap_map_and_review_annex_titled_like_a_review_report(setup, tmp_path):
+    base, dataset, _ = setup
+    a = pg.assess(dataset, year_to=2021)
+    html = wp.gap_map(base, a).get_root().render()
+    assert "Chênh lệch so với mục tiêu năm 2021" in html
+    out = wp.write_review(a, tmp_path / "danh_gia.xlsx", illustrative=True)
+    ws = openpyxl.load_workbook(out).active
+    assert ws["A1"].value == "ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN MỤC TIÊU GIẢM NGHÈO NĂM 2021"
+    rows = {r[1]: r for r in ws.iter_rows(min_row=6, max_row=16, values_only=True)}
+    assert rows["Huyện Đình Lập"][2:] == (12.26, 8.83, 3.43, 10.1, 2.16, 1.27, "không đạt")
+    assert rows["Huyện Bình Gia"][8] == "đạt"
+    texts = [c for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert "Có số liệu minh họa, không phải số liệu chính thức." in texts
+    assert any("đổi chuẩn nghèo" in x for x in texts)
+    docx = wp.review_bytes(a, format="docx", illustrative=True)
+    assert docx[:2] == b"PK" and len(docx) > 5000
+
+
+def test_trend_png_and_rule_targets_use_the_builtin_poor_districts(setup):
+    base, dataset, _ = setup
+    png = wp.trend_png(dataset, "180", name="Huyện Tràng Định")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    from geo.units.designations import builtin_designations
+
+    a = wp.assess_rule(dataset, year_to=2021, points=2, poor_points=3.5,
+                       designations=builtin_designations(province=20), gdf=base.gdf)
+    assert a.table.set_index("code").at["181", "target"] == 12.72
+    assert a.counts()["not_met"] == 6
