@@ -23,6 +23,7 @@ pages = [
     st.Page("pages/priority.py", title=t("page.priority", lang), url_path="uu-tien"),
     st.Page("pages/annex.py", title=t("page.annex", lang), url_path="phu-luc"),
     st.Page("pages/reform.py", title=t("page.reform", lang), url_path="sap-nhap-2025"),
+    st.Page("pages/progress.py", title=t("page.progress", lang), url_path="tien-do"),
     st.Page("pages/workspace.py", title=t("ws.page", lang), url_path="kho-du-lieu"),
 ]
 page = st.navigation(pages)

@@ -131,7 +131,9 @@ def test_new_error_codes_are_translated():
 
 
 def test_palettes_are_colorbrewer():
-    assert set(PALETTES) == set(settings.SEQUENTIAL_PALETTES)
+    assert set(PALETTES) == set(settings.SEQUENTIAL_PALETTES) | set(settings.DIVERGING_PALETTES)
+    # RdBu_r: colorbrewer2.org's RdBu read backwards (a fall in poverty is blue)
+    assert PALETTES["RdBu_r"][7] == ("#2166ac", "#67a9cf", "#d1e5f0", "#f7f7f7", "#fddbc7", "#ef8a62", "#b2182b")
     for name, by_k in PALETTES.items():
         assert sorted(by_k) == list(range(settings.MIN_K, settings.MAX_K + 1))
         for k, colours in by_k.items():

@@ -704,6 +704,49 @@ def _map_axes(fig: Figure, lay: _Layout, bounds: tuple[float, float, float, floa
     return ax, scale
 
 
+FOREIGN_COLOR = "#e6e6e6"  # neighbouring countries, under the units
+FOREIGN_LABEL_COLOR = "#6e6e6e"
+FOREIGN_MIN_SHARE = 0.03  # a neighbour is named when it fills at least this share of the map frame
+
+
+def _draw_surroundings(ax, prep: _Prepared, lang: str) -> None:
+    """Neighbouring countries shaded and named in capitals (TRUNG QUỐC), and Hoàng Sa / Trường Sa labelled with
+    their province, as official maps of Viet Nam show them. Natural Earth 1:10m (public domain); nothing is
+    drawn for a frame that shows none of them."""
+    from geo.units.border import neighbours
+    from geo.units.sovereignty import archipelago_labels
+
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    frame = shapely.box(x0, y0, x1, y1)
+    crs = prep.gdf.crs
+    lonlat = gpd.GeoSeries([frame], crs=crs).to_crs("EPSG:4326").total_bounds
+    margin = 0.5
+    near = neighbours(tuple(lonlat + np.array([-margin, -margin, margin, margin])))
+    if len(near):
+        near = near.to_crs(crs)
+        for _, row in near.iterrows():
+            geom = shapely.intersection(row.geometry, frame)
+            if geom.is_empty:
+                continue
+            for part in shapely.get_parts(geom):
+                if isinstance(part, shapely.Polygon):
+                    ax.add_patch(MplPolygon(np.asarray(part.exterior.coords), closed=True, facecolor=FOREIGN_COLOR,
+                                            edgecolor="#9e9e9e", linewidth=0.5, zorder=0.5))
+            if geom.area >= FOREIGN_MIN_SHARE * frame.area:
+                point = shapely.ops.polylabel(max(shapely.get_parts(geom), key=lambda g: g.area), tolerance=10)
+                name = row["name_vi"] if lang == "vi" else row["name_en"]
+                ax.text(point.x, point.y, str(name).upper(), ha="center", va="center", color=FOREIGN_LABEL_COLOR,
+                        zorder=6, **_text_kw(settings.PRINT_FONT_PT["district_label"] + 2, weight="bold"))
+    codes = set(prep.gdf["province_code"].astype(str)) if "province_code" in prep.gdf else set()
+    vintage = str(prep.gdf["vintage"].iloc[0]) if "vintage" in prep.gdf and len(prep.gdf) else "pre2025"
+    for text, (lon, lat) in archipelago_labels(codes or None, vintage=vintage, lang=lang):
+        x, y = gpd.GeoSeries([shapely.Point(lon, lat)], crs="EPSG:4326").to_crs(crs).iloc[0].coords[0]
+        if x0 <= x <= x1 and y0 <= y <= y1:
+            ax.text(x, y, text, ha="center", va="center", color="#1f3d7a", zorder=6,
+                    **_text_kw(settings.PRINT_FONT_PT["label"] + 1, style="italic"))
+
+
 def _footer_lines(*, source_text, date, approximate, illustrative, lang, crs_name, dropped) -> list[str]:
     lines = []
     if source_text:
@@ -758,6 +801,7 @@ def _page(
         x0, x1 = ax.get_xlim()
         y0, y1 = ax.get_ylim()
         idx = np.sort(prep.gdf.sindex.query(shapely.box(x0, y0, x1, y1)))
+        _draw_surroundings(ax, prep, lang)
         _draw_units(ax, prep, idx, focus=focus)
         _draw_districts(ax, prep)
 

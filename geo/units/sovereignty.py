@@ -53,14 +53,14 @@ ARCHIPELAGOS: tuple[Archipelago, ...] = (
         key="hoang_sa", name="Quần đảo Hoàng Sa", province_name="Thành phố Đà Nẵng", province_short="TP. Đà Nẵng",
         codes={("pre2025", "province"): "48", ("pre2025", "district"): "498", ("2025", "province"): "48",
                ("2025", "commune"): "20333"},
-        label_point=(111.95, 16.45),
+        label_point=(112.0, 15.45),
         source="Nghị định 07/CP ngày 09/12/1982 (huyện Hoàng Sa); đặc khu Hoàng Sa từ 01/07/2025. " + ATTRIBUTION,
     ),
     Archipelago(
         key="truong_sa", name="Quần đảo Trường Sa", province_name="Tỉnh Khánh Hòa", province_short="Khánh Hòa",
         codes={("pre2025", "province"): "56", ("pre2025", "district"): "576", ("2025", "province"): "56",
                ("2025", "commune"): "22736"},
-        label_point=(113.9, 10.1),
+        label_point=(114.9, 9.05),
         source="Nghị quyết của Quốc hội ngày 28/12/1982 (huyện Trường Sa thuộc Phú Khánh, nay Khánh Hòa); đặc khu "
                "Trường Sa từ 01/07/2025. " + ATTRIBUTION,
         commune_seeds={"22736": (111.920, 8.645), "22737": (114.333, 11.429), "22739": (114.329, 9.883)},

@@ -22,7 +22,7 @@ from geo.analysis.progress import Assessment, RuleTarget, YearTable
 from geo.text.i18n import DEFAULT_LANG, t
 
 __all__ = ["MEASURES", "REVIEW_FORMATS", "dataset_from_layer", "add_table", "change_map", "gap_map",
-           "review_table", "write_review", "review_bytes", "trend_png", "poor_codes", "assess_rule", "review_files",
+           "add_upload", "review_table", "write_review", "review_bytes", "trend_png", "poor_codes", "assess_rule", "review_files",
            "ReviewResult"]
 
 MEASURES = ("change", "change_pct", "gap")
@@ -76,6 +76,19 @@ def add_table(dataset: YearTable, layer, *, year: int | None = None, source: str
     plan = plan or bool(_plan_years(table, None))
     declared = standard or _standard_of(table, None)
     return pg.add_year(dataset, _layer_rows(layer), year=year, source=source, standard=declared, plan=plan)
+
+
+def add_upload(dataset: YearTable, layer, table, *, year: int | None = None, source: str = "",
+               standard: str | None = None, plan: bool = False) -> tuple[YearTable, pg.StackReport]:
+    """Join another year's table (an :class:`geo.io.tables.IndicatorTable`) to the boundaries of ``layer`` by the
+    join's own rules (codes, then names within the parent), then stack it onto ``dataset``."""
+    from geo.workflows.mapview import map_layer
+
+    shell = layer.gdf[[c for c in layer.gdf.columns if c not in set(layer.indicators)]]
+    joined = map_layer(boundaries=shell, level=layer.level, vintage=layer.vintage, province=layer.province,
+                       table=table, approximate=layer.approximate)
+    return add_table(dataset, joined, year=year, source=source or getattr(table, "source", ""),
+                     standard=standard, plan=plan, table=table)
 
 
 def poor_codes(designations, *, gdf=None) -> frozenset[str]:
@@ -256,7 +269,7 @@ def review_files(*, boundaries: str = "default", indicators: str, results: str, 
     """The CLI's review: the plan/baseline table, the results table, joined to the same boundaries, assessed."""
     from geo.join.files import BUILTIN_INDICATORS, load_indicators
     from geo.units.designations import builtin_designations
-    from geo.workflows.mapview import layer_from_files, map_layer
+    from geo.workflows.mapview import layer_from_files
 
     base_layer = layer_from_files(boundaries=boundaries, indicators=indicators, province=province, level=level,
                                   vintage=vintage, crs=crs)
@@ -265,12 +278,8 @@ def review_files(*, boundaries: str = "default", indicators: str, results: str, 
     dataset = dataset_from_layer(base_layer, table=base_table, meta=meta, source=(meta or {}).get("citation")
                                  or Path(str(indicators)).name)
     table = load_indicators(results, level=base_layer.level)
-    layer = map_layer(boundaries=base_layer.gdf[[c for c in base_layer.gdf.columns
-                                                 if c not in base_layer.indicators]],
-                      level=base_layer.level, vintage=base_layer.vintage, province=province, table=table,
-                      approximate=base_layer.approximate)
-    dataset, report = add_table(dataset, layer, year=year, source=Path(str(results)).name, standard=standard,
-                                table=table)
+    dataset, report = add_upload(dataset, base_layer, table, year=year, source=Path(str(results)).name,
+                                 standard=standard)
     to = year_to or (report.years[-1] if report.years else dataset.years[-1])
     if rule is not None:
         designations = builtin_designations(province=province, vintage=base_layer.vintage)
