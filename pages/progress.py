@@ -42,7 +42,7 @@ with st.sidebar.expander(T("progress.add_year"), expanded=len(entry["dataset"].y
     declared = st.selectbox(T("progress.declared_standard"), standards, key="progress_standard",
                             format_func=lambda k: s_label(k) if k else T("progress.standard_by_year"))
     is_plan = st.checkbox(T("progress.is_plan"), key="progress_is_plan")
-    if upload is not None and st.button(T("ui.selection.add"), key="progress_add"):
+    if upload is not None and st.button(T("progress.add_button"), key="progress_add"):
         from geo.io.tables import read_indicators
 
         try:
@@ -111,8 +111,9 @@ with col_map:
 clicked = ui.clicked_code(out)
 codes = list(dataset.data["code"])
 names = dict(zip(dataset.data["code"], dataset.data.get("name", dataset.data["code"])))
-if clicked in codes:
+if clicked in codes and clicked != ss.get("progress_unit"):
     ss["progress_unit"] = clicked
+    st.rerun()
 with col_side:
     st.caption(T("progress.trend_hint"))
     unit = st.selectbox(T("progress.trend_pick"), [""] + codes, key="progress_unit",

@@ -28,7 +28,7 @@ from geo.analysis.standards import PovertyStandard, StandardChange, standard_cha
 
 __all__ = [
     "TARGET_PREFIX", "ROUNDING_TOLERANCE", "RATE", "COUNT", "YearTable", "StackReport", "year_table",
-    "add_year", "change_table", "diverging_bins", "RuleTarget", "Assessment", "assess", "trend",
+    "add_year", "change_table", "diverging_bins", "split_bins", "RuleTarget", "Assessment", "assess", "trend",
     "lagging_designations",
 ]
 
@@ -272,6 +272,21 @@ def diverging_bins(values, *, k: int = 7) -> list[float]:
     half = (k - 1) // 2
     edges = [step * (2 * i + 1) / 2 for i in range(-half, half + 1)]
     return [round(e, 6) for e in edges]
+
+
+def split_bins(values, *, k: int = 6) -> list[float]:
+    """Upper bounds of ``k`` (even) classes with zero as a class boundary: ``≤ 0`` on one side, ``> 0`` on the
+    other. For the gap to target, where ``≤ 0`` is *đạt* and ``> 0`` *không đạt* (gaps have two decimals),
+    so no class mixes the two. ``split_bins([-0.72, 1.27])`` -> ``[-1.0, -0.5, 0.0, 0.5, 1.0, 1.5]``.
+    """
+    if k % 2 or k < 2:
+        raise GeoError("classes_out_of_range", k=k, min_k=2, max_k=6)
+    arr = np.asarray(pd.to_numeric(pd.Series(values), errors="coerce"), dtype=float)
+    arr = arr[np.isfinite(arr)]
+    top = float(np.abs(arr).max()) if arr.size else 0.0
+    half = k // 2
+    step = _step_at_least(top / half if top > 0 else 0.1)
+    return [round(step * i, 6) for i in range(-(half - 1), half + 1)]
 
 
 def _step_at_least(x: float) -> float:

@@ -156,7 +156,7 @@ def gap_map(layer, assessment: Assessment, *, lang: str = DEFAULT_LANG, illustra
     gdf[result] = gdf["code"].map(rows["result"])
     return _map(gdf, "gap", title=title, lang=lang, approximate=layer.approximate, illustrative=illustrative,
                 tooltip=(target, result), geometry_key=geometry_key, asset_urls=asset_urls,
-                designations=designations)
+                designations=designations, bins=pg.split_bins(gdf["gap"]))
 
 
 # ---------------------------------------------------------------------------

@@ -103,6 +103,9 @@ def test_change_between_two_years_has_the_right_signs(stacked):
     assert "đổi chuẩn nghèo" in pg.change_table(ds, year_from=2020, year_to=2021).attrs["warning"]
     assert pg.diverging_bins(c["change_points"]) == [-5.0, -3.0, -1.0, 1.0, 3.0, 5.0, 7.0]
     assert pg.diverging_bins([0.3, -0.2]) == [-0.25, -0.15, -0.05, 0.05, 0.15, 0.25, 0.35]
+    # The gap to target splits at zero: đạt (≤ 0) and không đạt (> 0) never share a class.
+    gaps = pg.assess(ds, year_to=2021).table["gap"]
+    assert pg.split_bins(gaps) == [-1.0, -0.5, 0.0, 0.5, 1.0, 1.5]
 
 
 def test_trend_of_a_unit_with_its_target(stacked):

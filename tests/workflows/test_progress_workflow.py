@@ -52,6 +52,7 @@ def test_gap_map_and_review_annex_titled_like_a_review_report(setup, tmp_path):
     a = pg.assess(dataset, year_to=2021)
     html = wp.gap_map(base, a).get_root().render()
     assert "Chênh lệch so với mục tiêu năm 2021" in html
+    assert "#ef8a62" in html and "#67a9cf" in html  # RdBu_r with 6 classes: behind is red, ahead blue
     out = wp.write_review(a, tmp_path / "danh_gia.xlsx", illustrative=True)
     ws = openpyxl.load_workbook(out).active
     assert ws["A1"].value == "ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN MỤC TIÊU GIẢM NGHÈO NĂM 2021"
