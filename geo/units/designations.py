@@ -473,12 +473,15 @@ def carry_to_2025(designations: DesignationSet, *, province: str | int | None = 
     province
         Old province code, to restrict the crosswalk.
     links
-        Old→new links with ``old_code`` and ``new_code``; default: the registry's crosswalk.
+        Old→new links with ``old_code`` and ``new_code``; default: :func:`geo.units.crosswalk.links`
+        (errata applied).
     """
     from geo.text.i18n import t
 
     if links is None:
-        links = registry.old_to_new(province=province)
+        from geo.units.crosswalk import links as crosswalk_links
+
+        links = crosswalk_links(province=province)  # the registry's links, errata removed
     links = links[["old_code", "new_code"]].drop_duplicates()
     old_units = registry.units(level="commune", vintage="pre2025").set_index("code")
     district_of = old_units["district_code"].to_dict()

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from geo.analysis.reform import links
+from geo.units.crosswalk import links
 from geo.units import registry
 from geo.units.designations import (
     ATK_LANGSON, ATK_LANGSON_1714, POOR_DISTRICTS_LANGSON, builtin_designations, carry_to_2025,
@@ -53,7 +53,9 @@ def test_eight_plus_four_atk_and_two_poor_districts_flagged_on_default_boundarie
 
 
 def test_carried_onto_the_2025_communes_through_the_crosswalk(builtin):
-    new = carry_to_2025(builtin, province="20", links=links(province="20"))
+    new = carry_to_2025(builtin, province="20")
+    assert new == carry_to_2025(builtin, province="20", links=links(province="20"))
+    assert new == builtin_designations(province=20, vintage="2025")
     assert {d.vintage for d in new} == {"2025"} and {d.level for d in new} == {"commune"}
     atk = {d.code: d for d in new if d.type == "atk"}
     # Old Bắc Sơn ATK communes -> new communes (registry crosswalk, errata applied)
