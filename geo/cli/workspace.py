@@ -35,7 +35,10 @@ def register(sub) -> None:
         common_args(q)
         return q
 
-    add("init", "tạo kho (nếu chưa có) / create the workspace").set_defaults(func=_init)
+    q = add("init", "tạo kho (nếu chưa có) / create the workspace")
+    q.add_argument("--app-role", default=None,
+                   help="kho dùng chung: vai trò PostgreSQL mà ứng dụng dùng để kết nối / team: the app's database role")
+    q.set_defaults(func=_init)
     q = add("list", "liệt kê dữ liệu (bản mới nhất) / list datasets")
     q.add_argument("--kind", choices=KINDS, default=None)
     q.add_argument("--province", default=None)
@@ -102,6 +105,14 @@ def _print(args, payload, lines) -> int:
 
 
 def _init(args) -> int:
+    from geo.workspace import is_server, workspace_location
+
+    where = workspace_location(args.workspace)
+    if is_server(where):  # the administrator's (owner's) URL: tables, functions, row-level security, grants
+        from geo.workspace.postgis import PostgisAdmin, _server
+
+        PostgisAdmin(where).init(app_role=args.app_role)
+        return _print(args, {"workspace": _server(where)}, [f"workspace: {_server(where)}"])
     store = _store(args)
     return _print(args, {"workspace": store.label}, [f"workspace: {store.label}"])
 

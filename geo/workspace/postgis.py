@@ -259,7 +259,7 @@ class PostgisStore(Store):
             try:
                 if stored is None:
                     raise VerificationError
-                PasswordHasher().verify(stored, password)
+                PasswordHasher(**settings.WORKSPACE_ARGON2).verify(stored, password)
             except (VerificationError, InvalidHashError):
                 raise GeoError("workspace_login", user=user) from None
             token = secrets.token_urlsafe(32)
@@ -374,14 +374,14 @@ class PostgisAdmin:
         if not provinces:
             raise GeoError("workspace_user", user=name, reason="give the provinces (--provinces 20 or '*')")
         self._exec("INSERT INTO ws_user (name, hash, role, provinces) VALUES (%s, %s, %s, %s)",
-                   (name, PasswordHasher().hash(password), role, provinces))
+                   (name, PasswordHasher(**settings.WORKSPACE_ARGON2).hash(password), role, provinces))
 
     def set_password(self, name: str, *, password: str) -> None:
         from argon2 import PasswordHasher
 
         if len(password) < 8:
             raise GeoError("workspace_user", user=name, reason="the password needs at least 8 characters")
-        self._exec("UPDATE ws_user SET hash = %s WHERE name = %s", (PasswordHasher().hash(password), name))
+        self._exec("UPDATE ws_user SET hash = %s WHERE name = %s", (PasswordHasher(**settings.WORKSPACE_ARGON2).hash(password), name))
 
     def disable_user(self, name: str) -> None:
         self._exec("UPDATE ws_user SET active = false WHERE name = %s", (name,))

@@ -38,7 +38,10 @@ def pg(tmp_path_factory):
         folder = Path(f"/tmp/geo-pg-{uuid.uuid4().hex[:8]}")
         cluster = pg_cluster.start(folder)
         owner, app = cluster.owner_url, cluster.app_url
-    PostgisAdmin(owner).init(app_role="geo_app")
+    from geo.cli import main
+
+    assert main(["workspace", "init", "--workspace", owner, "--app-role", "geo_app"]) == 0
+    PostgisAdmin(owner).init(app_role="geo_app")  # idempotent
     yield owner, app
     if folder is not None:
         pg_cluster.stop(folder)
