@@ -114,6 +114,9 @@ async def session(browser, url: str, i: int, path: Path, expected: list[str], ot
     finally:
         await context.close()
     results[i] = record
+    print(f"  session {i}: first map {record.get('first_map_s', float('nan')):.1f} s, "
+          f"own values {record.get('own_values', 0)}/11, foreign {len(record.get('foreign_values', []))}"
+          + (f", {record['error']}" if record["error"] else ""), flush=True)
 
 
 async def warm_up(url: str) -> None:
@@ -198,7 +201,7 @@ def main() -> int:
         idle = rss_mb(proc.pid)
         t0 = time.perf_counter()
         asyncio.run(warm_up(url))  # one visit builds the shared default boundaries and imports (once per process)
-        print(f"Warm-up visit (default map, first visitor after the start): {time.perf_counter() - t0:.1f} s")
+        print(f"Warm-up visit (default map, first visitor after the start): {time.perf_counter() - t0:.1f} s", flush=True)
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         t0 = time.perf_counter()

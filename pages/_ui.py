@@ -485,6 +485,22 @@ def upload_boundaries(uploaded, *, level: str, crs: str | None):
     return name, layer
 
 
+def keep_converted(name: str, table, *, report: dict | None = None) -> None:
+    """Keep a table converted to the 2025 communes in the workspace (kind "converted"), with its report."""
+    ws = workspace()
+    if ws is None:
+        return
+    from geo.workspace.datasets import save_converted
+
+    try:
+        info = save_converted(ws, frame=table.data.drop(columns=["source_row"], errors="ignore"), name=name,
+                              province=st.session_state["province"], report=report, source=table.source)
+    except GeoError as exc:
+        st.session_state["ws_error"] = exc
+    else:
+        st.session_state.setdefault("ws_versions", {})[name] = info
+
+
 def boundary_sources() -> list[str]:
     """"default", the session's boundary layers and the workspace's for the current province."""
     names = ["default"] + list(st.session_state["layers"])

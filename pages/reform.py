@@ -116,6 +116,7 @@ registered = ss.setdefault("rf_registered", {})
 previous = registered.get(source_name)
 if new_name not in ss["tables"]:
     ss["tables"][new_name] = conversion_table(conv, name=new_name)
+    ui.keep_converted(new_name, ss["tables"][new_name], report=conv.report.summary())
 if previous and previous != new_name:
     ss["tables"].pop(previous, None)
     if ss.get("dataset") == ui.UPLOAD_PREFIX + previous:
