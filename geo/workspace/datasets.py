@@ -112,6 +112,8 @@ def save_boundaries(store: Store, *, data: bytes, file_name: str, name: str | No
     info = store.put(name=name or file_name, kind="boundaries", data=data, file_name=file_name, province=province,
                      level=layer.level, vintage=vintage, params={"level": level, "crs": crs}, report=report,
                      origin=origin)
+    if hasattr(store, "put_features") and province is not None:  # team mode: the polygons as PostGIS geometries
+        store.put_features(info.id, layer.gdf, province=province)
     layer.source = file_name
     return info, layer
 

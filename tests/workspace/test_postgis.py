@@ -194,3 +194,17 @@ def test_cli_users_and_list(pg, users, capsys, monkeypatch):
     assert listed and all(d["province"] == "20" for d in listed)
     monkeypatch.setenv("GEO_PASSWORD", "wrong-password")
     assert main(["workspace", "list", "--workspace", pg[1], "--user", name]) == 2
+
+
+def test_uploaded_boundaries_are_kept_as_postgis_geometries(pg, users, tmp_path):
+    from geo.units.tessellation import default_boundaries
+    from geo.workspace import datasets as wsd
+
+    gdf = default_boundaries(province="20", level="district", vintage="pre2025")[["code", "name", "geometry"]]
+    gdf.to_file(tmp_path / "huyen.gpkg", driver="GPKG")
+    ls = _login(pg, users["ls"])
+    info, layer = wsd.save_boundaries(ls, data=(tmp_path / "huyen.gpkg").read_bytes(), file_name="huyen.gpkg",
+                                      province="20", level="district", vintage="pre2025")
+    rows = ls.query("SELECT count(*), count(DISTINCT code) FROM ws_feature WHERE dataset_id = %s", (info.id,))
+    assert rows == [(11, 11)]
+    assert sorted(wsd.load_boundaries_layer(ls, "huyen.gpkg").gdf["code"]) == sorted(layer.gdf["code"])
