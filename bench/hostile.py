@@ -109,7 +109,34 @@ def _nested(depth: int) -> bytes:
     return ("tiers: " + "[" * depth + "]" * depth + "\n").encode()
 
 
+def _full_disk(path: Path) -> None:
+    """A 64 kB tmpfs at ``path`` (a folder): every write into it fills the disk."""
+    path.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(path)], check=True, capture_output=True)
+
+
+def _after_full_disk(path: Path) -> str:
+    left = sorted(p.name for p in path.iterdir())
+    subprocess.run(["umount", str(path)], check=False, capture_output=True)
+    path.rmdir()
+    return "nothing left" if not left else f"LEFT {left}"
+
+
+WRITE_HTML = ("from geo.render import webmap; webmap.to_html = lambda m: 'x' * 2_000_000",
+              "webmap.save_html(None, {path!r} + '/ban_do.html')")
+WRITE_XLSX = ("import pandas as pd; from geo.io.sheets import write_table; from geo.io.write import atomic_path",
+              "import secrets; df = pd.DataFrame({{'a': [secrets.token_hex(40) for i in range(5000)]}})\n"
+              "    with atomic_path({path!r} + '/bang.xlsx') as tmp:\n        write_table(df, tmp)")
+WRITE_GPKG = ("import geopandas as gpd, shapely; from geo.io.write import atomic_path",
+              "g = gpd.GeoDataFrame({{'a': range(5000)}}, geometry=[shapely.box(0, 0, 1, 1)] * 5000, crs=4326)\n"
+              "    with atomic_path({path!r} + '/lop.gpkg') as tmp:\n        g.to_file(tmp, driver='GPKG', layer='lop')")
+AFTER = {"full_disk_webmap_html": _after_full_disk, "full_disk_annex_xlsx": _after_full_disk,
+         "full_disk_scenario_gpkg": _after_full_disk}
+
 CASES = {
+    "full_disk_webmap_html": ("full", _full_disk, WRITE_HTML),
+    "full_disk_annex_xlsx": ("full", _full_disk, WRITE_XLSX),
+    "full_disk_scenario_gpkg": ("full", _full_disk, WRITE_GPKG),
     # name: (file name, builder(path), (import, call))
     "merged_whole_sheet": ("ds.xlsx", lambda p: p.write_bytes(h.merged_whole_sheet()), DESIGNATIONS),
     "far_away_cell": ("ds.xlsx", lambda p: p.write_bytes(h.far_away_cell()), DESIGNATIONS),
@@ -167,8 +194,12 @@ def _run_case(name: str, folder: Path) -> dict:
     except subprocess.TimeoutExpired:
         result = {"outcome": f"TIMEOUT>{CHILD_TIMEOUT_S}s", "seconds": None, "cpu": None, "rss_mb": None}
     result["wall"] = time.perf_counter() - start
-    result["size_mb"] = path.stat().st_size / 2**20 if path.exists() else 0.0
     result["made_s"] = made
+    if name in AFTER:
+        result["size_mb"] = 0.0
+        result["outcome"] += f" ({AFTER[name](path)})"
+        return result
+    result["size_mb"] = path.stat().st_size / 2**20 if path.exists() else 0.0
     path.unlink(missing_ok=True)
     return result
 

@@ -21,6 +21,7 @@ import contextlib
 import errno
 import os
 import secrets
+import shutil
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -29,6 +30,7 @@ from geo._errors import GeoError
 
 __all__ = ["check_output", "atomic_path", "write_bytes", "write_text", "TEMP_MARK"]
 
+LOW_SPACE_BYTES = 1024 * 1024  # a failed write with less free space than this is reported as a full disk
 TEMP_MARK = ".part"  # in every temporary name: ".<name>.<pid>.<random>.part<suffix>"
 _COMPANIONS = ("", "-journal", "-wal", "-shm")  # SQLite (GeoPackage) side files
 # Errors of the libraries that write our files, turned into a message instead of a traceback.
@@ -90,11 +92,16 @@ def _remove(tmp: Path) -> None:
             Path(str(tmp) + companion).unlink()
 
 
-def _is_disk_full(exc: BaseException) -> bool:
+def _is_disk_full(exc: BaseException, folder: Path) -> bool:
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return True
     text = str(exc).lower()
-    return "no space left" in text or "disk full" in text or "database or disk is full" in text
+    if "no space left" in text or "disk full" in text or "database or disk is full" in text:
+        return True
+    try:  # GDAL and SQLite often report a full disk as some later, unrelated failure
+        return shutil.disk_usage(folder).free < LOW_SPACE_BYTES
+    except OSError:
+        return False
 
 
 def _writer_error(exc: BaseException) -> bool:
@@ -169,7 +176,7 @@ def atomic_path(path: str | os.PathLike, *, overwrite: bool = True) -> Iterator[
     except GeoError:
         raise
     except BaseException as exc:
-        if isinstance(exc, Exception) and _is_disk_full(exc):
+        if isinstance(exc, Exception) and _is_disk_full(exc, target.parent):
             raise GeoError("write_disk_full", path=shown) from exc
         if isinstance(exc, Exception) and _writer_error(exc):
             raise GeoError("write_failed", path=shown, reason=_reason(exc)) from exc
