@@ -33,6 +33,7 @@ import os
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -405,7 +406,7 @@ def check_workbook(data: bytes, *, path: str) -> dict[str, _SheetScan]:
                 except GeoError:
                     raise
                 except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, OSError, ValueError,
-                        zipfile.LargeZipFile) as exc:
+                        zipfile.LargeZipFile, zlib.error) as exc:  # damaged, encrypted or oddly compressed
                     raise GeoError("unreadable_file", path=path, reason=f"{type(exc).__name__}") from None
     return scans
 

@@ -200,3 +200,14 @@ def feature(props: dict, geom: dict) -> dict:
 def write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+def damaged_deflate_sheet() -> bytes:
+    """A workbook whose sheet's compressed data starts with an invalid deflate block (fuzz: zlib.error)."""
+    data = bytearray(xlsx_bytes(rows_xml([DESIGNATION_HEADER, ["05977", "Xã Tân Thành", "Bắc Sơn"]])))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+    at = info.header_offset  # the local header's own name and extra lengths (the extra differs from the central one)
+    start = at + 30 + int.from_bytes(data[at + 26:at + 28], "little") + int.from_bytes(data[at + 28:at + 30], "little")
+    data[start:start + 3] = b"\xff\xff\xff"
+    return bytes(data)

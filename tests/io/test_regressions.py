@@ -40,6 +40,8 @@ CASES = [
     ("csv field over 131,072 characters", "ds.csv", lambda: h.long_field_csv(131_073), _designations,
      "table_field_too_long"),
     ("merged range over the whole sheet", "ds.xlsx", h.merged_whole_sheet, _designations, "table_merged_too_large"),
+    ("workbook with a damaged deflate stream (fuzz: zlib.error)", "ds.xlsx", h.damaged_deflate_sheet, _designations,
+     "unreadable_file"),
     ("one far-away cell", "ds.xlsx", h.far_away_cell, _designations, "table_too_large"),
     ("shared string over the budget", "ds.xlsx", lambda: h.big_shared_string(settings.MAX_SHARED_STRINGS_MB + 1),
      _designations, "table_shared_strings_too_large"),
