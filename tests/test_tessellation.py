@@ -192,3 +192,20 @@ def test_unknown_province_level_and_vintage():
     with pytest.raises(GeoError) as err:
         tessellation.default_boundaries(province=LANGSON, level="commune", vintage="2024")
     assert err.value.code == "unknown_vintage"
+
+
+@pytest.mark.parametrize(
+    ("vintage", "level"),
+    [("pre2025", "commune"), ("pre2025", "district"), ("pre2025", "province"), ("2025", "commune"), ("2025", "province")],
+)
+def test_national_layers_are_valid_coverages(cache_dir, vintage, level):
+    gdf = tessellation.default_boundaries(province=None, level=level, vintage=vintage, cache_dir=cache_dir)
+    geoms = gdf.geometry.to_numpy()
+    assert int((~shapely.is_valid(geoms)).sum()) == 0
+    misaligned = shapely.coverage_invalid_edges(geoms)
+    assert int((~shapely.is_empty(misaligned)).sum()) == 0
+    assert shapely.coverage_is_valid(geoms)
+    # No overlap: neighbours meet along edges only, their intersections have no area.
+    left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
+    pairs = left < right
+    assert float(shapely.area(shapely.intersection(geoms[left[pairs]], geoms[right[pairs]])).sum()) == 0.0

@@ -18,15 +18,22 @@ Method, pre2025 (measured against the official Lạng Sơn outlines, see
 3. Holes left inside the clipped union (where a cell reached outside its own
    district's box) are filled and given back to the Voronoi cell they lie in,
    so there are no gaps between neighbours.
-4. Districts and provinces are the dissolve of their communes, so they nest
-   exactly.
+4. The cells are made a valid polygonal coverage (``shapely.coverage_clean``):
+   clipping to boxes leaves T-junctions, where a vertex of one cell lies on
+   its neighbour's edge but not in it; cleaning inserts it on both sides, so
+   ``shapely.coverage_is_valid`` holds and edges are shared exactly. Slivers
+   narrower than about 11 m between cells go to a neighbour, so dissolves
+   stay valid coverages too.
+5. Districts and provinces are the coverage union of their communes, so they
+   nest exactly and stay a valid coverage themselves.
 
 Method, 2025: provinces merged whole in 2025, so a new province is the union
 of its old provinces' outlines from step 1-3. New communes are the Voronoi
 cells of their centroids computed province by province inside that outline,
 so they nest in the province and the province edges keep the quality of the
 pre2025 outline (the dissolve of old communes cannot guarantee that a new
-commune's centroid lies in its own cell).
+commune's centroid lies in its own cell). The national set of new communes is
+cleaned into a valid coverage like the old one.
 
 Every commune centroid lies inside its own cell: duplicated centroids (a
 geocoder fallback to the district centroid) are spread on a small circle in
@@ -57,7 +64,7 @@ logger = logging.getLogger(__name__)
 __all__ = ["METHOD_VERSION", "COLUMNS", "default_boundaries", "cache_path"]
 
 # Bump when the method changes: it is part of the cache file name and metadata.
-METHOD_VERSION = "1"
+METHOD_VERSION = "2"
 
 CRS = "EPSG:4326"
 COLUMNS = [
@@ -76,6 +83,10 @@ CENTROID_PAD_DEG = 0.002
 # Coordinates are snapped to this grid (degrees, about 10 cm) so that neighbours'
 # shared edges match exactly and dissolves leave no zero-width gaps.
 GRID_DEG = 1e-6
+# Slivers narrower than this (degrees, about 11 m) between clipped cells are
+# given to a neighbour when the cells are cleaned into a coverage; without it
+# a dissolve of the communes into districts leaves edges that do not match.
+GAP_WIDTH_DEG = 1e-4
 # Margin around the country for the (otherwise unbounded) Voronoi diagram.
 ENVELOPE_MARGIN_DEG = 1.0
 
@@ -218,14 +229,14 @@ def _write_cache(gdf: gpd.GeoDataFrame, path: Path) -> bool:
 
 def _build(*, province: str | None, level: str, vintage: str, cache_dir: Path | None) -> gpd.GeoDataFrame:
     cells = _national_cells(vintage, cache_dir)
-    if province is not None:
-        cells = cells[cells["province_code"] == province]
     if level == "commune":
-        cells = cells[~cells["island_district"]]
-        key = "code"
+        if province is not None:
+            cells = cells[cells["province_code"] == province]
+        geoms = cells[~cells["island_district"]].set_index("code")["geometry"]
     else:
-        key = "district_code" if level == "district" else "province_code"
-    geoms = cells.groupby(key, sort=True)["geometry"].agg(lambda s: _union(s.to_numpy()))
+        geoms = _dissolved(vintage, level, cache_dir)
+        if province is not None:
+            geoms = geoms[geoms.index.isin(cells.loc[cells["province_code"] == province, _level_key(level)])]
     attrs = registry.units(province=province, level=level, vintage=vintage).set_index("code")
     attrs = attrs.loc[attrs.index.intersection(geoms.index)]
     out = gpd.GeoDataFrame(attrs.reset_index(), geometry=list(geoms.loc[attrs.index]), crs=CRS)
@@ -234,9 +245,29 @@ def _build(*, province: str | None, level: str, vintage: str, cache_dir: Path | 
     return _finish(out)
 
 
+def _level_key(level: str) -> str:
+    return "district_code" if level == "district" else "province_code"
+
+
+@functools.lru_cache(maxsize=None)
+def _dissolved(vintage: str, level: str, cache_dir: Path | None = None) -> pd.Series:
+    """Districts or provinces of the whole country: the coverage union of their cells."""
+    cells = _national_cells(vintage, cache_dir)
+    return cells.groupby(_level_key(level), sort=True)["geometry"].agg(lambda s: _union(s.to_numpy()))
+
+
 def _union(geoms: np.ndarray) -> shapely.Geometry:
-    merged = shapely.union_all(geoms, grid_size=GRID_DEG) if len(geoms) > 1 else geoms[0]
+    """Dissolve of cells of a valid coverage (exact: shared vertices stay shared)."""
+    merged = shapely.coverage_union_all(geoms) if len(geoms) > 1 else geoms[0]
     return _polygonal(merged)
+
+
+def _clean(cells: np.ndarray) -> np.ndarray:
+    """The cells as a valid polygonal coverage: no overlaps, shared edges vertex for vertex."""
+    cleaned = shapely.coverage_clean(cells, gap_width=GAP_WIDTH_DEG)
+    empty = shapely.is_empty(cleaned)
+    cleaned[empty] = cells[empty]  # never lose a unit (cleaning does not empty cells in practice)
+    return np.array([_polygonal(g) for g in cleaned], dtype=object)
 
 
 def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
@@ -333,7 +364,7 @@ def _pre2025_cells() -> gpd.GeoDataFrame:
     voronoi = _voronoi(xy[:, 0], xy[:, 1], shapely.box(*lo, *hi))
     clipped = shapely.intersection(voronoi, shapely.box(*box.T), grid_size=GRID_DEG)
     cells = _fill_holes(voronoi, clipped)
-    cells = np.array([_polygonal(g) for g in cells], dtype=object)
+    cells = _clean(np.array([_polygonal(g) for g in cells], dtype=object))
     return gpd.GeoDataFrame(seeds, geometry=cells, crs=CRS)
 
 
@@ -390,4 +421,4 @@ def _cells_2025(old_provinces: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         voronoi = _voronoi(xy[index, 0], xy[index, 1], envelope)
         clipped = shapely.intersection(voronoi, outline, grid_size=GRID_DEG)
         cells[index] = [_polygonal(g) for g in clipped]
-    return gpd.GeoDataFrame(seeds, geometry=cells, crs=CRS)
+    return gpd.GeoDataFrame(seeds, geometry=_clean(cells), crs=CRS)
