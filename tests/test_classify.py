@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import itertools
 import math
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from geo import settings
@@ -152,3 +154,26 @@ def test_colors_for():
     assert colours[0] == reds[0] and colours[2] == reds[4] and colours[-1] == settings.NO_DATA_COLOR
     two = colors_for(classify([1, 2, 2], k=3), "Reds").tolist()
     assert two == [PALETTES["Reds"][3][0], PALETTES["Reds"][3][2], PALETTES["Reds"][3][2]]
+
+
+@pytest.mark.parametrize("scheme", ["quantiles", "equal_interval"])
+@pytest.mark.parametrize("k", [3, 5, 7])
+def test_numpy_bins_equal_mapclassify(scheme, k):
+    import mapclassify
+
+    rng = np.random.default_rng(k)
+    values = np.concatenate([rng.gamma(2.0, 4.0, 997).round(2), [0.0, 0.0, 55.5]])
+    ours = classify(pd.Series(values), scheme=scheme, k=k).bins
+    ref = (mapclassify.Quantiles if scheme == "quantiles" else mapclassify.EqualInterval)(values, k=k).bins
+    np.testing.assert_allclose(ours, ref, rtol=0, atol=1e-12)
+
+
+def test_classify_does_not_import_mapclassify():
+    import subprocess
+    import sys
+
+    code = ("import sys, pandas as pd; from geo.analysis.classify import classify; "
+            "classify(pd.Series([1.0, 2, 3, 4, 5, 6, 7]), scheme='quantiles', k=3); "
+            "print('mapclassify' in sys.modules, 'scipy.stats' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[1])
+    assert out.stdout.split() == ["False", "False"]

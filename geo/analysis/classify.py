@@ -7,7 +7,7 @@ values are their own class, "Không có dữ liệu" / "No data", drawn in
 :data:`geo.settings.NO_DATA_COLOR` and listed last in the legend; they are
 never folded into the lowest class.
 
-The arithmetic is mapclassify's (quantiles, equal intervals); Fisher-Jenks is
+The arithmetic is mapclassify's (quantiles, equal intervals, in numpy); Fisher-Jenks is
 the same optimum computed with numpy, so that it is exact and fast for a province. Colours are ColorBrewer's sequential
 schemes (Cynthia Brewer, colorbrewer2.org, Apache-2.0), read at import from
 the copy that ships with branca, one hand-made list per class count 3–7.
@@ -262,9 +262,12 @@ def _manual_bins(bins, yv: np.ndarray) -> list[float]:
 
 
 def _scheme_bins(scheme: str, yv: np.ndarray, k: int) -> list[float]:
-    """Upper bounds; fewer than k when there are fewer distinct values."""
-    import mapclassify
+    """Upper bounds; fewer than k when there are fewer distinct values.
 
+    Quantiles and equal intervals are mapclassify's arithmetic written with
+    numpy: importing mapclassify pulls in scipy.stats, which costs more than
+    a print map's drawing (tests check the bins are identical).
+    """
     unique = np.unique(yv)
     if len(unique) == 0:
         return []
@@ -274,9 +277,13 @@ def _scheme_bins(scheme: str, yv: np.ndarray, k: int) -> list[float]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "Numba not installed", "not enough unique values"
         if scheme == "quantiles":
-            upper = mapclassify.Quantiles(yv, k=k).bins
+            step = 100.0 / k
+            upper = np.percentile(yv, np.minimum(np.arange(step, 100 + step, step), 100.0))
         elif scheme == "equal_interval":
-            upper = mapclassify.EqualInterval(yv, k=k).bins
+            lo, hi = float(yv.min()), float(yv.max())
+            width = (hi - lo) / k
+            upper = np.arange(lo + width, hi + width, width)[:k]
+            upper[-1] = hi
         else:
             sample = np.sort(yv)
             if len(sample) > settings.FISHER_JENKS_MAX_N:
