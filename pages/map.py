@@ -9,6 +9,7 @@ from geo import settings
 from geo._errors import GeoError
 from geo.analysis.indicators import format_value, indicator_options, label
 from geo.workflows.mapview import parse_breaks, render_map, value_column as choose_column
+from geo.render.webmap import unit_at
 from geo.units.search import search_units
 from pages import _ui as ui
 
@@ -81,6 +82,16 @@ if table is not None and not ui.dataset_is_official():
 for note in layer.notes:
     st.info(T(note))
 
+def clicked_unit(units, out: dict | None) -> str | None:
+    """The unit under a new click (the map draws on a canvas and hands back the clicked point)."""
+    where = (out or {}).get("last_clicked") or {}
+    stamp = (where.get("lat"), where.get("lng"))
+    if stamp[0] is None or stamp == ss.get("last_click_point"):
+        return None
+    ss["last_click_point"] = stamp
+    return unit_at(units, *stamp)
+
+
 # ---------------------------------------------------------------- map + side
 col_map, col_side = st.columns([3, 1.3])
 selected = ui.selection()
@@ -124,7 +135,7 @@ if focus is not None:
 with col_map:
     out = st_folium(m, key="map", height=620, use_container_width=True, center=center, zoom=zoom,
                     returned_objects=["last_active_drawing", "last_clicked"])
-clicked = ui.clicked_code(out)
+clicked = ui.clicked_code(out) or clicked_unit(gdf, out)
 if clicked:
     selected.symmetric_difference_update({clicked})
     st.rerun()

@@ -126,8 +126,8 @@ def map_frame(page, *, timeout: float = 60_000):
 
 
 def unit_count(frame) -> int:
-    """Interactive polygons = admin units (outlines and overlays are not interactive)."""
-    return frame.locator("path.leaflet-interactive").count()
+    """Admin units drawn by the map's canvas layer (geo.render.webmap exposes them as GeoMap)."""
+    return int(frame.evaluate("window.GeoMap && GeoMap.count || 0"))
 
 
 def wait_units(page, n: int, *, timeout: float = 60.0):
@@ -220,23 +220,9 @@ def nav(page, title: str) -> None:
 
 
 def unit_point(frame) -> tuple[float, float]:
-    """Page coordinates of a point whose topmost element is a unit polygon of ``frame`` (the largest one)."""
-    offset = frame.frame_element().bounding_box()
-    box = frame.locator(".leaflet-container").bounding_box()
-    best = None
-    for path in frame.locator("path.leaflet-interactive").all():
-        b = path.bounding_box()
-        if not b or b["x"] < box["x"] or b["y"] < box["y"] or b["x"] + b["width"] > box["x"] + box["width"] \
-                or b["y"] + b["height"] > box["y"] + box["height"]:
-            continue
-        if best is None or b["width"] * b["height"] > best["width"] * best["height"]:
-            best = b
-    assert best is not None, "no unit polygon fully visible"
-    for fx in (0.5, 0.4, 0.6, 0.3, 0.7):
-        for fy in (0.5, 0.4, 0.6, 0.3, 0.7):
-            x, y = best["x"] + best["width"] * fx, best["y"] + best["height"] * fy
-            if frame.evaluate("([x, y]) => { const el = document.elementFromPoint(x, y);"
-                              " return !!(el && el.classList && el.classList.contains('leaflet-interactive')); }",
-                              [x - offset["x"], y - offset["y"]]):
-                return x, y
-    return best["x"] + best["width"] / 2, best["y"] + best["height"] / 2
+    """Page coordinates of a point inside a unit of ``frame`` (the largest one fully in view)."""
+    point = frame.evaluate("GeoMap.unitPoint()")
+    assert point is not None, "no unit fully visible"
+    box = frame.locator(".leaflet-container").bounding_box()  # page coordinates
+    return box["x"] + point[0], box["y"] + point[1]
+

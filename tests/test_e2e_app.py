@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 
 
 def _fills(frame) -> list[str]:
-    return frame.eval_on_selector_all("path.leaflet-interactive", "els => els.map(e => e.getAttribute('fill'))")
+    return frame.evaluate("GeoMap.fills()")
 
 
 def test_map_explorer_offline(app_url):

@@ -45,8 +45,7 @@ def _leaflet_point(page, frame, latlon: tuple[float, float]) -> tuple[float, flo
             const map = window.map instanceof L.Map ? window.map : window[c.id];  // st_folium : folium
             const p = map.latLngToContainerPoint([lat, lon]);
             const box = map.getContainer().getBoundingClientRect();
-            const el = document.elementFromPoint(box.left + p.x, box.top + p.y);
-            return [box.left + p.x, box.top + p.y, !!(el && el.classList.contains('leaflet-interactive'))];
+            return [box.left + p.x, box.top + p.y, GeoMap.unitAt(p.x, p.y) !== null];
         }""",
         list(latlon),
     )
@@ -135,8 +134,7 @@ def test_hostile_name_stays_text_in_the_html_export(hostile_geojson, tmp_path):
         dialogs: list[str] = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.set_content(html, wait_until="load")
-        page.wait_for_selector("path.leaflet-interactive")
-        assert page.locator("path.leaflet-interactive").count() == 11
+        page.wait_for_function("window.GeoMap && GeoMap.count === 11")
         text = _hover_tooltip(page, page.main_frame, latlon)
         assert HOSTILE in text
         _assert_inert(page, page.main_frame, dialogs)

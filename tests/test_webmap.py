@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from geo.render import assets, webmap
+from tests.browser import CHROMIUM_ARGS
 
 from geo import settings
 from geo._errors import GeoError
@@ -56,22 +57,23 @@ def _payloads(page: str) -> tuple[dict, dict]:
     return g, s
 
 
-def _decode(g: dict):
-    """Python twin of the page's decodeGeometry: polygons per feature."""
+def _decode(g: dict, level: int = -1):
+    """Python twin of the page's GeoMap.decode: one MultiPolygon per unit, at one level of detail."""
     import shapely
 
-    c = np.cumsum(np.asarray(g["c"], dtype=np.int64).reshape(-1, 2), axis=0) / g["q"]
-    ci = ri = pi = 0
+    lv = g["levels"][level]
+    c = np.cumsum(np.asarray(lv["c"], dtype=np.int64).reshape(-1, 2), axis=0) / lv["q"]
+    arcs = np.split(c, np.cumsum(lv["n"])[:-1])
+    f = g["f"]
+    refs, ri, pi = iter(f["r"]), iter(f["rl"]), iter(f["pr"])
     out = []
-    for n_polys in g["f"]:
+    for n_polys in f["fp"]:
         polys = []
         for _ in range(n_polys):
             rings = []
-            for _ in range(g["p"][pi]):
-                n = g["r"][ri]
-                rings.append(c[ci : ci + n])
-                ci, ri = ci + n, ri + 1
-            pi += 1
+            for _ in range(next(pi)):
+                pieces = [arcs[k] if k >= 0 else arcs[~k][::-1] for k in (next(refs) for _ in range(next(ri)))]
+                rings.append(np.concatenate([pieces[0]] + [p[1:] for p in pieces[1:]]))
             polys.append(shapely.Polygon(rings[0], rings[1:]))
         out.append(shapely.MultiPolygon(polys))
     return out
@@ -89,22 +91,57 @@ def test_geometry_is_simplified_rounded_and_round_trips(communes):
     geom = webmap.web_geometry(communes, key=KEY)
     original = shapely.get_num_coordinates(np.asarray(communes.geometry.values)).sum()
     assert len(geom.codes) == 194 and set(geom.codes) == set(communes["code"])
-    assert geom.n_vertices < 0.7 * original
-    # Shared borders stay shared: the simplified Voronoi cells still form a clean coverage.
-    assert shapely.coverage_is_valid(np.asarray(geom.gdf.geometry.values))
-    xy = shapely.get_coordinates(np.asarray(geom.gdf.geometry.values))
-    assert np.allclose(xy, np.round(xy, settings.WEB_COORD_DECIMALS), atol=1e-9)
-    # Each simplified unit stays within the tolerance of the original one.
-    original_by_code = dict(zip(communes["code"], communes.geometry))
-    worst = max(shapely.hausdorff_distance(g, original_by_code[c]) for c, g in zip(geom.codes, geom.gdf.geometry))
-    assert worst < 10 * settings.WEB_SIMPLIFY_TOLERANCE_DEG
-    # The compact encoding in the page decodes to exactly the prepared polygons.
+    # Levels of detail from the zoom that shows the province whole, every 2 zooms.
+    assert [lv.zoom for lv in geom.levels] == [9, 11, 13]
+    assert geom.levels[0].n_vertices < 0.7 * original
     page = _render(webmap.build_map(communes, value_column="poor_rate", geometry_key=KEY))
     g, _ = _payloads(page)
     assert g["codes"] == list(geom.codes)
+    original_by_code = dict(zip(communes["code"], communes.geometry))
+    for i, level in enumerate(geom.levels):
+        decoded = np.array(_decode(g, i), dtype=object)
+        # Every web layer is a coverage: 0 invalid polygons, 0 misaligned edges, 0 m² of overlap.
+        assert int((~shapely.is_valid(decoded)).sum()) == 0 == level.invalid_polygons
+        assert int((~shapely.is_empty(shapely.coverage_invalid_edges(decoded))).sum()) == 0
+        left, right = shapely.STRtree(decoded).query(decoded, predicate="intersects")
+        pairs = left < right
+        assert float(shapely.area(shapely.intersection(decoded[left[pairs]], decoded[right[pairs]])).sum()) == 0.0
+        # Coordinates are on the level's grid; the reported worst error bounds the real one,
+        # and is under one screen pixel at the zoom where the level is drawn.
+        xy = shapely.get_coordinates(decoded)
+        assert np.allclose(xy, np.round(xy, level.decimals), atol=1e-9)
+        worst = max(shapely.hausdorff_distance(d, original_by_code[c]) for c, d in zip(geom.codes, decoded))
+        assert worst * 111_320 <= level.max_error_m + 1e-6
+        assert level.max_error_px < 1.0
+    assert geom.check.is_coverage and geom.check.invalid_polygons == 0
+    # The finest level in the page decodes to exactly the prepared polygons.
     for decoded, prepared in zip(_decode(g), geom.gdf.geometry):
-        assert shapely.equals_exact(shapely.normalize(decoded), shapely.normalize(shapely.MultiPolygon(
-            [prepared] if prepared.geom_type == "Polygon" else prepared.geoms)), tolerance=1e-7)
+        assert shapely.equals_exact(shapely.normalize(decoded), shapely.normalize(prepared), tolerance=1e-9)
+
+
+def test_shared_borders_are_sent_once(communes):
+    """Arcs: each border between two communes is in the page once per level, not twice."""
+    geom = webmap.web_geometry(communes, key=KEY)
+    g, _ = _payloads(_render(webmap.build_map(communes, value_column="poor_rate", geometry_key=KEY)))
+    refs = [r if r >= 0 else ~r for r in g["f"]["r"]]
+    uses = np.bincount(refs)
+    assert uses.max() == 2 and (uses == 2).sum() > 0.8 * len(uses)
+    finest = g["levels"][-1]
+    assert sum(finest["n"]) == geom.levels[-1].n_vertices
+    # Per unit, every shared border would be sent twice.
+    per_unit = sum(finest["n"][r] for r in refs)
+    shared = sum(n for n, u in zip(finest["n"], uses) if u == 2)
+    assert sum(finest["n"]) == per_unit - shared and shared > 0.2 * per_unit
+
+
+def test_a_layer_that_is_not_a_coverage_is_drawn_as_is_and_reported(communes):
+    import shapely
+
+    gdf = communes.copy()
+    gdf.loc[5, "geometry"] = shapely.buffer(gdf.geometry.iloc[5], 0.003)  # overlaps its neighbours
+    geom = webmap.web_geometry(gdf, key=("not-a-coverage",))
+    assert len(geom.codes) == 194
+    assert not geom.check.is_coverage and gdf["code"].iloc[5] in geom.check.misaligned_codes
 
 
 def test_restyle_reuses_cached_geometry(communes, monkeypatch):
@@ -160,8 +197,8 @@ def test_tooltip_values_units_and_codes(communes):
     row = communes.iloc[1]
     assert cats["Huyện/thị xã/thành phố"]["table"][cats["Huyện/thị xã/thành phố"]["idx"][i]] == row["district_name"]
     assert cats["Loại"]["table"][cats["Loại"]["idx"][i]] == row["type"]
-    # Each feature carries its code and nothing else (what st_folium hands back on click).
-    assert "properties: {code: g.codes[i]}" in page
+    # A click hands the unit's code to the page (GeoMap.clicked) and the app (lat/lng -> unit_at).
+    assert "GeoMap.clicked = i >= 0 ? G.codes[i] : null" in page
 
 
 def test_hostile_text_is_escaped_everywhere(communes, tmp_path):
@@ -203,7 +240,7 @@ def test_save_html_refuses_to_overwrite(communes, tmp_path):
     assert err.value.code == "output_exists" and str(target) in err.value.message("vi")
     assert target.read_text(encoding="utf-8") == "keep me"
     webmap.save_html(m, target, overwrite=True)
-    assert "L.geoJSON" in target.read_text(encoding="utf-8")
+    assert "GeoMap.decode" in target.read_text(encoding="utf-8")
     assert [p.name for p in tmp_path.iterdir()] == ["map.html"]  # no temporary file left
 
 
@@ -263,7 +300,7 @@ def test_district_outlines_from_a_layer(communes, langson):
     page = _render(webmap.build_map(communes, value_column="poor_rate", geometry_key=KEY, district_outlines=districts))
     d = json.loads(re.search(r"var D = (\{.*?\});\n", page).group(1))
     assert sorted(d["codes"]) == sorted(districts["code"])
-    assert sum(len(d["r"]) for _ in [0]) >= 11
+    assert len(d["f"]["fp"]) == 11 and d["levels"]
     assert "Ranh giới huyện" in _payloads(page)[1]["legend"]
 
 
@@ -291,7 +328,7 @@ def test_page_renders_in_chromium(communes, tmp_path):
     path = webmap.save_html(m, tmp_path / "map.html")
     with sync_api.sync_playwright() as p:
         try:
-            browser = p.chromium.launch(**({"executable_path": executable} if executable else {}))
+            browser = p.chromium.launch(**({"executable_path": executable} if executable else {}), args=CHROMIUM_ARGS)
         except Exception as exc:  # no browser installed here
             pytest.skip(f"no Chromium: {exc}")
         page = browser.new_page(viewport={"width": 1000, "height": 800})
@@ -300,18 +337,29 @@ def test_page_renders_in_chromium(communes, tmp_path):
         page.on("request", lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:")) else None)
         page.goto(path.as_uri())
         page.wait_for_selector(".geo-legend")
-        assert page.locator("path.leaflet-interactive").count() == 194
-        assert page.locator("path.geo-des-1").count() == 5
-        assert "url(" in page.evaluate("getComputedStyle(document.querySelector('path.geo-des-1')).fill")
-        assert page.evaluate("document.querySelector('path.geo-des-0').getAttribute('stroke-dasharray')") == "10 5"
+        # One canvas draws every unit (decoded from the shared arcs), no SVG path per unit.
+        assert page.locator("canvas.leaflet-zoom-animated").count() == 1
+        assert page.locator("path.leaflet-interactive").count() == 0
+        drawn = page.evaluate("GeoMap.lastDraw")
+        assert drawn["units"] == 194 and drawn["level"] == 9
+        # The legend's pattern swatches define their own patterns.
+        assert page.locator(".geo-legend svg pattern").count() == 1  # ATK hatching (border: dashes only)
         assert "Sơ đồ gần đúng" in page.inner_text(".geo-header")
-        hostile = page.evaluate(
-            "(() => { let t; map = Object.values(window).find(v => v && v._layers && v.getContainer);"
-            " map.eachLayer(l => { if (l.feature && l.getTooltip() && l.feature.properties.code === %s) t = l.getTooltip().getContent(); });"
-            " const d = document.createElement('div'); d.innerHTML = t; return [d.innerText, d.querySelectorAll('img').length]; })()"
-            % json.dumps(codes[0])
-        )
-        assert hostile[0].startswith(HOSTILE) and hostile[1] == 0
+        page.screenshot(path=str(tmp_path / "overview.png"))
+        # Hover the first unit: the tooltip shows the hostile name as text.
+        pt = communes.geometry.iloc[0].representative_point()
+        xy = page.evaluate("(ll) => { const p = GeoMap.map.latLngToContainerPoint(ll); return [p.x, p.y]; }", [pt.y, pt.x])
+        box = page.locator("#" + page.evaluate("GeoMap.map.getContainer().id")).bounding_box()
+        page.mouse.move(box["x"] + xy[0], box["y"] + xy[1])
+        page.wait_for_selector(".geo-tip")
+        tip = page.evaluate("(() => { const t = document.querySelector('.geo-tip'); return [t.innerText, t.querySelectorAll('img').length]; })()")
+        assert tip[0].startswith(HOSTILE) and tip[1] == 0
+        page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
+        assert page.evaluate("GeoMap.clicked") == codes[0]
+        # Zoom in: a finer level is drawn.
+        page.evaluate("GeoMap.map.setZoom(12, {animate: false})")
+        page.wait_for_function("GeoMap.lastDraw.level === 11")
+        page.screenshot(path=str(tmp_path / "zoomed.png"))
         browser.close()
     assert errors == [] and requests == []
 

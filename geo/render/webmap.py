@@ -60,6 +60,7 @@ __all__ = [
     "UNIT_STYLE",
     "WebGeometry",
     "web_geometry",
+    "unit_at",
     "build_map",
     "to_html",
     "save_html",
@@ -94,6 +95,57 @@ _HOUSEHOLD_COLUMNS = {"households", "poor", "near_poor", "poor_reduced", "near_p
 # --------------------------------------------------------------------------
 # Geometry: simplified, rounded, encoded, cached
 # --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class WebLevel:
+    """One level of detail of a prepared layer.
+
+    Attributes
+    ----------
+    zoom
+        Leaflet zoom from which the level is drawn (until the next level's).
+    tolerance
+        ``shapely.coverage_simplify`` tolerance, degrees (one screen pixel at ``zoom``).
+    n_vertices
+        Vertices sent for the level (each shared border once).
+    max_error_m
+        Worst distance between a border as drawn and as given (Hausdorff, metres, upper bound:
+        a degree counted as 111.32 km in both directions, grid rounding included).
+    max_error_px
+        The same in screen pixels at ``zoom``.
+    invalid_polygons
+        Units whose polygon, as drawn at this level, is not valid (expected 0).
+    """
+
+    zoom: int
+    tolerance: float
+    n_vertices: int
+    max_error_m: float
+    max_error_px: float
+    invalid_polygons: int = 0
+    decimals: int = 5
+
+
+@dataclass(frozen=True)
+class CoverageCheck:
+    """Whether a layer's units form a coverage (no overlaps, borders matching vertex for vertex).
+
+    Attributes
+    ----------
+    invalid_polygons
+        Units whose polygon is invalid (repaired before drawing).
+    misaligned_codes
+        Codes of units with a border that does not match its neighbour's
+        (an overlap or a sliver gap in the office's file); drawn as they are.
+    """
+
+    invalid_polygons: int
+    misaligned_codes: tuple[str, ...]
+
+    @property
+    def is_coverage(self) -> bool:
+        return not self.misaligned_codes
+
+
 @dataclass(frozen=True, eq=False)
 class WebGeometry:
     """A layer's geometry, ready for the web and independent of any indicator.
@@ -105,11 +157,17 @@ class WebGeometry:
     codes
         Unit codes, in the order of the encoded features.
     gdf
-        GeoDataFrame (``code``, ``geometry``) of the simplified, rounded polygons, EPSG:4326.
+        GeoDataFrame (``code``, ``geometry``) of the units at the finest level sent, EPSG:4326.
     payload
         The encoded geometry as script-safe JSON (see :func:`_encode`).
     bounds
         (minx, miny, maxx, maxy) in degrees.
+    n_vertices
+        Vertices sent, all levels together, each shared border once.
+    levels
+        The levels of detail, coarsest first (:class:`WebLevel`).
+    check
+        :class:`CoverageCheck` of the layer as given.
     """
 
     key: object
@@ -118,6 +176,8 @@ class WebGeometry:
     payload: str = field(repr=False)
     bounds: tuple[float, float, float, float]
     n_vertices: int
+    levels: tuple[WebLevel, ...] = ()
+    check: CoverageCheck = CoverageCheck(0, ())
     _derived: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -169,7 +229,7 @@ def web_geometry(
     gdf,
     *,
     key: object = None,
-    tolerance: float = settings.WEB_SIMPLIFY_TOLERANCE_DEG,
+    tolerance: float | None = None,
     decimals: int = settings.WEB_COORD_DECIMALS,
     code_column: str = "code",
 ) -> WebGeometry:
@@ -196,7 +256,7 @@ def web_geometry(
     fingerprint = (len(codes), hashlib.blake2b("\x1f".join(sorted(codes)).encode(), digest_size=16).hexdigest())
     if key is None:
         key = ("content", _geometry_hash(gdf))
-    cache_key = (key, fingerprint, float(tolerance), int(decimals))
+    cache_key = (key, fingerprint, None if tolerance is None else float(tolerance), int(decimals))
     hit = _CACHE.get(cache_key)
     if hit is not None:
         return hit
@@ -229,9 +289,47 @@ def _geometry_hash(gdf) -> str:
     return h.hexdigest()
 
 
+def _pixel_deg(zoom: float, lat: float = 0.0) -> float:
+    """Size of one screen pixel at ``zoom`` in degrees (Web Mercator, 256-pixel tiles), at ``lat``."""
+    return 360.0 * float(np.cos(np.radians(lat))) / (256.0 * 2.0**zoom)
+
+
+def fit_zoom(bounds: Sequence[float], size_px: Sequence[int] = settings.WEB_VIEW_PX) -> int:
+    """The Leaflet zoom at which ``bounds`` (minx, miny, maxx, maxy, degrees) fill a map of ``size_px``."""
+    minx, miny, maxx, maxy = bounds
+    if not np.isfinite([minx, miny, maxx, maxy]).all():
+        return settings.WEB_MIN_LEVEL_ZOOM
+
+    def merc(lat: float) -> float:
+        lat = np.radians(np.clip(lat, -85.0, 85.0))
+        return float(np.log(np.tan(np.pi / 4 + lat / 2)))
+
+    dx = max(maxx - minx, 1e-9) / 360.0
+    dy = max(merc(maxy) - merc(miny), 1e-9) / (2 * np.pi)
+    zoom = np.floor(np.log2(min(size_px[0] / (256.0 * dx), size_px[1] / (256.0 * dy))))
+    return int(np.clip(zoom, settings.WEB_MIN_LEVEL_ZOOM, settings.WEB_MAX_LEVEL_ZOOM))
+
+
+def level_zooms(bounds: Sequence[float]) -> list[int]:
+    """Zooms of the levels of detail sent for a layer: from the zoom that shows it whole, every 2."""
+    first = fit_zoom(bounds)
+    zooms = [first + settings.WEB_LEVEL_ZOOM_STEP * i for i in range(settings.WEB_LEVELS)]
+    return [z for z in zooms if z <= settings.WEB_MAX_LEVEL_ZOOM] or [first]
+
+
 def _prepare(gdf, codes: list[str], *, key, tolerance: float, decimals: int) -> WebGeometry:
+    """Simplify at each level, keeping a coverage a coverage; cut into shared arcs; encode.
+
+    Coordinates are put on the integer grid (``10^-decimals`` degrees) *before*
+    simplifying: coverage simplification only drops vertices, so every level
+    stays on the grid and no rounding after it can move one neighbour's edge
+    and not the other's. ``tolerance`` bounds the finest level (None: the
+    levels' own pixel tolerances only).
+    """
     import geopandas as gpd
     import shapely
+
+    from geo.units import topology
 
     geoms = gdf.geometry
     if gdf.crs is not None and not gdf.crs.equals("EPSG:4326"):
@@ -244,57 +342,197 @@ def _prepare(gdf, codes: list[str], *, key, tolerance: float, decimals: int) -> 
     invalid = ~shapely.is_valid(arr)
     if invalid.any():
         arr[invalid] = shapely.make_valid(arr[invalid], method="structure", keep_collapsed=False)
-    if len(arr):
-        arr = shapely.coverage_simplify(arr, tolerance)
-        arr = shapely.set_precision(arr, 10.0**-decimals, mode="pointwise")
-    simplified = gpd.GeoDataFrame({"code": kept_codes}, geometry=arr, crs="EPSG:4326")
-    payload, n_vertices = _encode(arr, kept_codes, decimals)
-    bounds = tuple(float(b) for b in shapely.total_bounds(arr)) if len(arr) else (np.nan,) * 4
+        arr[invalid] = [_polygonal_part(g) for g in arr[invalid]]
+    if not len(arr):
+        check = CoverageCheck(int(invalid.sum()), ())
+        payload = _js_json({"codes": [], "f": {"r": [], "rl": [], "pr": [], "fp": []},
+                            "levels": []})
+        return WebGeometry(key=key, codes=(), gdf=gpd.GeoDataFrame({"code": []}, geometry=[], crs="EPSG:4326"),
+                           payload=payload, bounds=(np.nan,) * 4, n_vertices=0, check=check)
+    bounds = tuple(float(b) for b in shapely.total_bounds(arr))
+    arr = shapely.orient_polygons(arr)  # exteriors counter-clockwise: the page fills with "nonzero"
+    lat = max(abs(bounds[1]), abs(bounds[3]))
+    topo = topology.build(arr)  # every shared border once, at full detail
+    sizes_full = np.array([len(a) for a in topo.arcs], dtype=np.int64)
+    full = np.concatenate(topo.arcs) if len(topo.arcs) else np.zeros((0, 2))
+    lines = shapely.linestrings(full, indices=np.repeat(np.arange(len(sizes_full)), sizes_full))
+    closed = np.array([bool((a[0] == a[-1]).all()) for a in topo.arcs], dtype=bool)
+    candidates = level_zooms(bounds)
+    input_is_coverage = topo.shared_fraction > 0
+    levels, level_payloads, n_total, drawn = [], [], 0, None
+    for z in candidates:
+        px = _pixel_deg(z, lat)
+        level_decimals = int(np.clip(np.ceil(-np.log10(settings.WEB_GRID_PIXELS * px)), 1, decimals))
+        finest_grid = level_decimals + settings.WEB_EXTRA_COORD_DECIMALS
+        while True:
+            scale = 10**level_decimals
+            quantum = 0.5 * np.sqrt(2.0) / scale
+            tol = max(settings.WEB_LEVEL_PIXELS * px - quantum, 0.0)
+            if tolerance is not None:
+                tol = max(tol, float(tolerance))
+            level_arcs, q_parts, drawn, arcs_tol, n_bad = _level(
+                lines, closed, topo, tol, scale, check_overlaps=input_is_coverage)
+            # Borders closer than the grid (a dense office file): a finer grid for this level.
+            if n_bad == 0 or level_decimals >= finest_grid:
+                break
+            level_decimals += 1
+        sizes = np.array([len(a) for a in q_parts], dtype=np.int64)
+        q = np.concatenate(q_parts) if q_parts else np.zeros((0, 2), dtype=np.int64)
+        n_level = int(len(q))
+        if levels and n_total + n_level > settings.WEB_VERTEX_BUDGET:
+            break  # finer levels do not fit the budget: the last one is drawn at higher zooms
+        err = float(arcs_tol[np.isfinite(arcs_tol)].max(initial=0.0)) + quantum
+        levels.append(WebLevel(zoom=int(z), tolerance=float(tol), n_vertices=n_level,
+                               max_error_m=err * _M_PER_DEG, max_error_px=err / px,
+                               invalid_polygons=int((~shapely.is_valid(drawn)).sum()), decimals=level_decimals))
+        delta = np.diff(q, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
+        level_payloads.append((int(z), scale, sizes, delta))
+        n_total += n_level
+        finest_drawn = drawn
+    check = _coverage_check(finest_drawn, kept_codes, int(invalid.sum()))
+    finest = gpd.GeoDataFrame({"code": kept_codes}, geometry=finest_drawn, crs="EPSG:4326")
+    payload = _encode(topo, level_payloads, kept_codes)
     return WebGeometry(
-        key=key, codes=tuple(kept_codes), gdf=simplified, payload=payload, bounds=bounds, n_vertices=n_vertices
+        key=key, codes=tuple(kept_codes), gdf=finest, payload=payload, bounds=bounds, n_vertices=n_total,
+        levels=tuple(levels), check=check, _derived={"topology": topo},
     )
 
 
-def _encode(arr: np.ndarray, codes: Sequence[str], decimals: int) -> tuple[str, int]:
-    """Compact, script-safe JSON for polygons; decoded by ``decodeGeometry`` in the page.
+def _level(lines, closed: np.ndarray, topo, tol: float, scale: int, *, check_overlaps: bool):
+    """One level: arcs simplified with ``tol`` on the grid ``1/scale``; units that came out
+    invalid or overlapping get their borders simplified less, finally not at all.
 
-    ``c``: x, y of every vertex as integers (coordinate × 10^decimals),
-    each the difference from the previous vertex; rings are left open (the
-    closing vertex is implied) and repeated vertices dropped. ``r``:
-    vertices per ring; ``p``: rings per polygon; ``f``: polygons per feature.
+    Returns the arcs (degrees), the arcs (integers), the units drawn, the tolerance
+    used per arc (inf: unsimplified) and the number of units still invalid or misaligned.
     """
     import shapely
 
-    if len(arr) == 0:
-        return _js_json({"q": 10**decimals, "c": [], "r": [], "p": [], "f": [], "codes": []}), 0
-    geom_type, coords, offsets = shapely.to_ragged_array(arr)  # mixed Polygon/MultiPolygon -> MultiPolygon
-    if geom_type == shapely.GeometryType.POLYGON:
-        ring_off, poly_off = offsets
-        feat_off = np.arange(len(poly_off))
-    else:
-        ring_off, poly_off, feat_off = offsets
-    q = np.rint(coords * 10**decimals).astype(np.int64)
-    n_rings = len(ring_off) - 1
-    ring_id = np.repeat(np.arange(n_rings), np.diff(ring_off))
-    # drop the closing vertex of every ring, then vertices equal to the previous one in their ring
-    keep = np.ones(len(q), dtype=bool)
-    keep[ring_off[1:] - 1] = False
-    same = np.zeros(len(q), dtype=bool)
-    same[1:] = (q[1:] == q[:-1]).all(axis=1) & (ring_id[1:] == ring_id[:-1])
-    keep &= ~same
-    q, ring_id = q[keep], ring_id[keep]
-    ring_len = np.bincount(ring_id, minlength=n_rings)
-    delta = np.diff(q, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
-    body = ",".join(map(str, delta.ravel().tolist()))
-    parts = {
-        "q": 10**decimals,
-        "r": ring_len.tolist(),
-        "p": np.diff(poly_off).tolist(),
-        "f": np.diff(feat_off).tolist(),
-        "codes": list(codes),
-    }
-    head = _js_json(parts)
-    return head[:-1] + ',"c":[' + body + "]}", int(len(q))
+    from geo.units import topology
+
+    arcs_tol = np.full(len(lines), tol)
+    level_arcs, q_parts = [None] * len(lines), [None] * len(lines)
+    todo = np.arange(len(lines))
+    bad = np.zeros(0, dtype=int)
+    for attempt in range(settings.WEB_SIMPLIFY_ATTEMPTS):
+        _simplify_arcs(lines, arcs_tol, closed, topo.arcs, scale, todo, level_arcs, q_parts)
+        drawn = topology.to_polygons(topo, level_arcs)
+        bad = np.flatnonzero(~shapely.is_valid(drawn))
+        if check_overlaps and bad.size == 0:
+            # A border moved across another unit's makes them overlap: find those too.
+            bad = np.flatnonzero(~shapely.is_empty(shapely.coverage_invalid_edges(drawn)))
+        if bad.size == 0 or attempt == settings.WEB_SIMPLIFY_ATTEMPTS - 1:
+            break
+        todo = np.unique([k if k >= 0 else ~k for f in bad for rings in topo.features[f]
+                          for ring in rings for k in ring])
+        arcs_tol[todo] /= 4 if attempt < settings.WEB_SIMPLIFY_ATTEMPTS - 2 else np.inf
+    return level_arcs, q_parts, drawn, arcs_tol, int(bad.size)
+
+
+def _simplify_arcs(lines, tolerances: np.ndarray, closed: np.ndarray, originals: list, scale: int,
+                   todo: np.ndarray, level_arcs: list, q_parts: list) -> None:
+    """Douglas-Peucker on the arcs ``todo`` (ends kept, so neighbours still share them), on the grid.
+
+    Fills ``level_arcs`` (degrees, on the grid) and ``q_parts`` (integers) at
+    those positions. A closed arc keeps at least 4 points, any arc its two ends.
+    """
+    import shapely
+
+    tol = tolerances[todo]
+    simplified = np.array(lines[todo], dtype=object)
+    finite = np.isfinite(tol)
+    if finite.any():
+        simplified[finite] = shapely.simplify(simplified[finite], tol[finite], preserve_topology=False)
+    counts = shapely.get_num_coordinates(simplified)
+    q_all = np.rint(shapely.get_coordinates(simplified) * scale).astype(np.int64)
+    owner = np.repeat(np.arange(len(todo)), counts)
+    # Two consecutive points on one grid point: keep one (never an arc's ends).
+    same = np.r_[False, (q_all[1:] == q_all[:-1]).all(axis=1) & (owner[1:] == owner[:-1])]
+    last = np.cumsum(counts) - 1
+    same[last[counts > 0]] = False
+    q_all, owner = q_all[~same], owner[~same]
+    parts = np.split(q_all, np.cumsum(np.bincount(owner, minlength=len(todo)))[:-1])
+    for j, i in enumerate(todo.tolist()):
+        part = parts[j]
+        if (closed[i] and len(part) < 4) or len(part) < 2:
+            part = np.rint(originals[i] * scale).astype(np.int64)
+        q_parts[i] = part
+        level_arcs[i] = part / scale
+
+
+def _simplification_error(full: np.ndarray, kept: np.ndarray, arc_of: np.ndarray) -> float:
+    """Largest distance (degrees) from a vertex of the full arcs to the simplified arc drawn instead.
+
+    Every dropped vertex lies between two kept ones of its arc; its error is
+    its distance to the segment joining them (the Hausdorff distance of the
+    simplification, computed in one pass).
+    """
+    n = len(full)
+    if n == 0 or kept.all():
+        return 0.0
+    idx = np.arange(n)
+    prev = np.maximum.accumulate(np.where(kept, idx, 0))
+    nxt = np.minimum.accumulate(np.where(kept, idx, n - 1)[::-1])[::-1]
+    a, b, p = full[prev], full[nxt], full
+    ab = b - a
+    length2 = (ab**2).sum(axis=1)
+    t = np.clip(((p - a) * ab).sum(axis=1) / np.where(length2 > 0, length2, 1.0), 0.0, 1.0)
+    d = np.hypot(*(a + ab * t[:, None] - p).T)
+    return float(d[~kept].max())
+
+
+# Metres per degree (of latitude; an upper bound for longitude).
+_M_PER_DEG = 111_320.0
+
+
+def _pack(xy: np.ndarray) -> np.ndarray:
+    """One int64 per integer (x, y) pair (|x|, |y| < 2^31)."""
+    return (xy[:, 0].astype(np.int64) << 32) + (xy[:, 1].astype(np.int64) + (1 << 31))
+
+
+def _polygonal_part(geom):
+    import shapely
+
+    parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
+def _coverage_check(arr: np.ndarray, codes: Sequence[str], invalid: int) -> CoverageCheck:
+    import shapely
+
+    if len(arr) < 2:
+        return CoverageCheck(invalid, ())
+    try:
+        edges = shapely.coverage_invalid_edges(arr)
+    except shapely.errors.GEOSException:
+        return CoverageCheck(invalid, tuple(codes))
+    bad = np.flatnonzero(~shapely.is_empty(edges))
+    return CoverageCheck(invalid, tuple(codes[i] for i in bad))
+
+
+def _encode(topo, levels, codes: Sequence[str]) -> str:
+    """Compact, script-safe JSON of a topology; decoded by ``GeoMap.decode`` in the page.
+
+    ``f``: the units as arcs (``r``: arc references, ``~i`` for arc ``i``
+    reversed; ``rl``: arcs per ring; ``pr``: rings per polygon; ``fp``:
+    polygons per unit). ``levels``: per level of detail, ``z`` its first
+    zoom, ``q`` its grid (coordinates are integers, degrees × ``q``), ``n``
+    the vertices of each arc and ``c`` the coordinates of all arcs, each the
+    difference from the one before. Each shared border is sent once per level.
+    """
+    refs, ring_len, poly_rings, feat_polys = [], [], [], []
+    for polys in topo.features:
+        feat_polys.append(len(polys))
+        for rings in polys:
+            poly_rings.append(len(rings))
+            for ring in rings:
+                ring_len.append(len(ring))
+                refs.extend(ring)
+    head = _js_json({"codes": list(codes), "f": {"r": refs, "rl": ring_len, "pr": poly_rings, "fp": feat_polys}})
+    parts = []
+    for z, scale, sizes, delta in levels:
+        parts.append('{"z":%d,"q":%d,"n":[%s],"c":[%s]}' % (
+            z, scale, ",".join(map(str, sizes.tolist())), ",".join(map(str, delta.ravel().tolist()))))
+    return head[:-1] + ',"levels":[' + ",".join(parts) + "]}"
 
 
 _TEMPLATE_OPENERS = re.compile(r"\{(?=[{%#])")
@@ -312,34 +550,34 @@ def _js_json(obj) -> str:
     return _TEMPLATE_OPENERS.sub(r"\\u007b", text)
 
 
-def _district_outlines(geom: WebGeometry, gdf) -> WebGeometry | None:
-    """District outlines dissolved from the prepared communes (cached with them)."""
+def _district_arcs(geom: WebGeometry, gdf) -> list[int]:
+    """Arcs of the prepared communes that are district borders (two districts, or the outside)."""
     if "district_code" not in gdf.columns:
         raise GeoError("map_column_missing", column="district_code", columns=", ".join(map(str, gdf.columns)))
-    if "districts" not in geom._derived:
-        import geopandas as gpd
-        import shapely
+    topo = geom._derived.get("topology")
+    if topo is None:
+        return []
+    district_of = dict(zip(gdf["code"].astype(str).tolist(), gdf["district_code"].astype(str).tolist()))
+    keys = [district_of.get(c, "") for c in geom.codes]
+    return [a for a, feats in enumerate(topo.arc_features) if len({keys[f] for f in feats}) != 1 or len(feats) == 1]
 
-        district_of = dict(zip(gdf["code"].astype(str).tolist(), gdf["district_code"].astype(str).tolist()))
-        keys = np.array([district_of.get(c, "") for c in geom.codes], dtype=object)
-        polygons = np.asarray(geom.gdf.geometry.values)
-        order = np.argsort(keys, kind="stable")
-        starts = np.flatnonzero(np.r_[True, keys[order][1:] != keys[order][:-1]])
-        parts = []
-        for members in np.split(order, starts[1:]):
-            try:
-                merged = shapely.coverage_union_all(polygons[members])
-            except shapely.errors.GEOSException:
-                merged = shapely.union_all(polygons[members])
-            parts.append((keys[members[0]], merged))
-        outlines = gpd.GeoDataFrame({"code": [p[0] for p in parts]}, geometry=[p[1] for p in parts], crs="EPSG:4326")
-        arr = np.asarray(outlines.geometry.values)
-        payload, n = _encode(arr, outlines["code"].tolist(), settings.WEB_COORD_DECIMALS)
-        geom._derived["districts"] = WebGeometry(
-            key=("districts", geom.key), codes=tuple(outlines["code"]), gdf=outlines, payload=payload,
-            bounds=geom.bounds, n_vertices=n,
-        )
-    return geom._derived["districts"]
+
+def unit_at(gdf, lat: float, lon: float, *, code_column: str = "code") -> str | None:
+    """Code of the unit under a clicked point (EPSG:4326 degrees), or None.
+
+    The map draws on a canvas, so a click hands back a position, not a
+    feature; this finds the unit as given (not as simplified).
+    """
+    import shapely
+
+    if lat is None or lon is None or code_column not in gdf.columns:
+        return None
+    geoms = gdf.geometry
+    if gdf.crs is not None and not gdf.crs.equals("EPSG:4326"):
+        geoms = geoms.to_crs("EPSG:4326")
+    arr = np.asarray(geoms.values, dtype=object)
+    hits = shapely.STRtree(arr).query(shapely.Point(float(lon), float(lat)), predicate="intersects")
+    return str(gdf[code_column].iloc[int(hits.min())]) if len(hits) else None
 
 
 # --------------------------------------------------------------------------
@@ -497,8 +735,9 @@ def build_map(
     sel_idx = sorted(geom.index[c] for c in {str(c) for c in selected} if c in geom.index)
 
     outlines = None
+    district_arcs = None
     if district_outlines is True:
-        outlines = _district_outlines(geom, gdf)
+        district_arcs = _district_arcs(geom, gdf)
     elif district_outlines is not None and district_outlines is not False:
         outlines = web_geometry(
             district_outlines if "code" in district_outlines.columns else district_outlines.assign(
@@ -511,7 +750,7 @@ def build_map(
         classification, colours, lang=lang, decimals=decimals,
         title=legend_kwds.get("title", _column_label(value_column, lang)),
         counts=legend_kwds.get("counts", True), designations=des_specs,
-        selected=bool(sel_idx), outlines=outlines is not None,
+        selected=bool(sel_idx), outlines=outlines is not None or district_arcs is not None,
     )
     header_html = _header_html(title, lang=lang, approximate=approximate, illustrative=illustrative)
     style_payload = {
@@ -529,6 +768,7 @@ def build_map(
         "legend": legend_html,
         "header": header_html,
         "pattern": PATTERN_SIZE_PX,
+        "darcs": district_arcs,
     }
 
     minx, miny, maxx, maxy = geom.bounds
@@ -613,11 +853,29 @@ def _format_values(series: pd.Series, kind: str, lang: str, decimals: int) -> li
     return out
 
 
+_PATTERN_SHAPES = {
+    "hatch": (45, '<line x1="{h}" y1="0" x2="{h}" y2="{s}" stroke="{c}" stroke-width="2"/>'),
+    "hatch_back": (-45, '<line x1="{h}" y1="0" x2="{h}" y2="{s}" stroke="{c}" stroke-width="2"/>'),
+    "cross": (45, '<line x1="{h}" y1="0" x2="{h}" y2="{s}" stroke="{c}" stroke-width="2"/>'
+                  '<line x1="0" y1="{h}" x2="{s}" y2="{h}" stroke="{c}" stroke-width="2"/>'),
+    "horizontal": (0, '<line x1="0" y1="{h}" x2="{s}" y2="{h}" stroke="{c}" stroke-width="2"/>'),
+    "dots": (0, '<circle cx="{h}" cy="{h}" r="1.6" fill="{c}"/>'),
+}
+
+
 def _swatch_svg(spec: dict, *, fill: str = "none") -> str:
+    """Legend symbol; a designation's fill pattern is defined inside its own small SVG."""
     dash = f' stroke-dasharray="{spec["dash"]}"' if spec.get("dash") else ""
-    pattern_fill = f"url(#{spec['id']})" if spec.get("pattern") else fill
+    defs, pattern_fill = "", fill
+    if spec.get("pattern") in _PATTERN_SHAPES:
+        rot, shape = _PATTERN_SHAPES[spec["pattern"]]
+        size = PATTERN_SIZE_PX
+        transform = f' patternTransform="rotate({rot})"' if rot else ""
+        defs = (f'<defs><pattern id="{spec["id"]}" patternUnits="userSpaceOnUse" width="{size}" height="{size}"'
+                f'{transform}>{shape.format(h=size / 2, s=size, c=spec["color"])}</pattern></defs>')
+        pattern_fill = f"url(#{spec['id']})"
     return (
-        f'<svg class="geo-sw" width="26" height="16" aria-hidden="true"><rect x="2" y="2" width="22" height="12" '
+        f'<svg class="geo-sw" width="26" height="16" aria-hidden="true">{defs}<rect x="2" y="2" width="22" height="12" '
         f'fill="{pattern_fill}" stroke="{spec["color"]}" stroke-width="{min(spec["weight"], 3)}"{dash}/></svg>'
     )
 
@@ -688,115 +946,237 @@ _JS = r"""
   var G = {{ this.geometry }};
   var S = {{ this.style }};
   var D = {{ this.districts }};
-  var NS = "http://www.w3.org/2000/svg";
   if (!document.getElementById("geo-webmap-css")) {
     var css = document.createElement("style");
     css.id = "geo-webmap-css";
     css.textContent = {{ this.css }};
     document.head.appendChild(css);
   }
-  function decode(g) {
-    var c = g.c, q = g.q, x = 0, y = 0, ci = 0, ri = 0, pi = 0, feats = [];
-    for (var i = 0; i < g.f.length; i++) {
-      var polys = [];
-      for (var a = 0; a < g.f[i]; a++) {
-        var rings = [];
-        for (var b = 0; b < g.p[pi]; b++) {
-          var n = g.r[ri++], ring = new Array(n);
-          for (var j = 0; j < n; j++) { x += c[ci++]; y += c[ci++]; ring[j] = [x / q, y / q]; }
-          rings.push(ring);
+  var GeoMap = window.GeoMap;
+  if (!GeoMap) {
+    GeoMap = window.GeoMap = {};
+    // Arcs of each level, projected once to Web Mercator pixels at zoom 0 (Float64Array x, y).
+    GeoMap.decode = function (g) {
+      var out = {codes: g.codes, f: g.f, levels: []}, D2R = Math.PI / 180;
+      g.levels.forEach(function (lv) {
+        var q = lv.q, n = lv.n, c = lv.c, xy = new Float64Array(c.length), start = new Int32Array(n.length + 1);
+        var x = 0, y = 0, i;
+        for (i = 0; i < c.length; i += 2) {
+          x += c[i]; y += c[i + 1];
+          var lat = Math.max(Math.min(y / q, 85), -85), s = Math.sin(lat * D2R);
+          xy[i] = (x / q + 180) / 360 * 256;
+          xy[i + 1] = (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)) * 256;
         }
-        pi++;
-        polys.push(rings);
+        for (i = 0; i < n.length; i++) start[i + 1] = start[i] + n[i];
+        out.levels.push({z: lv.z, xy: xy, start: start});
+      });
+      // Rings as ranges of arc references; bounding boxes of units at the coarsest level.
+      var f = g.f, ringStart = new Int32Array(f.rl.length + 1), polyStart = new Int32Array(f.pr.length + 1),
+          featStart = new Int32Array(f.fp.length + 1), k;
+      for (k = 0; k < f.rl.length; k++) ringStart[k + 1] = ringStart[k] + f.rl[k];
+      for (k = 0; k < f.pr.length; k++) polyStart[k + 1] = polyStart[k] + f.pr[k];
+      for (k = 0; k < f.fp.length; k++) featStart[k + 1] = featStart[k] + f.fp[k];
+      out.ringStart = ringStart; out.polyStart = polyStart; out.featStart = featStart;
+      var lv0 = out.levels[out.levels.length - 1], nf = f.fp.length, bb = new Float64Array(nf * 4);
+      for (var i2 = 0; i2 < nf; i2++) {
+        var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+        for (var r = polyStart[featStart[i2]]; r < polyStart[featStart[i2 + 1]]; r++) {
+          for (var a = ringStart[r]; a < ringStart[r + 1]; a++) {
+            var ref = f.r[a], arc = ref < 0 ? ~ref : ref;
+            for (var p = lv0.start[arc]; p < lv0.start[arc + 1]; p++) {
+              var px = lv0.xy[2 * p], py = lv0.xy[2 * p + 1];
+              if (px < x0) x0 = px; if (px > x1) x1 = px; if (py < y0) y0 = py; if (py > y1) y1 = py;
+            }
+          }
+        }
+        bb[4 * i2] = x0; bb[4 * i2 + 1] = y0; bb[4 * i2 + 2] = x1; bb[4 * i2 + 3] = y1;
       }
-      feats.push({type: "Feature", properties: {code: g.codes[i]},
-        geometry: polys.length === 1 ? {type: "Polygon", coordinates: polys[0]} : {type: "MultiPolygon", coordinates: polys}});
-    }
-    return feats;
+      out.bbox = bb;
+      return out;
+    };
+    GeoMap.level = function (T, zoom) {
+      var best = T.levels[0];
+      T.levels.forEach(function (lv) { if (lv.z <= zoom + 0.5) best = lv; });
+      return best;
+    };
+    // Trace one arc (or its reverse) into the current path; pixel = world * scale - origin.
+    GeoMap.arc = function (ctx, lv, ref, sc, ox, oy, first) {
+      var arc = ref < 0 ? ~ref : ref, a = lv.start[arc], b = lv.start[arc + 1] - 1, xy = lv.xy, p;
+      if (ref >= 0) {
+        if (first) ctx.moveTo(xy[2 * a] * sc - ox, xy[2 * a + 1] * sc - oy);
+        for (p = a + 1; p <= b; p++) ctx.lineTo(xy[2 * p] * sc - ox, xy[2 * p + 1] * sc - oy);
+      } else {
+        if (first) ctx.moveTo(xy[2 * b] * sc - ox, xy[2 * b + 1] * sc - oy);
+        for (p = b - 1; p >= a; p--) ctx.lineTo(xy[2 * p] * sc - ox, xy[2 * p + 1] * sc - oy);
+      }
+    };
+    GeoMap.feature = function (ctx, T, lv, i, sc, ox, oy) {
+      var f = T.f;
+      for (var r = T.polyStart[T.featStart[i]]; r < T.polyStart[T.featStart[i + 1]]; r++) {
+        for (var a = T.ringStart[r]; a < T.ringStart[r + 1]; a++) GeoMap.arc(ctx, lv, f.r[a], sc, ox, oy, a === T.ringStart[r]);
+        ctx.closePath();
+      }
+    };
+    GeoMap.inside = function (T, lv, i, x, y) {  // even-odd test in zoom-0 pixels
+      var f = T.f, c = false, xy = lv.xy;
+      for (var r = T.polyStart[T.featStart[i]]; r < T.polyStart[T.featStart[i + 1]]; r++) {
+        for (var a = T.ringStart[r]; a < T.ringStart[r + 1]; a++) {
+          var ref = f.r[a], arc = ref < 0 ? ~ref : ref;
+          for (var p = lv.start[arc]; p < lv.start[arc + 1] - 1; p++) {
+            var x1 = xy[2 * p], y1 = xy[2 * p + 1], x2 = xy[2 * p + 2], y2 = xy[2 * p + 3];
+            if ((y1 > y) !== (y2 > y) && x < (x2 - x1) * (y - y1) / (y2 - y1) + x1) c = !c;
+          }
+        }
+      }
+      return c;
+    };
+    GeoMap.pattern = function (ctx, d, size) {
+      var pc = document.createElement("canvas");
+      pc.width = pc.height = size;
+      var g = pc.getContext("2d");
+      g.strokeStyle = d.color; g.fillStyle = d.color; g.lineWidth = 1.5;
+      g.beginPath();
+      if (d.pattern === "dots") { g.arc(size / 2, size / 2, 1.6, 0, 2 * Math.PI); g.fill(); }
+      else {
+        if (d.pattern === "hatch" || d.pattern === "cross") { g.moveTo(0, size); g.lineTo(size, 0); g.moveTo(-1, 1); g.lineTo(1, -1); g.moveTo(size - 1, size + 1); g.lineTo(size + 1, size - 1); }
+        if (d.pattern === "hatch_back" || d.pattern === "cross") { g.moveTo(0, 0); g.lineTo(size, size); g.moveTo(size - 1, -1); g.lineTo(size + 1, 1); g.moveTo(-1, size - 1); g.lineTo(1, size + 1); }
+        if (d.pattern === "horizontal") { g.moveTo(0, size / 2); g.lineTo(size, size / 2); }
+        g.stroke();
+      }
+      return ctx.createPattern(pc, "repeat");
+    };
   }
-  // SVG fill patterns for designations, defined once per page.
-  var defsHost = document.getElementById("geo-webmap-defs");
-  if (!defsHost) {
-    defsHost = document.createElementNS(NS, "svg");
-    defsHost.setAttribute("id", "geo-webmap-defs");
-    defsHost.setAttribute("width", "0"); defsHost.setAttribute("height", "0");
-    defsHost.setAttribute("style", "position:absolute;width:0;height:0;overflow:hidden");
-    defsHost.appendChild(document.createElementNS(NS, "defs"));
-    document.body.appendChild(defsHost);
-  }
-  var sheet = [];
-  S.des.forEach(function (d, k) {
-    var cls = "geo-des-" + k;
-    d.cls = cls;
-    if (!d.pattern) { sheet.push("." + cls + "{fill:none}"); return; }
-    if (!document.getElementById(d.id)) {
-      var s = S.pattern, p = document.createElementNS(NS, "pattern");
-      p.setAttribute("id", d.id); p.setAttribute("patternUnits", "userSpaceOnUse");
-      p.setAttribute("width", s); p.setAttribute("height", s);
-      var rot = {hatch: 45, hatch_back: -45, cross: 45, horizontal: 0, dots: 0}[d.pattern] || 0;
-      if (rot) p.setAttribute("patternTransform", "rotate(" + rot + ")");
-      var line = function (x1, y1, x2, y2) {
-        var l = document.createElementNS(NS, "line");
-        l.setAttribute("x1", x1); l.setAttribute("y1", y1); l.setAttribute("x2", x2); l.setAttribute("y2", y2);
-        l.setAttribute("stroke", d.color); l.setAttribute("stroke-width", 2); p.appendChild(l);
-      };
-      if (d.pattern === "dots") {
-        var dot = document.createElementNS(NS, "circle");
-        dot.setAttribute("cx", s / 2); dot.setAttribute("cy", s / 2); dot.setAttribute("r", 1.6);
-        dot.setAttribute("fill", d.color); p.appendChild(dot);
-      } else if (d.pattern === "horizontal") { line(0, s / 2, s, s / 2); }
-      else { line(s / 2, 0, s / 2, s); if (d.pattern === "cross") line(0, s / 2, s, s / 2); }
-      defsHost.firstChild.appendChild(p);
-    }
-    sheet.push("." + cls + "{fill:url(#" + d.id + ");fill-opacity:1}");
-  });
-  var st = document.createElement("style"); st.textContent = sheet.join("\n"); document.head.appendChild(st);
 
-  var feats = decode(G), T = S.tip, IDX = {}, desOf = [];
-  G.codes.forEach(function (c, i) { IDX[c] = i; });
+  var T = GeoMap.decode(G), TD = D ? GeoMap.decode(D) : null, nf = G.codes.length, TIP = S.tip;
+  var desOf = [];
   S.des.forEach(function (d) { d.idx.forEach(function (i) { (desOf[i] = desOf[i] || []).push(d.label); }); });
   function tooltip(i) {
-    var h = "<b>" + (T.names[i] === null ? G.codes[i] : T.names[i]) + "</b>";
-    (T.cats || []).forEach(function (c) { if (c.idx[i] >= 0) h += "<br>" + c.label + ": " + c.table[c.idx[i]]; });
-    h += "<br>" + T.valueLabel + ": <b>" + T.value[i] + "</b>";
-    T.extras.forEach(function (e) { h += "<br>" + e.label + ": " + e.values[i]; });
+    var h = "<b>" + (TIP.names[i] === null ? G.codes[i] : TIP.names[i]) + "</b>";
+    (TIP.cats || []).forEach(function (c) { if (c.idx[i] >= 0) h += "<br>" + c.label + ": " + c.table[c.idx[i]]; });
+    h += "<br>" + TIP.valueLabel + ": <b>" + TIP.value[i] + "</b>";
+    TIP.extras.forEach(function (e) { h += "<br>" + e.label + ": " + e.values[i]; });
     if (desOf[i]) h += "<br>" + S.desLabel + ": " + desOf[i].join(", ");
     return h;
   }
-  function style(f) {
-    var c = S.cls[IDX[f.properties.code]], u = S.unit;
-    return {fillColor: c < 0 ? S.nd : S.pal[c], fillOpacity: u.fillOpacity, color: u.color, weight: u.weight, opacity: u.opacity};
-  }
-  var units = L.geoJSON(feats, {
-    style: style,
-    onEachFeature: function (f, layer) {
-      layer.bindTooltip(tooltip(IDX[f.properties.code]), {sticky: true, className: "geo-tip"});
-      layer.on({
-        mouseover: function (e) { e.target.setStyle(S.hover); },
-        mouseout: function (e) { units.resetStyle(e.target); }
-      });
+  var state = {cls: S.cls, pal: S.pal, hover: -1, sel: S.sel};
+  var renderer = L.canvas({padding: 0.2});
+  renderer.addTo(map);
+  var patterns = null;
+  function draw() {
+    var ctx = renderer._ctx;
+    if (!ctx || !renderer._bounds) return;
+    var t0 = performance.now();
+    var zoom = map.getZoom(), sc = Math.pow(2, zoom), org = map.getPixelOrigin(), ox = org.x, oy = org.y;
+    var b = renderer._bounds, vx0 = (b.min.x + ox) / sc, vy0 = (b.min.y + oy) / sc, vx1 = (b.max.x + ox) / sc, vy1 = (b.max.y + oy) / sc;
+    var lv = GeoMap.level(T, zoom), bb = T.bbox, i, c;
+    ctx.clearRect(b.min.x, b.min.y, b.max.x - b.min.x, b.max.y - b.min.y);
+    var visible = [];
+    for (i = 0; i < nf; i++) if (bb[4 * i] <= vx1 && bb[4 * i + 2] >= vx0 && bb[4 * i + 1] <= vy1 && bb[4 * i + 3] >= vy0) visible.push(i);
+    // One path per class, filled once: a restyle only changes the colours.
+    var byClass = {};
+    visible.forEach(function (i) { var k = state.cls[i]; (byClass[k] = byClass[k] || []).push(i); });
+    ctx.globalAlpha = S.unit.fillOpacity;
+    for (c in byClass) {
+      ctx.beginPath();
+      byClass[c].forEach(function (i) { GeoMap.feature(ctx, T, lv, i, sc, ox, oy); });
+      ctx.fillStyle = c < 0 ? S.nd : state.pal[c];
+      ctx.fill("nonzero");
     }
-  }).addTo(map);
-  function subset(idx) { return idx.map(function (i) { return feats[i]; }); }
-  if (D) {
-    L.geoJSON(decode(D), {interactive: false, style: function () {
-      return {fill: false, color: S.district.color, weight: S.district.weight, opacity: S.district.opacity};
-    }}).addTo(map);
-  }
-  S.des.forEach(function (d) {
-    if (!d.idx.length) return;
-    L.geoJSON(subset(d.idx), {interactive: false, style: function () {
-      return {className: d.cls, fill: !!d.pattern, fillOpacity: 1, color: d.color, weight: d.weight, opacity: 1,
-              dashArray: d.dash || null};
-    }}).addTo(map);
-  });
-  if (S.sel.length) {
+    ctx.globalAlpha = 1;
+    // Borders: every arc once.
+    ctx.lineJoin = "round";
+    ctx.beginPath();
+    var seen = new Uint8Array(lv.start.length - 1);
+    visible.forEach(function (i) {
+      for (var r = T.polyStart[T.featStart[i]]; r < T.polyStart[T.featStart[i + 1]]; r++) {
+        for (var a = T.ringStart[r]; a < T.ringStart[r + 1]; a++) {
+          var ref = T.f.r[a], arc = ref < 0 ? ~ref : ref;
+          if (seen[arc]) continue;
+          seen[arc] = 1;
+          GeoMap.arc(ctx, lv, arc, sc, ox, oy, true);
+        }
+      }
+    });
+    ctx.strokeStyle = S.unit.color; ctx.lineWidth = S.unit.weight; ctx.globalAlpha = S.unit.opacity; ctx.stroke();
+    ctx.globalAlpha = 1;
+    if (S.darcs || TD) {
+      ctx.beginPath();
+      if (S.darcs) S.darcs.forEach(function (arc) { GeoMap.arc(ctx, lv, arc, sc, ox, oy, true); });
+      if (TD) { var lvd = GeoMap.level(TD, zoom); for (var a2 = 0; a2 < lvd.start.length - 1; a2++) GeoMap.arc(ctx, lvd, a2, sc, ox, oy, true); }
+      ctx.strokeStyle = S.district.color; ctx.lineWidth = S.district.weight; ctx.globalAlpha = S.district.opacity; ctx.stroke();
+      ctx.globalAlpha = 1;
+    }
+    if (!patterns) patterns = S.des.map(function (d) { return d.pattern ? GeoMap.pattern(ctx, d, S.pattern) : null; });
+    S.des.forEach(function (d, k) {
+      if (!d.idx.length) return;
+      ctx.beginPath();
+      d.idx.forEach(function (i) { GeoMap.feature(ctx, T, lv, i, sc, ox, oy); });
+      if (patterns[k]) { ctx.fillStyle = patterns[k]; ctx.fill("nonzero"); }
+      ctx.setLineDash(d.dash ? d.dash.split(" ").map(Number) : []);
+      ctx.strokeStyle = d.color; ctx.lineWidth = d.weight; ctx.stroke();
+      ctx.setLineDash([]);
+    });
+    function outline(list, colour, width) {
+      if (!list.length) return;
+      ctx.beginPath();
+      list.forEach(function (i) { GeoMap.feature(ctx, T, lv, i, sc, ox, oy); });
+      ctx.strokeStyle = colour; ctx.lineWidth = width; ctx.stroke();
+    }
     var ss = S.selStyle;
-    L.geoJSON(subset(S.sel), {interactive: false, style: function () {
-      return {fill: false, color: ss.halo, weight: ss.halo_weight, opacity: 0.9}; }}).addTo(map);
-    L.geoJSON(subset(S.sel), {interactive: false, style: function () {
-      return {fill: false, color: ss.color, weight: ss.weight, opacity: 1}; }}).addTo(map);
+    outline(state.sel, ss.halo, ss.halo_weight);
+    outline(state.sel, ss.color, ss.weight);
+    if (state.hover >= 0) outline([state.hover], S.hover.color, S.hover.weight);
+    GeoMap.lastDraw = {ms: performance.now() - t0, level: lv.z, units: visible.length};
   }
+  // Leaflet's canvas renderer clears and redraws its canvas (moves, zooms, resets): draw the units then.
+  renderer._draw = draw;
+  draw();
+  function unitAt(latlng) {
+    var p = map.project(latlng, 0), lv = GeoMap.level(T, map.getZoom()), bb = T.bbox;
+    for (var i = 0; i < nf; i++) {
+      if (p.x < bb[4 * i] || p.x > bb[4 * i + 2] || p.y < bb[4 * i + 1] || p.y > bb[4 * i + 3]) continue;
+      if (GeoMap.inside(T, lv, i, p.x, p.y)) return i;
+    }
+    return -1;
+  }
+  var tip = L.tooltip({sticky: true, className: "geo-tip", direction: "auto"});
+  map.on("mousemove", function (e) {
+    var i = unitAt(e.latlng);
+    if (i !== state.hover) { state.hover = i; draw(); }
+    if (i >= 0) { tip.setLatLng(e.latlng).setContent(tooltip(i)); if (!map.hasLayer(tip)) tip.addTo(map); }
+    else if (map.hasLayer(tip)) map.removeLayer(tip);
+  });
+  map.on("mouseout", function () { state.hover = -1; if (map.hasLayer(tip)) map.removeLayer(tip); draw(); });
+  map.on("click", function (e) {
+    var i = unitAt(e.latlng);
+    GeoMap.clicked = i >= 0 ? G.codes[i] : null;
+    map.fire("geo:unit", {code: GeoMap.clicked});
+  });
+  // Restyle in place: new classes and palette, same geometry.
+  GeoMap.restyle = function (cls, pal, sel) { state.cls = cls; state.pal = pal; if (sel) state.sel = sel; draw(); };
+  GeoMap.map = map; GeoMap.draw = draw; GeoMap.count = nf; GeoMap.codes = G.codes;
+  GeoMap.unitAt = function (x, y) { var i = unitAt(map.containerPointToLatLng([x, y])); return i >= 0 ? G.codes[i] : null; };
+  // Fill colour of each unit, in code order of G.codes (what a reader sees).
+  GeoMap.fills = function () { return state.cls.map(function (c) { return c < 0 ? S.nd : state.pal[c]; }); };
+  // A container point inside the largest unit fully in view (for tests and tours).
+  GeoMap.unitPoint = function () {
+    var size = map.getSize(), sc = Math.pow(2, map.getZoom()), org = map.getPixelOrigin(), best = -1, area = 0;
+    var lv = GeoMap.level(T, map.getZoom()), bb = T.bbox;
+    for (var i = 0; i < nf; i++) {
+      var x0 = bb[4 * i] * sc - org.x, y0 = bb[4 * i + 1] * sc - org.y, x1 = bb[4 * i + 2] * sc - org.x, y1 = bb[4 * i + 3] * sc - org.y;
+      if (x0 < 0 || y0 < 0 || x1 > size.x || y1 > size.y) continue;
+      if ((x1 - x0) * (y1 - y0) > area) { area = (x1 - x0) * (y1 - y0); best = i; }
+    }
+    if (best < 0) return null;
+    var b = [bb[4 * best], bb[4 * best + 1], bb[4 * best + 2], bb[4 * best + 3]];
+    for (var fx = 0.5; fx > 0.05; fx -= 0.1) for (var fy = 0.5; fy > 0.05; fy -= 0.1) {
+      for (var sx = -1; sx <= 1; sx += 2) for (var sy = -1; sy <= 1; sy += 2) {
+        var px = b[0] + (b[2] - b[0]) * (0.5 + sx * (0.5 - fx)), py = b[1] + (b[3] - b[1]) * (0.5 + sy * (0.5 - fy));
+        if (GeoMap.inside(T, lv, best, px, py)) return [px * sc - org.x, py * sc - org.y, G.codes[best]];
+      }
+    }
+    return null;
+  };
   var legend = L.control({position: "bottomright"});
   legend.onAdd = function () {
     var div = L.DomUtil.create("div", "geo-legend");
