@@ -211,3 +211,26 @@ def _png(tmp_path) -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", (800, 1131), (200, 60, 40)).save(buf, format="PNG")
     return buf.getvalue()
+
+
+def test_annex_on_a_layer_without_gso_codes_says_so(tmp_path):
+    """An office's commune file numbered its own way: the annex command explains, exit 2, no traceback."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import geopandas as gpd
+    import shapely
+
+    cells = [shapely.box(106 + i * 0.05, 21.8, 106.05 + i * 0.05, 21.85) for i in range(3)]
+    path = tmp_path / "xa_rieng.gpkg"
+    gpd.GeoDataFrame({"ten": ["A", "B", "C"], "ma": ["LS001", "LS002", "LS003"]}, geometry=cells, crs=4326).to_file(path)
+    out = subprocess.run(
+        [sys.executable, "-m", "geo", "annex", "--level", "commune", "--boundaries", str(path),
+         "--indicator", "poor_rate", "--format", "pdf", "--out", str(tmp_path / "x.pdf")],
+        capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1], timeout=600,
+    )
+    assert out.returncode == 2
+    assert "không có cột mã đơn vị theo mã GSO" in out.stderr + out.stdout
+    assert "Traceback" not in out.stderr and "TypeError" not in out.stderr
+    assert not (tmp_path / "x.pdf").exists()
