@@ -645,13 +645,21 @@ def dataset_citation() -> str:
     return getattr(table, "source", "") if table is not None else ""
 
 
-def clicked_code(out: dict | None) -> str | None:
-    """The code of a newly clicked unit, once per click (st_folium repeats its last value on every rerun)."""
+def clicked_code(out: dict | None, units=None) -> str | None:
+    """The code of a newly clicked unit, once per click (st_folium repeats its last value on every rerun).
+
+    The map draws on a canvas, so st_folium hands back the clicked point; with
+    ``units`` (the layer's GeoDataFrame) the unit under it is found.
+    """
     if not out:
         return None
     drawing = out.get("last_active_drawing") or {}
     code = (drawing.get("properties") or {}).get("code")
     where = out.get("last_clicked") or {}
+    if not code and units is not None and where.get("lat") is not None:
+        from geo.render.webmap import unit_at
+
+        code = unit_at(units, where["lat"], where["lng"])
     stamp = (code, where.get("lat"), where.get("lng"))
     if not code or stamp == st.session_state.get("last_click"):
         return None

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import settings
 from geo._errors import GeoError
 from geo.analysis.indicators import format_value, indicator_options, label
 from geo.workflows.mapview import parse_breaks, render_map, value_column as choose_column
-from geo.render.webmap import unit_at
+from geo.render.mapcomponent import map_component
 from geo.units.search import search_units
 from pages import _ui as ui
 
@@ -82,14 +81,12 @@ if table is not None and not ui.dataset_is_official():
 for note in layer.notes:
     st.info(T(note))
 
-def clicked_unit(units, out: dict | None) -> str | None:
-    """The unit under a new click (the map draws on a canvas and hands back the clicked point)."""
-    where = (out or {}).get("last_clicked") or {}
-    stamp = (where.get("lat"), where.get("lng"))
-    if stamp[0] is None or stamp == ss.get("last_click_point"):
+def clicked_unit(out: dict | None) -> str | None:
+    """The unit of a new click on the map component (each click counted once)."""
+    if not isinstance(out, dict) or not out.get("click") or out.get("clicks") == ss.get("map_clicks"):
         return None
-    ss["last_click_point"] = stamp
-    return unit_at(units, *stamp)
+    ss["map_clicks"] = out.get("clicks")
+    return str(out["click"])
 
 
 # ---------------------------------------------------------------- map + side
@@ -126,16 +123,16 @@ try:
 except GeoError as exc:  # e.g. manual breaks not yet typed: show why, draw the default classes
     ui.show_error(exc)
     m = render_map(layer, scheme=settings.DEFAULT_SCHEME, k=settings.DEFAULT_K, **map_kw)
-center = zoom = None
+view = None
 if focus is not None:
-    row = gdf[gdf["code"] == focus]
+    row = gdf[gdf["code"] == focus].to_crs(4326) if gdf.crs is not None else gdf[gdf["code"] == focus]
     if not row.empty:
         c = row.geometry.iloc[0].representative_point()
-        center, zoom = (c.y, c.x), 12
+        view = (c.y, c.x, 12)
 with col_map:
-    out = st_folium(m, key="map", height=620, use_container_width=True, center=center, zoom=zoom,
-                    returned_objects=["last_active_drawing", "last_clicked"])
-clicked = ui.clicked_code(out) or clicked_unit(gdf, out)
+    # Geometry travels once per layer; a restyle sends only classes, colours and texts.
+    out = map_component(m, key="map", height=620, asset_urls=map_kw["asset_urls"], focus=view)
+clicked = clicked_unit(out)
 if clicked:
     selected.symmetric_difference_update({clicked})
     st.rerun()

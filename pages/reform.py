@@ -265,7 +265,7 @@ with col_new:
     st.markdown(f"**{T('reform.maps.new', n=len(new_gdf))}**")
     out = st_folium(m_new, key="rf_map_new", height=MAP_HEIGHT, use_container_width=True,
                     returned_objects=["last_active_drawing", "last_clicked"])
-clicked = ui.clicked_code(out)
+clicked = ui.clicked_code(out, units=new_gdf)
 if clicked and clicked in new_codes and clicked != picked:
     ss["rf_new"] = clicked
     st.rerun()

@@ -40,7 +40,7 @@ def at() -> AppTest:
 def _components(node) -> list:
     out = []
     for child in getattr(node, "children", {}).values():
-        if type(child).__name__ == "UnknownElement" and getattr(child.proto, "component_name", "").endswith("st_folium"):
+        if type(child).__name__ == "UnknownElement" and getattr(child.proto, "component_name", "").endswith("geo_map"):
             out.append(child)
         out += _components(child)
     return out
@@ -50,14 +50,11 @@ def map_payload(at: AppTest) -> tuple[dict, dict, dict | None]:
     """(geometry, style, district outlines) of the one map on the page, as the browser receives them."""
     maps = _components(at._tree)
     assert len(maps) == 1, f"expected one map, found {len(maps)}"
-    script = json.loads(maps[0].proto.json_args)["script"]
-    found = {}
-    for line in script.splitlines():
-        line = line.strip()
-        for var in ("G", "S", "D"):
-            if line.startswith(f"var {var} = "):
-                found[var] = json.loads(line[len(f"var {var} = "):-1])
-    return found["G"], found["S"], found["D"]
+    args = json.loads(maps[0].proto.json_args)
+    # No browser here reports having the geometry, so every run carries it.
+    geometry = json.loads(args["geometry"])
+    districts = json.loads(args["districts"]) if args["districts"] else None
+    return geometry, json.loads(args["style"]), districts
 
 
 def _widget(widgets, label: str):

@@ -1,0 +1,71 @@
+// Streamlit component of the Map page (geo.render.mapcomponent): no build step, no CDN.
+// The geometry of a layer arrives once and stays here (GEOMETRIES, keyed by its id); every
+// later render brings only the style (classes, palette, tooltips, legend) and restyles in place.
+(function () {
+  var GEOMETRIES = {}, current = null, map = null, clicks = 0, height = 0, loading = null;
+
+  function send(type, extra) {
+    var msg = Object.assign({isStreamlitMessage: true, type: type}, extra || {});
+    window.parent.postMessage(msg, "*");
+  }
+  function setValue(value) { send("streamlit:setComponentValue", {value: value, dataType: "json"}); }
+  function setHeight(h) { if (h !== height) { height = h; send("streamlit:setFrameHeight", {height: h}); } }
+
+  function loadAssets(assets, done) {
+    if (window.L) return done();
+    if (loading) { loading.push(done); return; }
+    loading = [done];
+    var css = document.createElement("link");
+    css.rel = "stylesheet"; css.href = assets.css; document.head.appendChild(css);
+    var style = document.createElement("style"); style.textContent = assets.page_css; document.head.appendChild(style);
+    var js = document.createElement("script");
+    js.src = assets.js;
+    js.onload = function () { var l = loading; loading = null; l.forEach(function (f) { f(); }); };
+    document.head.appendChild(js);
+  }
+
+  function render(args) {
+    setHeight(args.height);
+    document.getElementById("map").style.height = args.height + "px";
+    var gid = args.gid;
+    if (args.geometry) {
+      GEOMETRIES[gid] = {G: JSON.parse(args.geometry), D: args.districts ? JSON.parse(args.districts) : null};
+    }
+    var entry = GEOMETRIES[gid];
+    if (!entry) {  // this frame was reloaded and lost the geometry: ask for it once
+      setValue({have: null, need: gid, clicks: clicks});
+      return;
+    }
+    var S = JSON.parse(args.style);
+    loadAssets(args.assets, function () {
+      if (current === gid && window.GeoMap && GeoMap.update) {
+        var t0 = performance.now();
+        GeoMap.update(S);
+        GeoMap.lastRestyle = performance.now() - t0;
+      } else {
+        if (map) { map.remove(); }
+        var el = document.getElementById("map");
+        map = L.map(el, {preferCanvas: true, zoomControl: true});
+        L.control.scale().addTo(map);
+        var b = args.bounds;
+        if (b) map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
+        GeoMap.mount(map, entry.G, S, entry.D);
+        current = gid;
+        GeoMap.onclick = function (code) {
+          if (!code) return;
+          clicks += 1;
+          setValue({have: current, click: code, clicks: clicks});
+        };
+        setValue({have: gid, clicks: clicks});
+      }
+      if (args.focus) map.setView([args.focus[0], args.focus[1]], args.focus[2]);
+      GeoMap.renders = (GeoMap.renders || 0) + 1;
+    });
+  }
+
+  window.addEventListener("message", function (event) {
+    var data = event.data;
+    if (data && data.type === "streamlit:render") render(data.args);
+  });
+  send("streamlit:componentReady", {apiVersion: 1});
+})();

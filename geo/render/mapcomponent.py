@@ -1,0 +1,90 @@
+"""The Map page's map as a small Streamlit component: geometry once per layer, then only the style.
+
+``st_folium`` sends the whole page (geometry included) on every rerun, so a
+change of indicator, classes or palette re-sent megabytes. This component
+(static files in ``geo/render/component/``: no build step, nothing from a CDN;
+Leaflet comes from Streamlit's static serving like the rest of the app) keeps
+each layer's encoded geometry in the browser, keyed by an id:
+
+- the geometry (the arcs of :func:`geo.render.webmap.web_geometry`) is sent
+  only while the browser does not report having it (the component's value
+  ``have``); a reloaded frame asks for it again (``need``);
+- every other rerun sends the style: a class per unit, the palette, the
+  tooltip texts and the legend, which the page applies with ``GeoMap.update``.
+
+A click returns ``{"click": code, "clicks": n}``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+
+from geo.render import webmap
+
+__all__ = ["geometry_id", "map_component", "component_args"]
+
+_DIR = Path(__file__).with_name("component")
+_declared = None
+
+
+def geometry_id(geom: webmap.WebGeometry) -> str:
+    """A short id of a prepared geometry (its encoded payload)."""
+    if "gid" not in geom._derived:
+        geom._derived["gid"] = hashlib.blake2b(geom.payload.encode(), digest_size=8).hexdigest()
+    return geom._derived["gid"]
+
+
+def component_args(parts: webmap.MapParts, *, have: str | None, height: int, asset_urls, focus=None) -> dict:
+    """Arguments of one render: the geometry only when the browser lacks it (``have`` differs)."""
+    geom = parts.geometry
+    gid = geometry_id(geom)
+    send = have != gid
+    bounds = [float(b) for b in geom.bounds] if np.isfinite(geom.bounds).all() else None
+    return {
+        "gid": gid,
+        "geometry": geom.payload if send else None,
+        "districts": parts.outlines.payload if (send and parts.outlines is not None) else None,
+        "style": webmap._js_json(parts.style),
+        "bounds": bounds,
+        "height": int(height),
+        "assets": {"js": dict(asset_urls.js)["leaflet"], "css": dict(asset_urls.css)["leaflet_css"],
+                   "page_css": webmap._CSS},
+        "focus": list(focus) if focus else None,
+    }
+
+
+def map_component(m, *, key: str, height: int, asset_urls, focus=None) -> dict | None:
+    """Show the map built by :func:`geo.render.webmap.build_map`; return the component's value.
+
+    Parameters
+    ----------
+    m
+        The folium map from ``build_map`` (its ``geo_parts`` are used, not its HTML).
+    key
+        Streamlit key; the last value (``have``, ``click``, ``clicks``) is in ``st.session_state[key]``.
+    height
+        Height in pixels.
+    asset_urls
+        :class:`geo.render.assets.AssetUrls` of Leaflet in Streamlit's static serving.
+    focus
+        ``(lat, lon, zoom)`` to show, e.g. a searched unit.
+    """
+    import streamlit as st
+    import streamlit.components.v1 as components
+
+    global _declared
+    if _declared is None:
+        _declared = components.declare_component("geo_map", path=str(_DIR))
+    previous = st.session_state.get(key) or {}
+    have = previous.get("have") if isinstance(previous, dict) else None
+    args = component_args(m.geo_parts, have=have, height=height, asset_urls=asset_urls, focus=focus)
+    return _declared(**args, key=key, default=None)
+
+
+def payload_bytes(args: dict) -> int:
+    """Bytes of a render's arguments as JSON (what travels to the browser before compression)."""
+    return len(json.dumps(args, separators=(",", ":")).encode())
