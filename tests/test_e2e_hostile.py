@@ -42,7 +42,7 @@ def _leaflet_point(page, frame, latlon: tuple[float, float]) -> tuple[float, flo
     x, y, hit = frame.evaluate(
         """([lat, lon]) => {
             const c = document.querySelector('.leaflet-container');
-            const map = window.map instanceof L.Map ? window.map : window[c.id];  // st_folium : folium
+            const map = window.GeoMap && GeoMap.map ? GeoMap.map : window[c.id];  // geo.render.webmap canvas map
             const p = map.latLngToContainerPoint([lat, lon]);
             const box = map.getContainer().getBoundingClientRect();
             return [box.left + p.x, box.top + p.y, GeoMap.unitAt(p.x, p.y) !== null];

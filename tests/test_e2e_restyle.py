@@ -1,0 +1,59 @@
+"""Restyle without resending: the Map page's geometry travels once, a restyle carries only classes and texts.
+
+Watched on the app's websocket in a real browser (Playwright ``page.on("websocket")``):
+the frames that draw the map the first time carry the encoded arcs (``"levels"``);
+after the indicator, the classes and the palette change, no frame does, and the
+bytes received stay under 100 KB.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.browser import offline_page, screenshot, wait_units
+from tests.browser import select as _select
+
+pytestmark = pytest.mark.browser
+
+GEOMETRY_MARK = b'\\"levels\\"'  # the arcs' key, inside the component's JSON arguments
+MAX_RESTYLE_BYTES = 100_000
+
+
+def _as_bytes(payload) -> bytes:
+    return payload if isinstance(payload, bytes) else payload.encode("utf-8", "surrogateescape")
+
+
+def test_restyle_sends_no_geometry(app_url):
+    with offline_page() as page:
+        frames: list[bytes] = []
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda p: frames.append(_as_bytes(p))))
+        page.goto(app_url.rstrip("/") + "/map")
+        frame = wait_units(page, 11)
+        deadline = time.time() + 30
+        while time.time() < deadline and not any(GEOMETRY_MARK in f for f in frames):
+            time.sleep(0.5)
+        assert any(GEOMETRY_MARK in f for f in frames), "the first drawing should carry the geometry"
+        time.sleep(3)  # the component's "have" handshake rerun settles
+        fills = frame.evaluate("GeoMap.fills()")
+        mounted = frame.evaluate("GeoMap.renders")
+        frames.clear()
+
+        _select(page, "Chỉ tiêu", "Tỷ lệ hộ cận nghèo")
+        deadline = time.time() + 60
+        while time.time() < deadline and frame.evaluate("GeoMap.fills()") == fills:
+            time.sleep(0.5)
+        assert frame.evaluate("GeoMap.fills()") != fills
+        _select(page, "Bảng màu", "Blues")
+        deadline = time.time() + 60
+        while time.time() < deadline and "#08519c" not in frame.evaluate("GeoMap.fills()") \
+                and "#2171b5" not in frame.evaluate("GeoMap.fills()"):
+            time.sleep(0.5)
+        time.sleep(2)
+        received = sum(len(f) for f in frames)
+        screenshot(page, "restyle_blues.png")
+        assert frame.evaluate("GeoMap.renders") > mounted  # restyled in place, same frame
+        assert not any(GEOMETRY_MARK in f for f in frames), "a restyle re-sent the geometry"
+        assert received < MAX_RESTYLE_BYTES, f"restyle received {received} bytes"
+        assert page.external == []
