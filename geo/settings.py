@@ -45,7 +45,7 @@ LEGEND_DECIMALS = 2
 # Web map geometry: simplified with shared borders kept, then rounded.
 WEB_SIMPLIFY_TOLERANCE_DEG = 0.0007  # ~75 m; under one screen pixel up to zoom 11
 WEB_COORD_DECIMALS = 5  # ~1 m
-WEB_EXTRA_COORD_DECIMALS = 2  # a level whose borders come closer than its grid is redone on a 10x, then 100x finer grid
+WEB_EXTRA_COORD_DECIMALS = 4  # a level whose borders come closer than its grid is redone on a 10x finer grid (up to 10^4 x)
 WEB_GEOMETRY_CACHE_SIZE = 16  # prepared layers kept in memory (province x level x vintage)
 # Levels of detail (geo.render.webmap): the first at the zoom that shows the layer whole in a map of
 # WEB_VIEW_PX, then every WEB_LEVEL_ZOOM_STEP zooms, each simplified to WEB_LEVEL_PIXELS screen pixel.
@@ -56,7 +56,8 @@ WEB_LEVEL_ZOOM_STEP = 2
 WEB_LEVELS = 3
 WEB_LEVEL_PIXELS = 0.8  # Douglas-Peucker tolerance: with the grid, the worst error stays under 1 pixel
 WEB_GRID_PIXELS = 0.1  # coordinates of a level are integers on a grid of at most this many pixels
-WEB_SIMPLIFY_ATTEMPTS = 6  # borders of units made invalid by simplifying: tolerance / 4 (3 times), then unsimplified
+WEB_SIMPLIFY_ATTEMPTS = 8  # checks of a level; borders of units made invalid by simplifying are simplified less
+WEB_SIMPLIFY_QUARTERS = 2  # ... first with a quarter of the tolerance (this many times), then not at all
 WEB_VERTEX_BUDGET = 100_000  # vertices sent for all levels of a layer; finer levels that do not fit are left out
 
 # Offline web assets: copied from installed packages, served by Streamlit at /app/static/.

@@ -45,7 +45,7 @@ def test_restyle_sends_no_geometry(app_url):
         while time.time() < deadline and frame.evaluate("GeoMap.fills()") == fills:
             time.sleep(0.5)
         assert frame.evaluate("GeoMap.fills()") != fills
-        _select(page, "Bảng màu", "Blues")
+        _select(page, "Bảng màu", "Blues", typed="Blues")
         deadline = time.time() + 60
         while time.time() < deadline and "#08519c" not in frame.evaluate("GeoMap.fills()") \
                 and "#2171b5" not in frame.evaluate("GeoMap.fills()"):

@@ -458,7 +458,7 @@ def _level(lines, closed: np.ndarray, topo, tol: float, scale: int, *, check_ove
             break
         todo = np.unique([k if k >= 0 else ~k for f in bad for rings in topo.features[f]
                           for ring in rings for k in ring])
-        arcs_tol[todo] /= 4 if attempt < settings.WEB_SIMPLIFY_ATTEMPTS - 3 else np.inf
+        arcs_tol[todo] = arcs_tol[todo] / 4 if attempt < settings.WEB_SIMPLIFY_QUARTERS else np.inf
         _simplify_arcs(lines, arcs_tol, closed, topo.arcs, scale, todo, level_arcs, q_parts)
         changed = np.unique([f for a in todo for f in topo.arc_features[a]])
         drawn[changed] = topology.to_polygons(SimpleNamespace(features=[topo.features[f] for f in changed]), level_arcs)
