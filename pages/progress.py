@@ -108,7 +108,7 @@ col_map, col_side = st.columns([3, 1.4])
 with col_map:
     out = st_folium(m, key="progress_map", height=560, use_container_width=True,
                     returned_objects=["last_active_drawing", "last_clicked"])
-clicked = ui.clicked_code(out)
+clicked = ui.clicked_code(out, units=layer.gdf)
 codes = list(dataset.data["code"])
 names = dict(zip(dataset.data["code"], dataset.data.get("name", dataset.data["code"])))
 if clicked in codes and clicked != ss.get("progress_unit"):

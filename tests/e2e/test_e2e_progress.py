@@ -15,7 +15,7 @@ TIMEOUT_MS = 90_000
 
 
 def _fills(frame) -> list[str]:
-    return frame.eval_on_selector_all("path.leaflet-interactive", "els => els.map(e => e.getAttribute('fill'))")
+    return frame.evaluate("GeoMap.fills()")
 
 
 def test_progress_page_offline(app_url, tmp_path):
@@ -46,7 +46,9 @@ def test_progress_page_offline(app_url, tmp_path):
         assert page.get_by_text("đổi chuẩn nghèo").first.is_visible()
 
         # Click a district (features are in code order: 178, 180 Tràng Định, ...): its trend chart appears.
-        frame.locator("path.leaflet-interactive").nth(1).dispatch_event("click")
+        point = frame.evaluate("GeoMap.unitPoint(GeoMap.codes[1])")
+        box = frame.locator(".leaflet-container").bounding_box()
+        page.mouse.click(box["x"] + point[0], box["y"] + point[1])
         page.locator('[data-testid="stImage"]').first.wait_for(timeout=TIMEOUT_MS)
         box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Xem xu hướng").get_by_role("combobox")
         assert box.input_value() == "Huyện Tràng Định (180)"  # the unit clicked

@@ -223,11 +223,12 @@
     GeoMap.unitAt = function (x, y) { var i = unitAt(map.containerPointToLatLng([x, y])); return i >= 0 ? G.codes[i] : null; };
     // Fill colour of each unit, in code order of G.codes (what a reader sees).
     GeoMap.fills = function () { return state.cls.map(function (c) { return c < 0 ? S.nd : state.pal[c]; }); };
-    // A container point inside the largest unit fully in view (for tests and tours).
-    GeoMap.unitPoint = function () {
+    // A container point inside the largest unit fully in view, or inside unit ``code`` (for tests and tours).
+    GeoMap.unitPoint = function (code) {
       var size = map.getSize(), sc = Math.pow(2, map.getZoom()), org = map.getPixelOrigin(), best = -1, area = 0;
       var lv = GeoMap.level(T, map.getZoom()), bb = T.bbox;
       for (var i = 0; i < nf; i++) {
+        if (code !== undefined && G.codes[i] !== code) continue;
         var x0 = bb[4 * i] * sc - org.x, y0 = bb[4 * i + 1] * sc - org.y, x1 = bb[4 * i + 2] * sc - org.x, y1 = bb[4 * i + 3] * sc - org.y;
         if (x0 < 0 || y0 < 0 || x1 > size.x || y1 > size.y) continue;
         if ((x1 - x0) * (y1 - y0) > area) { area = (x1 - x0) * (y1 - y0); best = i; }
