@@ -8,50 +8,16 @@ the summed counts (``poor / households × 100``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from geo.text.i18n import format_number, t
+from geo.text.kinds import BASES, PREFERRED, Indicator, indicator_kind, is_rate, parse_column, value_kind
 
+# The kind of each indicator (count, rate, points) is the table of geo.text.kinds, re-exported here.
 __all__ = ["Indicator", "BASES", "parse_column", "indicator_options", "label", "unit_label", "format_value",
-           "aggregate", "recompute_rates", "is_rate", "pick_column"]
-
-
-@dataclass(frozen=True)
-class Indicator:
-    """One canonical indicator."""
-
-    base: str
-    kind: str  # "count" | "rate" | "points"
-    numerator: str | None = None  # for rates: the count they derive from
-    denominator: str | None = None
-
-
-BASES: dict[str, Indicator] = {
-    "households": Indicator("households", "count"),
-    "poor": Indicator("poor", "count"),
-    "poor_rate": Indicator("poor_rate", "rate", "poor", "households"),
-    "near_poor": Indicator("near_poor", "count"),
-    "near_poor_rate": Indicator("near_poor_rate", "rate", "near_poor", "households"),
-    "poor_reduced": Indicator("poor_reduced", "count"),
-    "poor_rate_reduced": Indicator("poor_rate_reduced", "points"),
-    "near_poor_reduced": Indicator("near_poor_reduced", "count"),
-    "near_poor_rate_reduced": Indicator("near_poor_rate_reduced", "points"),
-}
-# Order in which indicators are offered to a planner: the rates they map first.
-PREFERRED = ("poor_rate", "near_poor_rate", "poor", "near_poor", "households",
-             "poor_reduced", "poor_rate_reduced", "near_poor_reduced", "near_poor_rate_reduced")
-_COLUMN = re.compile(r"^(?P<base>[a-z_]+?)(?:_(?P<year>(19|20)\d{2}))?$")
-
-
-def parse_column(column: str) -> tuple[str, int | None]:
-    """``"poor_rate_2020"`` -> ``("poor_rate", 2020)``; unknown bases come back whole."""
-    m = _COLUMN.match(column)
-    if not m:
-        return column, None
-    return m.group("base"), int(m.group("year")) if m.group("year") else None
+           "aggregate", "recompute_rates", "is_rate", "indicator_kind", "value_kind", "pick_column"]
 
 
 def pick_column(columns, base: str, year: int | str | None = None, *, latest: bool = False) -> str | None:
@@ -67,12 +33,6 @@ def pick_column(columns, base: str, year: int | str | None = None, *, latest: bo
     if not years:
         return None
     return years[-1] if latest else years[0]
-
-
-def is_rate(column: str) -> bool:
-    base, _ = parse_column(column)
-    ind = BASES.get(base)
-    return bool(ind and ind.kind in ("rate", "points")) or base.endswith("_rate")
 
 
 def indicator_options(columns) -> dict[str, list[int | None]]:
@@ -101,11 +61,10 @@ def label(column: str, lang: str = "vi") -> str:
 
 
 def unit_label(column: str, lang: str = "vi") -> str:
-    base, _ = parse_column(column)
-    ind = BASES.get(base)
-    if ind is None:
+    kind = indicator_kind(column)
+    if kind is None:
         return ""
-    return {"count": "hộ" if lang == "vi" else "households", "rate": "%", "points": "điểm %" if lang == "vi" else "points"}[ind.kind]
+    return {"count": "hộ" if lang == "vi" else "households", "rate": "%", "points": "điểm %" if lang == "vi" else "points"}[kind]
 
 
 def decimals(column: str) -> int:

@@ -64,6 +64,7 @@ import pandas as pd
 from geo._errors import GeoError
 from geo.io.weights import read_weights
 from geo.text.i18n import DEFAULT_LANG, format_number, t
+from geo.text.kinds import is_rate
 from geo.units import registry
 from geo.units.crosswalk import FROM_VINTAGE, TO_VINTAGE, check_vintages, errata_applied, links
 
@@ -82,7 +83,6 @@ __all__ = [
 PERCENT = 100
 SPLIT_METHODS = ("default", "voronoi")  # how new_boundaries_from_old treats a split old polygon
 
-_RATE = re.compile(r"(?:^|_)(?:rate|ty_le|ti_le|pct|percent)(?:_|$)")
 _RATE_PARTS = re.compile(r"(?P<stem>.+?)_rate(?P<rest>(?:_.+)?)")
 _IDENTITY = {"source_row", "source_file", "code", "name", "type", "parent_code", "parent_name", "level",
              "district_code", "district_name", "province_code"}
@@ -266,7 +266,7 @@ def _value_columns(data: pd.DataFrame) -> tuple[list[str], list[str]]:
         s = data[col]
         if pd.api.types.is_bool_dtype(s) or not pd.api.types.is_numeric_dtype(s):
             continue
-        (rates if _RATE.search(str(col)) else counts).append(col)
+        (rates if is_rate(col) else counts).append(col)
     return counts, rates
 
 

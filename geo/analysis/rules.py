@@ -39,6 +39,7 @@ from geo import settings
 from geo._errors import GeoError
 from geo.units.designations import designation_label
 from geo.text.i18n import DEFAULT_LANG, format_number, has_message, t
+from geo.text.kinds import is_rate
 
 __all__ = [
     "OPERATORS",
@@ -406,7 +407,7 @@ _YEAR = re.compile(r"^(.*?)_((?:19|20)\d\d)$")
 
 
 def _is_percent(column: str) -> bool:
-    return bool(re.search(r"(rate|pct|percent|ty_le)", column))
+    return is_rate(column)
 
 
 def indicator_label(column: str, lang: str = DEFAULT_LANG, labels: Mapping[str, Mapping[str, str]] | None = None) -> str:

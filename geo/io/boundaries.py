@@ -25,7 +25,6 @@ import functools
 import math
 import re
 import tempfile
-import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -41,6 +40,7 @@ from geo import settings
 from geo._errors import GeoError
 from geo.io.safe import check_size, extract_zip, is_zip
 from geo.text.encoding import fix_column, from_legacy
+from geo.text.names import fold_text
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
@@ -567,7 +567,7 @@ def _province_from_attributes(gdf: pd.DataFrame) -> str | None:
     """The one province code written in the layer's columns (province or district codes), if any."""
     from geo.units.registry import normalize_code, province_of
 
-    folded = {col: _fold(col) for col in gdf.columns if col != gdf.geometry.name}
+    folded = {col: fold_text(col) for col in gdf.columns if col != gdf.geometry.name}
     for level in ("province", "district"):
         for pattern in _COLUMN_PATTERNS[(level, "code")]:
             for col, name in folded.items():
@@ -731,12 +731,6 @@ def _finish(gdf: gpd.GeoDataFrame, *, crs: object, province: str | int | None, s
 # --------------------------------------------------------------------------
 # Key columns
 # --------------------------------------------------------------------------
-def _fold(name: str) -> str:
-    text = unicodedata.normalize("NFD", str(name).replace("đ", "d").replace("Đ", "D"))
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn").lower()
-    return re.sub(r"[^0-9a-z]", "", text)
-
-
 # Folded column-name patterns, best first. "ma" = code, "ten" = name; xa/px =
 # commune (xã/phường), huyen/qh = district, tinh = province.
 _COLUMN_PATTERNS: dict[tuple[str, str], tuple[str, ...]] = {
@@ -786,7 +780,7 @@ def guess_key_columns(gdf: pd.DataFrame) -> dict[str, str | None]:
     {'code': 'level2_id', 'name': 'name', 'parent_code': 'level1_id', 'parent_name': None, 'level': 'district'}
     """
     geometry = getattr(getattr(gdf, "geometry", None), "name", "geometry")
-    folded = {col: _fold(col) for col in gdf.columns if col != geometry}
+    folded = {col: fold_text(col) for col in gdf.columns if col != geometry}
     found: dict[tuple[str, str], str] = {}
     for key, patterns in _COLUMN_PATTERNS.items():
         for pattern in patterns:

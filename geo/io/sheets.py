@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["FORMULA_PREFIXES", "safe_cell", "looks_like_formula", "to_csv_bytes", "to_xlsx_bytes", "write_table"]
+__all__ = ["FORMULA_PREFIXES", "safe_cell", "looks_like_formula", "set_cell", "to_csv_bytes", "to_xlsx_bytes", "write_table"]
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _TEXT_MARK = "'"
@@ -83,13 +83,13 @@ def to_xlsx_bytes(df: pd.DataFrame, *, sheet_name: str = "Sheet1", notes: list[s
     ws = wb.active
     ws.title = sheet_name[:31]
     for j, col in enumerate(df.columns, start=1):
-        _set(ws.cell(row=1, column=j), str(col))
+        set_cell(ws.cell(row=1, column=j), str(col))
         ws.cell(row=1, column=j).font = Font(bold=True)
     for i, row in enumerate(df.itertuples(index=False, name=None), start=2):
         for j, value in enumerate(row, start=1):
-            _set(ws.cell(row=i, column=j), _plain(value))
+            set_cell(ws.cell(row=i, column=j), _plain(value))
     for k, note in enumerate(notes or [], start=len(df) + 3):
-        _set(ws.cell(row=k, column=1), note)
+        set_cell(ws.cell(row=k, column=1), note)
     for j, col in enumerate(df.columns, start=1):
         width = max([len(str(col))] + [len(str(v)) for v in df.iloc[:200, j - 1].tolist()])
         ws.column_dimensions[get_column_letter(j)].width = min(60, max(8, width + 2))
@@ -99,7 +99,11 @@ def to_xlsx_bytes(df: pd.DataFrame, *, sheet_name: str = "Sheet1", notes: list[s
     return buf.getvalue()
 
 
-def _set(cell, value: object) -> None:
+def set_cell(cell, value: object) -> None:
+    """Put ``value`` in an openpyxl cell; text is always stored as text, never run as a formula.
+
+    Formula-looking text also gets Excel's quote prefix, so it stays text after the cell is edited.
+    """
     if isinstance(value, str):
         cell.value = value
         cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula

@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +31,8 @@ from geo.io.upload import (
     is_plain_number as _is_plain_number, read_grids,
 )
 from geo.text.i18n import DEFAULT_LANG, t
-from geo.text.names import nfc, unit_type_of
+from geo.text.names import fold_words, nfc, unit_type_of
+from geo.text.kinds import COUNT_INDICATORS, INDICATORS
 from geo.text.numbers import detect_style, parse_number, parse_numbers
 from geo.units.registry import CODE_WIDTH, normalize_code
 
@@ -60,18 +60,6 @@ MAX_WARNINGS_PER_COLUMN = 20
 PERCENT = 100
 
 
-INDICATORS = (
-    "households",
-    "poor",
-    "poor_rate",
-    "near_poor",
-    "near_poor_rate",
-    "poor_reduced",
-    "poor_rate_reduced",
-    "near_poor_reduced",
-    "near_poor_rate_reduced",
-)
-COUNT_INDICATORS = ("households", "poor", "near_poor", "poor_reduced", "near_poor_reduced")  # they add up
 IDENTITY_COLUMNS = ("source_row", "code", "name", "parent_code", "parent_name")
 
 # Why a row of the file is not a unit.
@@ -307,9 +295,7 @@ def _is_year(value: object) -> bool:
 
 def _fold(text: object) -> str:
     """Lower-case words without diacritics: "Tỷ lệ (%)" -> "ty le %"."""
-    text = nfc(text).replace("đ", "d").replace("Đ", "D")
-    text = "".join(ch for ch in unicodedata.normalize("NFD", text) if unicodedata.category(ch) != "Mn")
-    return re.sub(r"[^0-9a-z%#]+", " ", text.lower()).strip()
+    return fold_words(text, keep="%#")
 
 
 def _cell_text(value: object) -> str:

@@ -14,6 +14,7 @@ import pandas as pd
 from geo import settings
 from geo._errors import GeoError
 from geo.io.upload import read_records
+from geo.text.numbers import detect_style, parse_number
 from geo.units import registry
 from geo.units.crosswalk import TO_VINTAGE
 
@@ -24,16 +25,14 @@ PERCENT = 100
 _EPS = 1e-9
 
 
-def _parse_weight(text: object) -> float:
+def _parse_weight(text: object, style: str | None = None) -> float:
+    """A weight typed either way (``0,5``, ``0.5``, ``50%``), read by :func:`geo.text.numbers.parse_number`;
+    NaN when it is not a number."""
     if text is None or (isinstance(text, float) and math.isnan(text)):
         return math.nan
-    s = str(text).strip().replace("\u00a0", "")
-    percent = s.endswith("%")
-    s = s.rstrip("%").strip()
-    if "," in s and "." not in s:
-        s = s.replace(",", ".")  # 0,5 typed the Vietnamese way
+    percent = str(text).strip().endswith("%")
     try:
-        value = float(s)
+        value = parse_number(text, style)
     except ValueError:
         return math.nan
     return value / PERCENT if percent else value
@@ -76,6 +75,7 @@ def read_weights(path: str | Path, *, province: str | int | None = None) -> pd.D
     new_codes = set(registry.units(level="commune", vintage=TO_VINTAGE)["code"])
     rows = []
     seen: dict[tuple[str, str], int] = {}
+    style = detect_style(raw["weight"].tolist())  # "0,5" elsewhere in the column makes "1,000" one
     for i, rec in enumerate(raw[list(WEIGHT_COLUMNS)].to_dict("records")):
         row = i + 2  # line 1 is the header
         codes = {}
@@ -85,7 +85,7 @@ def read_weights(path: str | Path, *, province: str | int | None = None) -> pd.D
                 raise GeoError("weights_bad_code", path=name, row=row, column=col, value=rec[col])
             codes[col] = code
         old, new = codes["old_code"], codes["new_code"]
-        weight = _parse_weight(rec["weight"])
+        weight = _parse_weight(rec["weight"], style)
         if math.isnan(weight) or weight < 0 or weight > 1 + _EPS:
             raise GeoError("weights_bad_value", path=name, row=row, value=rec["weight"])
         if old not in targets:

@@ -37,7 +37,7 @@ import pandas as pd
 from geo import settings
 from geo.analysis.indicators import pick_column
 from geo._errors import GeoError
-from geo.io.sheets import looks_like_formula, to_csv_bytes
+from geo.io.sheets import set_cell, to_csv_bytes
 from geo.io.write import atomic_path, check_output
 from geo.text.i18n import DEFAULT_LANG, format_number, t
 from geo.text.names import nfc
@@ -388,19 +388,11 @@ def _prepare_out(path, *, overwrite: bool, inputs: Iterable) -> Path:
     return check_output(path, inputs=inputs, overwrite=overwrite)
 
 
-def _xlsx_text(cell, value: str) -> None:
-    """A text cell that is never a formula, whatever its first character."""
-    cell.value = value
-    cell.data_type = "s"  # openpyxl makes any str starting with "=" a formula unless told otherwise
-    if looks_like_formula(value):
-        cell.quotePrefix = True  # Excel keeps it text even after the cell is edited
-
-
 def _xlsx_set(cell, value: object, column: AnnexColumn | None = None) -> None:
     if value is None:
         return
     if isinstance(value, str):
-        _xlsx_text(cell, value)
+        set_cell(cell, value)
         return
     cell.value = value
     if column is not None and column.kind == "count":
@@ -445,7 +437,7 @@ def write_xlsx(path: str | os.PathLike, table: AnnexTable, *, overwrite: bool = 
     def banner(row: int, text: str, *, bold=False, italic=False, size=12.0) -> None:
         ws.merge_cells(f"A{row}:{last}{row}")
         cell = ws.cell(row=row, column=1)
-        _xlsx_text(cell, text)
+        set_cell(cell, text)
         cell.font = Font(name=font, bold=bold, italic=italic, size=size)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.row_dimensions[row].height = 16.5 * _lines_needed(text, total_width * 11 / size * 0.95)
@@ -461,7 +453,7 @@ def write_xlsx(path: str | os.PathLike, table: AnnexTable, *, overwrite: bool = 
         top, left = head0 + r, 1 + j
         if rs > 1 or cs > 1:
             ws.merge_cells(start_row=top, start_column=left, end_row=top + rs - 1, end_column=left + cs - 1)
-        _xlsx_text(ws.cell(row=top, column=left), text)
+        set_cell(ws.cell(row=top, column=left), text)
     for r in range(head0, head0 + depth):
         for j in range(1, n + 1):
             cell = ws.cell(row=r, column=j)
@@ -492,7 +484,7 @@ def write_xlsx(path: str | os.PathLike, table: AnnexTable, *, overwrite: bool = 
     for note in table.notes:
         ws.merge_cells(f"A{r}:{last}{r}")
         cell = ws.cell(row=r, column=1)
-        _xlsx_text(cell, note)
+        set_cell(cell, note)
         cell.font = Font(name=font, italic=True, size=10)
         cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
         ws.row_dimensions[r].height = 14 * _lines_needed(note, total_width * 1.1)

@@ -56,7 +56,7 @@ from geo import settings
 from geo._errors import GeoError
 from geo.io.write import atomic_path, check_output
 from geo.analysis.classify import Classification, classify, colors_for, palette as palette_colors
-from geo.text.i18n import DEFAULT_LANG, format_number, t
+from geo.text.i18n import DEFAULT_LANG, format_day, format_number, t
 from geo.text.names import nfc
 
 __all__ = ["FORMATS", "LABEL_MODES", "print_map", "save_figure", "figure_png", "atlas", "paper_size_mm", "paper_size_px"]
@@ -765,7 +765,7 @@ def _date_text(date, lang: str) -> str:
     if date is None:
         date = _dt.date.today()
     if isinstance(date, (_dt.date, _dt.datetime)):
-        date = date.strftime("%d/%m/%Y") if lang == "vi" else date.strftime("%Y-%m-%d")
+        date = format_day(date, lang)
     return t("print.date", lang, date=str(date))
 
 

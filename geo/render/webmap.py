@@ -36,6 +36,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import math
 import os
 import re
 from collections import OrderedDict, namedtuple
@@ -52,7 +53,8 @@ from folium.template import Template
 from geo import settings
 from geo._errors import GeoError
 from geo.analysis.classify import Classification, classify, palette as _palette
-from geo.text.i18n import DEFAULT_LANG, format_number, has_message, t
+from geo.text.i18n import DEFAULT_LANG, format_number, format_numbers, has_message, t
+from geo.text.kinds import value_kind as guess_value_kind
 
 __all__ = [
     "DESIGNATION_STYLES",
@@ -89,8 +91,6 @@ _FALLBACK_DESIGNATION_STYLES = (
 )
 PATTERN_SIZE_PX = 8
 
-# Words in a column name that tell how to show its values.
-_HOUSEHOLD_COLUMNS = {"households", "poor", "near_poor", "poor_reduced", "near_poor_reduced"}
 
 
 # --------------------------------------------------------------------------
@@ -714,7 +714,7 @@ def build_map(
         raise GeoError("map_column_missing", column=value_column, columns=", ".join(map(str, gdf.columns)))
     legend_kwds = dict(legend_kwds or {})
     unit_style = {**UNIT_STYLE, **dict(style_kwds or {})}
-    kind = value_kind or _guess_kind(value_column)
+    kind = value_kind or guess_value_kind(value_column)
 
     geom = web_geometry(gdf, key=geometry_key)
     if classification is not None and len(classification.yb) != len(gdf):
@@ -749,7 +749,7 @@ def build_map(
     for column in tooltip_columns:
         if column not in gdf.columns:
             raise GeoError("map_column_missing", column=column, columns=", ".join(map(str, gdf.columns)))
-        extra_kind = _guess_kind(column)
+        extra_kind = guess_value_kind(column)
         extras.append(
             {
                 "label": _esc(_column_label(column, lang)),
@@ -847,15 +847,6 @@ def _categorical(values: list, label: str) -> dict:
     return {"label": _esc(label), "table": list(table), "idx": idx}
 
 
-def _guess_kind(column: str) -> str:
-    name = str(column).lower()
-    if "rate" in name or name.endswith("_pct") or name.endswith("%"):
-        return "percent"
-    if name in _HOUSEHOLD_COLUMNS:
-        return "households"
-    return "number"
-
-
 def _column_label(column: str, lang: str) -> str:
     key = f"indicator.{column}"
     if has_message(key):
@@ -871,28 +862,13 @@ def _designation_label(dtype: str, lang: str) -> str:
     return t(key, lang) if has_message(key) else str(dtype)
 
 
-_SEPARATOR_SWAP = str.maketrans({",": ".", ".": ","})
-
-
 def _format_values(series: pd.Series, kind: str, lang: str, decimals: int) -> list[str]:
-    """Values as text in the reader's number format, with their unit; "no data" when missing.
-
-    Same output as :func:`geo.text.i18n.format_number` (checked in the tests),
-    written for 10,000 values per restyle.
-    """
-    values = pd.to_numeric(series, errors="coerce").astype("float64").tolist()
+    """Values as text in the reader's number format, with their unit; "no data" when missing."""
+    values = [v if math.isfinite(v) else None for v in pd.to_numeric(series, errors="coerce").astype("float64").tolist()]
     no_data = _esc(t("no_data", lang))
     suffix = {"percent": "%", "households": " " + t("unit.households", lang)}.get(kind, "")
-    swap = format_number(1234.5, 1, lang) == "1.234,5"  # Vietnamese separators
-    spec = f",.{decimals}f"
-    out = []
-    for v in values:
-        if v != v or v in (np.inf, -np.inf):
-            out.append(no_data)
-            continue
-        text = format(v if decimals else round(v), spec)
-        out.append((text.translate(_SEPARATOR_SWAP) if swap else text) + suffix)
-    return out
+    return [no_data if text is None else text + suffix
+            for text in format_numbers(values, decimals, lang, missing=None)]
 
 
 _PATTERN_SHAPES = {

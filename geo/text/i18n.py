@@ -8,14 +8,23 @@ in English. Parsing of user numbers (either style) lives in
 
 from __future__ import annotations
 
+import datetime as _dt
+import functools
 import math
 import os
 import string
+from collections.abc import Iterable
+from decimal import Decimal
+from numbers import Integral
 from pathlib import Path
 
 import yaml
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import parse_pattern
 
-__all__ = ["LANGS", "DEFAULT_LANG", "ERRORS", "STRINGS", "error_message", "format_number", "format_percent", "has_message", "t"]
+__all__ = ["LANGS", "DEFAULT_LANG", "ERRORS", "STRINGS", "error_message", "format_number", "format_numbers",
+           "format_percent", "format_day", "has_message", "t"]
 
 LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"
@@ -88,30 +97,94 @@ class _SafeFormatter(string.Formatter):
 # --------------------------------------------------------------------------
 # Numbers
 # --------------------------------------------------------------------------
-_SEPARATORS = {"vi": (".", ","), "en": (",", ".")}  # (thousands, decimal)
+# Numbers and dates are written by Babel with the reader's locale (vi: 27.964 and
+# 8,51; en: 27,964 and 8.51); rounding is Babel's (half to even, on the decimal
+# value as written). Patterns are parsed once, per number of decimals.
+_LOCALES: dict[str, Locale] = {lang: Locale.parse(lang) for lang in LANGS}
+_DATE_PATTERNS = {"vi": "dd/MM/yyyy", "en": "yyyy-MM-dd"}  # what planners write; ISO in English
+MISSING = "–"
 
 
-def format_number(value: float | int | None, decimals: int = 0, lang: str = DEFAULT_LANG, *, missing: str = "–") -> str:
-    """Format a number the way readers of ``lang`` expect.
+@functools.lru_cache(maxsize=16)
+def _pattern(decimals: int):
+    return parse_pattern("#,##0" + ("." + "0" * decimals if decimals > 0 else ""))
 
+
+def _locale(lang: str) -> Locale:
+    return _LOCALES.get(lang) or _LOCALES[DEFAULT_LANG]
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _apply(pattern, value: object, locale: Locale) -> str:
+    """``value`` through a Babel pattern; numpy scalars and bools are read as Python numbers."""
+    if not isinstance(value, Decimal):
+        value = int(value) if isinstance(value, Integral) else float(value)
+    text = pattern.apply(value, locale)
+    # "-0" or "-0,00" after rounding a tiny negative: nothing negative is left to show.
+    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
+
+
+def format_number(value: float | int | None, decimals: int = 0, lang: str = DEFAULT_LANG, *, missing: str = MISSING) -> str:
+    """Format a number the way readers of ``lang`` expect (Babel ``format_decimal``).
+
+    Parameters
+    ----------
+    value : float, int or None
+        The number; None and NaN give ``missing``.
+    decimals : int
+        Digits after the decimal separator, always written (``8,50``).
+    lang : str
+        ``"vi"`` or ``"en"``; any other falls back to Vietnamese.
+    missing : str
+        Text for a missing value.
+
+    Examples
+    --------
     >>> format_number(27964)
     '27.964'
     >>> format_number(8.514, 2)
     '8,51'
-    >>> format_number(27964, lang="en")
-    '27,964'
+    >>> format_number(27964, lang="en"), format_number(8.514, 2, "en")
+    ('27,964', '8.51')
+    >>> format_number(None)
+    '–'
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _is_missing(value) or (not isinstance(value, (int, Decimal)) and math.isnan(float(value))):
         return missing
-    thousands, decimal = _SEPARATORS.get(lang, _SEPARATORS[DEFAULT_LANG])
-    text = f"{float(value):,.{decimals}f}" if decimals else f"{round(float(value)):,d}"
-    return text.replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
+    return _apply(_pattern(max(int(decimals), 0)), value, _locale(lang))
+
+
+def format_numbers(values: Iterable[object], decimals: int = 0, lang: str = DEFAULT_LANG, *,
+                   missing: str = MISSING) -> list[str]:
+    """:func:`format_number` over many values (a map's labels), with the pattern and locale looked up once.
+
+    >>> format_numbers([1234.5, None, 8.514], 1, "vi")
+    ['1.234,5', '–', '8,5']
+    """
+    pattern, locale = _pattern(max(int(decimals), 0)), _locale(lang)
+    return [missing if _is_missing(v) or v != v else _apply(pattern, v, locale) for v in values]
 
 
 def format_percent(value: float | None, decimals: int = 2, lang: str = DEFAULT_LANG) -> str:
-    """A rate already in percent, e.g. ``8,51%``."""
+    """A rate already in percent, e.g. ``8,51%``.
+
+    >>> format_percent(8.514), format_percent(8.514, lang="en")
+    ('8,51%', '8.51%')
+    """
     text = format_number(value, decimals, lang)
-    return text if text == "–" else f"{text}%"
+    return text if text == MISSING else f"{text}%"
+
+
+def format_day(day: _dt.date, lang: str = DEFAULT_LANG) -> str:
+    """A date the reader's way (Babel ``format_date``): ``01/07/2025`` in Vietnamese, ``2025-07-01`` in English.
+
+    >>> format_day(_dt.date(2025, 7, 1)), format_day(_dt.date(2025, 7, 1), "en")
+    ('01/07/2025', '2025-07-01')
+    """
+    return format_date(day, format=_DATE_PATTERNS.get(lang, _DATE_PATTERNS[DEFAULT_LANG]), locale=_locale(lang))
 
 
 # --------------------------------------------------------------------------

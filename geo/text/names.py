@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["nfc", "exact_key", "fold_key", "fold_text", "strip_type", "unit_type_of", "TYPE_PREFIXES"]
+__all__ = ["nfc", "exact_key", "fold_key", "fold_text", "fold_words", "strip_marks", "strip_type", "unit_type_of",
+           "TYPE_PREFIXES"]
 
 # Longest first, so "thành phố" wins over "thành". Folded (no diacritics) forms.
 TYPE_PREFIXES: tuple[tuple[str, str], ...] = (
@@ -69,10 +70,21 @@ def _modern_tones(text: str) -> str:
     )
 
 
-def _strip_marks(text: str) -> str:
-    text = text.replace("đ", "d").replace("Đ", "D")
+def strip_marks(text: str) -> str:
+    """The text without diacritics, case kept: the one diacritic-folding rule of the project.
+
+    ``đ``/``Đ`` become ``d``/``D`` (they do not decompose); every combining
+    mark is dropped.
+
+    >>> strip_marks("Tràng Định, Đồng Đăng")
+    'Trang Dinh, Dong Dang'
+    """
+    text = str(text).replace("đ", "d").replace("Đ", "D")
     decomposed = unicodedata.normalize("NFD", text)
     return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+
+
+_strip_marks = strip_marks  # the former private name, kept for code written against it
 
 
 def exact_key(name: object) -> str:
@@ -86,11 +98,11 @@ def _split_type(name: str) -> tuple[str, str]:
     # GADM style: "BắcSơn(Thịtrấn)" or "Bắc Sơn (Thị trấn)"
     paren = re.match(r"^(.*?)\s*\(([^)]*)\)\s*$", text)
     if paren:
-        inner = _strip_marks(paren.group(2)).lower().replace(" ", "")
+        inner = strip_marks(paren.group(2)).lower().replace(" ", "")
         for folded, label in TYPE_PREFIXES:
             if inner == folded.replace(" ", ""):
                 return label, paren.group(1).strip()
-    folded_text = _strip_marks(text).lower()
+    folded_text = strip_marks(text).lower()
     accented = not text.isascii()
     for folded, label in TYPE_PREFIXES:
         if folded in _ABBREVIATIONS:
@@ -128,10 +140,27 @@ def unit_type_of(name: object) -> str:
 
 
 def fold_text(text: object) -> str:
-    """Accent-, case- and space-insensitive key that keeps any type prefix."""
-    return re.sub(r"[^0-9a-z]", "", _strip_marks(nfc(text)).lower())
+    """Accent-, case- and space-insensitive key that keeps any type prefix.
+
+    >>> fold_text("Mã ĐVHC"), fold_text("H. Tràng Định")
+    ('madvhc', 'htrangdinh')
+    """
+    return re.sub(r"[^0-9a-z]", "", strip_marks(nfc(text)).lower())
+
+
+def fold_words(text: object, keep: str = "") -> str:
+    """Lower-case words without diacritics, single-spaced; other characters than ``keep`` split words.
+
+    >>> fold_words("Tỷ lệ  (%) hộ nghèo", keep="%#")
+    'ty le % ho ngheo'
+    """
+    return re.sub(rf"[^0-9a-z{re.escape(keep)}]+", " ", strip_marks(nfc(text)).lower()).strip()
 
 
 def fold_key(name: object) -> str:
-    """Accent-, case-, space- and prefix-insensitive key: "H. Tràng Định" -> "trangdinh"."""
+    """Accent-, case-, space- and prefix-insensitive key: "H. Tràng Định" -> "trangdinh".
+
+    >>> fold_key("H. Tràng Định"), fold_key("Huyện Tràng Định"), fold_key("TràngĐịnh")
+    ('trangdinh', 'trangdinh', 'trangdinh')
+    """
     return fold_text(strip_type(name))

@@ -4,6 +4,11 @@ Planners' tables mix ``27.964`` (Vietnamese thousands), ``8,51`` (Vietnamese
 decimal), ``8,51%`` and ``1,234.5``. A single cell is often ambiguous
 (``1.423`` is 1423 in Vietnamese, 1.423 in English), so a column is parsed as
 a whole: evidence from unambiguous cells decides the style of the rest.
+
+Which separator is which is decided here; the digits are read by Babel
+(:func:`babel.numbers.parse_decimal`) with the locale of that style, ``vi``
+(``.`` groups, ``,`` decimals) or ``en`` (``,`` groups, ``.`` decimals).
+This is the only place in the project that reads a number typed by a person.
 """
 
 from __future__ import annotations
@@ -12,7 +17,13 @@ import math
 import re
 from collections.abc import Iterable
 
-__all__ = ["parse_number", "parse_numbers", "detect_style"]
+from babel import Locale
+from babel.numbers import NumberFormatError, parse_decimal
+
+__all__ = ["parse_number", "parse_numbers", "detect_style", "STYLES"]
+
+STYLES = ("vi", "en")  # a style is the Babel locale whose separators it uses
+_LOCALES = {style: Locale.parse(style) for style in STYLES}
 
 _CLEAN = re.compile(r"[\s\u00a0\u202f'’%]")
 _NUMERIC = re.compile(r"^[+-]?[\d.,]*\d[\d.,]*$")
@@ -74,6 +85,8 @@ def parse_number(value: object, style: str | None = None) -> float:
 
     >>> parse_number("27.964"), parse_number("8,51%"), parse_number("1,234.5")
     (27964.0, 8.51, 1234.5)
+    >>> parse_number("0,125"), parse_number("1,234.5", "vi"), parse_number("1.423", "en")
+    (0.125, 1234.5, 1.423)
     """
     if value is None:
         return math.nan
@@ -87,15 +100,13 @@ def parse_number(value: object, style: str | None = None) -> float:
     if not _NUMERIC.match(text):
         raise ValueError(value)
     style = _evidence(text) or style
-    if style == "vi":
-        text = text.replace(".", "").replace(",", ".")
-    elif style == "en":
-        text = text.replace(",", "")
-    else:
-        text = text.replace(".", "").replace(",", "")
+    if style not in STYLES:
+        # No evidence anywhere: a lone separator before three digits groups
+        # thousands, whichever it is ("27.964" and "27,964" are both 27964).
+        style = "vi" if "." in text else "en"
     try:
-        return float(text)
-    except ValueError as exc:  # e.g. "1.2.3,4,5"
+        return float(parse_decimal(text, locale=_LOCALES[style]))
+    except NumberFormatError as exc:  # e.g. "1.2.3,4,5"
         raise ValueError(value) from exc
 
 

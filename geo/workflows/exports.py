@@ -38,7 +38,7 @@ from geo.units import registry
 
 from geo import settings
 from geo._errors import GeoError
-from geo.text.i18n import DEFAULT_LANG, t
+from geo.text.i18n import DEFAULT_LANG, format_day, t
 
 __all__ = [
     "EXPORTS", "UNIT_LISTS", "PREVIEW_DPI", "Export", "AnnexChoices", "AnnexUnits", "unit_lists", "annex_units",
@@ -340,7 +340,7 @@ def _table(layer, choices: AnnexChoices, units: AnnexUnits | None):
 
 
 def _date_text(date: _dt.date, lang: str) -> str:
-    return date.strftime("%d/%m/%Y") if lang == "vi" else date.isoformat()
+    return format_day(date, lang)
 
 
 # --------------------------------------------------------------------------

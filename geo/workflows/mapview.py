@@ -25,7 +25,7 @@ from geo.units import registry
 from geo import settings
 from geo._errors import GeoError
 from geo.text.i18n import DEFAULT_LANG, t
-from geo.analysis.indicators import BASES, aggregate, column_name, indicator_options, label, parse_column
+from geo.analysis.indicators import aggregate, column_name, indicator_options, label, parse_column, value_kind
 from geo.join.match import JoinReport, join_indicators
 
 __all__ = [
@@ -140,9 +140,6 @@ def map_layer(
 # --------------------------------------------------------------------------
 # From a layer and the reader's choices to a map (the page and the CLI)
 # --------------------------------------------------------------------------
-_VALUE_KINDS = {"count": "households", "rate": "percent", "points": "number"}
-
-
 def layer_from_files(
     *,
     boundaries,
@@ -330,8 +327,7 @@ def render_map(
         gdf, plot_column, legend_title, kind = gdf.assign(_value=float("nan")), "_value", t("no_data", lang), "number"
     else:
         plot_column, legend_title = column, label(column, lang)
-        base = BASES.get(parse_column(column)[0])
-        kind = _VALUE_KINDS.get(base.kind, "number") if base is not None else None
+        kind = value_kind(column)
     return build_map(
         gdf, value_column=plot_column, scheme=scheme, k=k, bins=bins, palette=palette, lang=lang, value_kind=kind,
         district_outlines=True if layer.level == "commune" and "district_code" in gdf.columns else None,
