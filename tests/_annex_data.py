@@ -2,9 +2,8 @@
 
 - districts: the 11 official district outlines (../shared/data, read in place)
   with the seed-003 figures (built-in table ``langson_kh78_2021``);
-- communes: the 194 GSO communes (registry centroids), as the project's
-  default tessellation when ``geo.units.tessellation`` is there, otherwise a
-  Voronoi of the centroids clipped to the district outlines. Their values are
+- communes: the 194 GSO communes as the project's default tessellation
+  (:func:`geo.units.tessellation.default_boundaries`). Their values are
   illustrative (deterministic), with two units without data.
 """
 
@@ -15,9 +14,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
-from geo.units import registry
 
 ROOT = Path(__file__).resolve().parents[1]
 KH78 = ROOT / "data" / "indicators" / "langson_districts_kh78_2021.csv"
@@ -32,28 +29,10 @@ def districts(langson: Path) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(gdf, geometry="geometry", crs="EPSG:4326").sort_values("code").reset_index(drop=True)
 
 
-def _voronoi_communes(langson: Path) -> gpd.GeoDataFrame:
-    units = registry.units(province=20, level="commune")
-    d = districts(langson)
-    rows = []
-    for _, dist in d.iterrows():
-        members = units[units["district_code"] == dist["code"]]
-        pts = shapely.points(members["lon"].to_numpy(), members["lat"].to_numpy())
-        cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(pts), extend_to=dist.geometry.envelope.buffer(0.2)))
-        for (_, u), p in zip(members.iterrows(), pts):
-            cell = next(c for c in cells if c.contains(p))
-            rows.append({"code": u["code"], "name": u["name"], "type": u["type"], "district_code": u["district_code"],
-                         "district_name": u["district_name"], "geometry": cell.intersection(dist.geometry)})
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
-
-
 def communes(langson: Path) -> gpd.GeoDataFrame:
-    try:
-        from geo.units.tessellation import default_boundaries
+    from geo.units.tessellation import default_boundaries
 
-        gdf = default_boundaries(province="20", level="commune", vintage="pre2025")
-    except ImportError:
-        gdf = _voronoi_communes(langson)
+    gdf = default_boundaries(province="20", level="commune", vintage="pre2025")
     gdf = gdf.sort_values("code").reset_index(drop=True)
     rng = np.random.default_rng(20)
     households = rng.integers(300, 3000, len(gdf))

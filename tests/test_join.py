@@ -134,3 +134,21 @@ def test_code_match_with_another_units_name_is_flagged(communes):
     (flag,) = result.report.name_mismatches
     assert flag["unit_code"] == "06325" and flag["unit_name"] == "Thị trấn Bắc Sơn"
     assert result.report.to_dict()["summary"]["name_mismatches"] == 1
+
+
+@pytest.mark.parametrize("district", [{"district": "H. Không Có"}, {"district_code": "199"}])
+def test_unknown_stated_district_is_never_widened_to_the_province(communes, district):
+    # "Xã Tân Thanh" is unique in the province (06166, Văn Lãng), but the row says another district:
+    # the row stays unmatched, says which district was not found, and only suggests 06166.
+    column, value = next(iter(district.items()))
+    table = pd.DataFrame({"name": ["Xã Tân Thanh"], column: [value], "poor": [7]})
+    columns = {"parent_name": "district"} if column == "district" else {"parent_code": "district_code"}
+    result = join_indicators(communes, table, level="commune", boundary_columns=COMMUNE_COLUMNS,
+                             table_columns=columns)
+    assert result.report.summary()["matched"] == 0
+    assert result.report.summary()["unmatched_rows"] == 1
+    (row,) = result.report.unmatched_rows
+    assert row["parent_not_found"] == value
+    assert row["suggestions"][0]["code"] == "06166"
+    assert result.report.warnings == [f"district {value} (row 0) not in boundaries"]  # row: the index, no source_row here
+    assert int(result.gdf["poor"].notna().sum()) == 0

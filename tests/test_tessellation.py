@@ -83,7 +83,7 @@ def test_langson_counts_columns_and_validity(langson_layers, vintage, level):
     assert gdf["code"].is_unique
     assert (gdf["level"] == level).all() and (gdf["vintage"] == vintage).all()
     assert (gdf["province_code"] == LANGSON).all()
-    assert gdf["approximate"].map(lambda v: v is True or v == 1).all()
+    assert gdf["approximate"].tolist() == [True] * len(gdf)
     assert gdf["source"].str.contains("vietnamadminunits").all()
     assert gdf["source"].str.contains("gần đúng").all()
     assert gdf.geom_type.isin(["Polygon", "MultiPolygon"]).all()

@@ -271,7 +271,10 @@ def match_units(
             else:
                 rec["code_not_found"] = row["code"]
         if chosen is None and rec["method"] is None:
-            pool, _ = _parent_filter(row, units)
+            pool, applied = _parent_filter(row, units)
+            if applied and not len(pool):
+                # The stated district is not in the boundaries: never look for the name province-wide.
+                rec["parent_not_found"] = row["parent_code"] or row["parent_name"]
             method, found = _name_candidates(row, units, pool)
             if method and len(found) == 1:
                 chosen, rec["method"] = found[0], method
@@ -405,6 +408,8 @@ def join_indicators(
         method = rec["method"]
         if "code_not_found" in rec:
             report.warnings.append(f"code {rec['code_not_found']} (row {ident['row']}) not in boundaries")
+        if "parent_not_found" in rec:
+            report.warnings.append(f"district {rec['parent_not_found']} (row {ident['row']}) not in boundaries")
         if method in METHODS:
             report.matched.append({**ident, "unit_code": rec["unit"]["code"], "unit_name": rec["unit"]["name"], "method": method})
             row_name, unit_name = rows.at[rec["row"], "name"], rec["unit"]["name"]
@@ -416,7 +421,8 @@ def join_indicators(
             report.duplicates.append({**ident, "unit_code": rec["unit"]["code"], "unit_name": rec["unit"]["name"],
                                       "duplicate_of_row": _row_identity(data, rec["duplicate_of_row"])["row"]})
         else:
-            report.unmatched_rows.append({**ident, "suggestions": rec["suggestions"]})
+            extra = {"parent_not_found": rec["parent_not_found"]} if "parent_not_found" in rec else {}
+            report.unmatched_rows.append({**ident, **extra, "suggestions": rec["suggestions"]})
 
     dup_codes = units["code"][units["code"].notna() & units["code"].duplicated(keep=False)]
     for code in sorted(set(dup_codes)):

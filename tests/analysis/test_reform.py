@@ -231,7 +231,7 @@ def test_designations_follow_codes_through_splits_and_full_coverage():
 
 
 def test_designation_set_with_manual_untag():
-    designations = pytest.importorskip("geo.units.designations")
+    from geo.units import designations
     tags = designations.DesignationSet((
         designations.Designation(type="atk", code="06364", origin="builtin"),
         designations.Designation(type="atk", code="6358", origin="builtin"),
@@ -267,14 +267,14 @@ def test_new_boundaries_from_old(old_boxes, split):
 
 
 def test_new_boundaries_from_the_default_layer():
-    tessellation = pytest.importorskip("geo.units.tessellation")
+    from geo.units import tessellation
     old = tessellation.default_boundaries(province="20", level="commune", vintage="pre2025")
     new = new_boundaries_from_old(old, province=PROVINCE)
     assert len(new) == 65 and new["approximate"].all() and new.geometry.is_valid.all()
     assert new["approximate_split"].sum() == 3
     area_old = old.to_crs(9215).union_all().area
     area_new = new.to_crs(9215).union_all().area
-    assert area_new == pytest.approx(area_old, rel=1e-6)  # nothing lost or added by the dissolve
+    assert area_new == pytest.approx(area_old, rel=1e-6)  # nothing lost, nothing added by the dissolve
 
 
 def test_join_new_layer_on_new_codes(old_boxes, converted):
