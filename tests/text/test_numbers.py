@@ -78,10 +78,14 @@ def test_blank_and_dashes_are_missing(text):
     assert math.isnan(parse_number(text))
 
 
-@pytest.mark.parametrize("text", ["abc", "12a", "1.2.3,4,5", "1,2,3.4.5", "1e5", "--5", ".", True, False])
-def test_non_numbers_raise(text):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(
+    "text",
+    ["abc", "12a", "1.2.3,4,5", "1,2,3.4.5", "1,234.567,8", "1.234,567.8", "1e5", "--5", ".", "(12", "12)", True, False],
+)
+def test_non_numbers_raise_with_the_value(text):
+    with pytest.raises(ValueError) as raised:
         parse_number(text)
+    assert raised.value.args == (text,)  # the caller can name the cell
 
 
 def test_column_evidence_decides_ambiguous_cells():
@@ -96,6 +100,14 @@ def test_column_evidence_decides_ambiguous_cells():
     assert detect_style(["1,234.5", "8.51", "0,5"]) == "en"
     assert detect_style(["8,51", "8.51"]) == "vi"  # a tie goes to Vietnamese
     assert detect_style(["50", "52", 7, None]) is None
+    # Each kind of evidence on its own: both separators, repeated groups, a decimal after 0.
+    assert detect_style(["1.234,5"]) == "vi"
+    assert detect_style(["1,234.5"]) == "en"
+    assert detect_style(["1.234.567"]) == "vi"
+    assert detect_style(["1,234,567"]) == "en"
+    assert detect_style(["0,125"]) == "vi"
+    assert detect_style(["0.125"]) == "en"
+    assert detect_style(["1.234,5", "1,234,567", "1,234.5"]) == "en"  # two votes to one
     assert detect_style(["27.964", "1,423"]) is None
 
 
