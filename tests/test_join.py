@@ -152,3 +152,76 @@ def test_unknown_stated_district_is_never_widened_to_the_province(communes, dist
     assert row["suggestions"][0]["code"] == "06166"
     assert result.report.warnings == [f"district {value} (row 0) not in boundaries"]  # row: the index, no source_row here
     assert int(result.gdf["poor"].notna().sum()) == 0
+
+
+# A small made-up map (illustrative units, not real codes) for exact reports.
+def _toy_units():
+    from shapely.geometry import Point
+
+    return gpd.GeoDataFrame({
+        "code": ["00001", "00002", "00003", "00004"],
+        "name": ["Xã An Bình", "Xã Hòa Bình", "Xã Hòa Bình", "Thị trấn Na Sầm"],
+        "district_code": ["001", "001", "002", "002"],
+        "district_name": ["Huyện Một", "Huyện Một", "Huyện Hai", "Huyện Hai"],
+    }, geometry=[Point(i, 0) for i in range(4)], crs=4326)
+
+
+def test_report_of_a_small_join_is_exact():
+    table = pd.DataFrame({
+        "code": ["1", None, None, None, "00004"],
+        "name": ["Xã Mới", "Xã Hòa Bình", "Xã Hoa Binh", "Xã An Binnh", "Thị trấn Na Sầm"],
+        "parent_name": [None, None, "Huyện Hai", None, None],
+        "poor": [10, 20, 30, 40, 50],
+        "source_row": [5, 6, 7, 8, 9],
+    })
+    result = join_indicators(_toy_units(), table, level="commune", boundary_columns=COMMUNE_COLUMNS, source="toy.csv")
+    report = result.report.to_dict()
+    assert report["summary"] == {"matched": 3, "unmatched_boundaries": 1, "unmatched_rows": 1, "ambiguous": 1,
+                                 "duplicates": 0, "inconsistent": 0, "name_mismatches": 1}
+    assert report["by_method"] == {"code": 2, "name_folded": 1}
+    assert report["matched"] == [
+        {"row": 5, "code": "1", "name": "Xã Mới", "unit_code": "00001", "unit_name": "Xã An Bình", "method": "code"},
+        {"row": 7, "name": "Xã Hoa Binh", "parent_name": "Huyện Hai", "unit_code": "00003",
+         "unit_name": "Xã Hòa Bình", "method": "name_folded"},
+        {"row": 9, "code": "00004", "name": "Thị trấn Na Sầm", "unit_code": "00004", "unit_name": "Thị trấn Na Sầm",
+         "method": "code"},
+    ]
+    # A code whose name is another unit's (a typo in the code?) is flagged, not silently trusted.
+    assert report["name_mismatches"] == [
+        {"row": 5, "code": "1", "name": "Xã Mới", "unit_code": "00001", "unit_name": "Xã An Bình"}]
+    assert report["ambiguous"] == [{"row": 6, "name": "Xã Hòa Bình", "candidates": [
+        {"code": "00002", "name": "Xã Hòa Bình", "parent": "Huyện Một"},
+        {"code": "00003", "name": "Xã Hòa Bình", "parent": "Huyện Hai"}]}]
+    # Fuzzy suggestions are listed (rapidfuzz ratio, 1 decimal), never applied: "anbinnh" vs "anbinh" 92.3,
+    # vs "hoabinh" 71.4; at equal scores a unit still without data comes first.
+    assert report["unmatched_rows"] == [{"row": 8, "name": "Xã An Binnh", "suggestions": [
+        {"code": "00001", "name": "Xã An Bình", "parent": "Huyện Một", "score": 92.3, "free": False},
+        {"code": "00002", "name": "Xã Hòa Bình", "parent": "Huyện Một", "score": 71.4, "free": True},
+        {"code": "00003", "name": "Xã Hòa Bình", "parent": "Huyện Hai", "score": 71.4, "free": False}]}]
+    assert report["unmatched_boundaries"] == [
+        {"code": "00002", "name": "Xã Hòa Bình", "parent": "Huyện Một",
+         "suggestions": [{"row": 8, "name": "Xã An Binnh", "score": 71.4}]}]
+    assert report["source"] == "toy.csv" and report["level"] == "commune" and report["warnings"] == []
+    assert result.gdf["poor"].fillna(-1).tolist() == [10.0, -1.0, 30.0, 50.0]
+    assert result.gdf["source_row"].fillna(-1).tolist() == [5, -1, 7, 9]
+    assert result.gdf["match_method"].fillna("").tolist() == ["code", "", "name_folded", "code"]
+
+
+def test_suggestions_rank_free_units_first_and_unmatched_units_name_their_rows():
+    table = pd.DataFrame({"name": ["Xã Hoa Bin", "Xã An Binh"], "poor": [1, 2]})
+    units = _toy_units().iloc[[1, 2, 3]].reset_index(drop=True)  # no An Bình: "Xã An Binh" stays unmatched
+    result = join_indicators(units, table, level="commune", boundary_columns=COMMUNE_COLUMNS)
+    rows = result.report.to_dict()["unmatched_rows"]
+    # "hoabin" vs "hoabinh" 92.3 for both Hòa Bình; both free, so the code decides the order.
+    assert rows[0]["suggestions"] == [
+        {"code": "00002", "name": "Xã Hòa Bình", "parent": "Huyện Một", "score": 92.3, "free": True},
+        {"code": "00003", "name": "Xã Hòa Bình", "parent": "Huyện Hai", "score": 92.3, "free": True}]
+    assert rows[1]["suggestions"] == [
+        {"code": "00002", "name": "Xã Hòa Bình", "parent": "Huyện Một", "score": 76.9, "free": True},
+        {"code": "00003", "name": "Xã Hòa Bình", "parent": "Huyện Hai", "score": 76.9, "free": True}]
+    # Each unit without data lists the table rows whose names look like it, best first.
+    by_code = {u["code"]: u["suggestions"] for u in result.report.to_dict()["unmatched_boundaries"]}
+    assert by_code["00002"] == [{"row": 0, "name": "Xã Hoa Bin", "score": 92.3},
+                                {"row": 1, "name": "Xã An Binh", "score": 76.9}]
+    assert by_code["00004"] == []
+    assert result.report.to_json().count('"score": 92.3') == 4
