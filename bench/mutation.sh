@@ -5,6 +5,7 @@
 #
 # Usage:  bench/mutation.sh [numbers] [join] [tables] [rules] [conversion]     (default: all five)
 #         MUTATION_JOBS=2 bench/mutation.sh numbers                            (parallel mutants; default 2)
+#         MUTATION_ONLY='geo.join.match.x_match_units*' bench/mutation.sh join  (only these mutants)
 #
 # Needs: pip install mutmut==3.8.1 (not in requirements.txt: a developer's tool). The repository is copied
 # to a temporary folder first (mutmut writes its mutants/ folder there); the reference data of
@@ -65,14 +66,16 @@ for name in "${modules[@]}"; do
   } > "$work/repo/setup.cfg"
   echo "== $name: $src with $(echo $tests | tr '\n' ' ') (copy in $work/repo)"
   start=$(date +%s)
-  (cd "$work/repo" && GEO_STRICT_I18N=1 mutmut run --max-children "$JOBS" > "$work/run.log" 2>&1) || {
+  (cd "$work/repo" && GEO_STRICT_I18N=1 mutmut run --max-children "$JOBS" ${MUTATION_ONLY:-} > "$work/run.log" 2>&1) || {
     echo "$name: mutmut failed, see $work/run.log" >&2; tail -5 "$work/run.log" >&2; continue; }
-  (cd "$work/repo" && mutmut export-cicd-stats > /dev/null 2>&1 && mutmut results > "$work/survivors.txt" 2>&1) || true
+  (cd "$work/repo" && mutmut export-cicd-stats > /dev/null 2>&1 && mutmut results 2>&1 | grep -v "not checked" > "$work/survivors.txt") || true
   python - "$work/repo/mutants/mutmut-cicd-stats.json" "$name" "$(( $(date +%s) - start ))" <<'EOF'
 import json, sys
 stats = json.load(open(sys.argv[1]))
-keys = ("total", "killed", "survived", "timeout", "suspicious", "no_tests", "skipped", "segfault")
-print(f"{sys.argv[2]}: " + ", ".join(f"{k} {stats.get(k, 0)}" for k in keys) + f"; {sys.argv[3]} s")
+keys = ("killed", "survived", "timeout", "suspicious", "no_tests", "skipped", "segfault")
+checked = sum(stats.get(k, 0) for k in keys)
+print(f"{sys.argv[2]}: {stats['total']} mutants, {checked} checked: " + ", ".join(f"{k} {stats.get(k, 0)}" for k in keys)
+      + f"; {sys.argv[3]} s")
 EOF
   sed 's/^/    /' "$work/survivors.txt"
 done

@@ -225,3 +225,51 @@ def test_suggestions_rank_free_units_first_and_unmatched_units_name_their_rows()
                                 {"row": 1, "name": "Xã An Binh", "score": 76.9}]
     assert by_code["00004"] == []
     assert result.report.to_json().count('"score": 92.3') == 4
+
+
+def _named_units(names, types=None):
+    from shapely.geometry import Point
+
+    n = len(names)
+    return gpd.GeoDataFrame({
+        "code": [f"{i + 1:05d}" for i in range(n)], "name": names, "type": types or [None] * n,
+        "district_code": ["001"] * n, "district_name": ["Huyện Một"] * n,
+    }, geometry=[Point(i, 0) for i in range(n)], crs=4326)
+
+
+@pytest.mark.parametrize(
+    ("written", "code", "method"),
+    [
+        ("Xã Quan Sơn", "00001", "name_exact"),
+        ("Quan Sơn", "00001", "name_short"),  # the prefix left out, the diacritics kept
+        ("Quan Son", "00001", "name_folded"),  # "Quan" is the name here, not "Quận"
+        ("XA QUAN SON", "00001", "name_folded"),
+        ("TT. Na Sầm", "00003", "name_short"),  # the written type picks the town over the commune
+        ("Xã Na Sam", "00002", "name_folded"),
+        ("Thành phố", "00004", "type_unique"),  # the province's only city
+    ],
+)
+def test_each_name_tier(written, code, method):
+    units = _named_units(["Xã Quan Sơn", "Xã Na Sầm", "Thị trấn Na Sầm", "Thành phố Lạng Sơn"],
+                         types=["Xã", "Xã", "Thị trấn", "Thành phố"])
+    result = join_indicators(units, pd.DataFrame({"name": [written], "poor": [1]}), level="commune",
+                             boundary_columns=COMMUNE_COLUMNS)
+    assert [(m["unit_code"], m["method"]) for m in result.report.matched] == [(code, method)]
+
+
+def test_prepare_units_treats_every_missing_marker_alike():
+    from geo.join.match import prepare_units
+
+    df = pd.DataFrame({
+        "code": pd.Series(["5971", pd.NA, None], dtype=object),
+        "name": pd.Series(["Xã A", float("nan"), pd.NA], dtype=object),
+        "parent_code": ["20", "20", None],
+    })
+    communes = prepare_units(df, level="commune")
+    assert communes["code"].tolist() == ["05971", None, None]
+    assert communes["name"].tolist() == ["Xã A", None, None]
+    assert communes["type"].tolist() == ["Xã", None, None]
+    assert communes["parent_code"].tolist() == ["020", "020", None]  # a commune's parent is a district
+    districts = prepare_units(df.assign(code=["178", "180", "181"]), level="district")
+    assert districts["code"].tolist() == ["178", "180", "181"]
+    assert districts["parent_code"].tolist() == ["20", "20", None]  # a district's parent is a province

@@ -181,7 +181,7 @@ def _name_candidates(row: dict, units: pd.DataFrame, pool: pd.Index) -> tuple[st
     if not name:
         return None, []
     sub = units.loc[pool]
-    row_type = row["type"] or unit_type_of(name)
+    row_type = row["type"]  # prepare_units filled it from the name's prefix when the table has no type column
     type_ok = sub["type"].isna() | (sub["type"] == row_type) if row_type else pd.Series(True, index=sub.index)
     full = exact_key(name)
     short = exact_key(strip_type(name))
@@ -196,7 +196,7 @@ def _name_candidates(row: dict, units: pd.DataFrame, pool: pd.Index) -> tuple[st
     for method, found in tiers:
         if len(found):
             return method, list(found)
-    bare = _BARE_TYPES.get(fold_key(name)) if not strip_type(name) or fold_key(name) in _BARE_TYPES else None
+    bare = _BARE_TYPES.get(fold_key(name))  # a bare "Thành phố" / "Thị xã": the one unit of that type
     if bare:
         found = list(sub.index[sub["type"] == bare])
         if found:
