@@ -23,7 +23,8 @@ def test_expression_semantics():
     assert rule.evaluate({"atk"}, {"poor_rate": 15})[0] is False
     assert rule.evaluate(set(), {"poor_rate": 20})[0] is False
     assert rule.evaluate(set(), {"poor_rate": None})[0] is None
-    assert Rule("border or poor_rate > 5").evaluate({"border"}, {"poor_rate": None})[0] is True
+    either = Rule("border or poor_rate > 5")
+    assert either.evaluate({"border"}, {"poor_rate": None})[0] is True
     assert Rule("poor_rate >= 20,5").evaluate(set(), {"poor_rate": 20.5})[0] is True
 
 

@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_example_rules_file_loads():
     rules = load_rules(ROOT / "docs" / "rules_example.yaml")
-    assert [t.rule.text for t in rules.tiers][0] == "(border or zone_iii) and poor_rate_2020 >= 20"
+    first = "(border or zone_iii) and poor_rate_2020 >= 20"
+    assert [t.rule.text for t in rules.tiers][0] == first
     assert rules.score.bonuses["atk"] == 5 and rules.tie_break == "poor_rate_2020"
     assert rules_from_yaml(rules_to_yaml(rules)) == rules
 
