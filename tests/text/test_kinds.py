@@ -40,13 +40,13 @@ def test_table_lists():
 
 
 def test_every_user_asks_the_same_table():
-    from geo.analysis import indicators, priority, reform
+    from geo.analysis import indicators, reform, rules
     from geo.io import tables
     from geo.render import webmap
 
     assert indicators.BASES is BASES and indicators.is_rate is kinds.is_rate
     assert tables.INDICATORS is INDICATORS and tables.COUNT_INDICATORS is COUNT_INDICATORS
-    assert reform.is_rate is kinds.is_rate and priority.is_rate is kinds.is_rate
+    assert reform.is_rate is kinds.is_rate and rules.is_rate is kinds.is_rate
     assert webmap.guess_value_kind is kinds.value_kind
 
 
