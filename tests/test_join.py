@@ -273,3 +273,20 @@ def test_prepare_units_treats_every_missing_marker_alike():
     districts = prepare_units(df.assign(code=["178", "180", "181"]), level="district")
     assert districts["code"].tolist() == ["178", "180", "181"]
     assert districts["parent_code"].tolist() == ["20", "20", None]  # a district's parent is a province
+
+
+def test_json_report_is_readable_vietnamese_and_suggestions_use_the_plain_ratio():
+    # Row 0 has only an unknown code (no name), row 1 a short name: "binh" vs "anbinh" is 80.0 by
+    # rapidfuzz's ratio (WRatio would say 90.0), and the nameless row must not stop the suggestions.
+    table = pd.DataFrame({"code": ["99999", None], "name": [None, "Xã Bình"], "poor": [1, 2]})
+    result = join_indicators(_toy_units(), table, level="commune", boundary_columns=COMMUNE_COLUMNS)
+    report = result.report
+    assert [(r["row"], [(x["code"], x["score"]) for x in r["suggestions"]]) for r in report.unmatched_rows] == [
+        (0, []), (1, [("00001", 80.0), ("00002", 72.7), ("00003", 72.7)])]  # "binh" vs "hoabinh" 72.7
+    by_code = {u["code"]: u["suggestions"] for u in report.unmatched_boundaries}
+    assert by_code["00001"] == [{"row": 1, "name": "Xã Bình", "score": 80.0}]
+    assert report.warnings == ["code 99999 (row 0) not in boundaries"]
+    text = report.to_json()
+    assert text.startswith('{\n  "matched": [],\n  "unmatched_boundaries": [\n    {\n      "code": "00001",')
+    assert '"name": "Xã An Bình"' in text  # not \u escapes
+    assert report.to_json(sort_keys=True).startswith('{\n  "ambiguous": [],')
