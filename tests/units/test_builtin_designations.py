@@ -67,7 +67,12 @@ def test_carried_onto_the_2025_communes_through_the_crosswalk(builtin):
     names = registry.units(province=20, level="commune", vintage="2025").set_index("code")["name"]
     assert len(poor) == 14
     assert "06184" not in poor  # Đồng Đăng: the registry's Hồng Phong erratum is not carried
-    assert all("Huyện Bình Gia" in d.note or "Huyện Văn Quan" in d.note for d in new if d.type == "poor_district")
+    district_named = {d.code: ("Huyện Bình Gia" in d.note, "Huyện Văn Quan" in d.note)
+                      for d in new if d.type == "poor_district"}
+    assert sorted(c for c, (binh_gia, _) in district_named.items() if binh_gia) == [
+        "06073", "06076", "06079", "06085", "06091", "06103", "06112", "06115"]
+    assert sorted(c for c, (_, van_quan) in district_named.items() if van_quan) == [
+        "06253", "06280", "06286", "06298", "06313", "06316"]
     communes_2025 = default_boundaries(province=20, level="commune", vintage="2025")
     assert set(poor) | set(atk) <= set(communes_2025["code"])
     assert names["06325"] == "Xã Bắc Sơn"
