@@ -472,6 +472,8 @@ def _read_layer(path: Path, *, layer: str | int | None, shown: str, report: Boun
         codec = _cpg_codec(path)
         if codec != "utf-8":
             encoding = "latin1"  # the raw bytes, one character each; decoded below
+    if suffix in (".geojson", ".json"):
+        _count_geojson_features(path, shown)
     name = _layer_name(path, layer, shown, report)
     try:
         try:
@@ -502,6 +504,19 @@ def _short_reason(exc: BaseException) -> str:
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     text = re.sub(r"(/[^\s'\":]+)+/", "", text)  # /tmp/geo-upload-x/unzip-y/layer.shp -> layer.shp
     return text[:200]
+
+
+def _count_geojson_features(path: Path, shown: str) -> None:
+    """Refuse a GeoJSON with too many features from a byte count, before GDAL parses it to count them."""
+    needle, count, tail = b'"Feature"', 0, b""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 22):
+            block = tail + chunk
+            count += block.count(needle)
+            tail = block[-(len(needle) - 1):]
+            if count > settings.MAX_FEATURES:
+                raise GeoError("layer_too_many_features", path=shown, count=f"> {settings.MAX_FEATURES}",
+                               limit=settings.MAX_FEATURES)
 
 
 def _check_features(info: dict, shown: str) -> None:

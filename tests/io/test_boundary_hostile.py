@@ -55,8 +55,12 @@ def test_crs_of_another_planet_is_refused(tmp_path):
 
 def test_feature_budget_is_checked_before_reading(tmp_path, monkeypatch):
     monkeypatch.setattr(settings, "MAX_FEATURES", 3)
-    feats = [h.feature({"ma": str(i)}, h.square(106.7 + i * 0.01, 21.8)) for i in range(4)]
-    exc = _error(h.write(tmp_path / "many.geojson", h.geojson_bytes(feats)))
+    gdf = gpd.GeoDataFrame({"ma": ["1", "2", "3", "4"]},
+                           geometry=[shapely.box(106.7 + i * 0.01, 21.8, 106.705 + i * 0.01, 21.805) for i in range(4)],
+                           crs="EPSG:4326")
+    pyogrio.write_dataframe(gdf, tmp_path / "many.gpkg")
+    monkeypatch.setattr(pyogrio, "read_dataframe", lambda *a, **k: pytest.fail("the layer was read"))
+    exc = _error(tmp_path / "many.gpkg")
     assert exc.code == "layer_too_many_features"
     assert (exc.params["count"], exc.params["limit"]) == (4, 3)
 
@@ -73,3 +77,13 @@ def test_unreadable_reason_shows_no_server_folder(tmp_path):
     exc = _error(h.write(tmp_path / "broken.geojson", b'{"type": "FeatureCollection", "features": [{'))
     assert exc.code == "unreadable_file"
     assert str(tmp_path) not in exc.message("vi")
+
+
+def test_geojson_feature_budget_is_counted_from_the_bytes(tmp_path, monkeypatch):
+    from geo.io import boundaries
+
+    monkeypatch.setattr(settings, "MAX_FEATURES", 3)
+    monkeypatch.setattr(boundaries.pyogrio, "read_info", lambda *a, **k: pytest.fail("GDAL opened the file"))
+    feats = [h.feature({"ma": str(i)}, h.square(106.7 + i * 0.01, 21.8)) for i in range(4)]
+    exc = _error(h.write(tmp_path / "many.geojson", h.geojson_bytes(feats)))
+    assert (exc.code, exc.params["count"]) == ("layer_too_many_features", "> 3")
