@@ -6,6 +6,7 @@ Shared by tests/io/test_fuzz.py (a few examples in CI) and bench/fuzz.py (the lo
 
 from __future__ import annotations
 
+import atexit
 import json
 import shutil
 import sqlite3
@@ -23,6 +24,7 @@ import _hostile as h  # noqa: E402
 from geo._errors import GeoError  # noqa: E402
 
 _TMP = Path(tempfile.mkdtemp(prefix="geo-fuzz-"))
+atexit.register(shutil.rmtree, _TMP, ignore_errors=True)  # no folder left behind by a run
 
 
 @dataclass(frozen=True)
