@@ -672,19 +672,21 @@ def selection_table(gdf, selected: set[str], value_column: str | None):
     import pandas as pd
 
     from geo.analysis.indicators import format_value
+    from geo.text.markup import markdown_text
 
     rows = gdf[gdf["code"].isin(selected)]
-    out = pd.DataFrame({
-        T("ui.col.code"): rows["code"],
-        T("ui.col.name"): rows["name"],
+    out = pd.DataFrame({  # st.table reads cells as Markdown: names from uploads are escaped
+        T("ui.col.code"): [markdown_text(c) for c in rows["code"]],
+        T("ui.col.name"): [markdown_text(n) for n in rows["name"]],
     })
     if "district_name" in rows:
-        out[T("ui.col.district")] = rows["district_name"]
+        out[T("ui.col.district")] = [markdown_text(n) for n in rows["district_name"]]
     if value_column:
         out[T("ui.col.value")] = [format_value(v, value_column, lang()) for v in rows[value_column]]
     if "source_row" in rows:
         out[T("ui.col.source")] = [
-            f"{f}, {int(r)}" if isinstance(f, str) and pd.notna(r) else "" for f, r in zip(rows.get("source_file"), rows["source_row"])
+            markdown_text(f"{f}, {int(r)}") if isinstance(f, str) and pd.notna(r) else ""
+            for f, r in zip(rows["source_file"] if "source_file" in rows else [None] * len(rows), rows["source_row"])
         ]
     return out.reset_index(drop=True)
 

@@ -16,6 +16,7 @@ from geo._errors import GeoError
 from geo.units.designations import DESIGNATION_TYPES, designation_label
 from geo.join.designations import read_designations
 from geo.text.i18n import format_number, t
+from geo.text.markup import markdown_text
 from geo.analysis.ranking import ranking_table
 from geo.analysis.rules import ManualDecision, RuleSet, Tier, indicator_label
 from geo.analysis.rules_file import rules_from_bytes, rules_to_yaml
@@ -27,7 +28,6 @@ from geo.workflows.priority import (
     designation_tables,
     import_report_tables,
     map_includes,
-    markdown_text,
     prioritise,
     rate_column,
     replace_threshold,

@@ -5,10 +5,8 @@ Every decision is made by :mod:`geo.analysis.reform`; this page reads widgets an
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -17,12 +15,13 @@ from geo.units import registry
 from geo import settings
 from geo._errors import GeoError
 from geo.analysis.classify import classify_together
-from geo.analysis.reform import conversion_table, convert_designations, convert_indicators, sources_of
-from geo.io.conversion import write_conversion
+from geo.analysis.reform import conversion_table, convert_designations, convert_indicators
 from geo.io.weights import read_weights
+from geo.text.markup import markdown_text
+from geo.workflows.reform import conversion_files, designation_lines, designations_table, reform_view, sources_view
 from geo.units.crosswalk import FROM_VINTAGE, TO_VINTAGE
-from geo.text.i18n import format_number, t
-from geo.analysis.indicators import format_value, is_rate, label
+
+from geo.analysis.indicators import is_rate, label
 from geo.workflows.mapview import map_layer
 from geo.render.webmap import build_map
 from pages import _ui as ui
@@ -33,12 +32,7 @@ lang = ui.lang()
 ss = st.session_state
 LEVEL = "commune"
 MAP_HEIGHT = 480
-WEIGHT_DECIMALS = 3
 BOUNDARY_CHOICES = ("dissolved", "default")  # how the new-commune polygons are made
-
-
-def _yes_no(flag) -> str:
-    return T("yes") if bool(flag) else T("no")
 
 
 st.title(T("reform.title"))
@@ -76,7 +70,7 @@ st.selectbox(T("reform.input.pick"), eligible, key="rf_source")
 source_name = ss["rf_source"]
 table = ss["tables"][source_name]
 if table.level != LEVEL:
-    st.warning(T("reform.input.not_commune", name=table.source))
+    st.warning(T("reform.input.not_commune", name=markdown_text(table.source)))
 
 w_file = st.file_uploader(T("reform.weights"), type=["csv", "txt"], key="rf_weights")
 weights, weights_key = None, ""
@@ -87,7 +81,7 @@ if w_file is not None:
         ui.show_error(exc)
     else:
         weights_key = ui.digest(w_file.getvalue())
-        st.caption(T("reform.weights.file", name=w_file.name))
+        st.caption(T("reform.weights.file", name=markdown_text(w_file.name)))
 if weights is None:
     st.caption(T("reform.weights.default"))
 
@@ -107,7 +101,7 @@ conv = entry["conversion"]
 report = conv.report
 if conv.data.empty:
     for line in report.warnings(lang)[:20]:
-        st.warning(line)
+        st.warning(markdown_text(line))
     st.stop()
 
 # The converted table becomes a dataset of the 2025 communes for the other pages.
@@ -125,69 +119,31 @@ registered[source_name] = new_name
 
 # ---------------------------------------------------------------- 2. report
 st.subheader(T("reform.report"))
-summary = report.summary()
-cols = st.columns(5)
-cols[0].metric(T("reform.metric.old"), summary["old_units"])
-cols[1].metric(T("reform.metric.new"), summary["new_units"])
-cols[2].metric(T("reform.metric.splits"), summary["splits"])
-cols[3].metric(T("reform.metric.unmapped"), summary["unmapped"])
-cols[4].metric(T("reform.metric.incomplete"), summary["incomplete"])
-
-totals = pd.DataFrame([
-    {T("reform.col.indicator"): label(col, lang),
-     T("reform.col.before"): format_number(v["before"], 0, lang),
-     T("reform.col.unmapped"): format_number(v["unmapped"], 0, lang),
-     T("reform.col.after"): format_number(v["after"], 0, lang),
-     T("reform.col.preserved"): "✓" if v["preserved"] else "✗"}
-    for col, v in report.totals.items()
-])
-kept = [label(c, lang) for c, v in report.totals.items() if v["preserved"]]
-lost = [label(c, lang) for c, v in report.totals.items() if not v["preserved"]]
+view = reform_view(conv, lang=lang)
+for col, key in zip(st.columns(5), ("old_units", "new_units", "splits", "unmapped", "incomplete")):
+    col.metric(T(f"reform.metric.{key.split('_')[0]}"), view.summary[key])
 col_totals, col_notes = st.columns([3, 2])
 with col_totals:
     st.markdown(f"**{T('reform.totals')}**")
-    if len(totals):
-        st.dataframe(totals, hide_index=True, width="stretch")
+    if len(view.totals):
+        st.dataframe(view.totals, hide_index=True, width="stretch")
 with col_notes:
-    if kept:
-        st.success(T("reform.totals.ok", columns=", ".join(kept)))
-    if lost:
-        st.error(T("reform.totals.bad", columns=", ".join(lost)))
-    n_partial = int(conv.data["partial"].sum())
-    if n_partial:
-        st.warning(T("reform.estimate_note", n=n_partial))
-    if report.dropped_rates:
-        st.info(T("reform.dropped") + ": " + ", ".join(f"`{d['column']}`" for d in report.dropped_rates))
-
-if report.unmapped:
-    st.markdown(f"**{T('reform.unmapped')}**")
-    st.dataframe(pd.DataFrame([
-        {T("reform.col.row"): u.get("row"), T("reform.col.old_code"): u.get("code") or "",
-         T("ui.col.name"): u.get("name") or "", T("reform.col.reason"): t(f"convert.unmapped.{u['reason']}", lang,
-                                                                          row=u.get("row"), code=u.get("code") or "",
-                                                                          name=u.get("name") or "")}
-        for u in report.unmapped
-    ]), hide_index=True, width="stretch")
-
-if report.splits:
-    st.markdown(f"**{T('reform.splits')}**")
-    st.caption(T("reform.splits.note"))
-    sp = report.splits_table()
-    shown = pd.DataFrame({
-        T("reform.col.old_code"): sp["old_code"], T("reform.col.old_name"): sp["old_name"],
-        T("reform.col.new_code"): sp["new_code"], T("reform.col.new_name"): sp["new_name"],
-        T("reform.col.weight"): [format_number(w, WEIGHT_DECIMALS, lang) for w in sp["weight"]],
-    })
-    for col in report.counts:
-        shown[T("reform.col.old_value", label=label(col, lang))] = [format_value(v, col, lang) for v in sp[f"{col}_old"]]
-        shown[T("reform.col.allocated", label=label(col, lang))] = [
-            format_value(v, col, lang) for v in sp[f"{col}_allocated"]]
-    st.dataframe(shown, hide_index=True, width="stretch")
-
-notes = report.warnings(lang)
-with st.expander(T("reform.details", n=len(notes)), expanded=False):
-    for line in notes:
-        st.markdown(f"- {line}")
+    if view.preserved:
+        st.success(T("reform.totals.ok", columns=", ".join(view.preserved)))
+    if view.lost:
+        st.error(T("reform.totals.bad", columns=", ".join(view.lost)))
+    if view.partial:
+        st.warning(T("reform.estimate_note", n=view.partial))
+    if view.dropped:
+        st.info(T("reform.dropped") + ": " + ", ".join(view.dropped))
+for part, frame, note in (("unmapped", view.unmapped, None), ("splits", view.splits, "reform.splits.note")):
+    if len(frame):
+        st.markdown(f"**{T(f'reform.{part}')}**")
+        if note:
+            st.caption(T(note))
+        st.dataframe(frame, hide_index=True, width="stretch")
+with st.expander(T("reform.details", n=len(view.notes)), expanded=False):
+    st.markdown("\n".join(f"- {line}" for line in view.notes))
 
 # ---------------------------------------------------------------- 3. maps
 st.subheader(T("reform.maps"))
@@ -242,12 +198,12 @@ st.caption(T("reform.maps.same_bins") + ("" if is_rate(column) else " " + T("ref
 new_codes = conv.data["code"].tolist()
 new_label = dict(zip(conv.data["code"], [f"{n} ({c})" for c, n in zip(conv.data["code"], conv.data["name"])]))
 picked = ss.get("rf_new") if ss.get("rf_new") in new_codes else None
-src = sources_of(picked, conversion=conv) if picked else None
+src = conv.weights.loc[conv.weights["new_code"] == picked, "old_code"] if picked else None
 palette = ss.get("palette", settings.DEFAULT_PALETTE)
 common = dict(value_column=column, palette=palette, lang=lang, asset_urls=ui.static_assets(),
               legend_kwds={"title": label(column, lang)})
 m_old = build_map(
-    old_gdf, classification=old_classes, selected=set(src["code"]) if src is not None else (),
+    old_gdf, classification=old_classes, selected=set(src) if src is not None else (),
     district_outlines=True if "district_code" in old_gdf else None,
     approximate=old_approx,
     geometry_key=(province, LEVEL, FROM_VINTAGE, old_source), **common,
@@ -281,64 +237,36 @@ picked = ss.get("rf_new")
 if not picked:
     st.caption(T("reform.sources.none"))
 else:
-    src = sources_of(picked, conversion=conv)
-    name = conv.data.set_index("code").at[picked, "name"]
-    st.markdown(T("reform.sources.summary", name=name, code=picked, n=len(src)))
-    shown = pd.DataFrame({
-        T("reform.col.old_code"): src["code"], T("reform.col.old_name"): src["name"],
-        T("reform.col.old_district"): src["district_name"],
-        T("reform.col.weight"): [format_number(w, WEIGHT_DECIMALS, lang) for w in src["weight"]],
-        T("reform.col.split"): [_yes_no(s) for s in src["split"]],
-        T("reform.col.in_input"): [_yes_no(s) for s in src["in_input"]],
-    })
-    for col in values:
-        if col in report.counts:
-            shown[T("reform.col.old_value", label=label(col, lang))] = [format_value(v, col, lang) for v in src[col]]
-            shown[T("reform.col.allocated", label=label(col, lang))] = [
-                format_value(v, col, lang) for v in src[f"{col}_allocated"]]
-        else:
-            shown[label(col, lang)] = [format_value(v, col, lang) for v in src[col]]
-    st.dataframe(shown, hide_index=True, width="stretch")
-    row = conv.data.set_index("code").loc[picked]
-    st.caption(T("reform.sources.new_values", name=name) + ": " + "; ".join(
-        f"{label(c, lang)} {format_value(row[c], c, lang)}" for c in values))
-    if bool(row["partial"]):
+    sv = sources_view(conv, picked, lang=lang)
+    st.markdown(sv.summary)
+    st.dataframe(sv.table, hide_index=True, width="stretch")
+    st.caption(sv.values)
+    if sv.partial:
         st.caption(T("reform.splits.note"))
 
 st.markdown(f"**{T('reform.designations')}**")
 carried = convert_designations(ui.designations(FROM_VINTAGE), province=province, lang=lang)
 if picked:
-    mine = carried[carried["code"] == picked]
-    if mine.empty:
-        st.caption(T("reform.designations.none", name=new_label[picked]))
-    for rec in mine.to_dict("records"):
-        st.markdown(f"- {rec['text']}: {rec['designated_names']}")
+    lines = designation_lines(carried, picked)
+    st.markdown("\n".join(lines)) if lines else st.caption(T("reform.designations.none", name=markdown_text(new_label[picked])))
 st.caption(T("reform.designations.note"))
 if len(carried):
     with st.expander(T("reform.designations.all", n=carried["code"].nunique()), expanded=False):
-        st.dataframe(pd.DataFrame({
-            T("reform.col.new_code"): carried["code"], T("reform.col.new_name"): carried["name"],
-            T("map.designations"): carried["text"], T("reform.col.old_name"): carried["designated_names"],
-        }), hide_index=True, width="stretch")
+        st.dataframe(designations_table(carried, lang=lang), hide_index=True, width="stretch")
 
 # ---------------------------------------------------------------- 5. dataset and downloads
 st.subheader(T("reform.dataset"))
-st.success(T("reform.dataset.added", name=new_name))
+st.success(T("reform.dataset.added", name=markdown_text(new_name)))
 if st.button(T("reform.dataset.open"), type="primary"):
     ss["vintage"], ss["level"], ss["province"] = TO_VINTAGE, LEVEL, new_province
     ss["dataset"] = ui.UPLOAD_PREFIX + new_name
     st.switch_page("pages/map.py")
-
 files = entry.setdefault("files", {})
 if lang not in files:
-    with tempfile.TemporaryDirectory(prefix="geo-reform-") as tmp:
-        files[lang] = {ext: write_conversion(conv, Path(tmp) / f"x.{ext}", lang=lang).read_bytes()
-                       for ext in ("csv", "xlsx")}
+    files[lang] = conversion_files(conv, lang=lang)
 stem = Path(table.source).stem + "_" + TO_VINTAGE
-d1, d2, d3 = st.columns(3)
-d1.download_button(T("reform.download.csv"), files[lang]["csv"], file_name=f"{stem}.csv", mime="text/csv",
-                   key="rf_dl_csv")
-d2.download_button(T("reform.download.xlsx"), files[lang]["xlsx"], file_name=f"{stem}.xlsx", key="rf_dl_xlsx",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-d3.download_button(T("reform.download.json"), report.to_json().encode("utf-8"), file_name=f"{stem}_report.json",
-                   mime="application/json", key="rf_dl_json")
+mimes = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         "json": "application/json"}
+for col, ext in zip(st.columns(3), mimes):
+    col.download_button(T(f"reform.download.{ext}"), files[lang][ext], mime=mimes[ext], key=f"rf_dl_{ext}",
+                        file_name=f"{stem}_report.json" if ext == "json" else f"{stem}.{ext}")

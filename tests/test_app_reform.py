@@ -188,3 +188,20 @@ def test_converted_dataset_on_the_priority_page(old_table):
     at.switch_page("pages/priority.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert any(str(m.value).endswith("/65") for m in at.metric)  # ranked over the 65 new communes
+
+
+HOSTILE_NAMES = ('=HYPERLINK("http://x","y")', "[a](http://x)", "![](x)")
+
+
+def test_hostile_names_reach_markdown_as_text(old_table):
+    """Names of rows that cannot be converted appear in the notes: escaped, never a link or an image."""
+    data = old_table.data.copy()
+    extra = pd.DataFrame({"source_row": [900, 901, 902], "code": ["99991", "99992", "99993"],
+                          "name": list(HOSTILE_NAMES)})
+    table = type(old_table)(**{**old_table.__dict__, "data": pd.concat([data, extra], ignore_index=True)})
+    at = _app(table)
+    sources = [str(m.value) for m in at.markdown] + [str(w.value) for w in at.warning] + [str(c.value) for c in at.caption]
+    notes = next(s for s in sources if "99991" in s)
+    assert "\\=HYPERLINK\\(\\\"http\\://x\\\",\\\"y\\\"\\)" in notes
+    assert "\\[a\\]\\(http\\://x\\)" in notes and "\\!\\[\\]\\(x\\)" in notes
+    assert not any("](http://x)" in s or "![](x)" in s for s in sources)

@@ -12,8 +12,8 @@ it, so that a page and a batch job give the same list for the same inputs:
   — the composite score as editable tables and back;
 - :func:`scenario_bytes` / :func:`scenario_from_bytes` — a scenario as the
   bytes of one GeoPackage (download and upload);
-- small formatting helpers for tables shown to people (:func:`markdown_text`
-  keeps user text from being read as Markdown).
+- small formatting helpers for tables shown to people (text escaped with
+  :func:`geo.text.markup.markdown_text`).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from geo._errors import GeoError
 from geo.units.designations import DESIGNATION_TYPES, DesignationSet, designation_label
 from geo.join.designations import DesignationImportReport
 from geo.text.i18n import DEFAULT_LANG, format_number, t
+from geo.text.markup import markdown_text
 from geo.analysis.coverage import Coverage, coverage
 from geo.analysis.ranking import rank, rule_warnings
 from geo.analysis.rules import ManualDecision, RuleSet, ScoreSpec, Tier, Weight, indicator_label
@@ -55,7 +56,6 @@ __all__ = [
     "map_includes",
     "designation_tables",
     "import_report_tables",
-    "markdown_text",
 ]
 
 _RATE = re.compile(r"^poor_rate(?:_((?:19|20)\d\d))?$")
@@ -305,17 +305,6 @@ def scenario_from_bytes(data: bytes, *, name: str = "scenario.gpkg"):
 # ---------------------------------------------------------------------------
 # Tables for people
 # ---------------------------------------------------------------------------
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
-
-
-def markdown_text(value: object) -> str:
-    """Text shown as itself in a Markdown cell (``st.table``): every Markdown/HTML character escaped."""
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    text = " ".join(str(value).split())
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
 def unit_labels(units: pd.DataFrame) -> dict[str, str]:
     """Code -> "Xã Chiến Thắng – Huyện Bắc Sơn (06364)" for choosers (the district only when known)."""
     districts = units["district_name"] if "district_name" in units else pd.Series([None] * len(units), index=units.index)
