@@ -18,6 +18,7 @@ from geo.join.designations import read_designations
 from geo.text.i18n import format_number, t
 from geo.text.markup import markdown_text
 from geo.analysis.ranking import ranking_table
+from geo.analysis.rule_form import TierForm, forms_of, score_formula
 from geo.analysis.rules import ManualDecision, RuleSet, Tier, indicator_label
 from geo.analysis.rules_file import rules_from_bytes, rules_to_yaml
 from geo.render.charts import coverage_chart
@@ -35,11 +36,11 @@ from geo.workflows.priority import (
     scenario_bytes,
     scenario_from_bytes,
     scenario_units,
-    score_from_tables,
     top_table,
     unit_labels,
     weights_table,
 )
+from pages import _rule_builder as rb
 from pages import _ui as ui
 
 ui.init_state()
@@ -98,17 +99,19 @@ def _load_rules(rules: RuleSet) -> None:
     """Put a rule set into the editor (called before the editor's widgets exist in this run)."""
     store["ver"] += 1
     store["rules_base"] = rules
-    for key in [k for k in list(ss.keys()) + list(store) if str(k).startswith(("prio_label_", "prio_when_"))]:
+    prefixes = ("prio_label_", "prio_when_", "prio_custom_", *(f"prio_{f}_" for f in rb.FIELDS))
+    for key in [k for k in list(ss.keys()) + list(store) if str(k).startswith(prefixes)]:
         ss.pop(key, None)
         store.pop(key, None)
-    for i, tier in enumerate(rules.tiers):
+    follow = store.get("defaults_loading", False)
+    for i, (tier, form) in enumerate(zip(rules.tiers, forms_of(rules, lang))):
         store[f"prio_label_{i}"] = tier.label
         store[f"prio_when_{i}"] = tier.rule.text
+        store[f"prio_custom_{i}"] = not follow and (form is None or bool(form.label))
     store["prio_ntiers"] = len(rules.tiers)
     ss.pop("prio_ntiers", None)
     store["weights_base"] = weights_table(rules, indicators, lang=lang)
     store["bonuses_base"] = bonuses_table(rules, designations.types, lang=lang)
-    store["weights_edited"] = store["bonuses_edited"] = None
 
 
 def _keep(key: str, default) -> None:
@@ -127,13 +130,17 @@ if "pending_rules" in store:
     _load_rules(store.pop("pending_rules"))
     store["context"] = context
 elif "rules_base" not in store:
+    store["defaults_loading"] = True
     _load_rules(_defaults())
+    store["defaults_loading"] = False
     store["context"] = context
     store["defaults"] = True
 elif store.get("context") != context:
     store["context"] = context
     if store.get("defaults"):  # untouched defaults follow the dataset; edited rules stay
+        store["defaults_loading"] = True
         _load_rules(_defaults())
+        store["defaults_loading"] = False
         store["defaults"] = True
 
 flash = store.pop("flash", None)
@@ -160,6 +167,7 @@ def _on_threshold() -> None:
         if key in ss:
             ss[key] = replace_threshold(ss[key], store["rate"], old, new)
     store["threshold_prev"] = new
+    rb.sync_forms(int(ss.get("prio_ntiers", store.get("prio_ntiers", 0))))
     store["defaults"] = False
 
 
@@ -172,6 +180,8 @@ def _tiers_more() -> None:
     if n < settings.PRIORITY_MAX_TIERS:
         ss[f"prio_label_{n}"] = t("priority.tier_default", lang, n=n + 1)
         ss[f"prio_when_{n}"] = ""
+        store[f"prio_custom_{n}"] = False
+        rb.set_form(n, TierForm())
         ss["prio_ntiers"] = n + 1
     store["defaults"] = False
 
@@ -179,7 +189,7 @@ def _tiers_more() -> None:
 def _tiers_fewer() -> None:
     n = int(ss.get("prio_ntiers", 0))
     if n > 1:
-        for key in (f"prio_label_{n - 1}", f"prio_when_{n - 1}"):
+        for key in (f"prio_label_{n - 1}", f"prio_when_{n - 1}", *rb.form_keys(n - 1)):
             ss.pop(key, None)
             store.pop(key, None)
         ss["prio_ntiers"] = n - 1
@@ -358,47 +368,30 @@ with col_help:
     st.caption(T("prio.threshold.help") if found is not None else T("prio.threshold.none", column=rate or "poor_rate"))
 
 tiers, tier_errors = [], []
+kinds = list(dict.fromkeys([*DESIGNATION_TYPES, *designations.types]))
 for i in range(n_tiers):
-    c1, c2 = st.columns([1, 3])
-    c1.text_input(T("prio.tier.label", n=i + 1), key=f"prio_label_{i}", on_change=_edited)
-    c2.text_input(T("prio.tier.when", n=i + 1), key=f"prio_when_{i}", on_change=_edited)
-    try:
-        tiers.append(Tier(ss[f"prio_label_{i}"], ss[f"prio_when_{i}"]))
-    except GeoError as exc:
-        tier_errors.append(exc)
-        c2.error(exc.message(lang))
+    with st.container(border=True):
+        rb.tier_row(i, kinds=kinds, columns=indicators)
+        try:
+            tiers.append(Tier(ss[f"prio_label_{i}"], ss[f"prio_when_{i}"]))
+        except GeoError as exc:
+            tier_errors.append(exc)
+            st.error(exc.message(lang))
 _remember("prio_ntiers", *[f"prio_{k}_{i}" for i in range(n_tiers) for k in ("label", "when")])
 b1, b2, b3, _ = st.columns([1, 1, 1.4, 2])
-b1.button(T("prio.tier.add"), on_click=_tiers_more, disabled=n_tiers >= settings.PRIORITY_MAX_TIERS)
-b2.button(T("prio.tier.remove"), on_click=_tiers_fewer, disabled=n_tiers <= 1)
+b1.button(T("prio.tier.add"), on_click=_tiers_more, disabled=n_tiers >= settings.PRIORITY_MAX_TIERS, key="prio_add_tier")
+b2.button(T("prio.tier.remove"), on_click=_tiers_fewer, disabled=n_tiers <= 1, key="prio_remove_tier")
 b3.button(T("prio.rules.reset"), on_click=_reset_rules)
 st.caption(T("prio.syntax", types=", ".join(dict.fromkeys([*DESIGNATION_TYPES, *designations.types])),
              columns=", ".join(indicators) or "–"))
 
 with st.expander(T("prio.score"), expanded=False):
-    st.caption(T("prio.score.help"))
-    ver = store["ver"]
-    for part in ("weights", "bonuses"):
-        key = f"prio_{part}_{ver}"
-        if key not in ss and store.get(f"{part}_edited") is not None:
-            store[f"{part}_base"] = store[f"{part}_edited"]
-        config = {
-            "column": None, "type": None,
-            "label": st.column_config.TextColumn(T(f"prio.score.{part}.label"), disabled=True),
-            "weight": st.column_config.NumberColumn(T("prio.score.weight"), min_value=0.0, step=0.5),
-            "higher_is_need": st.column_config.CheckboxColumn(T("prio.score.higher")),
-            "points": st.column_config.NumberColumn(T("prio.score.points"), min_value=0.0, step=1.0),
-        }
-        config = {k: v for k, v in config.items() if k in store[f"{part}_base"].columns}
-        st.markdown(f"**{T(f'prio.score.{part}')}**")
-        edited = st.data_editor(store[f"{part}_base"], key=key, hide_index=True, num_rows="fixed",
-                                column_config=config,
-                                on_change=_edited, width="stretch")
-        store[f"{part}_edited"] = edited
+    score = rb.score_sliders(store["weights_base"], store["bonuses_base"], ver=store["ver"])
+    st.info(score_formula(score, lang=lang, labels=store["rules_base"].labels))
 
 base = store["rules_base"]
 try:
-    rules = RuleSet(tiers=tuple(tiers), score=score_from_tables(store["weights_edited"], store["bonuses_edited"]),
+    rules = RuleSet(tiers=tuple(tiers), score=score,
                     labels=base.labels, tie_break=base.tie_break if base.tie_break in units else None,
                     on=base.on, name=base.name, description=base.description)
 except GeoError as exc:

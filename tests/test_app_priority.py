@@ -223,3 +223,43 @@ def test_cli_and_page_give_the_same_list(tmp_path):
     assert cli["Nhóm ưu tiên"].fillna("").tolist() == [("" if pd.isna(v) else str(int(v))) for v in page["tier"]]
     assert cli["Lý do"].fillna("").tolist() == page["reasons"].tolist()
     assert (page["tier"] == 2).sum() > 0 and (page["tier"] == 3).sum() > 0
+
+
+def test_rule_builder_form_writes_the_expression_and_the_label_follows(table):
+    """Two tiers built with the form only: ATK and poor rate ≥ 15 in 2020; then poor rate ≥ 25 in 2020."""
+    at = _page_with_table()
+    rate = dict(zip(table["code"], table["poor_rate_2020"]))
+    atk = set(ATK_LANGSON_2021)
+    at.button(key="prio_remove_tier").click().run()
+    assert at.session_state["prio_ntiers"] == 2
+    at.multiselect(key="prio_fd_0").set_value(["atk"]).run()
+    at.selectbox(key="prio_fi_0").set_value("poor_rate").run()
+    at.selectbox(key="prio_fy_0").set_value("2020").run()
+    at.number_input(key="prio_ft_0").set_value(15.0).run()
+    assert at.text_input(key="prio_when_0").value == "atk and poor_rate_2020 >= 15"
+    assert at.text_input(key="prio_label_0").value == "Xã an toàn khu (ATK), và tỷ lệ hộ nghèo năm 2020 ≥ 15%"
+    at.multiselect(key="prio_fd_1").set_value([]).run()
+    at.number_input(key="prio_ft_1").set_value(25.0).run()
+    assert at.text_input(key="prio_when_1").value == "poor_rate_2020 >= 25"
+    assert at.text_input(key="prio_label_1").value == "Tỷ lệ hộ nghèo năm 2020 ≥ 25%"
+    assert not at.exception, [e.value for e in at.exception]
+    expected = {c for c in atk if rate[c] >= 15} | {c for c, r in rate.items() if r >= 25}
+    assert _selected(at) == expected
+    ranked = _ranked(at).set_index("code")
+    assert {c for c in atk if rate[c] >= 15} == {"06358"}  # Chiêu Vũ, 18.81% in the illustrative table
+    assert (ranked.at["06358", "tier"], ranked.at["06358", "tier_label"]) == (
+        1, "Xã an toàn khu (ATK), và tỷ lệ hộ nghèo năm 2020 ≥ 15%")
+    # A renamed tier keeps its name when the rule changes; an empty name follows the rule again.
+    at.text_input(key="prio_label_1").set_value("Nghèo cao").run()
+    at.number_input(key="prio_ft_1").set_value(22.0).run()
+    assert (at.text_input(key="prio_label_1").value, at.text_input(key="prio_when_1").value) == (
+        "Nghèo cao", "poor_rate_2020 >= 22")
+    at.text_input(key="prio_label_1").set_value("").run()
+    assert at.text_input(key="prio_label_1").value == "Tỷ lệ hộ nghèo năm 2020 ≥ 22%"
+    # The expression under "Nâng cao" fills the form; a richer one disables it.
+    at.text_input(key="prio_when_1").set_value("zone_iii or poor_rate_2020 > 40").run()
+    assert at.multiselect(key="prio_fd_1").value == ["zone_iii"] and at.selectbox(key="prio_fj_1").value == "or"
+    assert at.number_input(key="prio_ft_1").value == 40.0 and at.selectbox(key="prio_fo_1").value == ">"
+    at.text_input(key="prio_when_1").set_value("not atk and poor_rate_2020 > 40").run()
+    assert at.multiselect(key="prio_fd_1").disabled
+    assert any("chỉ sửa được ở mục Nâng cao" in c.value for c in at.caption)

@@ -96,3 +96,94 @@ def test_priority_page_offline(app_url, tmp_path):
         screenshot(page, "priority_en.png")
 
         assert page.external == [], f"requests left localhost: {page.external[:5]}"
+
+
+TIER1_WORDS = "Xã an toàn khu (ATK), và tỷ lệ hộ nghèo năm 2020 ≥ 15%"
+TIER2_WORDS = "Tỷ lệ hộ nghèo năm 2020 ≥ 25%"
+
+
+def _upload_table_and_open_priority(page) -> None:
+    page.get_by_role("link", name="Dữ liệu").click()
+    uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Tải lên bảng chỉ tiêu")
+    uploader.locator('input[type="file"]').set_input_files(
+        files=[{"name": FILE_NAME, "mimeType": "text/csv", "buffer": commune_csv()}])
+    page.get_by_text(f"Đã đọc 194 đơn vị từ '{FILE_NAME}'").wait_for(timeout=60_000)
+    page.get_by_role("link", name="Ưu tiên").click()
+    page.get_by_text("1. Quy tắc ưu tiên").wait_for(timeout=60_000)
+
+
+def _set_number(page, key: str, value: str) -> None:
+    box = page.locator(f".st-key-{key} input")
+    box.fill(value)
+    box.press("Enter")
+    wait_idle(page)
+
+
+def _download_rules(page, tmp_path, name: str) -> str:
+    expander = page.locator('[data-testid="stExpander"]').filter(has_text="Tệp quy tắc (YAML)")
+    if not expander.get_by_role("button", name="Tải quy tắc về (.yaml)").is_visible():
+        expander.locator("summary").click()
+    with page.expect_download(timeout=60_000) as download:
+        expander.get_by_role("button", name="Tải quy tắc về (.yaml)").click()
+    path = tmp_path / name
+    download.value.save_as(path)
+    return path.read_text(encoding="utf-8")
+
+
+def test_rule_builder_two_tiers_with_the_form_only(app_url, tmp_path):
+    table = commune_frame()
+    rate = dict(zip(table["code"], table["poor_rate_2020"]))
+    expected = {c for c in ATK_LANGSON_2021 if rate[c] >= 15} | {c for c, r in rate.items() if r >= 25}
+
+    with offline_page(viewport=(1500, 1400)) as page:
+        page.goto(app_url)
+        wait_units(page, 11)
+        _upload_table_and_open_priority(page)
+
+        # Two tiers: drop the third default tier, then change the other two with the form's controls only.
+        page.get_by_role("button", name="Bớt nhóm cuối").click()
+        wait_idle(page)
+        assert page.locator(".st-key-prio_fd_2").count() == 0
+        chips = page.locator(".st-key-prio_fd_0 input")
+        chips.click()
+        for _ in range(3):  # (border, zone III, ATK) -> none
+            chips.press("Backspace")
+        chips.fill("ATK")
+        page.get_by_role("option").filter(has_text="ATK").first.click()
+        chips.press("Escape")
+        wait_idle(page)
+        _set_number(page, "prio_ft_0", "15")
+        _set_number(page, "prio_ft_1", "25")
+
+        # The ranked list follows, and each label follows its rule.
+        assert _selected_count(page, expected=len(expected)) == len(expected)
+        assert page.locator(".st-key-prio_label_0 input").input_value() == TIER1_WORDS
+        assert page.locator(".st-key-prio_label_1 input").input_value() == TIER2_WORDS
+        top = page.locator('[data-testid="stTable"]')
+        top.locator("tbody tr").first.wait_for(timeout=30_000)
+        assert TIER1_WORDS in top.inner_text() and TIER2_WORDS in top.inner_text()
+        screenshot(page, "priority_rule_builder.png")
+
+        # Save the rules: the YAML holds the same rule and words.
+        saved = _download_rules(page, tmp_path, "quy_tac_1.yaml")
+        assert "when: atk and poor_rate_2020 >= 15" in saved and f"label: {TIER1_WORDS}" in saved
+        assert "when: poor_rate_2020 >= 25" in saved and f"label: {TIER2_WORDS}" in saved
+
+        # Reload (a new session), open the saved file: the same rule in the form, the same YAML.
+        page.reload()
+        wait_units(page, 11)
+        _upload_table_and_open_priority(page)
+        expander = page.locator('[data-testid="stExpander"]').filter(has_text="Tệp quy tắc (YAML)")
+        expander.locator("summary").click()
+        expander.locator('input[type="file"]').set_input_files(str(tmp_path / "quy_tac_1.yaml"))
+        page.get_by_text("Đã mở 2 nhóm quy tắc").wait_for(timeout=60_000)
+        wait_idle(page)
+        assert page.locator(".st-key-prio_ft_0 input").input_value() == "15"
+        assert page.locator(".st-key-prio_ft_1 input").input_value() == "25"
+        assert "Xã an toàn khu (ATK)" in page.locator(".st-key-prio_fd_0").inner_text()
+        assert "Xã biên giới" not in page.locator(".st-key-prio_fd_0").inner_text()
+        assert page.locator(".st-key-prio_label_0 input").input_value() == TIER1_WORDS
+        assert page.locator(".st-key-prio_when_0 input").input_value() == "atk and poor_rate_2020 >= 15"
+        assert _selected_count(page, expected=len(expected)) == len(expected)
+        assert _download_rules(page, tmp_path, "quy_tac_2.yaml") == saved
+        assert page.external == [], f"requests left localhost: {page.external[:5]}"

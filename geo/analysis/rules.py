@@ -56,6 +56,9 @@ __all__ = [
     "reason_text",
     "join_reasons",
     "is_missing",
+    "is_percent",
+    "compact_number",
+    "format_threshold",
 ]
 
 OPERATORS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "!=": "≠"}
@@ -406,7 +409,8 @@ class ManualDecision:
 _YEAR = re.compile(r"^(.*?)_((?:19|20)\d\d)$")
 
 
-def _is_percent(column: str) -> bool:
+def is_percent(column: str) -> bool:
+    """Whether an indicator column is a percentage (its values print with "%")."""
     return is_rate(column)
 
 
@@ -432,7 +436,14 @@ def indicator_header(column: str, lang: str) -> str:
     return f"{t(key, lang)} {year}" if year else t(key, lang)
 
 
-def _compact(value: float, lang: str, percent: bool) -> str:
+def format_threshold(value: float) -> str:
+    """A number as written in a rule: ``20`` not ``20.0``, ``17.5`` with a point."""
+    value = float(value)
+    return str(int(value)) if value.is_integer() else repr(round(value, 6))
+
+
+def compact_number(value: float, lang: str, percent: bool) -> str:
+    """A number for words: at most ``settings.REASON_DECIMALS`` decimals, no trailing zeros, "%" for a rate."""
     text = format_number(value, settings.REASON_DECIMALS, lang)
     decimal = "," if lang == "vi" else "."
     if decimal in text:
@@ -448,9 +459,9 @@ def reason_text(reason: tuple, lang: str, labels) -> str:
         label = designation_label(reason[1], lang)
         return t("reason.not", lang, label=label[:1].lower() + label[1:])
     _, column, op, value, threshold = reason
-    pct = _is_percent(column)
-    return (f"{indicator_label(column, lang, labels)} {_compact(value, lang, pct)} "
-            f"{OPERATORS[op]} {_compact(threshold, lang, pct)}")
+    pct = is_percent(column)
+    return (f"{indicator_label(column, lang, labels)} {compact_number(value, lang, pct)} "
+            f"{OPERATORS[op]} {compact_number(threshold, lang, pct)}")
 
 
 def join_reasons(parts: list[str]) -> str:

@@ -35,7 +35,7 @@ from geo.text.i18n import DEFAULT_LANG, format_number, t
 from geo.text.markup import markdown_text
 from geo.analysis.coverage import Coverage, coverage
 from geo.analysis.ranking import rank, rule_warnings
-from geo.analysis.rules import ManualDecision, RuleSet, ScoreSpec, Tier, Weight, indicator_label
+from geo.analysis.rules import ManualDecision, RuleSet, ScoreSpec, Tier, Weight, format_threshold, indicator_label
 
 __all__ = [
     "Prioritised",
@@ -134,12 +134,6 @@ def rate_column(columns: Iterable[str], *, projected_years: Iterable[int | str] 
     planned = {str(y) for y in projected_years}
     measured = [c for year, c in found if year not in planned]
     return (measured or [c for _, c in found])[-1]
-
-
-def format_threshold(value: float) -> str:
-    """A number as written in a rule: ``20`` not ``20.0``, ``17.5`` with a point."""
-    value = float(value)
-    return str(int(value)) if value.is_integer() else repr(round(value, 6))
 
 
 def default_rules(
