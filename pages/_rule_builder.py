@@ -57,10 +57,17 @@ def read_form(i: int) -> TierForm:
                     threshold=thr, year=yr or None)
 
 
+def remember_auto(i: int, label: str) -> None:
+    """Note a label the page set itself (the browser may send it back once more: that is not a rename)."""
+    _store().setdefault(f"prio_auto_{i}", set()).add(label)
+
+
 def _follow(i: int, form: TierForm) -> None:
     """Set the label to the rule's words unless the planner renamed the tier."""
     if not _store().get(f"prio_custom_{i}") and not form.empty:
-        st.session_state[f"prio_label_{i}"] = form.words(ui.lang())
+        words = form.words(ui.lang())
+        st.session_state[f"prio_label_{i}"] = words
+        remember_auto(i, words)
 
 
 def form_changed(i: int) -> None:
@@ -89,8 +96,9 @@ def label_changed(i: int) -> None:
     text = " ".join(str(ss.get(f"prio_label_{i}", "")).split())
     form = _form_of_text(ss.get(f"prio_when_{i}", ""))
     words = form.words(ui.lang()) if form is not None and not form.empty else None
-    _store()[f"prio_custom_{i}"] = bool(text) and text != words
-    if not text and words:
+    auto = text in _store().get(f"prio_auto_{i}", set())
+    _store()[f"prio_custom_{i}"] = bool(text) and text != words and not auto
+    if (not text or auto) and words:
         ss[f"prio_label_{i}"] = words
     _store()["defaults"] = False
 
@@ -140,7 +148,7 @@ def tier_row(i: int, *, kinds: Iterable[str], columns: Iterable[str]) -> None:
 
 def score_sliders(weights: pd.DataFrame, bonuses: pd.DataFrame, *, ver: int) -> ScoreSpec:
     """Weights and bonuses as sliders (three per row); returns the score they set."""
-    T, lang = ui.T, ui.lang()
+    T = ui.T
     st.caption(T("prio.form.score.help"))
     chosen = []
     cols = st.columns(3)

@@ -99,7 +99,7 @@ def _load_rules(rules: RuleSet) -> None:
     """Put a rule set into the editor (called before the editor's widgets exist in this run)."""
     store["ver"] += 1
     store["rules_base"] = rules
-    prefixes = ("prio_label_", "prio_when_", "prio_custom_", *(f"prio_{f}_" for f in rb.FIELDS))
+    prefixes = ("prio_label_", "prio_when_", "prio_custom_", "prio_auto_", *(f"prio_{f}_" for f in rb.FIELDS))
     for key in [k for k in list(ss.keys()) + list(store) if str(k).startswith(prefixes)]:
         ss.pop(key, None)
         store.pop(key, None)
@@ -108,6 +108,8 @@ def _load_rules(rules: RuleSet) -> None:
         store[f"prio_label_{i}"] = tier.label
         store[f"prio_when_{i}"] = tier.rule.text
         store[f"prio_custom_{i}"] = not follow and (form is None or bool(form.label))
+        if not store[f"prio_custom_{i}"]:
+            rb.remember_auto(i, tier.label)
     store["prio_ntiers"] = len(rules.tiers)
     ss.pop("prio_ntiers", None)
     store["weights_base"] = weights_table(rules, indicators, lang=lang)
@@ -181,6 +183,7 @@ def _tiers_more() -> None:
         ss[f"prio_label_{n}"] = t("priority.tier_default", lang, n=n + 1)
         ss[f"prio_when_{n}"] = ""
         store[f"prio_custom_{n}"] = False
+        rb.remember_auto(n, ss[f"prio_label_{n}"])
         rb.set_form(n, TierForm())
         ss["prio_ntiers"] = n + 1
     store["defaults"] = False
@@ -189,7 +192,8 @@ def _tiers_more() -> None:
 def _tiers_fewer() -> None:
     n = int(ss.get("prio_ntiers", 0))
     if n > 1:
-        for key in (f"prio_label_{n - 1}", f"prio_when_{n - 1}", *rb.form_keys(n - 1)):
+        for key in (f"prio_label_{n - 1}", f"prio_when_{n - 1}", f"prio_auto_{n - 1}", f"prio_custom_{n - 1}",
+                    *rb.form_keys(n - 1)):
             ss.pop(key, None)
             store.pop(key, None)
         ss["prio_ntiers"] = n - 1

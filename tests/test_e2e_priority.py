@@ -103,12 +103,12 @@ TIER2_WORDS = "Tỷ lệ hộ nghèo năm 2020 ≥ 25%"
 
 
 def _upload_table_and_open_priority(page) -> None:
-    page.get_by_role("link", name="Dữ liệu").click()
+    nav(page, "Dữ liệu")
     uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Tải lên bảng chỉ tiêu")
     uploader.locator('input[type="file"]').set_input_files(
         files=[{"name": FILE_NAME, "mimeType": "text/csv", "buffer": commune_csv()}])
     page.get_by_text(f"Đã đọc 194 đơn vị từ '{FILE_NAME}'").wait_for(timeout=60_000)
-    page.get_by_role("link", name="Ưu tiên").click()
+    nav(page, "Ưu tiên")
     page.get_by_text("1. Quy tắc ưu tiên").wait_for(timeout=60_000)
 
 
@@ -148,6 +148,7 @@ def test_rule_builder_two_tiers_with_the_form_only(app_url, tmp_path):
         chips.click()
         for _ in range(3):  # (border, zone III, ATK) -> none
             chips.press("Backspace")
+            wait_idle(page)
         chips.fill("ATK")
         page.get_by_role("option").filter(has_text="ATK").first.click()
         chips.press("Escape")
@@ -170,7 +171,7 @@ def test_rule_builder_two_tiers_with_the_form_only(app_url, tmp_path):
         assert "when: poor_rate_2020 >= 25" in saved and f"label: {TIER2_WORDS}" in saved
 
         # Reload (a new session), open the saved file: the same rule in the form, the same YAML.
-        page.reload()
+        page.goto(app_url)  # a reload: a new session, nothing kept from the first one
         wait_units(page, 11)
         _upload_table_and_open_priority(page)
         expander = page.locator('[data-testid="stExpander"]').filter(has_text="Tệp quy tắc (YAML)")
