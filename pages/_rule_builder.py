@@ -128,7 +128,7 @@ def tier_row(i: int, *, kinds: Iterable[str], columns: Iterable[str]) -> None:
                   help=T("prio.form.label.help"))
     c = st.columns([3, 0.9, 2.2, 0.9, 1, 1.2])
     common = {"on_change": form_changed, "args": (i,), "disabled": advanced}
-    c[0].multiselect(T("prio.form.designations"), options, key=f"prio_fd_{i}",
+    c[0].multiselect(T("prio.form.designations"), options, key=f"prio_fd_{i}", placeholder=T("prio.form.no_designation"),
                      format_func=lambda k: designation_label(k, lang), **common)
     c[1].selectbox(T("prio.form.join"), JOINS, key=f"prio_fj_{i}", format_func=lambda v: T(f"prio.form.join.{v}"),
                    **common)
@@ -140,7 +140,7 @@ def tier_row(i: int, *, kinds: Iterable[str], columns: Iterable[str]) -> None:
                    **common)
     if advanced:
         st.caption(T("prio.form.advanced_only"))
-    elif not form.empty:
+    elif not form.empty and ss.get(f"prio_label_{i}") != form.words(lang):  # renamed: the rule in words below
         st.caption("→ " + markdown_text(form.words(lang)))
     with st.expander(T("prio.form.advanced", n=i + 1), expanded=advanced):
         st.text_input(T("prio.tier.when", n=i + 1), key=f"prio_when_{i}", on_change=expression_changed, args=(i,))

@@ -13,33 +13,29 @@ import streamlit as st
 
 from geo import settings
 from geo._errors import GeoError
-from geo.units.designations import DESIGNATION_TYPES, designation_label
-from geo.join.designations import read_designations
-from geo.text.i18n import format_number, t
+from geo.units.designations import DESIGNATION_TYPES
+from geo.text.i18n import t
 from geo.text.markup import markdown_text
 from geo.analysis.ranking import ranking_table
 from geo.analysis.rule_form import TierForm, forms_of, score_formula
 from geo.analysis.rules import ManualDecision, RuleSet, Tier, indicator_label
 from geo.analysis.rules_file import rules_from_bytes, rules_to_yaml
 from geo.render.charts import coverage_chart
-from geo.workflows.scenario import compare, new_scenario
 from geo.workflows.priority import (
     bonuses_table,
     default_rules,
-    designation_tables,
-    import_report_tables,
     map_includes,
     prioritise,
     rate_column,
     replace_threshold,
     rule_threshold,
-    scenario_bytes,
-    scenario_from_bytes,
-    scenario_units,
+    tier_counts,
     top_table,
+    coverage_view,
     unit_labels,
     weights_table,
 )
+from pages import _prio_sections as sections
 from pages import _rule_builder as rb
 from pages import _ui as ui
 
@@ -116,16 +112,7 @@ def _load_rules(rules: RuleSet) -> None:
     store["bonuses_base"] = bonuses_table(rules, designations.types, lang=lang)
 
 
-def _keep(key: str, default) -> None:
-    """Restore a widget value from the page's store (Streamlit drops it on other pages)."""
-    if key not in ss:
-        ss[key] = store.get(key, default)
-
-
-def _remember(*keys: str) -> None:
-    for key in keys:
-        if key in ss:
-            store[key] = ss[key]
+_keep, _remember = sections.keep, sections.remember
 
 
 if "pending_rules" in store:
@@ -236,46 +223,6 @@ def _remove_manual() -> None:
     store["manual"][manual_key] = [d for d in store["manual"].get(manual_key, []) if d.code != code]
 
 
-def _hand(action: str) -> None:
-    code, kind, note = ss.get("prio_h_unit"), ss.get("prio_h_type"), ss.get("prio_h_note", "")
-    current = ui.designations()
-    try:
-        if action == "tag":
-            changed = current.tag(code, kind, note=note, level=level, vintage=vintage)
-        else:
-            changed = current.untag(code, kind, note=note, level=level, vintage=vintage)
-    except GeoError as exc:
-        store["flash"] = ("error", exc.message(lang))
-        return
-    ui.set_designations(changed)
-    ss["prio_h_note"] = ""
-
-
-def _undo() -> None:
-    pick = ss.get("prio_h_undo")
-    if pick:
-        kind, code = pick.split("|", 1)
-        ui.set_designations(ui.designations().undo(code, kind))
-
-
-def _import_designations() -> None:
-    f = ss.get("prio_d_upload")
-    if f is None:
-        store["flash"] = ("warning", t("prio.d.no_file", lang))
-        return
-    try:
-        path = ui.save_upload(f)
-        found, report = read_designations(
-            path, type=ss.get("prio_d_type") or None, province=province, level=level, vintage=vintage,
-            source=ss.get("prio_d_source") or f.name,
-        )
-    except GeoError as exc:
-        store["flash"] = ("error", exc.message(lang))
-        return
-    ui.set_designations(ui.designations().merge(found))
-    store["d_report"] = (f.name, report)
-
-
 def _include_map() -> None:
     ranked = store.get("ranked_codes")
     if ranked is None:
@@ -295,60 +242,7 @@ def _apply_selection() -> None:
     store["flash"] = ("success", t("prio.apply.done", lang, n=len(chosen)))
 
 
-def _open_scenario() -> None:
-    f = ss.get("prio_open_upload")
-    if f is None:
-        return
-    try:
-        scn = scenario_from_bytes(f.getvalue(), name=f.name)
-    except GeoError as exc:
-        store["flash"] = ("error", exc.message(lang))
-        return
-    if scn.meta.province != province or scn.meta.vintage != vintage:
-        store["flash"] = ("error", t("prio.open.other_area", lang, province=scn.meta.province, vintage=scn.meta.vintage))
-        return
-    store["pending_scenario"] = (f.name, scn)
-    store["defaults"] = False
-    store["flash"] = ("success", t("prio.open.done", lang, name=f.name, n=len(scn.selection)))
-
-
-def _save_to_workspace() -> None:
-    name = (ss.get("prio_ws_name") or "").strip() or ss.get("prio_title") or f"phuong_an_{province}_{level}"
-    try:
-        info = ui.save_scenario_to_workspace(ss["prio_scenario"], name=name)
-    except GeoError as exc:
-        store["flash"] = ("error", exc.message(lang))
-    else:
-        store["flash"] = ("success", t("ws.saved", lang, name=info.name, version=info.version))
-
-
-def _open_from_workspace() -> None:
-    name = ss.get("prio_ws_open")
-    if not name:
-        return
-    try:
-        info, scn = ui.open_scenario_from_workspace(name)
-    except GeoError as exc:
-        store["flash"] = ("error", exc.message(lang))
-        return
-    ui.adopt_scenario(name, scn)
-    store["pending_scenario"] = (name, scn)
-    store["defaults"] = False
-    ss["prio_ws_name"] = name
-    store["flash"] = ("success", t("ws.scenario.opened", lang, name=name, version=info.version))
-
-
-def _compare_upload() -> None:
-    f = ss.get("prio_cmp_upload")
-    if f is None:
-        store.pop("compare", None)
-        return
-    try:
-        store["compare"] = (f.name, scenario_from_bytes(f.getvalue(), name=f.name))
-    except GeoError as exc:
-        store["flash"] = ("error", exc.message(lang))
-
-
+# ---------------------------------------------------------------- 1. rules
 # ---------------------------------------------------------------- 1. rules
 st.header(T("prio.rules"))
 _keep("prio_ntiers", store.get("prio_ntiers", 0))
@@ -408,59 +302,8 @@ with st.expander(T("prio.rules.file"), expanded=False):
     st.file_uploader(T("prio.rules.upload"), type=["yaml", "yml"], key="prio_rules_upload", on_change=_rules_upload)
 
 # ---------------------------------------------------------------- 2. designations
-st.header(T("prio.designations"))
-listed, hand = designation_tables(designations, labels, lang=lang)
-headers = {c: T(f"prio.d.col.{c}") for c in ("label", "unit", "origin", "action", "source", "note")}
-c_list, c_hand = st.columns(2)
-with c_list:
-    st.subheader(T("prio.d.lists"))
-    st.caption(T("prio.d.lists.help"))
-    st.dataframe(listed.drop(columns=["type", "code", "action"]).rename(columns=headers), hide_index=True,
-                 width="stretch", height=min(38 + 35 * max(len(listed), 1), 250))
-with c_hand:
-    st.subheader(T("prio.d.hand"))
-    if hand.empty:
-        st.caption(T("prio.d.hand.empty"))
-    else:
-        st.dataframe(hand.drop(columns=["type", "code", "origin", "source"]).rename(columns=headers),
-                     hide_index=True, width="stretch")
-        undo = {f"{k}|{c}": f"{designation_label(k, lang)} – {labels.get(c, c)}" for k, c in zip(hand["type"], hand["code"])}
-        u1, u2 = st.columns([3, 1])
-        u1.selectbox(T("prio.d.undo.pick"), list(undo), key="prio_h_undo", format_func=undo.get)
-        u2.button(T("prio.d.undo"), on_click=_undo, key="prio_h_undo_btn")
-
-kinds = list(dict.fromkeys([*DESIGNATION_TYPES, *designations.types]))
-with st.expander(T("prio.d.tag"), expanded=False):
-    h1, h2 = st.columns([2, 1])
-    h1.selectbox(T("prio.d.unit"), list(labels), key="prio_h_unit", format_func=labels.get)
-    h2.selectbox(T("prio.d.type"), kinds, key="prio_h_type", format_func=lambda k: designation_label(k, lang))
-    st.text_input(T("prio.d.note"), key="prio_h_note")
-    h3, h4, _ = st.columns([1, 1, 3])
-    h3.button(T("prio.d.tag.do"), on_click=_hand, args=("tag",), key="prio_h_tag")
-    h4.button(T("prio.d.untag.do"), on_click=_hand, args=("untag",), key="prio_h_untag")
-
-with st.expander(T("prio.d.import"), expanded=False):
-    st.caption(T("prio.d.import.help"))
-    st.file_uploader(T("prio.d.import.file"), type=["csv", "xlsx"], key="prio_d_upload")
-    i1, i2 = st.columns(2)
-    i1.selectbox(T("prio.d.type"), [""] + list(DESIGNATION_TYPES), key="prio_d_type",
-                 format_func=lambda k: designation_label(k, lang) if k else T("prio.d.type.column"))
-    i2.text_input(T("prio.d.source"), key="prio_d_source")
-    st.button(T("prio.d.import.do"), on_click=_import_designations, key="prio_d_import")
-    if store.get("d_report"):
-        name, report = store["d_report"]
-        s = report.summary()
-        st.caption(T("prio.d.report"))
-        st.text(name)
-        m = st.columns(3)
-        m[0].metric(T("ui.report.matched"), s["matched"])
-        m[1].metric(T("prio.d.unmatched"), s["unmatched"])
-        m[2].metric(T("ui.report.ambiguous"), s["ambiguous"])
-        for part, frame in import_report_tables(report, labels).items():
-            if not frame.empty:
-                st.markdown(f"**{T(f'prio.d.report.{part}')}**")
-                st.dataframe(frame.rename(columns=lambda c: T(f"prio.d.rcol.{c}")), hide_index=True,
-                             width="stretch")
+sections.designations_section(designations=designations, labels=labels, province=province, level=level,
+                              vintage=vintage)
 
 # ---------------------------------------------------------------- 3. ranked list
 st.header(T("prio.ranked"))
@@ -480,9 +323,8 @@ ss["prio_ranked"] = pd.DataFrame(ranked.drop(columns="geometry", errors="ignore"
 if result.warnings:
     st.warning("\n".join(f"- {markdown_text(line)}" for line in result.warnings))
 n_sel = int(ranked["selected"].sum())
-counts = ranked["tier"].dropna().astype(int).value_counts().sort_index()
 st.caption(T("prio.summary", n=n_sel, total=len(ranked), unit=T(f"prio.units.{level}"),
-             tiers=", ".join(f"{t('priority.tier_default', lang, n=k)}: {v}" for k, v in counts.items()) or "–"))
+             tiers=tier_counts(ranked, lang=lang)))
 if n_sel:
     st.table(top_table(ranked, lang=lang), hide_index=True)
 st.dataframe(ranking_table(ranked, lang=lang, indicators=rules.indicators), hide_index=True,
@@ -519,91 +361,17 @@ a2.button(T("prio.map.include", n=len(extra)), on_click=_include_map, disabled=n
 
 # ---------------------------------------------------------------- 4. coverage
 st.header(T("prio.coverage"))
-cov = result.coverage
-if cov is None or not (cov.total["poor_total"].iloc[0] > 0):
+view = coverage_view(result.coverage, level=level, lang=lang)
+if view is None:
     st.info(T("prio.coverage.none"))
 else:
-    tot = cov.total.iloc[0]
-    k = st.columns(5)
-    k[0].metric(T("prio.cov.units", unit=T(f"prio.units.{level}")), f"{int(tot['communes_selected'])}/{int(tot['communes_total'])}")
-    k[1].metric(T("prio.cov.households"), format_number(tot["households_covered"], 0, lang))
-    k[2].metric(T("prio.cov.poor"), format_number(tot["poor_covered"], 0, lang))
-    k[3].metric(T("prio.cov.near_poor"), format_number(tot["near_poor_covered"], 0, lang))
-    k[4].metric(T("prio.cov.share"), format_number(tot["poor_share_pct"], 1, lang) + " %")
-    st.caption(T("prio.cov.columns", columns=", ".join(v for v in cov.columns.values() if v)))
+    for col, (name, value) in zip(st.columns(len(view.metrics)), view.metrics):
+        col.metric(name, value)
+    st.caption(markdown_text(view.columns))
     c_tab, c_fig = st.columns([1.5, 1])
-    with c_tab:
-        by = cov.by_district
-        count = st.column_config.NumberColumn(format="localized")
-        share = st.column_config.NumberColumn(format="%.1f %%")
-        names = {k: T(f"prio.cov.{k}") for k in ("households", "poor", "near_poor", "district_share", "share")}
-        st.dataframe(pd.DataFrame({
-            T("ui.col.district"): by["district_name"].fillna(by["district_code"]),
-            T("prio.cov.units", unit=T(f"prio.units.{level}")): [f"{int(a)}/{int(b)}" for a, b in
-                                                              zip(by["communes_selected"], by["communes_total"])],
-            names["households"]: by["households_covered"],
-            names["poor"]: by["poor_covered"],
-            names["near_poor"]: by["near_poor_covered"],
-            names["district_share"]: by["poor_share_pct"],
-            names["share"]: by["province_poor_share_pct"],
-        }), hide_index=True, width="stretch", height=40 + 35 * len(by), column_config={
-            names["households"]: count, names["poor"]: count, names["near_poor"]: count,
-            names["district_share"]: share, names["share"]: share,
-        })
-    with c_fig:
-        st.pyplot(coverage_chart(cov, lang=lang))
+    c_tab.dataframe(view.by_district, hide_index=True, width="stretch", height=40 + 35 * len(view.by_district))
+    c_fig.pyplot(coverage_chart(result.coverage, lang=lang))
 
 # ---------------------------------------------------------------- 5. scenarios
-st.header(T("prio.scenario"))
-_keep("prio_title", "")
-_keep("prio_notes", "")
-st.text_input(T("prio.scenario.title"), key="prio_title")
-st.text_area(T("prio.scenario.notes"), key="prio_notes", height=80)
-_remember("prio_title", "prio_notes")
-boundaries = units[[c for c in ("code", "name", "geometry") if c in units]] if "geometry" in units else None
-scenario = new_scenario(
-    indicators=scenario_units(units, indicators), designations=designations, rules=rules, manual=manual,
-    boundaries=boundaries, notes=ss["prio_notes"], province=province, level=level, vintage=vintage,
-    title=ss["prio_title"], lang=lang,
-)
-ss["prio_scenario"] = scenario
-st.download_button(T("prio.scenario.save"), data=lambda: scenario_bytes(scenario),
-                   file_name=f"phuong_an_uu_tien_{province}_{level}.gpkg", mime="application/geopackage+sqlite3",
-                   key="prio_save", type="primary", on_click="ignore")
-w1, w2 = st.columns(2)
-w1.text_input(T("ws.scenario.name"), key="prio_ws_name")
-w1.button(T("ws.scenario.save"), on_click=_save_to_workspace, key="prio_ws_save")
-w2.selectbox(T("ws.scenario.open"), [""] + [d.name for d in ui.workspace_scenarios()], key="prio_ws_open",
-             on_change=_open_from_workspace, format_func=lambda n: n or T("ws.scenario.none"))
-st.caption(T("prio.scenario.help"))
-o1, o2 = st.columns(2)
-o1.file_uploader(T("prio.scenario.open"), type=["gpkg"], key="prio_open_upload", on_change=_open_scenario)
-o2.file_uploader(T("prio.scenario.compare"), type=["gpkg"], key="prio_cmp_upload", on_change=_compare_upload)
-
-
-def _changes(other) -> None:
-    diff = compare(other, scenario, lang=lang)  # "enters": selected now, not in the other file
-    if diff.empty:
-        st.success(T("prio.compare.same"))
-        return
-    st.caption(T("prio.compare.count", n=len(diff), enter=int((diff["change"] == "enter").sum()),
-                 leave=int((diff["change"] == "leave").sum())))
-    st.dataframe(pd.DataFrame({
-        T("ui.col.name"): [labels.get(c, n) for c, n in zip(diff["code"], diff["name"])],
-        T("prio.compare.change"): diff["change_text"],
-        T("prio.compare.tier_a"): diff["tier_a"], T("prio.compare.tier_b"): diff["tier_b"],
-        T("prio.compare.rank_a"): diff["rank_a"], T("prio.compare.rank_b"): diff["rank_b"],
-    }), hide_index=True, width="stretch")
-
-
-if store.get("compare"):
-    name, other = store["compare"]
-    st.subheader(T("prio.compare"))
-    st.text(name)
-    _changes(other)
-if store.get("opened"):
-    name, opened = store["opened"]
-    with st.expander(T("prio.opened"), expanded=False):
-        st.text(name)
-        st.caption(T("prio.opened.help"))
-        _changes(opened)
+sections.scenario_section(units=units, indicators=indicators, designations=designations, rules=rules, manual=manual,
+                          labels=labels, province=province, level=level, vintage=vintage)

@@ -193,7 +193,7 @@ def _cmd_priority(args) -> int:
     from geo.text.i18n import t
     from geo.analysis.ranking import ranking_table
     from geo.analysis.rules_file import load_rules
-    from geo.workflows.priority import prioritise
+    from geo.workflows.priority import prioritise, tier_counts
     from geo.join.files import join_files
 
     suffix = Path(args.out).suffix.lower()
@@ -231,8 +231,7 @@ def _cmd_priority(args) -> int:
             table = ranking_table(ranked, lang=args.lang, indicators=rules.indicators)
             notes = [f"{tier.label}: {tier.rule.text}" for tier in rules.tiers]
             write_table(table, tmp, sheet_name="priority", notes=notes)
-    counts = ranked["tier"].value_counts().sort_index()
-    tiers = ", ".join(f"{t('priority.tier_default', args.lang, n=int(k))}: {int(v)}" for k, v in counts.items()) or "–"
+    tiers = tier_counts(ranked, lang=args.lang)  # the Priority page prints the same counts
     print(t("priority.cli_summary", args.lang, n=len(ranked), selected=int(ranked["selected"].sum()), tiers=tiers,
             path=args.out))
     return EXIT_OK

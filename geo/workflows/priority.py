@@ -56,6 +56,9 @@ __all__ = [
     "map_includes",
     "designation_tables",
     "import_report_tables",
+    "tier_counts",
+    "CoverageView",
+    "coverage_view",
 ]
 
 _RATE = re.compile(r"^poor_rate(?:_((?:19|20)\d\d))?$")
@@ -373,3 +376,49 @@ def import_report_tables(report: DesignationImportReport, labels: Mapping[str, s
                                     "candidates": who(r.get("candidates", []))}
                                    for r in report.ambiguous], columns=["row", "type", "name", "candidates"]),
     }
+
+
+# ---------------------------------------------------------------------------
+# Counts and coverage as people read them (the page and the CLI print the same)
+# ---------------------------------------------------------------------------
+def tier_counts(ranked: pd.DataFrame, *, lang: str = DEFAULT_LANG) -> str:
+    """Units per tier in words: "Nhóm 1: 4, Nhóm 2: 31" ("–" when no unit has a tier)."""
+    counts = ranked["tier"].dropna().astype(int).value_counts().sort_index()
+    return ", ".join(f"{t('priority.tier_default', lang, n=int(k))}: {format_number(v, 0, lang)}"
+                     for k, v in counts.items()) or "–"
+
+
+@dataclass
+class CoverageView:
+    """Coverage for people: ``metrics`` (label, value) pairs, the ``columns`` used and ``by_district`` (formatted)."""
+
+    metrics: list[tuple[str, str]]
+    columns: str
+    by_district: pd.DataFrame
+
+
+def coverage_view(cov: Coverage, *, level: str, lang: str = DEFAULT_LANG) -> CoverageView | None:
+    """The coverage of a selection with translated headers and numbers formatted in ``lang``; None without poor households."""
+    if cov is None or not (cov.total["poor_total"].iloc[0] > 0):
+        return None
+    tot = cov.total.iloc[0]
+    units = t("prio.cov.units", lang, unit=t(f"prio.units.{level}", lang))
+    metrics = [
+        (units, f"{format_number(tot['communes_selected'], 0, lang)}/{format_number(tot['communes_total'], 0, lang)}"),
+        (t("prio.cov.households", lang), format_number(tot["households_covered"], 0, lang)),
+        (t("prio.cov.poor", lang), format_number(tot["poor_covered"], 0, lang)),
+        (t("prio.cov.near_poor", lang), format_number(tot["near_poor_covered"], 0, lang)),
+        (t("prio.cov.share", lang), format_number(tot["poor_share_pct"], 1, lang) + " %"),
+    ]
+    by = cov.by_district
+    table = pd.DataFrame({
+        t("ui.col.district", lang): by["district_name"].fillna(by["district_code"]).astype(object),
+        units: [f"{int(a)}/{int(b)}" for a, b in zip(by["communes_selected"], by["communes_total"])],
+        t("prio.cov.households", lang): [format_number(v, 0, lang) for v in by["households_covered"]],
+        t("prio.cov.poor", lang): [format_number(v, 0, lang) for v in by["poor_covered"]],
+        t("prio.cov.near_poor", lang): [format_number(v, 0, lang) for v in by["near_poor_covered"]],
+        t("prio.cov.district_share", lang): [format_number(v, 1, lang) + " %" for v in by["poor_share_pct"]],
+        t("prio.cov.share", lang): [format_number(v, 1, lang) + " %" for v in by["province_poor_share_pct"]],
+    })
+    used = ", ".join(v for v in cov.columns.values() if v)
+    return CoverageView(metrics=metrics, columns=t("prio.cov.columns", lang, columns=used), by_district=table)
