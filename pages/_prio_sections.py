@@ -13,7 +13,9 @@ from geo._errors import GeoError
 from geo.join.designations import read_designations
 from geo.text.i18n import t
 from geo.units.designations import DESIGNATION_TYPES, designation_label
+from geo.analysis.rules import ManualDecision
 from geo.workflows.priority import (
+    map_includes,
     designation_tables,
     import_report_tables,
     scenario_bytes,
@@ -138,6 +140,79 @@ def _compare_upload() -> None:
         store["compare"] = (f.name, scenario_from_bytes(f.getvalue(), name=f.name))
     except GeoError as exc:
         store["flash"] = ("error", exc.message(lang))
+
+
+def _add_manual(manual_key: str) -> None:
+    ss, store, lang = st.session_state, st.session_state["prio"], ui.lang()
+    code, action, reason = ss.get("prio_m_unit"), ss.get("prio_m_action"), ss.get("prio_m_reason", "")
+    try:
+        decision = ManualDecision(code=code or "", action=action, reason=reason)
+    except GeoError as exc:
+        store["flash"] = ("error", exc.message(lang))
+        return
+    items = [d for d in store["manual"].setdefault(manual_key, []) if d.code != decision.code]
+    store["manual"][manual_key] = items + [decision]
+    ss["prio_m_reason"] = ""
+
+
+def _remove_manual(manual_key: str) -> None:
+    ss, store = st.session_state, st.session_state["prio"]
+    code = ss.get("prio_m_remove")
+    store["manual"][manual_key] = [d for d in store["manual"].get(manual_key, []) if d.code != code]
+
+
+def _include_map(manual_key: str) -> None:
+    store, lang = st.session_state["prio"], ui.lang()
+    ranked = store.get("ranked_codes")
+    if ranked is None:
+        return
+    frame = pd.DataFrame({"code": ranked[0], "selected": ranked[1]})
+    items = store["manual"].setdefault(manual_key, [])
+    store["manual"][manual_key] = items + map_includes(ui.selection(), frame, items, reason=t("prio.map.reason", lang))
+
+
+def _apply_selection() -> None:
+    store, lang = st.session_state["prio"], ui.lang()
+    ranked = store.get("ranked_codes")
+    if ranked is None:
+        return
+    chosen = {c for c, s in zip(*ranked) if s}
+    ui.selection().clear()
+    ui.selection().update(chosen)
+    store["flash"] = ("success", t("prio.apply.done", lang, n=len(chosen)))
+
+
+def manual_section(*, ranked: pd.DataFrame, manual: list, labels: dict[str, str], manual_key: str) -> None:
+    """Section 3 (below the list): include or exclude by hand, with a reason; the map's selection."""
+    T = ui.T
+    st.subheader(T("prio.manual"))
+    st.caption(T("prio.manual.help"))
+    m1, m2 = st.columns([2, 1])
+    ranked_labels = {c: labels.get(c, c) for c in ranked["code"].astype(str)}
+    m1.selectbox(T("prio.d.unit"), list(ranked_labels), key="prio_m_unit", format_func=ranked_labels.get)
+    keep("prio_m_action", "include")
+    m2.radio(T("prio.manual.action"), ["include", "exclude"], key="prio_m_action", horizontal=True,
+             format_func=lambda a: T(f"prio.manual.{a}"))
+    st.text_input(T("prio.manual.reason"), key="prio_m_reason")
+    st.button(T("prio.manual.add"), on_click=_add_manual, args=(manual_key,), key="prio_m_add")
+    if manual:
+        st.dataframe(pd.DataFrame({
+            T("ui.col.name"): [labels.get(d.code, d.code) for d in manual],
+            T("prio.manual.action"): [T(f"prio.manual.{d.action}") for d in manual],
+            T("prio.manual.reason"): [d.reason for d in manual],
+        }), hide_index=True, width="stretch")
+        r1, r2 = st.columns([3, 1])
+        r1.selectbox(T("prio.manual.remove.pick"), [d.code for d in manual], key="prio_m_remove",
+                     format_func=lambda c: labels.get(c, c))
+        r2.button(T("prio.manual.remove"), on_click=_remove_manual, args=(manual_key,), key="prio_m_remove_btn")
+
+    st.subheader(T("prio.map"))
+    on_map = ui.selection()
+    extra = map_includes(on_map, ranked, manual, reason=T("prio.map.reason"))
+    st.caption(T("prio.map.help", n=len(on_map), extra=len(extra)))
+    a1, a2, _ = st.columns([1.3, 1.3, 1])
+    a1.button(T("prio.apply"), on_click=_apply_selection, type="primary", key="prio_apply")
+    a2.button(T("prio.map.include", n=len(extra)), on_click=_include_map, args=(manual_key,), disabled=not extra, key="prio_map_include")
 
 
 def designations_section(*, designations, labels: dict[str, str], province: str, level: str, vintage: str) -> None:

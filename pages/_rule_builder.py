@@ -16,10 +16,17 @@ import streamlit as st
 
 from geo._errors import GeoError
 from geo.analysis.rule_form import COMPARISONS, JOINS, TierForm, form_from_rule, split_column
-from geo.analysis.rules import OPERATORS, ScoreSpec, Weight, indicator_label
+from geo import settings
+from geo.analysis.rule_form import forms_of
+from geo.analysis.rules import OPERATORS, RuleSet, ScoreSpec, Tier, Weight, indicator_label
+from geo.analysis.rules_file import rules_from_bytes
+from geo.text.i18n import t
+from geo.units.designations import DESIGNATION_TYPES
+from geo.workflows.priority import bonuses_table, replace_threshold, rule_threshold, weights_table
 from geo.text.markup import markdown_text
 from geo.units.designations import designation_label
 from pages import _ui as ui
+from pages._prio_sections import keep, remember
 
 FIELDS = ("fd", "fj", "fi", "fo", "ft", "fy")  # designations, join, indicator, op, threshold, year
 WEIGHT_MAX, WEIGHT_STEP = 5.0, 0.5
@@ -144,6 +151,151 @@ def tier_row(i: int, *, kinds: Iterable[str], columns: Iterable[str]) -> None:
         st.caption("→ " + markdown_text(form.words(lang)))
     with st.expander(T("prio.form.advanced", n=i + 1), expanded=advanced):
         st.text_input(T("prio.tier.when", n=i + 1), key=f"prio_when_{i}", on_change=expression_changed, args=(i,))
+
+
+def load_rules(rules: RuleSet, *, columns: list[str], types, follow: bool = False) -> None:
+    """Put a rule set into the editor (called before the editor's widgets exist in this run).
+
+    ``follow``: the labels follow the rules (the defaults); otherwise a label that is not the rule's words is kept.
+    """
+    ss, store, lang = st.session_state, _store(), ui.lang()
+    store["ver"] += 1
+    store["rules_base"] = rules
+    prefixes = ("prio_label_", "prio_when_", "prio_custom_", "prio_auto_", *(f"prio_{f}_" for f in FIELDS))
+    for key in [k for k in list(ss.keys()) + list(store) if str(k).startswith(prefixes)]:
+        ss.pop(key, None)
+        store.pop(key, None)
+    for i, (tier, form) in enumerate(zip(rules.tiers, forms_of(rules, lang))):
+        store[f"prio_label_{i}"] = tier.label
+        store[f"prio_when_{i}"] = tier.rule.text
+        store[f"prio_custom_{i}"] = not follow and (form is None or bool(form.label))
+        if not store[f"prio_custom_{i}"]:
+            remember_auto(i, tier.label)
+    store["prio_ntiers"] = len(rules.tiers)
+    ss.pop("prio_ntiers", None)
+    store["weights_base"] = weights_table(rules, columns, lang=lang)
+    store["bonuses_base"] = bonuses_table(rules, types, lang=lang)
+
+
+def load_current(context: tuple, defaults, *, columns: list[str], types) -> None:
+    """Load the rules this run starts from: a file or scenario just opened, else the defaults of the data.
+
+    Untouched defaults follow the data (``context``: province, vintage, level, dataset, language); edited rules stay.
+    """
+    store = _store()
+    if "pending_rules" in store:
+        load_rules(store.pop("pending_rules"), columns=columns, types=types)
+    elif "rules_base" not in store or (store.get("context") != context and store.get("defaults")):
+        load_rules(defaults(), columns=columns, types=types, follow=True)
+        store["defaults"] = True
+    store["context"] = context
+
+
+def _on_threshold() -> None:
+    ss, store = st.session_state, _store()
+    old, new = store.get("threshold_prev"), ss.get("prio_threshold")
+    if old is None or new is None or store.get("rate") is None:
+        return
+    for i in range(int(ss.get("prio_ntiers", store.get("prio_ntiers", 0)))):
+        key = f"prio_when_{i}"
+        if key in ss:
+            ss[key] = replace_threshold(ss[key], store["rate"], old, new)
+    store["threshold_prev"] = new
+    sync_forms(int(ss.get("prio_ntiers", store.get("prio_ntiers", 0))))
+    store["defaults"] = False
+
+
+def _tiers_more() -> None:
+    ss, store, lang = st.session_state, _store(), ui.lang()
+    n = int(ss.get("prio_ntiers", 0))
+    if n < settings.PRIORITY_MAX_TIERS:
+        ss[f"prio_label_{n}"] = t("priority.tier_default", lang, n=n + 1)
+        ss[f"prio_when_{n}"] = ""
+        store[f"prio_custom_{n}"] = False
+        remember_auto(n, ss[f"prio_label_{n}"])
+        set_form(n, TierForm())
+        ss["prio_ntiers"] = n + 1
+    store["defaults"] = False
+
+
+def _tiers_fewer() -> None:
+    ss, store = st.session_state, _store()
+    n = int(ss.get("prio_ntiers", 0))
+    if n > 1:
+        for key in (f"prio_label_{n - 1}", f"prio_when_{n - 1}", f"prio_auto_{n - 1}", f"prio_custom_{n - 1}",
+                    *form_keys(n - 1)):
+            ss.pop(key, None)
+            store.pop(key, None)
+        ss["prio_ntiers"] = n - 1
+    store["defaults"] = False
+
+
+def reset_rules() -> None:
+    """Back to the defaults of the current data."""
+    store = _store()
+    store.pop("rules_base", None)  # the script then loads the defaults of the current data
+    store["defaults"] = True
+
+
+def rules_upload() -> None:
+    ss, store, lang = st.session_state, _store(), ui.lang()
+    f = ss.get("prio_rules_upload")
+    if f is None:
+        return
+    try:
+        rules = rules_from_bytes(f.getvalue(), name=f.name)
+    except GeoError as exc:
+        store["flash"] = ("error", exc.message(lang))
+    else:
+        store["pending_rules"] = rules
+        store["defaults"] = False
+        store["flash"] = ("success", t("prio.rules.loaded", lang, n=len(rules.tiers), name=f.name))
+
+
+def rules_editor(*, rate: str | None, columns: list[str], types) -> tuple[list[Tier], list[GeoError]]:
+    """Section 1: the high-poverty threshold, one row of controls per tier, add/remove/reset.
+
+    Returns the tiers that parse and the errors of those that do not.
+    """
+    ss, store, lang, T = st.session_state, _store(), ui.lang(), ui.T
+    keep("prio_ntiers", store.get("prio_ntiers", 0))
+    n_tiers = int(ss["prio_ntiers"])
+    for i in range(n_tiers):
+        keep(f"prio_label_{i}", t("priority.tier_default", lang, n=i + 1))
+        keep(f"prio_when_{i}", "")
+    texts = [ss[f"prio_when_{i}"] for i in range(n_tiers)]
+    found = rule_threshold(texts, rate) if rate else None
+    store["threshold_prev"] = found
+    col_thr, col_help = st.columns([1, 2])
+    with col_thr:
+        if found is not None:
+            ss["prio_threshold"] = float(found)
+            st.number_input(T("prio.threshold", column=indicator_label(rate, lang)), min_value=0.0, max_value=100.0, step=1.0,
+                            key="prio_threshold", on_change=_on_threshold, format="%.1f")
+        else:
+            st.number_input(T("prio.threshold", column=indicator_label(rate or "poor_rate", lang)), value=settings.PRIORITY_THRESHOLD,
+                            disabled=True, key="prio_threshold_off")
+    with col_help:
+        st.caption(T("prio.threshold.help") if found is not None else T("prio.threshold.none", column=rate or "poor_rate"))
+
+    tiers, tier_errors = [], []
+    kinds = list(dict.fromkeys([*DESIGNATION_TYPES, *types]))
+    for i in range(n_tiers):
+        with st.container(border=True):
+            tier_row(i, kinds=kinds, columns=columns)
+            try:
+                tiers.append(Tier(ss[f"prio_label_{i}"], ss[f"prio_when_{i}"]))
+            except GeoError as exc:
+                tier_errors.append(exc)
+                st.error(exc.message(lang))
+    remember("prio_ntiers", *[f"prio_{k}_{i}" for i in range(n_tiers) for k in ("label", "when")])
+    b1, b2, b3, _ = st.columns([1, 1, 1.4, 2])
+    b1.button(T("prio.tier.add"), on_click=_tiers_more, disabled=n_tiers >= settings.PRIORITY_MAX_TIERS, key="prio_add_tier")
+    b2.button(T("prio.tier.remove"), on_click=_tiers_fewer, disabled=n_tiers <= 1, key="prio_remove_tier")
+    b3.button(T("prio.rules.reset"), on_click=reset_rules)
+    st.caption(T("prio.syntax", types=", ".join(dict.fromkeys([*DESIGNATION_TYPES, *types])),
+                 columns=", ".join(columns) or "–"))
+    return tiers, tier_errors
 
 
 def score_sliders(weights: pd.DataFrame, bonuses: pd.DataFrame, *, ver: int) -> ScoreSpec:
