@@ -141,3 +141,65 @@ def test_hostile_name_stays_text_in_the_html_export(hostile_geojson, tmp_path):
         ARTIFACTS.mkdir(exist_ok=True)
         screenshot(page, "hostile_name_export.png")
         assert page.external == [], f"requests left localhost: {page.external[:5]}"
+
+
+MARKDOWN_NAMES = {"181": "[a](http://x)", "183": "![](x)", "185": '=HYPERLINK("http://x","y")'}
+
+
+def test_markdown_names_stay_text_in_the_selection_table_and_the_reform_page(app_url, tmp_path):
+    """Names that Markdown would turn into a link or an image are shown as their characters."""
+    from geo.units.tessellation import default_boundaries
+    from tests._reform_data import write_commune_csv
+
+    gdf = default_boundaries(province="20", level="district", vintage="pre2025")[["code", "name", "geometry"]].copy()
+    for code, name in MARKDOWN_NAMES.items():
+        gdf.loc[gdf["code"] == code, "name"] = name
+    path = tmp_path / "huyen_ten_markdown.geojson"
+    gdf.to_file(path, driver="GeoJSON")
+    inside = gdf.loc[gdf["code"] == "181", "geometry"].iloc[0].representative_point()
+    communes = write_commune_csv(tmp_path)
+    hostile_rows = "".join(f'9999{i},"{n.replace(chr(34), chr(34) * 2)}",100,10,10.0,5\n'
+                           for i, n in enumerate(MARKDOWN_NAMES.values()))
+    lines = communes.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[1].count(",") == 5, lines[1]  # under the title row, the header: six columns like the rows above
+    communes.write_text("\n".join(lines) + "\n" + hostile_rows, encoding="utf-8-sig")
+
+    with offline_page() as page:
+        page.goto(app_url)
+        wait_units(page, 11)
+        nav(page, "Dữ liệu")
+        uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Tải lên ranh giới")
+        uploader.wait_for(timeout=30_000)
+        level = page.locator('[data-testid="stRadio"]').filter(has_text="Cấp").filter(visible=True).first
+        level.get_by_text("Huyện", exact=True).click()
+        uploader.locator('input[type="file"]').set_input_files(str(path))
+        page.get_by_text("Đã đọc 11 đơn vị từ 'huyen_ten_markdown.geojson'").wait_for(timeout=60_000)
+
+        # Map page: select the district named like a Markdown link.
+        nav(page, "Bản đồ")
+        frame = wait_units(page, 11)
+        x, y = _leaflet_point(page, frame, (inside.y, inside.x))
+        page.mouse.click(x, y)
+        table = page.locator('[data-testid="stTable"]')
+        table.wait_for(timeout=30_000)
+        assert "[a](http://x)" in table.inner_text()
+        assert table.locator("a").count() == 0 and table.locator("img").count() == 0
+
+        # Reform page: a commune table whose unconvertible rows carry the three names.
+        nav(page, "Dữ liệu")
+        level = page.locator('[data-testid="stRadio"]').filter(has_text="Cấp").filter(visible=True).first
+        level.get_by_text("Xã", exact=True).click()
+        tables = page.locator('[data-testid="stFileUploader"]').filter(has_text="Tải lên bảng chỉ tiêu")
+        tables.locator('input[type="file"]').set_input_files(str(communes))
+        page.get_by_text("Đã đọc", exact=False).first.wait_for(timeout=60_000)
+        nav(page, "Sáp nhập 2025")
+        notes = page.locator('[data-testid="stExpander"]').filter(has_text="Tất cả ghi chú")
+        notes.wait_for(timeout=120_000)
+        notes.locator("summary").click()
+        text = notes.inner_text()
+        for name in MARKDOWN_NAMES.values():
+            assert name in text
+        assert page.locator('a[href="http://x"]').count() == 0
+        assert page.locator('img[src="x"]').count() == 0
+        screenshot(page, "hostile_markdown_reform.png")
+        assert page.external == [], f"requests left localhost: {page.external[:5]}"
