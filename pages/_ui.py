@@ -713,3 +713,31 @@ def layer_or_stop():
     except GeoError as exc:
         show_error(exc)
         st.stop()
+
+
+# ---------------------------------------------------------------------------
+# Page stores (engineer "rules": priority, annex and reform pages)
+# ---------------------------------------------------------------------------
+# Streamlit drops a widget's value when its page is not shown; a page keeps its widget values in a
+# dict of the session state (its "store") and puts them back before drawing the widgets.
+def keep(store: dict, key: str, default) -> None:
+    """Restore widget ``key`` from ``store`` (or ``default``) before the widget is drawn."""
+    if key not in st.session_state:
+        st.session_state[key] = store.get(key, default)
+
+
+def prefill(store: dict, key: str, default, options=None) -> None:
+    """A widget holding a default that follows the choices (language, indicator, lists offered) until the
+    planner changes it."""
+    ss = st.session_state
+    keep(store, key, default)
+    if ss[key] == store.get(f"{key}:default") or (options is not None and ss[key] not in options):
+        ss[key] = default
+    store[f"{key}:default"] = default
+
+
+def remember(store: dict, *keys: str) -> None:
+    """Copy widget values into ``store`` so that they survive a visit to another page."""
+    for key in keys:
+        if key in st.session_state:
+            store[key] = st.session_state[key]

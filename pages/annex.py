@@ -17,41 +17,20 @@ from geo import settings
 from geo._errors import GeoError
 from geo.units.designations import designation_label
 from geo.workflows.exports import EXPORTS, AnnexChoices
-from geo.text.i18n import format_number, t
+from geo.text.i18n import format_number
 from geo.analysis.indicators import label
 from geo.workflows.mapview import designation_overlays, parse_breaks, value_column
 from pages import _ui as ui
 
 ui.init_state()
 lang = ui.lang()
-
-
-def T(key: str, **params) -> str:  # noqa: N802 - bound to this run's language, also in widgets' format_func
-    return t(key, lang, **params)
-
-
+T = ui.T
 ss = st.session_state
 store = ss.setdefault("annex", {"files": {}})  # widget values and made files survive a visit to another page
 
 
 def _keep(key: str, default) -> None:
-    """Restore a widget value from the page's store (Streamlit drops it on other pages)."""
-    if key not in ss:
-        ss[key] = store.get(key, default)
-
-
-def _prefill(key: str, default, options=None) -> None:
-    """A widget holding a default that follows the choices (language, indicator, lists offered) until the
-    planner changes it."""
-    _keep(key, default)
-    if ss[key] == store.get(f"{key}:default") or (options is not None and ss[key] not in options):
-        ss[key] = default
-    store[f"{key}:default"] = default
-
-
-def _remember(*keys: str) -> None:
-    for key in keys:
-        store[key] = ss[key]
+    ui.keep(store, key, default)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -65,24 +44,10 @@ def _export(kind: str, choices: AnnexChoices, layer_key: tuple, units_key: str, 
 
 
 # ---------------------------------------------------------------- sidebar: level and dataset
-levels = ["district", "commune"] if ss["vintage"] == "pre2025" else ["commune"]
-if ss["level"] not in levels:
-    ss["level"] = levels[0]
-with st.sidebar:
-    st.radio(T("ui.level"), levels, key="level", horizontal=True, format_func=lambda v: T(f"ui.level.{v}"))
-    datasets = ui.dataset_options()
-    if ss["dataset"] not in datasets:
-        ss["dataset"] = next(iter(k for k in datasets if k), "")
-    st.selectbox(T("ui.dataset"), list(datasets), key="dataset", format_func=lambda k: datasets[k])
-
+ui.level_and_dataset_sidebar()
 st.title(T("page.annex"))
 st.caption(T("annexpage.intro"))
-try:
-    with st.spinner("…"):
-        layer = ui.current_layer()
-except GeoError as exc:
-    ui.show_error(exc)
-    st.stop()
+layer = ui.layer_or_stop()
 
 # ---------------------------------------------------------------- the Map page's choices
 try:
@@ -116,7 +81,7 @@ if table is not None:
 
 # ---------------------------------------------------------------- units, titles, paper
 lists = exports.unit_lists(layer, selection=ui.selection(), ranked=ss.get("prio_ranked"))
-_prefill("annex_units", next(iter(lists)), lists)  # priority list, else the selection, else all units
+ui.prefill(store, "annex_units", next(iter(lists)), lists)  # priority list, else the selection, else all units
 left, right = st.columns([1.6, 1])
 with left:
     st.radio(T("annexpage.units"), list(lists), key="annex_units",
@@ -124,8 +89,8 @@ with left:
     st.caption(T("annexpage.units.help"))
     units = exports.annex_units(layer, ss["annex_units"], selection=ui.selection(), ranked=ss.get("prio_ranked"))
     map_title, table_title = exports.default_titles(layer, column, lang, which=units.which)
-    _prefill("annex_title", map_title)
-    _prefill("annex_table_title", table_title)
+    ui.prefill(store, "annex_title", map_title)
+    ui.prefill(store, "annex_table_title", table_title)
     _keep("annex_subtitle", "")
     st.text_input(T("annexpage.title"), key="annex_title")
     st.text_input(T("annexpage.table_title"), key="annex_table_title")
@@ -142,7 +107,7 @@ with left:
     _keep("annex_formats", list(EXPORTS))
     st.pills(T("annexpage.formats"), list(EXPORTS), selection_mode="multi", key="annex_formats",
              format_func=lambda kind: T("annexpage.short.atlas") if kind == "atlas" else EXPORTS[kind].suffix.upper())
-    _remember("annex_units", "annex_title", "annex_table_title", "annex_subtitle", "annex_paper",
+    ui.remember(store, "annex_units", "annex_title", "annex_table_title", "annex_subtitle", "annex_paper",
               "annex_orientation", "annex_labels", "annex_formats")
 
 choices = AnnexChoices(
