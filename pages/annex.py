@@ -17,14 +17,19 @@ from geo import settings
 from geo._errors import GeoError
 from geo.units.designations import designation_label
 from geo.workflows.exports import EXPORTS, AnnexChoices
-from geo.text.i18n import format_number
+from geo.text.i18n import format_number, t
 from geo.analysis.indicators import label
 from geo.workflows.mapview import designation_overlays, parse_breaks, value_column
 from pages import _ui as ui
 
 ui.init_state()
 lang = ui.lang()
-T = ui.T
+
+
+def T(key: str, **params) -> str:  # noqa: N802 - bound to this run's language, also in widgets' format_func
+    return t(key, lang, **params)
+
+
 ss = st.session_state
 store = ss.setdefault("annex", {"files": {}})  # widget values and made files survive a visit to another page
 
@@ -44,7 +49,15 @@ def _export(kind: str, choices: AnnexChoices, layer_key: tuple, units_key: str, 
 
 
 # ---------------------------------------------------------------- sidebar: level and dataset
-ui.level_and_dataset_sidebar()
+levels = ["district", "commune"] if ss["vintage"] == "pre2025" else ["commune"]
+if ss["level"] not in levels:
+    ss["level"] = levels[0]
+with st.sidebar:
+    st.radio(T("ui.level"), levels, key="level", horizontal=True, format_func=lambda v: T(f"ui.level.{v}"))
+    datasets = ui.dataset_options()
+    if ss["dataset"] not in datasets:
+        ss["dataset"] = next(iter(k for k in datasets if k), "")
+    st.selectbox(T("ui.dataset"), list(datasets), key="dataset", format_func=lambda k: datasets[k])
 st.title(T("page.annex"))
 st.caption(T("annexpage.intro"))
 layer = ui.layer_or_stop()
