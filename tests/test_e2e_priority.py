@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from geo.units.designations import ATK_LANGSON
+from geo.units.designations import ATK_LANGSON, builtin_designations
 from geo.workflows.scenario import open_scenario
 from tests._priority_data import FILE_NAME, commune_csv, commune_frame
 from tests.browser import nav, offline_page, radio, screenshot, select, wait_idle, wait_units
@@ -133,7 +133,8 @@ def _download_rules(page, tmp_path, name: str) -> str:
 def test_rule_builder_two_tiers_with_the_form_only(app_url, tmp_path):
     table = commune_frame()
     rate = dict(zip(table["code"], table["poor_rate_2020"]))
-    expected = {c for c in ATK_LANGSON_2021 if rate[c] >= 15} | {c for c, r in rate.items() if r >= 25}
+    atk = {c for c, kinds in builtin_designations(province="20", vintage="pre2025").types_by_code().items() if "atk" in kinds}
+    expected = {c for c in atk if rate[c] >= 15} | {c for c, r in rate.items() if r >= 25}
 
     with offline_page(viewport=(1500, 1400)) as page:
         page.goto(app_url)
