@@ -149,3 +149,26 @@ MAX_SCENARIO_ROWS = 100_000  # rows of one table in a scenario GeoPackage
 MAX_TEXT_FIELD_CHARS = 10_000  # one text value in a scenario table
 FUZZY_SUGGEST_MAX_ROWS = 500  # unmatched rows that get fuzzy suggestions; later rows are listed without
 MAX_DESIGNATION_ROWS = 12_000  # rows of one designation list: more than the communes of Viet Nam (~10,600)
+
+
+# Household review lists (geo.io.households, geo.analysis.households, geo.workflows.households).
+# The 12 deprivation indicators of Decree 07/2021/NĐ-CP (Art. 3), key -> dimension, in the decree's order.
+HOUSEHOLD_DEPRIVATIONS = (
+    ("employment", "employment"), ("dependants", "employment"),
+    ("nutrition", "health"), ("health_insurance", "health"),
+    ("adult_education", "education"), ("school_attendance", "education"),
+    ("housing_quality", "housing"), ("housing_area", "housing"),
+    ("water", "water_sanitation"), ("sanitation", "water_sanitation"),
+    ("telecom", "information"), ("information", "information"),
+)
+HOUSEHOLD_POOR_MIN_DEPRIVATIONS = 3  # Decree 07/2021 Art. 3: poor = income at or under the line and >= 3 deprivations
+HOUSEHOLD_INCOME_LINE_VND = {"rural": 1_500_000, "urban": 2_000_000}  # per person per month, 2022-2025
+HOUSEHOLD_XLSX_MAX_MB = 50  # a workbook is read whole into memory: above this, save it as CSV
+HOUSEHOLD_CSV_MAX_MB = 200  # CSV is streamed by DuckDB: bounded by the upload limit only
+HOUSEHOLD_MIN_HEADER_ROLES = 3  # a header names at least this many known columns (classification, village, ...)
+HOUSEHOLD_PREVIEW_ROWS = 5
+HOUSEHOLD_REPORT_MAX_ITEMS = 200  # rows listed per problem in the import report (all are counted)
+HOUSEHOLD_DUCKDB_MEMORY = "1GB"  # DuckDB spills to a private temporary folder beyond this
+HOUSEHOLD_DUCKDB_THREADS = 2
+HOUSEHOLD_XLSX_MAX_ROWS = 1_000_000  # rows of one worksheet (Excel holds 1,048,576)
+HOUSEHOLD_CLI_MESSAGES = 20  # problem lines printed by the CLI (all are in the report)

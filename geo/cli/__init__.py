@@ -21,7 +21,7 @@ from geo.text.i18n import DEFAULT_LANG, LANGS
 __all__ = ["main", "build_parser"]
 
 # Modules of geo/cli/ that register one command each (see build_parser).
-COMMAND_MODULES: tuple[str, ...] = ("samples", "workspace", "review", "border")
+COMMAND_MODULES: tuple[str, ...] = ("samples", "workspace", "review", "border", "households")
 
 EXIT_OK = 0
 EXIT_INPUT = 2

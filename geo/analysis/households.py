@@ -1,0 +1,306 @@
+"""Household lists -> commune, district and village indicators, computed in DuckDB.
+
+Input: the table ``households`` written by :func:`geo.io.households.load_households` (one
+row per list row, no personal column) and ``commune_map`` (raw commune/district text ->
+GSO code, from :func:`resolve_communes`). What is computed from what (see also
+docs/households.md):
+
+- ``listed``: rows classified poor, near-poor or escaped; ``poor``, ``near_poor``: rows so
+  classified; ``escaped``: classified "thoát nghèo" or marked so in a change column;
+  ``new``: poor or near-poor rows marked "mới phát sinh"; ``members``: sum of members of
+  poor and near-poor households;
+- ``minority``: poor and near-poor households whose ethnicity is not Kinh;
+  ``minority_share`` = minority / ``ethnicity_known`` (poor and near-poor with an ethnicity) × 100;
+- ``deprived_<k>``: poor households deprived in indicator ``k``;
+  ``deprived_<k>_share`` = deprived_<k> / poor × 100;
+- ``multidim_poor``: poor and near-poor households deprived in 3 or more of the 12 indicators
+  and, where the list gives income, with income at or under the line (1,500,000 VND rural,
+  2,000,000 urban: phường and thị trấn); ``multidim_intensity`` = mean number of deprivations of
+  those households / 12 × 100;
+- with a table of total households (``households``): ``poor_rate`` and ``near_poor_rate`` =
+  count / households × 100, ``multidim_headcount`` = multidim_poor / households × 100 and
+  ``mpi`` = headcount × intensity / 100 (Alkire–Foster M0, in percent). Without it these
+  columns are absent: never guessed.
+
+Counts add up over communes; shares and rates are recomputed from the summed counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from geo import settings
+from geo.join.match import match_units, prepare_units
+from geo.text.names import fold_text, nfc
+
+__all__ = ["HouseholdTables", "resolve_communes", "aggregate", "add_shares", "problems", "DEPRIVATIONS",
+           "COUNT_COLUMNS", "commune_indicators"]
+
+DEPRIVATIONS = tuple(key for key, _ in settings.HOUSEHOLD_DEPRIVATIONS)
+N_INDICATORS = len(DEPRIVATIONS)
+COUNT_COLUMNS = (["listed", "poor", "near_poor", "escaped", "new", "members", "minority", "ethnicity_known"]
+                 + [f"deprived_{k}" for k in DEPRIVATIONS] + ["multidim_poor", "multidim_deprivations"])
+_LIVE = "('poor', 'near_poor')"
+
+
+@dataclass
+class HouseholdTables:
+    """The aggregate: one frame per level, the village table and where each figure came from."""
+
+    communes: pd.DataFrame
+    districts: pd.DataFrame
+    total: pd.DataFrame
+    villages: pd.DataFrame
+    provenance: pd.DataFrame
+    resolution: list[dict] = field(default_factory=list)
+
+
+def _fold_place(text: object) -> str:
+    out = fold_text(text)
+    for prefix in ("thanhpho", "thixa", "huyen", "quan", "tp", "tx", "h"):
+        if out.startswith(prefix) and len(out) > len(prefix) + 2:
+            return out[len(prefix):]
+    return out
+
+
+def resolve_communes(con, *, province: str | None, vintage: str) -> list[dict]:
+    """Match every distinct (district, commune) text of the lists to a GSO commune; writes ``commune_map``.
+
+    Uses the project's join (:func:`geo.join.match.match_units`: codes, then names within the
+    district, then folded names; fuzzy candidates only suggested). Returns one record per
+    distinct text with the method and, when unmatched, the suggestions.
+    """
+    from geo.units import registry
+
+    reg = registry.units(province=province, level="commune", vintage=vintage).reset_index(drop=True)
+    has_districts = vintage == "pre2025"
+    cols = {"code": "code", "name": "name", "type": "type"}
+    if has_districts:
+        cols.update(parent_code="district_code", parent_name="district_name")
+    units = prepare_units(reg, level="commune", columns=cols)
+    pairs = con.execute("SELECT DISTINCT district_raw, commune_raw FROM households WHERE set_aside IS NULL "
+                        "ORDER BY 2, 1").fetchall()
+    districts = {}
+    if has_districts:
+        for code, name, short in reg[["district_code", "district_name"]].drop_duplicates().assign(
+                short=lambda d: d["district_name"]).itertuples(index=False):
+            districts[_fold_place(name)] = name
+    rows = pd.DataFrame({
+        "name": [nfc(c) if c else None for _, c in pairs],
+        "parent_name": [districts.get(_fold_place(d)) if d else None for d, _ in pairs],
+        "code": [None] * len(pairs),
+    })
+    rows["code"] = [str(c) if c and str(c).isdigit() and len(str(c)) == 5 else None for c in rows["name"]]
+    prepared = prepare_units(rows, level="commune", columns={"code": "code", "name": "name", "parent_name": "parent_name"})
+    found, records = match_units(prepared, units)
+    out = []
+    mapping = []
+    for (district, commune), idx, rec in zip(pairs, found, records):
+        item = {"district": district, "commune": commune, "method": rec["method"]}
+        if idx is not None:
+            unit = reg.loc[idx]
+            urban = unit["type"] in ("Phường", "Thị trấn")
+            mapping.append((district, commune, unit["code"], unit["name"],
+                            unit["district_code"] if has_districts else None,
+                            unit["district_name"] if has_districts else None, urban))
+            item["code"] = unit["code"]
+        else:
+            item["suggestions"] = [{"code": s.get("code"), "name": s.get("name"), "score": s.get("score")}
+                                   for s in rec.get("suggestions", [])]
+            item["candidates"] = rec.get("candidates", [])
+        out.append(item)
+    con.execute("CREATE OR REPLACE TABLE commune_map (district_raw VARCHAR, commune_raw VARCHAR, code VARCHAR, "
+                "name VARCHAR, parent_code VARCHAR, parent_name VARCHAR, urban BOOLEAN)")
+    if mapping:
+        con.executemany("INSERT INTO commune_map VALUES (?, ?, ?, ?, ?, ?, ?)", mapping)
+    return out
+
+
+def _prepare(con) -> None:
+    deps = " + ".join(f"coalesce(dep_{k}::INTEGER, 0)" for k in DEPRIVATIONS)
+    known = " OR ".join(f"dep_{k} IS NOT NULL" for k in DEPRIVATIONS)
+    line_rural, line_urban = (settings.HOUSEHOLD_INCOME_LINE_VND[k] for k in ("rural", "urban"))
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE hh AS
+        SELECT h.*, m.code, m.name, m.parent_code, m.parent_name, coalesce(m.urban, false) AS urban,
+               CASE WHEN {known} THEN {deps} ELSE h.dep_given END AS dep_count,
+               CASE WHEN coalesce(m.urban, false) THEN {line_urban} ELSE {line_rural} END AS income_line
+        FROM households h LEFT JOIN commune_map m
+          ON h.commune_raw IS NOT DISTINCT FROM m.commune_raw AND h.district_raw IS NOT DISTINCT FROM m.district_raw
+        WHERE h.set_aside IS NULL
+    """)
+
+
+def _count_sql() -> str:
+    mdp = (f"cls IN {_LIVE} AND dep_count >= {settings.HOUSEHOLD_POOR_MIN_DEPRIVATIONS} "
+           "AND (income IS NULL OR income <= income_line)")
+    parts = [
+        "count(*) AS listed",
+        "count(*) FILTER (WHERE cls = 'poor') AS poor",
+        "count(*) FILTER (WHERE cls = 'near_poor') AS near_poor",
+        "count(*) FILTER (WHERE cls = 'escaped' OR escaped_change) AS escaped",
+        f"count(*) FILTER (WHERE is_new AND cls IN {_LIVE}) AS new",
+        f"coalesce(sum(members) FILTER (WHERE cls IN {_LIVE}), 0) AS members",
+        f"count(*) FILTER (WHERE cls IN {_LIVE} AND minority) AS minority",
+        f"count(*) FILTER (WHERE cls IN {_LIVE} AND minority IS NOT NULL) AS ethnicity_known",
+    ]
+    parts += [f"count(*) FILTER (WHERE cls = 'poor' AND dep_{k}) AS deprived_{k}" for k in DEPRIVATIONS]
+    parts += [f"count(*) FILTER (WHERE {mdp}) AS multidim_poor",
+              f"coalesce(sum(dep_count) FILTER (WHERE {mdp}), 0) AS multidim_deprivations"]
+    return ",\n".join(parts)
+
+
+def add_shares(df: pd.DataFrame) -> pd.DataFrame:
+    """Shares and rates from the counts of ``df`` (after any sum); rates only where ``households`` is known."""
+    out = df.copy()
+
+    def ratio(num, den, scale=100.0):
+        den = pd.to_numeric(den, errors="coerce")
+        return (pd.to_numeric(num, errors="coerce") / den.where(den > 0) * scale).round(2)
+
+    for k in DEPRIVATIONS:
+        out[f"deprived_{k}_share"] = ratio(out[f"deprived_{k}"], out["poor"])
+    out["minority_share"] = ratio(out["minority"], out["ethnicity_known"])
+    out["multidim_intensity"] = ratio(out["multidim_deprivations"], out["multidim_poor"] * N_INDICATORS)
+    if "households" in out:
+        out["poor_rate"] = ratio(out["poor"], out["households"])
+        out["near_poor_rate"] = ratio(out["near_poor"], out["households"])
+        out["multidim_headcount"] = ratio(out["multidim_poor"], out["households"])
+        out["mpi"] = (out["multidim_headcount"] * out["multidim_intensity"] / 100).round(2)
+    return out
+
+
+def _order(df: pd.DataFrame, lead: list[str]) -> pd.DataFrame:
+    head = [c for c in lead if c in df]
+    first = [c for c in ("households", "poor_rate", "near_poor_rate") if c in df]
+    counts = [c for c in COUNT_COLUMNS if c in df]
+    shares = [c for c in df.columns if c.endswith("_share")]
+    rest = [c for c in df.columns if c not in head + first + counts + shares]
+    return df[head + first + counts[:8] + shares + counts[8:] + rest]
+
+
+def commune_indicators(con, *, totals: pd.Series | None = None) -> pd.DataFrame:
+    """Counts per commune (rows whose commune is known), with ``households`` from ``totals`` (code -> total)."""
+    df = con.execute(f"""
+        SELECT code, any_value(name) AS name, any_value(parent_code) AS parent_code,
+               any_value(parent_name) AS parent_name, {_count_sql()}
+        FROM hh WHERE code IS NOT NULL GROUP BY code ORDER BY code
+    """).df()
+    for col in COUNT_COLUMNS:
+        df[col] = pd.to_numeric(df[col]).astype("int64")
+    if totals is not None:
+        df["households"] = df["code"].map(totals).astype("Float64")
+    return df
+
+
+def aggregate(con, *, totals: pd.Series | None = None, vintage: str = settings.DEFAULT_VINTAGE) -> HouseholdTables:
+    """Commune, district, province and village tables from ``households`` and ``commune_map``."""
+    _prepare(con)
+    communes = commune_indicators(con, totals=totals)
+    counts = [c for c in COUNT_COLUMNS + ["households"] if c in communes]
+    if vintage == "pre2025" and not communes.empty:
+        districts = communes.groupby(["parent_code", "parent_name"], sort=True)[counts].sum(min_count=1).reset_index()
+        districts = districts.rename(columns={"parent_code": "code", "parent_name": "name"})
+        if "households" in communes:
+            missing = communes.groupby("parent_code")["households"].apply(lambda s: s.isna().any())
+            districts.loc[districts["code"].map(missing).fillna(False).astype(bool), "households"] = pd.NA
+    else:
+        districts = pd.DataFrame(columns=["code", "name"] + counts)
+    total = communes[counts].sum(min_count=1).to_frame().T
+    if "households" in communes and communes["households"].isna().any():
+        total["households"] = pd.NA
+    total.insert(0, "name", "Cộng")
+    total.insert(0, "code", "")
+    lead = ["code", "name", "parent_code", "parent_name"]
+    communes = _order(add_shares(communes), lead)
+    districts = _order(add_shares(districts), lead)
+    total = _order(add_shares(total), lead)
+    villages = con.execute(f"""
+        SELECT code, coalesce(name, commune_raw) AS commune, any_value(parent_name) AS district,
+               coalesce(village, '') AS village, {_count_sql()}
+        FROM hh GROUP BY code, coalesce(name, commune_raw), coalesce(village, '')
+        ORDER BY code NULLS LAST, commune, village
+    """).df()
+    villages = villages[["code", "commune", "district", "village"] + [c for c in COUNT_COLUMNS if c in villages]]
+    villages = add_shares(villages)
+    villages = villages.drop(columns=["multidim_intensity", "multidim_deprivations", "ethnicity_known"])
+    provenance = con.execute("""
+        WITH r AS (
+            SELECT code, name, file, sheet, row,
+                   row - row_number() OVER (PARTITION BY code, file, sheet ORDER BY row) AS island
+            FROM hh WHERE code IS NOT NULL
+        )
+        SELECT code, any_value(name) AS name, file, sheet, count(*) AS rows,
+               string_agg(CASE WHEN lo = hi THEN lo::VARCHAR ELSE lo::VARCHAR || '-' || hi::VARCHAR END, ', '
+                          ORDER BY lo) AS row_ranges
+        FROM (SELECT code, any_value(name) AS name, file, sheet, island, min(row) AS lo, max(row) AS hi, count(*) AS n
+              FROM r GROUP BY code, file, sheet, island)
+        GROUP BY code, file, sheet ORDER BY code, file, sheet
+    """).df()
+    provenance["rows"] = provenance["rows"].astype("int64")
+    return HouseholdTables(communes=communes, districts=districts, total=total, villages=villages,
+                           provenance=provenance)
+
+
+def problems(con, *, limit: int = settings.HOUSEHOLD_REPORT_MAX_ITEMS) -> dict[str, dict]:
+    """Rows a planner must look at: unknown commune, listed twice, class against its deprivations.
+
+    Each entry: ``count`` (all of them) and ``items`` (the first ``limit``), every item naming the
+    file, the sheet and the row(s). Nothing personal and no hash is returned.
+    """
+    out: dict[str, dict] = {}
+    unknown = con.execute("""
+        SELECT file, sheet, commune_raw, district_raw, count(*) AS n, min(row) AS first_row,
+               list(row ORDER BY row)[1:10] AS rows
+        FROM hh WHERE code IS NULL GROUP BY file, sheet, commune_raw, district_raw ORDER BY file, sheet, first_row
+    """).fetchall()
+    out["unknown_commune"] = {
+        "count": int(sum(r[4] for r in unknown)),
+        "items": [{"file": f, "sheet": s, "commune": c, "district": d, "rows_count": int(n), "row": int(first),
+                   "rows": [int(x) for x in rows]} for f, s, c, d, n, first, rows in unknown[:limit]],
+    }
+    dups = con.execute("""
+        SELECT list(struct_pack(file := file, sheet := sheet, row := row, code := code, commune := coalesce(name, commune_raw))
+                    ORDER BY file, sheet, row) AS rows,
+               count(DISTINCT coalesce(code, commune_raw)) AS communes
+        FROM hh WHERE hkey IS NOT NULL GROUP BY hkey HAVING count(*) > 1
+        ORDER BY communes DESC, rows[1].file, rows[1].row
+    """).fetchall()
+    out["duplicate"] = {
+        "count": len(dups),
+        "two_communes": int(sum(1 for _, n in dups if n > 1)),
+        "items": [{"rows": [{k: (int(v) if k == "row" else v) for k, v in r.items()} for r in rows],
+                   "kind": "two_communes" if n > 1 else "same_commune"} for rows, n in dups[:limit]],
+    }
+    minimum = settings.HOUSEHOLD_POOR_MIN_DEPRIVATIONS
+    bad = con.execute(f"""
+        SELECT file, sheet, row, cls, dep_count, income, income_line,
+               CASE WHEN cls = 'poor' AND dep_count < {minimum} THEN 'poor_few'
+                    WHEN cls = 'near_poor' AND dep_count >= {minimum} THEN 'near_poor_many'
+                    WHEN income > income_line THEN 'income_above'
+                    ELSE 'count_mismatch' END AS kind
+        FROM hh
+        WHERE cls IN {_LIVE} AND (
+              (cls = 'poor' AND dep_count < {minimum}) OR (cls = 'near_poor' AND dep_count >= {minimum})
+              OR income > income_line
+              OR (dep_given IS NOT NULL AND dep_count IS DISTINCT FROM dep_given))
+        ORDER BY file, sheet, row
+    """).fetchall()
+    out["contradiction"] = {
+        "count": len(bad),
+        "items": [{"file": f, "sheet": s, "row": int(r), "classification": c, "deprivations": None if d is None else int(d),
+                   "kind": k, **({"income_above_line": True} if inc is not None and inc > line else {})}
+                  for f, s, r, c, d, inc, line, k in bad[:limit]],
+    }
+    skipped = con.execute("""
+        SELECT set_aside, count(*), list(struct_pack(file := file, sheet := sheet, row := row) ORDER BY file, sheet, row)[1:?]
+        FROM households WHERE set_aside IS NOT NULL GROUP BY set_aside ORDER BY set_aside
+    """, [limit]).fetchall()
+    out["set_aside"] = {
+        "count": int(sum(n for _, n, _ in skipped)),
+        "by_reason": {reason: {"count": int(n), "items": [{**i, "row": int(i["row"])} for i in items]}
+                      for reason, n, items in skipped},
+    }
+    return out

@@ -1,0 +1,63 @@
+"""``python -m geo households``: household review lists -> commune indicators, report and village table.
+
+Example::
+
+    python -m geo households --lists ds_xa.zip --totals tong_so_ho.xlsx \\
+        --out out/chi_tieu_ho.xlsx --report out/bao_cao_ho.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from geo import settings
+
+HELP = "Đọc danh sách hộ nghèo, cận nghèo; tính chỉ tiêu theo xã, huyện, thôn / household lists to commune indicators"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from geo.cli import common_args
+
+    p = sub.add_parser("households", help=HELP)
+    p.add_argument("--lists", nargs="+", required=True, help="tệp .xlsx/.csv, thư mục hoặc tệp .zip danh sách hộ")
+    p.add_argument("--totals", default=None, help="bảng tổng số hộ theo xã (để tính tỷ lệ); không bắt buộc")
+    p.add_argument("--mapping", default=None, help="tệp ghép cột .json (loại của từng cột; xã của tệp không ghi xã)")
+    p.add_argument("--province", default=settings.DEFAULT_PROVINCE, help="mã tỉnh GSO, mặc định 20 (Lạng Sơn)")
+    p.add_argument("--vintage", choices=("pre2025", "2025"), default=settings.DEFAULT_VINTAGE)
+    p.add_argument("--out", required=True, help="tệp chỉ tiêu .xlsx (xã, huyện, thôn, nguồn, cách tính) hoặc .csv")
+    p.add_argument("--report", required=True, help="báo cáo nhập .json")
+    p.add_argument("--villages", default=None, help="bảng theo thôn .xlsx/.csv cho phụ lục; không bắt buộc")
+    common_args(p)
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from geo.cli import EXIT_OK, _inputs
+    from geo.io.write import atomic_path, check_output
+    from geo.text.i18n import t
+    from geo.workflows import households as wf
+
+    inputs = _inputs(*args.lists, args.totals, args.mapping)
+    outputs = [Path(p) for p in (args.out, args.report, args.villages) if p]
+    for i, out in enumerate(outputs):
+        check_output(out, inputs=inputs + outputs[:i], overwrite=args.overwrite)
+    mapping = wf.load_mapping(args.mapping)
+    result = wf.import_lists(args.lists, totals=args.totals, mapping=mapping, province=args.province,
+                             vintage=args.vintage)
+    wf.write_workbook(result, args.out, lang=args.lang)
+    written = {"indicators": str(args.out)}
+    if args.villages:
+        fmt = "csv" if Path(args.villages).suffix.lower() == ".csv" else "xlsx"
+        with atomic_path(args.villages) as tmp:
+            tmp.write_bytes(wf.villages_bytes(result, fmt=fmt, lang=args.lang))
+        written["villages"] = str(args.villages)
+    wf.write_report(result, args.report, lang=args.lang, outputs=written)
+    for line in wf.problem_messages(result, lang=args.lang, limit=settings.HOUSEHOLD_CLI_MESSAGES):
+        print(line, file=sys.stderr)
+    p = result.problems
+    print(t("household.cli_done", args.lang, households=int(result.communes["listed"].sum()) if len(result.communes) else 0,
+            communes=len(result.communes), unknown=p["unknown_commune"]["count"], duplicates=p["duplicate"]["count"],
+            contradictions=p["contradiction"]["count"], dropped=len(result.load.dropped_personal), path=args.out))
+    return EXIT_OK

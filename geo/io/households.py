@@ -1,0 +1,813 @@
+"""Read household review lists (danh sách hộ nghèo, cận nghèo) into DuckDB, leaving personal data behind.
+
+Each commune sends its poor and near-poor households after the yearly review: one row a
+household, with the village (thôn/bản), the classification and the 12 deprivation
+indicators of Decree 07/2021/NĐ-CP, sometimes the members, the ethnicity and the income.
+Offices hold them as XLSX with merged headers (one sheet per commune, or one file per
+commune zipped together) or as CSV in UTF-8, UTF-16 or a legacy Vietnamese encoding.
+
+:func:`open_sources` unpacks archives and folders through :mod:`geo.io.safe`;
+:func:`inspect_source` finds each sheet's header and guesses what every column holds
+(:data:`ROLES`); the planner may correct that guess with a :class:`ColumnMapping`;
+:func:`load_households` then streams the rows into one DuckDB table ``households``.
+
+Private by design (Decree 13/2023/NĐ-CP): the columns holding a household head's name,
+ID card number, phone number, birth date or address are never copied into DuckDB. Where
+they are present, a keyed hash (HMAC-SHA256 with a per-installation secret key, see
+:func:`installation_key`) of the ID number, or else of the name with the village and the
+birth date, is computed inside the query that reads the file, so that duplicates can be
+found without keeping anything that can be read back. The report names the dropped
+columns, never their values.
+"""
+
+from __future__ import annotations
+
+import codecs
+import functools
+import csv
+import io
+import os
+import re
+import secrets
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from geo import settings
+from geo._errors import GeoError
+from geo.io import safe
+from geo.io.tables import MAX_COLUMNS, _cell_text, _check_zip, _fold
+from geo.text.encoding import fix_column
+from geo.text.names import nfc
+
+__all__ = [
+    "ROLES", "PERSONAL_ROLES", "DEPRIVATION_ROLES", "Source", "SheetLayout", "ColumnMapping", "LoadReport",
+    "open_sources", "inspect_source", "load_households", "installation_key", "hmac_hex", "guess_role",
+    "classify_value", "mark_value", "HOUSEHOLD_COLUMNS",
+]
+
+DEPRIVATIONS = tuple(key for key, _ in settings.HOUSEHOLD_DEPRIVATIONS)
+DEPRIVATION_ROLES = tuple(f"dep_{key}" for key in DEPRIVATIONS)
+PERSONAL_ROLES = ("head_name", "id_number", "phone", "birth_date", "address")
+DATA_ROLES = ("district", "commune", "village", "classification", "change", "members", "ethnicity", "income",
+              "deprivation_count") + DEPRIVATION_ROLES
+ROLES = DATA_ROLES + PERSONAL_ROLES + ("ignore",)
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
+HEADER_SCAN_ROWS = 30
+MAX_HEADER_ROWS = 3
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_CSV_DELIMITERS = (",", ";", "\t")
+_SAMPLE_BYTES = 256 * 1024
+
+# Header words (folded: lower case, no diacritics) -> role. Tried on the last line of a header first
+# ("Việc làm" under "Chỉ số thiếu hụt"), then on the whole header; the first pattern that matches wins.
+_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("dep_employment", r"\bviec lam\b"),
+    ("dep_dependants", r"\bphu thuoc\b"),
+    ("dep_nutrition", r"\bdinh duong\b"),
+    ("dep_health_insurance", r"\bbao hiem y te\b|\bbhyt\b"),
+    ("dep_adult_education", r"\btrinh do giao duc\b|\bgiao duc (cua )?nguoi lon\b"),
+    ("dep_school_attendance", r"\bdi hoc\b"),
+    ("dep_housing_quality", r"\bchat luong nha\b"),
+    ("dep_housing_area", r"\bdien tich nha\b|\bdien tich\b"),
+    ("dep_water", r"\bnuoc sinh hoat\b|\bnguon nuoc\b"),
+    ("dep_sanitation", r"\bnha tieu\b|\bho xi\b|\bnha ve sinh\b"),
+    ("dep_telecom", r"\bvien thong\b"),
+    ("dep_information", r"\btiep can thong tin\b|\bphuong tien\b.*\bthong tin\b"),
+    ("deprivation_count", r"\b(tong|so)\b.*\bthieu hut\b"),
+    ("ignore", r"^(tt|stt|so tt|so thu tu|ghi chu|note|notes)$"),
+    ("birth_date", r"\b(nam sinh|ngay sinh|ngay thang nam sinh|birth)\b"),
+    ("id_number", r"\b(cccd|cmnd|can cuoc|dinh danh|chung minh|id number)\b"),
+    ("phone", r"\b(dien thoai|sdt|so dt|phone)\b"),
+    ("head_name", r"\bho (va )?ten\b|\bchu ho\b|\bhead\b|^ten$|^name$"),
+    ("classification", r"\b(phan loai|loai ho|xep loai|ket qua ra soat|ket qua phan loai|classification)\b"),
+    ("change", r"\b(bien dong|phat sinh|thoat ngheo|change)\b"),
+    ("members", r"\b(nhan khau|thanh vien|so nguoi|so khau|members)\b"),
+    ("ethnicity", r"\b(dan toc|ethnicity)\b"),
+    ("income", r"\b(thu nhap|income)\b"),
+    ("district", r"\b(huyen|quan|thi xa|district)\b"),
+    ("commune", r"\b(xa|phuong|thi tran|commune|ward)\b"),
+    ("village", r"\b(thon|ban|to dan pho|khoi|xom|ap|khu pho|village)\b"),
+    ("address", r"\b(dia chi|address)\b"),
+)
+_COMPILED = tuple((role, re.compile(pattern)) for role, pattern in _PATTERNS)
+_COLUMN_NUMBER = re.compile(r"^\(?\s*\d{1,2}\s*\)?$")
+_GROUP_COMMUNE = re.compile(r"^(xa|phuong|thi tran)\s+\S")
+_GROUP_VILLAGE = re.compile(r"^(thon|ban|to dan pho|khoi|xom|khu pho)\s+\S")
+_GENERIC_SHEET = re.compile(r"^(sheet|trang tinh|ds|danh sach|data|bang)\s*\d*$")
+_TITLE_COMMUNE = re.compile(r"\b(?:xã|phường|thị trấn)\s+(.+?)\s*(?:[,;:(]|\bhuyện\b|\bthành phố\b|\bnăm\b|\btỉnh\b|$)",
+                            re.IGNORECASE)
+_TOTAL = re.compile(r"^(cong|tong cong|tong|total)\b")
+
+# Cell marks that say "deprived" (and the ones that say "not deprived").
+_YES = {"x", "1", "co", "c", "v", "yes", "y", "true", "thieu hut", "thieu", "\u2713", "\u2714", "\u2611", "\u00d7"}
+_NO = {"", "0", "khong", "k", "no", "n", "false", "-", "\u2013", "\u2717", "\u2610", "du", "khong thieu hut"}
+
+
+# --------------------------------------------------------------------------
+# Data classes
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Source:
+    """One file to read: where it is, and the name a planner knows it by (``lists.zip/Cao Loc/xa.xlsx``)."""
+
+    path: Path
+    display: str
+    folder: str = ""  # the folder it sat in inside an archive: a district name, often
+
+
+@dataclass
+class SheetLayout:
+    """Where the table of one sheet is and what each column holds.
+
+    Attributes
+    ----------
+    source
+        The file.
+    sheet
+        Worksheet name, or None for a text file.
+    header_rows
+        1-based rows of the header block.
+    body_start
+        1-based row of the first household.
+    headers
+        One text per column: the header lines joined with `` | ``.
+    roles
+        One role per column (:data:`ROLES`), guessed, then corrected by the mapping.
+    samples
+        A few body rows (text), personal columns blanked, for the preview.
+    encoding
+        Text files: the encoding read (``utf-8``, ``utf-16``, ``latin-1`` for legacy byte views); legacy
+        Vietnamese found in the header (``tcvn3``, ``vni``, ``cp1258``) is noted in ``legacy``.
+    """
+
+    source: Source
+    sheet: str | None
+    header_rows: list[int]
+    body_start: int
+    headers: list[str]
+    roles: list[str]
+    samples: list[list[str]] = field(default_factory=list)
+    encoding: str | None = None
+    legacy: str | None = None
+    default_class: str | None = None  # no classification column: the list's title says "hộ nghèo" or "cận nghèo"
+    title_commune: str | None = None  # the commune named in the title lines above the header
+    delimiter: str | None = None
+    grid: list[list[object]] | None = field(default=None, repr=False)  # XLSX body, already in memory
+
+    @property
+    def where(self) -> str:
+        return f"{self.source.display} [{self.sheet}]" if self.sheet else self.source.display
+
+    @property
+    def shape(self) -> str:
+        """A key for the header shape: files laid out the same way share it (and a saved mapping)."""
+        return " ‖ ".join(_fold(h) for h in self.headers)
+
+    def columns(self, role: str) -> list[int]:
+        return [i for i, r in enumerate(self.roles) if r == role]
+
+    def personal(self) -> list[dict]:
+        return [{"column": self.headers[i], "role": r} for i, r in enumerate(self.roles) if r in PERSONAL_ROLES]
+
+
+@dataclass
+class ColumnMapping:
+    """The planner's corrections: header text (or its folded form) -> role; saved per header shape.
+
+    ``commune`` gives the commune of a file that names it nowhere (neither a column, nor the sheet,
+    nor the file name), keyed by the file's display name.
+    """
+
+    columns: dict[str, str] = field(default_factory=dict)
+    commune: dict[str, str] = field(default_factory=dict)
+
+    def role_for(self, header: str) -> str | None:
+        if header in self.columns:
+            return self.columns[header]
+        folded = _fold(header)
+        for key, role in self.columns.items():
+            if _fold(key) == folded:
+                return role
+        return None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> "ColumnMapping":
+        data = data or {}
+        columns = {str(k): str(v) for k, v in (data.get("columns") or {}).items()}
+        bad = [v for v in columns.values() if v not in ROLES]
+        if bad:
+            raise GeoError("household_bad_role", role=bad[0], allowed=", ".join(ROLES))
+        return cls(columns=columns, commune={str(k): str(v) for k, v in (data.get("commune") or {}).items()})
+
+
+@dataclass
+class LoadReport:
+    """What reading did, sheet by sheet; no personal value ever goes in it."""
+
+    sheets: list[dict] = field(default_factory=list)
+    dropped_personal: list[dict] = field(default_factory=list)
+    ignored_columns: list[dict] = field(default_factory=list)
+    unknown_marks: list[dict] = field(default_factory=list)
+    unknown_classifications: list[dict] = field(default_factory=list)
+    rows_read: int = 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+# --------------------------------------------------------------------------
+# Keyed hash
+# --------------------------------------------------------------------------
+def installation_key(path: str | os.PathLike | None = None) -> bytes:
+    """The per-installation secret of the duplicate hash; created (32 random bytes, mode 0600) on first use.
+
+    The key lives outside the project and the workspace: ``$GEO_HOUSEHOLD_KEY`` when set, else
+    ``~/.config/geo/household.key``. Without it a hash cannot be recomputed from a guessed ID number.
+    """
+    path = Path(path or os.environ.get("GEO_HOUSEHOLD_KEY") or Path.home() / ".config" / "geo" / "household.key")
+    if path.is_file():
+        key = path.read_bytes()
+        if len(key) >= 16:
+            return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_bytes(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(key)
+    return key
+
+
+def _pads(key: bytes) -> tuple[bytes, bytes]:
+    import hashlib
+
+    if len(key) > 64:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(64, b"\0")
+    return bytes(b ^ 0x5C for b in key), bytes(b ^ 0x36 for b in key)
+
+
+def hmac_hex(key: bytes, text: str) -> str:
+    """HMAC-SHA256 of ``text`` in hex (the Python twin of the SQL one, for tests)."""
+    import hashlib
+    import hmac
+
+    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+# --------------------------------------------------------------------------
+# Sources
+# --------------------------------------------------------------------------
+def open_sources(paths, *, workdir: str | os.PathLike) -> list[Source]:
+    """Files to read from paths that may be files, folders or ZIP archives (unpacked safely into ``workdir``)."""
+    out: list[Source] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                rel = child.relative_to(path)
+                if _readable_suffix(child):
+                    out.append(Source(child, f"{path.name}/{rel.as_posix()}", rel.parent.name if rel.parent.parts else ""))
+            continue
+        safe.check_size(path)
+        if path.suffix.lower() == ".zip" or (path.suffix.lower() not in EXCEL_SUFFIXES and safe.is_zip(path)):
+            folder = safe.extract_zip(path, workdir)
+            for child in sorted(p for p in folder.rglob("*") if p.is_file()):
+                rel = child.relative_to(folder)
+                if _readable_suffix(child) and not rel.name.startswith(("~$", ".")) and "__MACOSX" not in rel.parts:
+                    out.append(Source(child, f"{path.name}/{rel.as_posix()}", rel.parent.name if rel.parent.parts else ""))
+            continue
+        out.append(Source(path, path.name))
+    if not out:
+        raise GeoError("household_no_files", paths=", ".join(Path(p).name for p in paths))
+    return out
+
+
+def _readable_suffix(path: Path) -> bool:
+    return path.suffix.lower() in EXCEL_SUFFIXES + TEXT_SUFFIXES + (".xls",)
+
+
+def _check_file(source: Source) -> bytes:
+    """The first bytes of a file, after the size and format checks (a workbook is read whole later)."""
+    size = source.path.stat().st_size
+    excel = source.path.suffix.lower() in EXCEL_SUFFIXES + (".xls",)
+    limit = settings.HOUSEHOLD_XLSX_MAX_MB if excel else settings.HOUSEHOLD_CSV_MAX_MB
+    with open(source.path, "rb") as fh:
+        head = fh.read(_SAMPLE_BYTES)
+    if head.startswith(_OLE_MAGIC):
+        with open(source.path, "rb") as fh:
+            whole = fh.read(min(size, 8 * 1024 * 1024))
+        if _ENCRYPTED_STREAM in whole:
+            raise GeoError("household_encrypted", path=source.display)
+        raise GeoError("household_old_excel", path=source.display)
+    if size > limit * 1024 * 1024:
+        code = "household_xlsx_too_large" if excel else "household_file_too_large"
+        raise GeoError(code, path=source.display, size_mb=round(size / 2**20, 1), limit_mb=limit,
+                       csv_mb=settings.HOUSEHOLD_CSV_MAX_MB)
+    return head
+
+
+# --------------------------------------------------------------------------
+# Header
+# --------------------------------------------------------------------------
+@functools.lru_cache(maxsize=4096)
+def guess_role(header: str) -> str:
+    """The role of a column from its header text (``"Chỉ số thiếu hụt | Nguồn nước sinh hoạt"`` -> ``dep_water``)."""
+    parts = [_fold(p) for p in header.split(" | ") if _fold(p)]
+    if not parts:
+        return "ignore"
+    for text in (parts[-1], " ".join(parts)):
+        for role, pattern in _COMPILED:
+            if pattern.search(text):
+                return role
+    return "ignore"
+
+
+def _fill_right(row: list[str]) -> list[str]:
+    out, last = [], ""
+    for value in row:
+        last = value or last
+        out.append(last)
+    return out
+
+
+def _header_texts(block: list[list[str]]) -> list[str]:
+    """One text per column from a header block; upper lines filled rightwards (merged cells), repeats dropped."""
+    filled = [_fill_right(row) for row in block[:-1]] + [block[-1]]
+    out = []
+    for j in range(len(block[0])):
+        parts: list[str] = []
+        for row in filled:
+            text = row[j] if j < len(row) else ""
+            if text and (not parts or parts[-1] != text):
+                parts.append(text)
+        out.append(" | ".join(parts))
+    return out
+
+
+def _score(headers: list[str]) -> int:
+    roles = [guess_role(h) for h in headers]
+    return len({r for r in roles if r != "ignore"})
+
+
+def _find_header(rows: list[list[str]]) -> tuple[int, int, list[str]] | None:
+    """(first, last) 0-based rows of the header block and the column texts, or None."""
+    best: tuple[int, int, int, list[str]] | None = None
+    for start in range(min(len(rows), HEADER_SCAN_ROWS)):
+        if sum(1 for v in rows[start] if v) < 2:
+            continue
+        for depth in range(1, MAX_HEADER_ROWS + 1):
+            end = start + depth - 1
+            if end >= len(rows):
+                break
+            if depth > 1 and all(_COLUMN_NUMBER.match(v) or not v for v in rows[end]):
+                break
+            headers = _header_texts(rows[start:end + 1])
+            score = _score(headers)
+            if best is None or score > best[0]:
+                best = (score, start, end, headers)
+    if best is None or best[0] < settings.HOUSEHOLD_MIN_HEADER_ROLES:
+        return None
+    return best[1], best[2], best[3]
+
+
+# --------------------------------------------------------------------------
+# Inspecting a file
+# --------------------------------------------------------------------------
+def _text_encoding(head: bytes) -> tuple[str, str]:
+    """DuckDB's name of the encoding of a text file, and the text of its first bytes."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8", head[3:].decode("utf-8", errors="ignore")
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", head.decode("utf-16", errors="ignore")
+    try:
+        return "utf-8", head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start > len(head) - 4:  # a character cut by the sample's end
+            return "utf-8", head[: exc.start].decode("utf-8")
+    return "latin-1", head.decode("latin-1")  # a byte view: legacy text is repaired after reading
+
+
+def _delimiter(lines: list[str]) -> str:
+    best, best_score = ",", -1
+    for delimiter in _CSV_DELIMITERS:
+        counts = [len(r) for r in csv.reader(lines, delimiter=delimiter) if len(r) > 1]
+        if counts:
+            score = max(counts) * len(counts)
+            if score > best_score:
+                best, best_score = delimiter, score
+    return best
+
+
+def inspect_source(source: Source, *, mapping: ColumnMapping | None = None) -> list[SheetLayout]:
+    """The layout of every sheet of ``source`` that holds a household list.
+
+    Raises
+    ------
+    GeoError
+        ``household_encrypted`` (password-protected workbook), ``household_old_excel`` (.xls),
+        ``household_xlsx_too_large``, ``household_file_too_large``, ``household_no_header``
+        (no sheet whose header names at least a classification or deprivation columns).
+    """
+    head = _check_file(source)
+    layouts: list[SheetLayout] = []
+    if head.startswith(b"PK\x03\x04"):
+        for sheet, rows in _workbook_rows(source):
+            layout = _layout(source, sheet, rows, mapping)
+            if layout is not None:
+                layout.grid = rows[layout.body_start - 1:]
+                layouts.append(layout)
+    else:
+        encoding, text = _text_encoding(head)
+        lines = text.splitlines()[: HEADER_SCAN_ROWS + 10]
+        delimiter = _delimiter(lines)
+        rows = [[nfc(v) for v in r] for r in csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)]
+        width = max((len(r) for r in rows), default=0)
+        rows = [r + [""] * (width - len(r)) for r in rows]
+        legacy = None
+        if encoding == "latin-1":
+            flat = [v for r in rows for v in r if v]
+            fixed, legacy = fix_column(flat)
+            it = iter(fixed)
+            rows = [[next(it) if v else v for v in r] for r in rows]
+        layout = _layout(source, None, rows, mapping)
+        if layout is not None:
+            layout.encoding, layout.legacy, layout.delimiter = encoding, legacy, delimiter
+            layouts.append(layout)
+    if not layouts:
+        raise GeoError("household_no_header", path=source.display, roles=_role_names())
+    return layouts
+
+
+def _workbook_rows(source: Source):
+    """(sheet name, rows of text) of every visible worksheet, streamed (read-only: no merged ranges needed,
+    header lines are filled rightwards instead); the archive is checked for zip bombs first."""
+    import openpyxl
+
+    data = source.path.read_bytes()
+    _check_zip(data, path=source.display)
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_vba=False, keep_links=False)
+    except Exception as exc:  # a hostile or damaged file fails in many ways inside openpyxl
+        raise GeoError("unreadable_file", path=source.display, reason=f"{type(exc).__name__}: {exc}") from exc
+    try:
+        for ws in book.worksheets:
+            if getattr(ws, "sheet_state", "visible") != "visible" or not hasattr(ws, "iter_rows"):
+                continue
+            rows = []
+            for row in ws.iter_rows(values_only=True):
+                if len(rows) >= settings.HOUSEHOLD_XLSX_MAX_ROWS:
+                    raise GeoError("table_too_large", path=source.display, max_rows=settings.HOUSEHOLD_XLSX_MAX_ROWS,
+                                   max_columns=MAX_COLUMNS)
+                if len(row) > MAX_COLUMNS:
+                    row = row[:MAX_COLUMNS]
+                rows.append([_cell_text(v) for v in row])
+            while rows and not any(rows[-1]):
+                rows.pop()
+            width = max((len(r) for r in rows), default=0)
+            if width:
+                yield ws.title, [r + [""] * (width - len(r)) for r in rows]
+    finally:
+        book.close()
+
+
+def _role_names() -> str:
+    return "phân loại / classification, thôn / village, " + ", ".join(DEPRIVATIONS)
+
+
+def _layout(source: Source, sheet: str | None, rows: list[list[str]], mapping: ColumnMapping | None) -> SheetLayout | None:
+    found = _find_header(rows)
+    if found is None:
+        return None
+    first, last, headers = found
+    body = last + 1
+    if body < len(rows) and rows[body] and all(_COLUMN_NUMBER.match(v) or not v for v in rows[body]) \
+            and any(rows[body]):
+        body += 1  # a row of column numbers (1) (2) (3) under the header
+    roles = [guess_role(h) for h in headers]
+    title = " ".join(v for row in rows[:first] for v in row if v)
+    default_class = None
+    if "classification" not in roles:
+        for text in (title, sheet or "", Path(source.display).stem.replace("_", " ")):
+            found_class, _ = classify_value(text)
+            if found_class in ("poor", "near_poor"):
+                default_class = found_class
+                break
+    match = _TITLE_COMMUNE.search(title)
+    title_commune = nfc(match.group(1)) if match else None
+    if mapping is not None:
+        roles = [mapping.role_for(h) or r for h, r in zip(headers, roles)]
+    samples = []
+    for row in rows[body: body + settings.HOUSEHOLD_PREVIEW_ROWS]:
+        samples.append([("•••" if roles[j] in PERSONAL_ROLES and v else v) for j, v in enumerate(row[: len(headers)])])
+    return SheetLayout(source=source, sheet=sheet, header_rows=list(range(first + 1, last + 2)), body_start=body + 1,
+                       headers=headers, roles=roles, samples=samples, default_class=default_class,
+                       title_commune=title_commune)
+
+
+# --------------------------------------------------------------------------
+# Values
+# --------------------------------------------------------------------------
+def classify_value(text: object) -> tuple[str | None, bool]:
+    """(class, newly arisen) of a classification cell: ``"Hộ nghèo mới phát sinh"`` -> ``("poor", True)``.
+
+    Classes are ``poor``, ``near_poor`` and ``escaped`` (thoát nghèo, thoát cận nghèo); None when not
+    understood. A bare "mới phát sinh" counts as a newly poor household.
+    """
+    folded = _fold(text)
+    if not folded:
+        return None, False
+    new = bool(re.search(r"\b(moi phat sinh|phat sinh moi|phat sinh|moi)\b", folded))
+    if re.search(r"\bthoat\b", folded):
+        return "escaped", False
+    if re.search(r"\bcan ngheo\b|^(hcn|cn)$|\bnear ?poor\b", folded):
+        return "near_poor", new
+    if re.search(r"\bngheo\b|^(hn|n)$|\bpoor\b", folded):
+        return "poor", new
+    if folded in ("moi phat sinh", "phat sinh moi"):
+        return "poor", True
+    return None, False
+
+
+def change_value(text: object) -> tuple[bool, bool]:
+    """(newly arisen, escaped) from a change column ("Biến động")."""
+    folded = _fold(text)
+    return bool(re.search(r"\bphat sinh\b|\bmoi\b", folded)), bool(re.search(r"\bthoat\b", folded))
+
+
+def mark_value(text: object) -> bool | None:
+    """True for a deprived mark (x, 1, có, ✓), False for empty/0/không, None when not understood."""
+    raw = nfc(text)
+    if raw in ("\u2713", "\u2714", "\u2611", "\u2717", "\u2610"):
+        return raw in ("\u2713", "\u2714", "\u2611")
+    folded = _fold(raw)
+    if folded in _YES or raw.lower() in _YES:
+        return True
+    if folded in _NO or raw.lower() in _NO:
+        return False
+    return None
+
+
+def _is_minority(text: object) -> bool | None:
+    folded = _fold(text)
+    if not folded:
+        return None
+    return folded not in ("kinh", "viet", "nguoi kinh", "dan toc kinh")
+
+
+# --------------------------------------------------------------------------
+# Loading into DuckDB
+# --------------------------------------------------------------------------
+HOUSEHOLD_COLUMNS = (
+    "file VARCHAR, sheet VARCHAR, row INTEGER, district_raw VARCHAR, commune_raw VARCHAR, village VARCHAR, "
+    "cls VARCHAR, is_new BOOLEAN, escaped_change BOOLEAN, members DOUBLE, minority BOOLEAN, income DOUBLE, "
+    + ", ".join(f"{r} BOOLEAN" for r in DEPRIVATION_ROLES)
+    + ", dep_given INTEGER, hkey VARCHAR, set_aside VARCHAR"
+)
+
+
+def _col(i: int) -> str:
+    return f"c{i}"
+
+
+def _number_sql(expr: str) -> str:
+    s = f"regexp_replace(trim(coalesce({expr}, '')), '[\\s\u00a0]', '', 'g')"
+    return (f"CASE WHEN regexp_full_match({s}, '\\d{{1,3}}([.,]\\d{{3}})+') "
+            f"THEN TRY_CAST(regexp_replace({s}, '[.,]', '', 'g') AS DOUBLE) "
+            f"ELSE TRY_CAST(replace({s}, ',', '.') AS DOUBLE) END")
+
+
+def _first(layout: SheetLayout, role: str) -> str | None:
+    cols = layout.columns(role)
+    return _col(cols[0]) if cols else None
+
+
+def load_households(con, layouts: list[SheetLayout], *, key: bytes, mapping: ColumnMapping | None = None,
+                    report: LoadReport | None = None) -> LoadReport:
+    """Stream every sheet into the DuckDB table ``households`` (created if absent) of connection ``con``.
+
+    Only the columns of :data:`DATA_ROLES` are read into the table; personal columns are read
+    only inside the query that hashes them (``hkey``). Rows that are not households are kept
+    with the reason in ``set_aside`` (``blank``, ``note``, ``total``, ``group``,
+    ``no_classification``), so every row of every file is accounted for.
+    """
+    report = report or LoadReport()
+    mapping = mapping or ColumnMapping()
+    con.execute(f"CREATE TABLE IF NOT EXISTS households ({HOUSEHOLD_COLUMNS})")
+    opad, ipad = _pads(key)
+    for layout in layouts:
+        _load_one(con, layout, opad=opad, ipad=ipad, mapping=mapping, report=report)
+    return report
+
+
+def _register_source(con, layout: SheetLayout, width: int) -> None:
+    names = [_col(i) for i in range(width)]
+    if layout.grid is not None:
+        import pandas as pd
+
+        frame = pd.DataFrame([(r + [""] * width)[:width] for r in layout.grid], columns=names, dtype=object)
+        frame.insert(0, "row", range(layout.body_start, layout.body_start + len(frame)))
+        con.register("_hh_grid", frame)
+        con.execute("CREATE OR REPLACE TEMP VIEW _hh_src AS SELECT * FROM _hh_grid")
+        return
+    columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
+    delim = layout.delimiter or ","
+    con.execute(
+        "CREATE OR REPLACE TEMP VIEW _hh_src AS SELECT (row_number() OVER () + ?)::INTEGER AS row, * FROM read_csv(?, "
+        f"header=false, skip=?, delim=?, quote='\"', escape='\"', columns={columns}, null_padding=true, "
+        "strict_mode=false, encoding=?, ignore_errors=false, auto_detect=false)",
+        [layout.body_start - 1, str(layout.source.path), layout.body_start - 1, delim, layout.encoding or "utf-8"],
+    )
+
+
+def _load_one(con, layout: SheetLayout, *, opad: bytes, ipad: bytes, mapping: ColumnMapping, report: LoadReport) -> None:
+    width = len(layout.headers)
+    _register_source(con, layout, width)
+    where = {"file": layout.source.display, "sheet": layout.sheet}
+    for item in layout.personal():
+        report.dropped_personal.append({**where, **item})
+    for i, role in enumerate(layout.roles):
+        if role == "ignore" and layout.headers[i]:
+            report.ignored_columns.append({**where, "column": layout.headers[i]})
+    legacy = layout.legacy
+
+    def fix(values: list[str]) -> dict[str, str]:
+        if legacy is None and layout.encoding != "latin-1":
+            return {v: nfc(v) for v in values}
+        fixed, _ = fix_column(values)
+        return {v: nfc(f) for v, f in zip(values, fixed)}
+
+    def distinct(col: str | None) -> list[str]:
+        if col is None:
+            return []
+        return [r[0] for r in con.execute(f"SELECT DISTINCT trim({col}) FROM _hh_src WHERE {col} IS NOT NULL").fetchall()]
+
+    params: dict[str, object] = {}
+
+    def param(value: object) -> str:  # named, so that the order of use in the SQL text does not matter
+        name = f"p{len(params)}"
+        params[name] = value
+        return f"${name}"
+
+    # Commune and village: a column, or group rows ("Xã Hoàng Đồng", "Thôn Nà Lầu"), or the sheet / file name.
+    every = ", ".join(_col(i) for i in range(width))
+    # Distinct filled values: a merged group row ("Thôn Nà Lầu" across the sheet) counts once.
+    filled = f"len(list_distinct(list_filter([{every}], lambda x: coalesce(trim(x), '') <> '')))"
+    first_text = f"trim(coalesce({', '.join(f'nullif(trim({_col(i)}), {chr(39)}{chr(39)})' for i in range(width))}, ''))"
+    # Classification and change values, mapped in Python once per distinct value.
+    cls_col = _first(layout, "classification")
+    cls_map, new_map = {}, {}
+    for raw, text in fix(distinct(cls_col)).items():
+        cls, new = classify_value(text)
+        if cls is not None:
+            cls_map[raw], new_map[raw] = cls, new
+        elif raw:
+            report.unknown_classifications.append({**where, "value": text})
+    change_col = _first(layout, "change")
+    change_new, change_escaped = {}, {}
+    for raw, text in fix(distinct(change_col)).items():
+        change_new[raw], change_escaped[raw] = change_value(text)
+    if cls_col:
+        cls_sql = f"map_extract_value({param(cls_map or {'': ''})}::MAP(VARCHAR, VARCHAR), trim({cls_col}))"
+        cls_sql = f"nullif({cls_sql}, '')"
+        new_sql = f"coalesce(map_extract_value({param(new_map or {'': False})}::MAP(VARCHAR, BOOLEAN), trim({cls_col})), false)"
+    elif layout.default_class:
+        total = f"regexp_matches(lower(strip_accents(replace({first_text}, 'đ', 'd'))), {param(_TOTAL.pattern)})"
+        cls_sql = f"CASE WHEN {filled} >= 3 AND NOT {total} THEN {param(layout.default_class)} END"
+        new_sql = "false"
+    else:
+        cls_sql, new_sql = "NULL::VARCHAR", "false"
+    if change_col:
+        new_sql = (f"({new_sql} OR coalesce(map_extract_value({param(change_new or {'': False})}::MAP(VARCHAR, BOOLEAN), "
+                   f"trim({change_col})), false))")
+        esc_sql = f"coalesce(map_extract_value({param(change_escaped or {'': False})}::MAP(VARCHAR, BOOLEAN), trim({change_col})), false)"
+    else:
+        esc_sql = "false"
+
+    # Deprivation marks.
+    dep_sql = []
+    for role in DEPRIVATION_ROLES:
+        col = _first(layout, role)
+        if col is None:
+            dep_sql.append(f"NULL::BOOLEAN AS {role}")
+            continue
+        marks = {}
+        for raw in distinct(col):
+            value = mark_value(raw)
+            if value is None:
+                report.unknown_marks.append({**where, "column": layout.headers[int(col[1:])], "value": raw})
+            marks[raw] = bool(value)
+        dep_sql.append(f"coalesce(map_extract_value({param(marks or {'': False})}::MAP(VARCHAR, BOOLEAN), "
+                       f"trim({col})), false) AS {role}")
+
+    eth_col = _first(layout, "ethnicity")
+    if eth_col:
+        eth = {raw: _is_minority(text) for raw, text in fix(distinct(eth_col)).items()}
+        eth = {k: v for k, v in eth.items() if v is not None}
+        minority_sql = f"map_extract_value({param(eth or {'': False})}::MAP(VARCHAR, BOOLEAN), trim({eth_col}))"
+    else:
+        minority_sql = "NULL::BOOLEAN"
+
+    fallback_commune = (mapping.commune.get(layout.source.display) or layout.title_commune
+                        or (layout.sheet if layout.sheet and not _GENERIC_SHEET.match(_fold(layout.sheet)) else None)
+                        or Path(layout.source.display).stem.replace("_", " "))
+    commune_col, village_col, district_col = (_first(layout, r) for r in ("commune", "village", "district"))
+    commune_sql = f"nullif(trim({commune_col}), '')" if commune_col else "NULL"
+    village_sql = f"nullif(trim({village_col}), '')" if village_col else "NULL"
+    district_sql = f"nullif(trim({district_col}), '')" if district_col else "NULL"
+    fallback_district = layout.source.folder or None
+
+    # The keyed hash: the ID number (digits only) when there is one, else the folded name + village + birth date.
+    id_col, name_col, birth_col = (_first(layout, r) for r in ("id_number", "head_name", "birth_date"))
+    key_parts = []
+    if id_col:
+        key_parts.append(f"nullif(regexp_replace(coalesce({id_col}, ''), '[^0-9]', '', 'g'), '')")
+    if name_col:
+        name_key = (f"'n:' || lower(strip_accents(replace(replace(trim({name_col}), 'đ', 'd'), 'Đ', 'D'))) || '|' || "
+                    f"lower(strip_accents(coalesce(trim(village), ''))) || '|' || coalesce(trim({birth_col or 'NULL'}), '')")
+        key_parts.append(f"CASE WHEN trim(coalesce({name_col}, '')) <> '' THEN {name_key} END")
+    key_text = f"coalesce({', '.join(key_parts)})" if key_parts else "NULL"
+    hkey_sql = (f"CASE WHEN {key_text} IS NULL THEN NULL ELSE left(sha256({param(opad)}::BLOB || "
+                f"unhex(sha256({param(ipad)}::BLOB || encode({key_text})))), 32) END")
+
+    members_sql = _number_sql(_first(layout, "members")) if _first(layout, "members") else "NULL::DOUBLE"
+    income_sql = _number_sql(_first(layout, "income")) if _first(layout, "income") else "NULL::DOUBLE"
+    given_sql = f"TRY_CAST({_number_sql(_first(layout, 'deprivation_count'))} AS INTEGER)" if _first(layout, "deprivation_count") else "NULL::INTEGER"
+
+    select = f"""
+    WITH base AS (
+        SELECT row, {every},
+               {cls_sql} AS cls, {filled} AS n_filled, {first_text} AS first_text,
+               {commune_sql} AS commune_col, {village_sql} AS village_col, {district_sql} AS district_col
+        FROM _hh_src
+    ), grouped AS (
+        SELECT *,
+            CASE WHEN cls IS NULL AND n_filled <= 2 AND regexp_matches(lower(strip_accents(replace(first_text, 'đ', 'd'))), {param(_GROUP_COMMUNE.pattern)})
+                 THEN first_text END AS grp_commune,
+            CASE WHEN cls IS NULL AND n_filled <= 2 AND regexp_matches(lower(strip_accents(replace(first_text, 'đ', 'd'))), {param(_GROUP_VILLAGE.pattern)})
+                 THEN first_text END AS grp_village
+        FROM base
+    ), filled AS (
+        SELECT *,
+            coalesce(commune_col, last_value(grp_commune IGNORE NULLS) OVER w, {param(fallback_commune)}) AS commune_raw,
+            coalesce(village_col, last_value(grp_village IGNORE NULLS) OVER w) AS village,
+            coalesce(district_col, {param(fallback_district)}) AS district_raw
+        FROM grouped WINDOW w AS (ORDER BY row ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+    )
+    SELECT {param(layout.source.display)}, {param(layout.sheet)}, row, district_raw, commune_raw, village,
+           cls, {new_sql}, {esc_sql}, {members_sql}, {minority_sql}, {income_sql},
+           {', '.join(dep_sql)}, {given_sql}, {hkey_sql},
+           CASE WHEN cls IS NOT NULL THEN NULL
+                WHEN n_filled = 0 THEN 'blank'
+                WHEN grp_commune IS NOT NULL OR grp_village IS NOT NULL THEN 'group'
+                WHEN regexp_matches(lower(strip_accents(replace(first_text, 'đ', 'd'))), {param(_TOTAL.pattern)}) THEN 'total'
+                WHEN n_filled <= 2 THEN 'note'
+                ELSE 'no_classification' END
+    FROM filled
+    """
+    try:
+        con.execute(f"INSERT INTO households {select}", params)
+    except Exception as exc:  # duckdb.Error: a malformed CSV line; name the file
+        if type(exc).__module__.split(".")[0] != "duckdb":
+            raise
+        raise GeoError("household_unreadable", path=layout.source.display,
+                       reason=str(exc).splitlines()[0][:200]) from exc
+    finally:
+        with_grid = layout.grid is not None
+        con.execute("DROP VIEW IF EXISTS _hh_src")
+        if with_grid:
+            con.unregister("_hh_grid")
+    n = con.execute("SELECT count(*) FROM households WHERE file = ? AND sheet IS NOT DISTINCT FROM ?",
+                    [layout.source.display, layout.sheet]).fetchall()[0][0]
+    report.rows_read += n
+    # Legacy text in names: repair the distinct values in place (a few hundred at most).
+    if legacy is not None or layout.encoding == "latin-1":
+        for column in ("commune_raw", "village", "district_raw"):
+            values = [r[0] for r in con.execute(
+                f"SELECT DISTINCT {column} FROM households WHERE file = ? AND {column} IS NOT NULL",
+                [layout.source.display]).fetchall()]
+            for raw, text in fix(values).items():
+                if raw != text:
+                    con.execute(f"UPDATE households SET {column} = ? WHERE file = ? AND {column} = ?",
+                                [text, layout.source.display, raw])
+    report.sheets.append({
+        **where, "header_rows": layout.header_rows, "body_start": layout.body_start, "rows": int(n),
+        "encoding": layout.encoding, "legacy_encoding": legacy,
+        "columns": [{"column": h, "role": r} for h, r in zip(layout.headers, layout.roles) if h],
+    })
+
+
+def cleanup(folder: str | os.PathLike) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def workdir() -> Path:
+    """A private temporary folder for unpacked archives and DuckDB's spill files."""
+    return Path(tempfile.mkdtemp(prefix="geo-households-"))

@@ -1,0 +1,315 @@
+"""Household review lists -> commune indicators: one call shared by ``python -m geo households`` and the app.
+
+:func:`preview_lists` shows how each file was understood (header, column roles, a few rows
+with personal columns masked) so that the planner can correct the :class:`ColumnMapping`;
+:func:`import_lists` reads everything into DuckDB, resolves communes with the project's join,
+aggregates and checks; :func:`write_workbook` and :func:`report_dict` write what a planner
+keeps. The aggregate is an ordinary :class:`geo.io.tables.IndicatorTable` (:func:`as_indicator_table`)
+that maps, ranks and exports like any uploaded table. Nothing personal leaves
+:mod:`geo.io.households`: not in DuckDB, not in the outputs, not in the report.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from geo import settings
+from geo._errors import GeoError
+from geo.analysis import households as agg
+from geo.analysis.indicators import label
+from geo.io import households as hio
+from geo.io.sheets import _plain, _set
+from geo.io.tables import IndicatorTable
+from geo.io.write import atomic_path
+from geo.text.i18n import DEFAULT_LANG, t
+
+__all__ = ["HouseholdImport", "preview_lists", "import_lists", "as_indicator_table", "write_workbook", "report_dict",
+           "breakdown", "problem_messages", "ColumnMapping", "read_totals", "load_mapping"]
+
+ColumnMapping = hio.ColumnMapping
+PROBLEM_KINDS = ("unknown_commune", "duplicate", "contradiction")
+
+
+@dataclass
+class HouseholdImport:
+    """Everything an import produced (all free of personal data)."""
+
+    tables: agg.HouseholdTables
+    load: hio.LoadReport
+    problems: dict
+    resolution: list[dict]
+    sources: list[str]
+    province: str | None
+    vintage: str
+    totals: dict | None = None
+    mapping: ColumnMapping = field(default_factory=ColumnMapping)
+
+    @property
+    def communes(self) -> pd.DataFrame:
+        return self.tables.communes
+
+
+def load_mapping(path: str | os.PathLike | None) -> ColumnMapping:
+    """A saved column mapping (JSON: ``{"columns": {header: role}, "commune": {file: commune}}``)."""
+    if not path:
+        return ColumnMapping()
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise GeoError("household_bad_mapping", path=str(path), reason=str(exc)[:200]) from exc
+    return ColumnMapping.from_dict(data)
+
+
+def preview_lists(paths, *, mapping: ColumnMapping | None = None, workdir=None) -> list[hio.SheetLayout]:
+    """The layout of every sheet of every file (archives unpacked), for the preview and the mapping step."""
+    work = Path(workdir) if workdir else hio.workdir()
+    try:
+        sources = hio.open_sources(paths, workdir=work)
+        return [layout for source in sources for layout in hio.inspect_source(source, mapping=mapping)]
+    finally:
+        if workdir is None:
+            hio.cleanup(work)
+
+
+def read_totals(path, *, province: str | None, vintage: str) -> tuple[pd.Series, dict]:
+    """Total households per commune code from a separate table (any table :func:`read_indicators` reads)."""
+    import geopandas as gpd
+
+    from geo.io.tables import read_indicators
+    from geo.join.match import join_indicators
+    from geo.units import registry
+
+    table = read_indicators(path, level="commune")
+    if "households" not in table.data:
+        raise GeoError("household_totals_no_households", path=table.source,
+                       columns=", ".join(table.columns.values()))
+    reg = registry.units(province=province, level="commune", vintage=vintage)
+    shell = gpd.GeoDataFrame(reg, geometry=gpd.GeoSeries([None] * len(reg)), crs="EPSG:4326")
+    cols = {"code": "code", "name": "name", "type": "type"}
+    if vintage == "pre2025":
+        cols.update(parent_code="district_code", parent_name="district_name")
+    result = join_indicators(shell, table, level="commune", boundary_columns=cols)
+    gdf = result.gdf
+    totals = pd.Series(pd.to_numeric(gdf["households"], errors="coerce").to_numpy(), index=gdf["code"]).dropna()
+    summary = {"source": table.source, "matched": int(len(totals)),
+               "unmatched_rows": [{"row": r.get("source_row") or r.get("row"), "name": r.get("name")}
+                                  for r in result.report.unmatched_rows][: settings.HOUSEHOLD_REPORT_MAX_ITEMS]}
+    return totals, summary
+
+
+def _connect(work: Path):
+    import duckdb
+
+    spill = work / "spill"
+    spill.mkdir(exist_ok=True)
+    return duckdb.connect(":memory:", config={
+        "memory_limit": settings.HOUSEHOLD_DUCKDB_MEMORY, "threads": settings.HOUSEHOLD_DUCKDB_THREADS,
+        "temp_directory": str(spill),
+    })
+
+
+def import_lists(paths, *, totals=None, mapping: ColumnMapping | None = None, province: str | None = settings.DEFAULT_PROVINCE,
+                 vintage: str = settings.DEFAULT_VINTAGE, key: bytes | None = None) -> HouseholdImport:
+    """Read household lists, resolve their communes, aggregate and check them.
+
+    Parameters
+    ----------
+    paths
+        Files (XLSX, CSV), folders or ZIP archives of them.
+    totals
+        A table of total households per commune (path), for the rates; optional.
+    mapping
+        The planner's corrections of column roles, and communes of files that name none.
+    province, vintage
+        Where the communes are looked up (GSO registry).
+    key
+        The secret of the duplicate hash; :func:`geo.io.households.installation_key` by default.
+    """
+    mapping = mapping or ColumnMapping()
+    key = key or hio.installation_key()
+    work = hio.workdir()
+    try:
+        sources = hio.open_sources(paths, workdir=work)
+        layouts = [layout for source in sources for layout in hio.inspect_source(source, mapping=mapping)]
+        con = _connect(work)
+        try:
+            load = hio.load_households(con, layouts, key=key, mapping=mapping)
+            resolution = agg.resolve_communes(con, province=province, vintage=vintage)
+            total_series, totals_summary = (read_totals(totals, province=province, vintage=vintage)
+                                            if totals else (None, None))
+            tables = agg.aggregate(con, totals=total_series, vintage=vintage)
+            problems = agg.problems(con)
+        finally:
+            con.close()
+    finally:
+        hio.cleanup(work)
+    return HouseholdImport(tables=tables, load=load, problems=problems, resolution=resolution,
+                           sources=[s.display for s in sources], province=province, vintage=vintage,
+                           totals=totals_summary, mapping=mapping)
+
+
+# --------------------------------------------------------------------------
+# The aggregate as a dataset
+# --------------------------------------------------------------------------
+def as_indicator_table(result: HouseholdImport, *, name: str = "households") -> IndicatorTable:
+    """The commune aggregate as an ordinary indicator table (joins on the GSO code)."""
+    data = result.communes.copy()
+    data.insert(0, "source_row", range(1, len(data) + 1))
+    data = data.rename(columns={})
+    columns = {c: c for c in data.columns if c not in ("source_row",)}
+    indicators = [c for c in data.columns if c not in ("source_row", "code", "name", "parent_code", "parent_name")]
+    for c in indicators:
+        data[c] = pd.to_numeric(data[c], errors="coerce").astype(float)
+    return IndicatorTable(data=data, source=name, sheet=None, header_rows=[], columns=columns, skipped=[],
+                          years=[], level="commune", vintage=result.vintage)
+
+
+def breakdown(result: HouseholdImport, code: str, *, lang: str = DEFAULT_LANG) -> pd.DataFrame:
+    """The 12 deprivations of one commune's poor households: dimension, indicator, households, share."""
+    row = result.communes[result.communes["code"] == code]
+    if row.empty:
+        return pd.DataFrame(columns=["dimension", "indicator", "deprived", "share"])
+    row = row.iloc[0]
+    return pd.DataFrame([
+        {"dimension": t(f"household.dimension.{dim}", lang), "indicator": label(f"deprived_{k}", lang),
+         "deprived": int(row[f"deprived_{k}"]), "share": row[f"deprived_{k}_share"]}
+        for k, dim in settings.HOUSEHOLD_DEPRIVATIONS
+    ])
+
+
+# --------------------------------------------------------------------------
+# Messages, report, workbook
+# --------------------------------------------------------------------------
+def _where(item: dict) -> dict:
+    return {"file": item.get("file"), "sheet": item.get("sheet") or "-", "row": item.get("row")}
+
+
+def problem_messages(result: HouseholdImport, *, lang: str = DEFAULT_LANG, limit: int | None = None) -> list[str]:
+    """One sentence per problem row (file, sheet, row, what to do), unknown communes first."""
+    out = []
+    for item in result.problems["unknown_commune"]["items"]:
+        out.append(t("household.issue.unknown_commune", lang, **_where(item), commune=item["commune"] or "",
+                     n=item["rows_count"]))
+    for item in result.problems["duplicate"]["items"]:
+        first, second = item["rows"][0], item["rows"][1]
+        out.append(t(f"household.issue.duplicate_{item['kind']}", lang, file=first["file"], sheet=first["sheet"] or "-",
+                     row=first["row"], commune=first["commune"] or "", file2=second["file"],
+                     sheet2=second["sheet"] or "-", row2=second["row"], commune2=second["commune"] or ""))
+    for item in result.problems["contradiction"]["items"]:
+        cls = t(f"household.class.{item['classification']}", lang)
+        out.append(t(f"household.issue.{item['kind']}", lang, **_where(item), classification=cls,
+                     n=item["deprivations"] if item["deprivations"] is not None else "?"))
+    return out[:limit] if limit else out
+
+
+def report_dict(result: HouseholdImport, *, lang: str = DEFAULT_LANG, outputs: dict | None = None) -> dict:
+    """The JSON import report: inputs, columns read and dropped, resolution, problems, method."""
+    communes = result.communes
+    return {
+        "sources": result.sources,
+        "province": result.province,
+        "vintage": result.vintage,
+        "rows_read": result.load.rows_read,
+        "households_counted": int(communes["listed"].sum()) if not communes.empty else 0,
+        "communes": int(len(communes)),
+        "sheets": result.load.sheets,
+        "dropped_personal_columns": result.load.dropped_personal,
+        "ignored_columns": result.load.ignored_columns,
+        "unknown_marks": result.load.unknown_marks,
+        "unknown_classifications": result.load.unknown_classifications,
+        "commune_resolution": result.resolution,
+        "totals": result.totals,
+        "problems": result.problems,
+        "messages": problem_messages(result, lang=lang),
+        "mapping": result.mapping.to_dict(),
+        "method": t("household.method", lang),
+        "outputs": outputs or {},
+    }
+
+
+def _sheet(wb, title: str, df: pd.DataFrame, *, lang: str, labels: bool = True) -> None:
+    from openpyxl.styles import Font
+
+    ws = wb.create_sheet(title[:31])
+    columns = list(df.columns)
+    for j, col in enumerate(columns, start=1):
+        head = label(col, lang) if labels and _has_label(col) else str(col)
+        _set(ws.cell(row=1, column=j), head)
+        _set(ws.cell(row=2, column=j), str(col))
+        ws.cell(row=1, column=j).font = Font(bold=True)
+    for i, row in enumerate(df.itertuples(index=False, name=None), start=3):
+        for j, value in enumerate(row, start=1):
+            _set(ws.cell(row=i, column=j), _plain(value))
+    ws.freeze_panes = "C3"
+
+
+def _has_label(col: str) -> bool:
+    from geo.text.i18n import has_message
+
+    return has_message(f"indicator.{col}")
+
+
+def workbook_bytes(result: HouseholdImport, *, lang: str = DEFAULT_LANG) -> bytes:
+    """The indicators workbook: communes (with the total row), districts, villages, sources, method."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    tables = result.tables
+    communes = pd.concat([tables.communes, tables.total], ignore_index=True)
+    _sheet(wb, t("household.sheet.communes", lang), communes, lang=lang)
+    if not tables.districts.empty:
+        _sheet(wb, t("household.sheet.districts", lang), pd.concat([tables.districts, tables.total], ignore_index=True),
+               lang=lang)
+    _sheet(wb, t("household.sheet.villages", lang), tables.villages, lang=lang)
+    _sheet(wb, t("household.sheet.sources", lang), tables.provenance, lang=lang, labels=False)
+    ws = wb.create_sheet(t("household.sheet.method", lang)[:31])
+    for i, line in enumerate(t("household.method", lang).split("\n"), start=1):
+        _set(ws.cell(row=i, column=1), line)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def villages_bytes(result: HouseholdImport, *, fmt: str = "xlsx", lang: str = DEFAULT_LANG) -> bytes:
+    """The village table alone (annex; no map: villages have no official codes or boundaries)."""
+    from geo.io.sheets import to_csv_bytes, to_xlsx_bytes
+
+    df = result.tables.villages
+    if fmt == "csv":
+        return to_csv_bytes(df)
+    return to_xlsx_bytes(df, sheet_name=t("household.sheet.villages", lang))
+
+
+def write_workbook(result: HouseholdImport, path, *, lang: str = DEFAULT_LANG) -> Path:
+    """Write the indicators workbook (``.xlsx``) or the commune table alone (``.csv``) atomically."""
+    from geo.io.sheets import to_csv_bytes
+
+    path = Path(path)
+    data = (to_csv_bytes(pd.concat([result.tables.communes, result.tables.total], ignore_index=True))
+            if path.suffix.lower() == ".csv" else workbook_bytes(result, lang=lang))
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return path
+
+
+def write_report(result: HouseholdImport, path, *, lang: str = DEFAULT_LANG, outputs: dict | None = None) -> Path:
+    path = Path(path)
+    text = json.dumps(report_dict(result, lang=lang, outputs=outputs), ensure_ascii=False, indent=2, default=_json)
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return path
+
+
+def _json(value):
+    if hasattr(value, "item"):
+        return value.item()
+    if pd.isna(value):
+        return None
+    return str(value)
