@@ -262,10 +262,11 @@ def problems(con, *, limit: int = settings.HOUSEHOLD_REPORT_MAX_ITEMS) -> dict[s
                    "rows": [int(x) for x in rows]} for f, s, c, d, n, first, rows in unknown[:limit]],
     }
     dups = con.execute("""
+        WITH twice AS (SELECT hkey FROM hh WHERE hkey IS NOT NULL GROUP BY hkey HAVING count(*) > 1)
         SELECT list(struct_pack(file := file, sheet := sheet, row := row, code := code, commune := coalesce(name, commune_raw))
                     ORDER BY file, sheet, row) AS rows,
                count(DISTINCT coalesce(code, commune_raw)) AS communes
-        FROM hh WHERE hkey IS NOT NULL GROUP BY hkey HAVING count(*) > 1
+        FROM hh JOIN twice USING (hkey) GROUP BY hkey
         ORDER BY communes DESC, rows[1].file, rows[1].row
     """).fetchall()
     out["duplicate"] = {

@@ -547,10 +547,12 @@ def mark_value(text: object) -> bool | None:
     raw = nfc(text)
     if raw in ("\u2713", "\u2714", "\u2611", "\u2717", "\u2610"):
         return raw in ("\u2713", "\u2714", "\u2611")
+    if not raw:
+        return False
     folded = _fold(raw)
-    if folded in _YES or raw.lower() in _YES:
+    if raw.lower() in _YES or (folded and folded in _YES):
         return True
-    if folded in _NO or raw.lower() in _NO:
+    if raw.lower() in _NO or (folded and folded in _NO):
         return False
     return None
 
@@ -607,29 +609,81 @@ def load_households(con, layouts: list[SheetLayout], *, key: bytes, mapping: Col
     return report
 
 
-def _register_source(con, layout: SheetLayout, width: int) -> None:
+def _stage(con, layout: SheetLayout, *, opad: bytes, ipad: bytes) -> None:
+    """Copy one sheet into the temporary table ``_hh_src``: its data columns, two row summaries and the keyed
+    hash. Personal columns are read only by this statement, to count filled cells and to hash them."""
+    width = len(layout.headers)
     names = [_col(i) for i in range(width)]
+    keep = [i for i, role in enumerate(layout.roles) if role in DATA_ROLES]
+    params: dict[str, object] = {"opad": opad, "ipad": ipad}
+    every = ", ".join(names)
+    # Filled cells (workbooks are read without merged ranges, so a merged group row counts once).
+    filled = " + ".join(f"(CASE WHEN trim(coalesce({n}, '')) <> '' THEN 1 ELSE 0 END)" for n in names)
+    first_text = f"trim(coalesce({', '.join(f'nullif(trim({n}), {chr(39)}{chr(39)})' for n in names)}, ''))"
+    id_col, name_col, birth_col, village_col = (_first(layout, r) for r in ("id_number", "head_name", "birth_date", "village"))
+    key_parts = []
+    if id_col:
+        key_parts.append(f"nullif(regexp_replace(coalesce({id_col}, ''), '[^0-9]', '', 'g'), '')")
+    if name_col:
+        fold = "lower(strip_accents(replace(replace(trim({}), 'đ', 'd'), 'Đ', 'D')))"
+        name_key = (f"'n:' || {fold.format(name_col)} || '|' || {fold.format(f'coalesce({village_col or chr(39) * 2}, {chr(39) * 2})')}"
+                    f" || '|' || coalesce(trim({birth_col or 'NULL'}), '')")
+        key_parts.append(f"CASE WHEN trim(coalesce({name_col}, '')) <> '' THEN {name_key} END")
+    key_text = f"coalesce({', '.join(key_parts)})" if key_parts else "NULL"
+    hkey = (f"CASE WHEN {key_text} IS NULL THEN NULL ELSE left(sha256($opad::BLOB || "
+            f"unhex(sha256($ipad::BLOB || encode({key_text})))), 32) END")
+    columns = ", ".join(f"{_col(i)} VARCHAR" for i in keep)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _hh_src (row INTEGER, {columns + ', ' if columns else ''}"
+                "n_filled INTEGER, first_text VARCHAR, hkey VARCHAR)")
+    select = (f"SELECT row, {''.join(_col(i) + ', ' for i in keep)}{filled}, {first_text}, {hkey} FROM ")
     if layout.grid is not None:
         import pandas as pd
 
         frame = pd.DataFrame([(r + [""] * width)[:width] for r in layout.grid], columns=names, dtype=object)
         frame.insert(0, "row", range(layout.body_start, layout.body_start + len(frame)))
         con.register("_hh_grid", frame)
-        con.execute("CREATE OR REPLACE TEMP VIEW _hh_src AS SELECT * FROM _hh_grid")
+        try:
+            con.execute(f"INSERT INTO _hh_src {select} _hh_grid", params)
+        finally:
+            con.unregister("_hh_grid")
         return
-    columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
-    delim = layout.delimiter or ","
-    con.execute(
-        "CREATE OR REPLACE TEMP VIEW _hh_src AS SELECT (row_number() OVER () + ?)::INTEGER AS row, * FROM read_csv(?, "
-        f"header=false, skip=?, delim=?, quote='\"', escape='\"', columns={columns}, null_padding=true, "
-        "strict_mode=false, encoding=?, ignore_errors=false, auto_detect=false)",
-        [layout.body_start - 1, str(layout.source.path), layout.body_start - 1, delim, layout.encoding or "utf-8"],
-    )
+    spec = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
+    path, transcoded = layout.source.path, None
+    if (layout.encoding or "utf-8") != "utf-8":  # DuckDB reads UTF-8: a byte view or UTF-16 is re-encoded first
+        transcoded = _to_utf8(path, layout.encoding)
+        path = transcoded
+    params.update(skip=layout.body_start - 1, path=str(path), delim=layout.delimiter or ",")
+    try:
+        con.execute(
+            f"INSERT INTO _hh_src {select} (SELECT (row_number() OVER () + $skip)::INTEGER AS row, * FROM read_csv($path, "
+            f"header=false, skip=$skip, delim=$delim, quote='\"', escape='\"', columns={spec}, null_padding=true, "
+            "strict_mode=false, encoding='utf-8', ignore_errors=false, auto_detect=false))",
+            params,
+        )
+    finally:
+        if transcoded is not None:
+            transcoded.unlink(missing_ok=True)
+
+
+def _to_utf8(path: Path, encoding: str) -> Path:
+    """A private temporary UTF-8 copy of a text file (streamed; removed by the caller)."""
+    fd, name = tempfile.mkstemp(prefix="geo-households-", suffix=".csv")
+    decoder = codecs.getincrementaldecoder("utf-16" if encoding == "utf-16" else "latin-1")()
+    with open(path, "rb") as src, os.fdopen(fd, "wb") as dst:
+        while chunk := src.read(8 * 1024 * 1024):
+            dst.write(decoder.decode(chunk).encode("utf-8"))
+        dst.write(decoder.decode(b"", final=True).encode("utf-8"))
+    return Path(name)
 
 
 def _load_one(con, layout: SheetLayout, *, opad: bytes, ipad: bytes, mapping: ColumnMapping, report: LoadReport) -> None:
-    width = len(layout.headers)
-    _register_source(con, layout, width)
+    try:
+        _stage(con, layout, opad=opad, ipad=ipad)
+    except Exception as exc:  # duckdb.Error: a malformed CSV line; name the file
+        if type(exc).__module__.split(".")[0] != "duckdb":
+            raise
+        raise GeoError("household_unreadable", path=layout.source.display,
+                       reason=str(exc).splitlines()[0][:200]) from exc
     where = {"file": layout.source.display, "sheet": layout.sheet}
     for item in layout.personal():
         report.dropped_personal.append({**where, **item})
@@ -652,15 +706,13 @@ def _load_one(con, layout: SheetLayout, *, opad: bytes, ipad: bytes, mapping: Co
     params: dict[str, object] = {}
 
     def param(value: object) -> str:  # named, so that the order of use in the SQL text does not matter
+        if isinstance(value, dict):  # a lookup table; '' (an empty cell) is never a key: a miss gives NULL
+            value = {k: v for k, v in value.items() if k} or {"\u0000": v for v in list(value.values())[:1]} or {"\u0000": None}
         name = f"p{len(params)}"
         params[name] = value
         return f"${name}"
 
-    # Commune and village: a column, or group rows ("Xã Hoàng Đồng", "Thôn Nà Lầu"), or the sheet / file name.
-    every = ", ".join(_col(i) for i in range(width))
-    # Distinct filled values: a merged group row ("Thôn Nà Lầu" across the sheet) counts once.
-    filled = f"len(list_distinct(list_filter([{every}], lambda x: coalesce(trim(x), '') <> '')))"
-    first_text = f"trim(coalesce({', '.join(f'nullif(trim({_col(i)}), {chr(39)}{chr(39)})' for i in range(width))}, ''))"
+    filled, first_text = "n_filled", "first_text"
     # Classification and change values, mapped in Python once per distinct value.
     cls_col = _first(layout, "classification")
     cls_map, new_map = {}, {}
@@ -724,27 +776,21 @@ def _load_one(con, layout: SheetLayout, *, opad: bytes, ipad: bytes, mapping: Co
     district_sql = f"nullif(trim({district_col}), '')" if district_col else "NULL"
     fallback_district = layout.source.folder or None
 
-    # The keyed hash: the ID number (digits only) when there is one, else the folded name + village + birth date.
-    id_col, name_col, birth_col = (_first(layout, r) for r in ("id_number", "head_name", "birth_date"))
-    key_parts = []
-    if id_col:
-        key_parts.append(f"nullif(regexp_replace(coalesce({id_col}, ''), '[^0-9]', '', 'g'), '')")
-    if name_col:
-        name_key = (f"'n:' || lower(strip_accents(replace(replace(trim({name_col}), 'đ', 'd'), 'Đ', 'D'))) || '|' || "
-                    f"lower(strip_accents(coalesce(trim(village), ''))) || '|' || coalesce(trim({birth_col or 'NULL'}), '')")
-        key_parts.append(f"CASE WHEN trim(coalesce({name_col}, '')) <> '' THEN {name_key} END")
-    key_text = f"coalesce({', '.join(key_parts)})" if key_parts else "NULL"
-    hkey_sql = (f"CASE WHEN {key_text} IS NULL THEN NULL ELSE left(sha256({param(opad)}::BLOB || "
-                f"unhex(sha256({param(ipad)}::BLOB || encode({key_text})))), 32) END")
-
     members_sql = _number_sql(_first(layout, "members")) if _first(layout, "members") else "NULL::DOUBLE"
     income_sql = _number_sql(_first(layout, "income")) if _first(layout, "income") else "NULL::DOUBLE"
     given_sql = f"TRY_CAST({_number_sql(_first(layout, 'deprivation_count'))} AS INTEGER)" if _first(layout, "deprivation_count") else "NULL::INTEGER"
 
+    # Group rows ("Xã Hoàng Đồng", "Thôn Nà Lầu" alone on a row) name the commune or village of the rows under them.
+    groups = con.execute("SELECT count(*) FROM _hh_src WHERE n_filled BETWEEN 1 AND 2").fetchall()[0][0]
+    if groups:
+        fill_commune = "last_value(grp_commune IGNORE NULLS) OVER w,"
+        fill_village = "last_value(grp_village IGNORE NULLS) OVER w,"
+        window = "WINDOW w AS (ORDER BY row ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
+    else:
+        fill_commune = fill_village = window = ""
     select = f"""
     WITH base AS (
-        SELECT row, {every},
-               {cls_sql} AS cls, {filled} AS n_filled, {first_text} AS first_text,
+        SELECT *, {cls_sql} AS cls,
                {commune_sql} AS commune_col, {village_sql} AS village_col, {district_sql} AS district_col
         FROM _hh_src
     ), grouped AS (
@@ -756,14 +802,14 @@ def _load_one(con, layout: SheetLayout, *, opad: bytes, ipad: bytes, mapping: Co
         FROM base
     ), filled AS (
         SELECT *,
-            coalesce(commune_col, last_value(grp_commune IGNORE NULLS) OVER w, {param(fallback_commune)}) AS commune_raw,
-            coalesce(village_col, last_value(grp_village IGNORE NULLS) OVER w) AS village,
+            coalesce(commune_col, {fill_commune} {param(fallback_commune)}) AS commune_raw,
+            coalesce(village_col, {fill_village} NULL) AS village,
             coalesce(district_col, {param(fallback_district)}) AS district_raw
-        FROM grouped WINDOW w AS (ORDER BY row ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+        FROM grouped {window}
     )
     SELECT {param(layout.source.display)}, {param(layout.sheet)}, row, district_raw, commune_raw, village,
            cls, {new_sql}, {esc_sql}, {members_sql}, {minority_sql}, {income_sql},
-           {', '.join(dep_sql)}, {given_sql}, {hkey_sql},
+           {', '.join(dep_sql)}, {given_sql}, hkey,
            CASE WHEN cls IS NOT NULL THEN NULL
                 WHEN n_filled = 0 THEN 'blank'
                 WHEN grp_commune IS NOT NULL OR grp_village IS NOT NULL THEN 'group'
@@ -780,10 +826,7 @@ def _load_one(con, layout: SheetLayout, *, opad: bytes, ipad: bytes, mapping: Co
         raise GeoError("household_unreadable", path=layout.source.display,
                        reason=str(exc).splitlines()[0][:200]) from exc
     finally:
-        with_grid = layout.grid is not None
-        con.execute("DROP VIEW IF EXISTS _hh_src")
-        if with_grid:
-            con.unregister("_hh_grid")
+        con.execute("DROP TABLE IF EXISTS _hh_src")
     n = con.execute("SELECT count(*) FROM households WHERE file = ? AND sheet IS NOT DISTINCT FROM ?",
                     [layout.source.display, layout.sheet]).fetchall()[0][0]
     report.rows_read += n

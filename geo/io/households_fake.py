@@ -102,6 +102,7 @@ def fake_households(*, n: int, province: str | None = "20", vintage: str = "pre2
     middle = np.array(_MIDDLES, dtype=object)[rng.integers(0, len(_MIDDLES), n)]
     given = np.array(_GIVEN, dtype=object)[rng.integers(0, len(_GIVEN), n)]
     frame = pd.DataFrame({
+        "province_code": u["province_code"].to_numpy(),
         "commune_code": u["code"].to_numpy(), "commune_name": u["name"].to_numpy(),
         "district_code": u["district_code"].to_numpy(), "district_name": u["district_name"].to_numpy(),
         "village": "Thôn " + vil_a + " " + vil_b,
@@ -179,14 +180,14 @@ def write_lists(frame: pd.DataFrame, folder: str | Path, *, form: str = "xlsx_pe
     ``form`` is ``xlsx_per_commune`` (one workbook per commune, in a folder per district, commune
     named only by the file and the title), ``xlsx_sheets`` (one workbook per district, one sheet per
     commune), ``csv`` (one CSV per province with district and commune columns) or ``csv_per_district``.
-    ``encoding`` applies to CSV: ``utf-8``, ``utf-8-sig``, ``cp1258`` or ``utf-16``.
+    ``encoding`` applies to CSV: ``utf-8``, ``utf-8-sig``, ``utf-16`` or a legacy ``cp1258``, ``tcvn3``, ``vni``.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed + 7)
     written: list[Path] = []
     if form.startswith("csv"):
-        key = "district_code" if form == "csv_per_district" else None
+        key = {"csv_per_district": "district_code", "csv_per_province": "province_code"}.get(form)
         groups = frame.groupby(key, sort=True) if key else [("all", frame)]
         for name, part in groups:
             path = folder / f"ds_ho_{name}.csv"
@@ -197,7 +198,13 @@ def write_lists(frame: pd.DataFrame, folder: str | Path, *, form: str = "xlsx_pe
             writer.writerows(header)
             writer.writerows(_rows(part, marks_rng=rng, with_commune=True, with_personal=with_personal))
             text = buf.getvalue()
-            path.write_bytes(text.encode(encoding, errors="strict"))
+            if encoding in ("cp1258", "tcvn3", "vni"):  # legacy: what old Vietnamese Excel and fonts wrote
+                from geo.text.encoding import to_legacy
+
+                data = to_legacy(text.replace("✓", "x"), encoding).encode("latin-1")
+            else:
+                data = text.encode(encoding)
+            path.write_bytes(data)
             written.append(path)
         return written
     from openpyxl import Workbook

@@ -108,10 +108,12 @@ def _connect(work: Path):
 
     spill = work / "spill"
     spill.mkdir(exist_ok=True)
-    return duckdb.connect(":memory:", config={
+    con = duckdb.connect(":memory:", config={
         "memory_limit": settings.HOUSEHOLD_DUCKDB_MEMORY, "threads": settings.HOUSEHOLD_DUCKDB_THREADS,
-        "temp_directory": str(spill),
+        "temp_directory": str(spill), "preserve_insertion_order": False,
     })
+    con.execute("SET enable_progress_bar = false")
+    return con
 
 
 def import_lists(paths, *, totals=None, mapping: ColumnMapping | None = None, province: str | None = settings.DEFAULT_PROVINCE,
