@@ -232,7 +232,7 @@ def aggregate(con, *, totals: pd.Series | None = None, vintage: str = settings.D
                    row - row_number() OVER (PARTITION BY code, file, sheet ORDER BY row) AS island
             FROM hh WHERE code IS NOT NULL
         )
-        SELECT code, any_value(name) AS name, file, sheet, count(*) AS rows,
+        SELECT code, any_value(name) AS name, file, sheet, sum(n) AS rows,
                string_agg(CASE WHEN lo = hi THEN lo::VARCHAR ELSE lo::VARCHAR || '-' || hi::VARCHAR END, ', '
                           ORDER BY lo) AS row_ranges
         FROM (SELECT code, any_value(name) AS name, file, sheet, island, min(row) AS lo, max(row) AS hi, count(*) AS n

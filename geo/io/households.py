@@ -99,7 +99,7 @@ _COLUMN_NUMBER = re.compile(r"^\(?\s*\d{1,2}\s*\)?$")
 _GROUP_COMMUNE = re.compile(r"^(xa|phuong|thi tran)\s+\S")
 _GROUP_VILLAGE = re.compile(r"^(thon|ban|to dan pho|khoi|xom|khu pho)\s+\S")
 _GENERIC_SHEET = re.compile(r"^(sheet|trang tinh|ds|danh sach|data|bang)\s*\d*$")
-_TITLE_COMMUNE = re.compile(r"\b(?:xã|phường|thị trấn)\s+(.+?)\s*(?:[,;:(]|\bhuyện\b|\bthành phố\b|\bnăm\b|\btỉnh\b|$)",
+_TITLE_COMMUNE = re.compile(r"\b((?:xã|phường|thị trấn)\s+.+?)\s*(?:[,;:(]|\bhuyện\b|\bthành phố\b|\bnăm\b|\btỉnh\b|$)",
                             re.IGNORECASE)
 _TOTAL = re.compile(r"^(cong|tong cong|tong|total)\b")
 
@@ -604,9 +604,148 @@ def load_households(con, layouts: list[SheetLayout], *, key: bytes, mapping: Col
     mapping = mapping or ColumnMapping()
     con.execute(f"CREATE TABLE IF NOT EXISTS households ({HOUSEHOLD_COLUMNS})")
     opad, ipad = _pads(key)
+    batch: list[tuple] = []
     for layout in layouts:
-        _load_one(con, layout, opad=opad, ipad=ipad, mapping=mapping, report=report)
+        if layout.grid is not None:  # a workbook is in memory already: mapped in Python, inserted in one batch
+            batch.extend(_grid_rows(layout, key=key, mapping=mapping, report=report))
+        else:
+            _load_one(con, layout, opad=opad, ipad=ipad, mapping=mapping, report=report)
+    if batch:
+        import pandas as pd
+
+        names = [c.split()[0] for c in HOUSEHOLD_COLUMNS.split(", ")]
+        frame = pd.DataFrame(batch, columns=names)
+        con.register("_hh_batch", frame)
+        try:
+            con.execute("INSERT INTO households SELECT * FROM _hh_batch")
+        finally:
+            con.unregister("_hh_batch")
     return report
+
+
+def _fallback_commune(layout: SheetLayout, mapping: ColumnMapping) -> str:
+    return (mapping.commune.get(layout.source.display) or layout.title_commune
+            or (layout.sheet if layout.sheet and not _GENERIC_SHEET.match(_fold(layout.sheet)) else None)
+            or Path(layout.source.display).stem.replace("_", " "))
+
+
+def _report_columns(layout: SheetLayout, report: LoadReport) -> dict:
+    where = {"file": layout.source.display, "sheet": layout.sheet}
+    for item in layout.personal():
+        report.dropped_personal.append({**where, **item})
+    for i, role in enumerate(layout.roles):
+        if role == "ignore" and layout.headers[i]:
+            report.ignored_columns.append({**where, "column": layout.headers[i]})
+    return where
+
+
+def _number(text: str) -> float | None:
+    text = re.sub(r"[\s\u00a0]", "", text or "")
+    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):
+        text = re.sub(r"[.,]", "", text)
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        return None
+
+
+def _grid_rows(layout: SheetLayout, *, key: bytes, mapping: ColumnMapping, report: LoadReport) -> list[tuple]:
+    """The rows of a workbook sheet as ``households`` records: the same rules as the SQL of :func:`_load_one`."""
+    import hashlib
+    import hmac
+
+    where = _report_columns(layout, report)
+    first = {role: (cols[0] if (cols := layout.columns(role)) else None) for role in DATA_ROLES + PERSONAL_ROLES}
+    fallback_commune = _fallback_commune(layout, mapping)
+    fallback_district = layout.source.folder or None
+    classes: dict[str, tuple] = {}
+    marks: dict[str, bool] = {}
+    unknown_marks: set = set()
+    out = []
+    group_commune = group_village = None
+
+    def cell(row: list[str], role: str) -> str:
+        j = first[role]
+        return row[j].strip() if j is not None and j < len(row) and row[j] else ""
+
+    for offset, row in enumerate(layout.grid or []):
+        number = layout.body_start + offset
+        values = [v.strip() for v in row if v and v.strip()]
+        n_filled = len(values)
+        first_text = values[0] if values else ""
+        folded_first = _fold(first_text)
+        raw_cls = cell(row, "classification")
+        if first["classification"] is not None:
+            if raw_cls not in classes:
+                classes[raw_cls] = classify_value(raw_cls)
+                if raw_cls and classes[raw_cls][0] is None:
+                    report.unknown_classifications.append({**where, "value": raw_cls})
+            cls, new = classes[raw_cls]
+        elif layout.default_class and n_filled >= 3 and not _TOTAL.match(folded_first):
+            cls, new = layout.default_class, False
+        else:
+            cls, new = None, False
+        grp_c = first_text if cls is None and n_filled <= 2 and _GROUP_COMMUNE.match(folded_first) else None
+        grp_v = first_text if cls is None and n_filled <= 2 and _GROUP_VILLAGE.match(folded_first) else None
+        group_commune = grp_c or group_commune
+        group_village = grp_v or group_village
+        if cls is not None:
+            aside = None
+        elif n_filled == 0:
+            aside = "blank"
+        elif grp_c or grp_v:
+            aside = "group"
+        elif _TOTAL.match(folded_first):
+            aside = "total"
+        elif n_filled <= 2:
+            aside = "note"
+        else:
+            aside = "no_classification"
+        change_new, change_escaped = change_value(cell(row, "change")) if first["change"] is not None else (False, False)
+        deps = []
+        for role in DEPRIVATION_ROLES:
+            if first[role] is None:
+                deps.append(None)
+                continue
+            raw = cell(row, role)
+            if raw not in marks:
+                value = mark_value(raw)
+                if value is None and (role, raw) not in unknown_marks:
+                    unknown_marks.add((role, raw))
+                    report.unknown_marks.append({**where, "column": layout.headers[first[role]], "value": raw})
+                marks[raw] = bool(value)
+            deps.append(marks[raw])
+        village = cell(row, "village") or group_village
+        ident = re.sub(r"[^0-9]", "", cell(row, "id_number"))
+        name = cell(row, "head_name")
+        key_text = ident or (("n:" + _fold_plain(name) + "|" + _fold_plain(cell(row, "village")) + "|"
+                              + cell(row, "birth_date")) if name else None)
+        hkey = hmac.new(key, key_text.encode("utf-8"), hashlib.sha256).hexdigest()[:32] if key_text else None
+        given = _number(cell(row, "deprivation_count")) if first["deprivation_count"] is not None else None
+        out.append((
+            layout.source.display, layout.sheet, number, cell(row, "district") or fallback_district,
+            cell(row, "commune") or group_commune or fallback_commune, village or None, cls, bool(new or change_new),
+            bool(change_escaped), _number(cell(row, "members")) if first["members"] is not None else None,
+            _is_minority(cell(row, "ethnicity")) if first["ethnicity"] is not None else None,
+            _number(cell(row, "income")) if first["income"] is not None else None, *deps,
+            int(given) if given is not None else None, hkey, aside,
+        ))
+    report.rows_read += len(out)
+    report.sheets.append({
+        **where, "header_rows": layout.header_rows, "body_start": layout.body_start, "rows": len(out),
+        "encoding": None, "legacy_encoding": None,
+        "columns": [{"column": h, "role": r} for h, r in zip(layout.headers, layout.roles) if h],
+    })
+    layout.grid = None  # the sheet's cells, personal ones included, are not kept
+    return out
+
+
+def _fold_plain(text: str) -> str:
+    """Lower case without diacritics, like the SQL ``lower(strip_accents(...))`` of the hash key."""
+    import unicodedata
+
+    text = (text or "").strip().replace("đ", "d").replace("Đ", "D")
+    return "".join(ch for ch in unicodedata.normalize("NFD", text) if unicodedata.category(ch) != "Mn").lower()
 
 
 def _stage(con, layout: SheetLayout, *, opad: bytes, ipad: bytes) -> None:
@@ -684,12 +823,7 @@ def _load_one(con, layout: SheetLayout, *, opad: bytes, ipad: bytes, mapping: Co
             raise
         raise GeoError("household_unreadable", path=layout.source.display,
                        reason=str(exc).splitlines()[0][:200]) from exc
-    where = {"file": layout.source.display, "sheet": layout.sheet}
-    for item in layout.personal():
-        report.dropped_personal.append({**where, **item})
-    for i, role in enumerate(layout.roles):
-        if role == "ignore" and layout.headers[i]:
-            report.ignored_columns.append({**where, "column": layout.headers[i]})
+    where = _report_columns(layout, report)
     legacy = layout.legacy
 
     def fix(values: list[str]) -> dict[str, str]:
@@ -767,9 +901,7 @@ def _load_one(con, layout: SheetLayout, *, opad: bytes, ipad: bytes, mapping: Co
     else:
         minority_sql = "NULL::BOOLEAN"
 
-    fallback_commune = (mapping.commune.get(layout.source.display) or layout.title_commune
-                        or (layout.sheet if layout.sheet and not _GENERIC_SHEET.match(_fold(layout.sheet)) else None)
-                        or Path(layout.source.display).stem.replace("_", " "))
+    fallback_commune = _fallback_commune(layout, mapping)
     commune_col, village_col, district_col = (_first(layout, r) for r in ("commune", "village", "district"))
     commune_sql = f"nullif(trim({commune_col}), '')" if commune_col else "NULL"
     village_sql = f"nullif(trim({village_col}), '')" if village_col else "NULL"
