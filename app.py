@@ -20,6 +20,7 @@ home = st.Page("pages/map.py", title=t("page.map", lang), default=True, url_path
 pages = [
     home,
     st.Page("pages/data.py", title=t("page.data", lang), url_path="du-lieu"),
+    st.Page("pages/households.py", title=t("page.households", lang), url_path="danh-sach-ho"),
     st.Page("pages/priority.py", title=t("page.priority", lang), url_path="uu-tien"),
     st.Page("pages/annex.py", title=t("page.annex", lang), url_path="phu-luc"),
     st.Page("pages/reform.py", title=t("page.reform", lang), url_path="sap-nhap-2025"),

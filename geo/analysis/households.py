@@ -146,7 +146,9 @@ def _count_sql() -> str:
         f"count(*) FILTER (WHERE cls IN {_LIVE} AND minority) AS minority",
         f"count(*) FILTER (WHERE cls IN {_LIVE} AND minority IS NOT NULL) AS ethnicity_known",
     ]
-    parts += [f"count(*) FILTER (WHERE cls = 'poor' AND dep_{k}) AS deprived_{k}" for k in DEPRIVATIONS]
+    # An indicator no list of the group carries is unknown (NULL), not 0.
+    parts += [f"CASE WHEN count(dep_{k}) > 0 THEN count(*) FILTER (WHERE cls = 'poor' AND dep_{k}) END AS deprived_{k}"
+              for k in DEPRIVATIONS]
     parts += [f"count(*) FILTER (WHERE {mdp}) AS multidim_poor",
               f"coalesce(sum(dep_count) FILTER (WHERE {mdp}), 0) AS multidim_deprivations"]
     return ",\n".join(parts)
@@ -189,7 +191,7 @@ def commune_indicators(con, *, totals: pd.Series | None = None) -> pd.DataFrame:
         FROM hh WHERE code IS NOT NULL GROUP BY code ORDER BY code
     """).df()
     for col in COUNT_COLUMNS:
-        df[col] = pd.to_numeric(df[col]).astype("int64")
+        df[col] = pd.to_numeric(df[col]).astype("Int64")
     if totals is not None:
         df["households"] = df["code"].map(totals).astype("Float64")
     return df

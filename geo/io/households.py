@@ -101,6 +101,8 @@ _GROUP_VILLAGE = re.compile(r"^(thon|ban|to dan pho|khoi|xom|khu pho)\s+\S")
 _GENERIC_SHEET = re.compile(r"^(sheet|trang tinh|ds|danh sach|data|bang)\s*\d*$")
 _TITLE_COMMUNE = re.compile(r"\b((?:xã|phường|thị trấn)\s+.+?)\s*(?:[,;:(]|\bhuyện\b|\bthành phố\b|\bnăm\b|\btỉnh\b|$)",
                             re.IGNORECASE)
+_TITLE_DISTRICT = re.compile(r"\b((?:huyện|thành phố|thị xã|quận)\s+.+?)\s*(?:[,;:(]|\btỉnh\b|\bnăm\b|$)",
+                             re.IGNORECASE)
 _TOTAL = re.compile(r"^(cong|tong cong|tong|total)\b")
 
 # Cell marks that say "deprived" (and the ones that say "not deprived").
@@ -156,6 +158,7 @@ class SheetLayout:
     legacy: str | None = None
     default_class: str | None = None  # no classification column: the list's title says "hộ nghèo" or "cận nghèo"
     title_commune: str | None = None  # the commune named in the title lines above the header
+    title_district: str | None = None  # and the district
     delimiter: str | None = None
     grid: list[list[object]] | None = field(default=None, repr=False)  # XLSX body, already in memory
 
@@ -502,6 +505,8 @@ def _layout(source: Source, sheet: str | None, rows: list[list[str]], mapping: C
                 break
     match = _TITLE_COMMUNE.search(title)
     title_commune = nfc(match.group(1)) if match else None
+    match = _TITLE_DISTRICT.search(title)
+    title_district = nfc(match.group(1)) if match else None
     if mapping is not None:
         roles = [mapping.role_for(h) or r for h, r in zip(headers, roles)]
     samples = []
@@ -509,7 +514,7 @@ def _layout(source: Source, sheet: str | None, rows: list[list[str]], mapping: C
         samples.append([("•••" if roles[j] in PERSONAL_ROLES and v else v) for j, v in enumerate(row[: len(headers)])])
     return SheetLayout(source=source, sheet=sheet, header_rows=list(range(first + 1, last + 2)), body_start=body + 1,
                        headers=headers, roles=roles, samples=samples, default_class=default_class,
-                       title_commune=title_commune)
+                       title_commune=title_commune, title_district=title_district)
 
 
 # --------------------------------------------------------------------------
@@ -629,6 +634,12 @@ def _fallback_commune(layout: SheetLayout, mapping: ColumnMapping) -> str:
             or Path(layout.source.display).stem.replace("_", " "))
 
 
+def _fallback_district(layout: SheetLayout) -> str | None:
+    """The district of rows without a district column: the title's, else the archive folder's, else the file's name
+    (the join uses it only when it names a district of the province)."""
+    return layout.title_district or layout.source.folder or Path(layout.source.display).stem or None
+
+
 def _report_columns(layout: SheetLayout, report: LoadReport) -> dict:
     where = {"file": layout.source.display, "sheet": layout.sheet}
     for item in layout.personal():
@@ -657,7 +668,7 @@ def _grid_rows(layout: SheetLayout, *, key: bytes, mapping: ColumnMapping, repor
     where = _report_columns(layout, report)
     first = {role: (cols[0] if (cols := layout.columns(role)) else None) for role in DATA_ROLES + PERSONAL_ROLES}
     fallback_commune = _fallback_commune(layout, mapping)
-    fallback_district = layout.source.folder or None
+    fallback_district = _fallback_district(layout)
     classes: dict[str, tuple] = {}
     marks: dict[str, bool] = {}
     unknown_marks: set = set()
@@ -906,7 +917,7 @@ def _load_one(con, layout: SheetLayout, *, opad: bytes, ipad: bytes, mapping: Co
     commune_sql = f"nullif(trim({commune_col}), '')" if commune_col else "NULL"
     village_sql = f"nullif(trim({village_col}), '')" if village_col else "NULL"
     district_sql = f"nullif(trim({district_col}), '')" if district_col else "NULL"
-    fallback_district = layout.source.folder or None
+    fallback_district = _fallback_district(layout)
 
     members_sql = _number_sql(_first(layout, "members")) if _first(layout, "members") else "NULL::DOUBLE"
     income_sql = _number_sql(_first(layout, "income")) if _first(layout, "income") else "NULL::DOUBLE"

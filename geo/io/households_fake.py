@@ -68,13 +68,15 @@ def _strip(text: str) -> str:
 
 
 def fake_households(*, n: int, province: str | None = "20", vintage: str = "pre2025", seed: int = 0,
-                    communes: int | None = None, escaped_share: float = 0.03, new_share: float = 0.05) -> pd.DataFrame:
+                    communes: int | None = None, escaped_share: float = 0.03, new_share: float = 0.05,
+                    every_commune: bool = False) -> pd.DataFrame:
     """``n`` generated households spread over the communes of ``province`` (every province when None).
 
     Returns one row per household: ``commune_code``, ``commune_name``, ``district_code``,
     ``district_name``, ``village``, ``cls`` (poor, near_poor, escaped), ``is_new``, ``members``,
     ``ethnicity``, ``minority``, ``income``, ``dep_<key>`` for the 12 indicators, and the fake
-    personal columns ``head_name``, ``id_number``, ``phone``.
+    personal columns ``head_name``, ``id_number``, ``phone``. ``every_commune`` puts at least one
+    household in each commune (``n`` must be at least their number).
     """
     from geo.units import registry
 
@@ -84,6 +86,8 @@ def fake_households(*, n: int, province: str | None = "20", vintage: str = "pre2
         units = units.iloc[:communes]
     weights = rng.gamma(2.0, 1.0, len(units))
     which = rng.choice(len(units), size=n, p=weights / weights.sum())
+    if every_commune:  # at least one household in each commune
+        which[: len(units)] = np.arange(len(units))
     which.sort()
     u = units.iloc[which].reset_index(drop=True)
     level = rng.uniform(0.5, 1.6, len(units))[which]  # communes differ in how deprived they are
@@ -154,7 +158,8 @@ def _rows(frame: pd.DataFrame, *, marks_rng: np.random.Generator, with_commune: 
     return out
 
 
-def _header_block(*, with_commune: bool, with_personal: bool, diacritics: bool) -> list[list[str]]:
+def _header_block(*, with_commune: bool, with_personal: bool, diacritics: bool,
+                  rename: dict[str, str] | None = None) -> list[list[str]]:
     """Three header rows: fields (merged down), the group over the 12 indicators, the dimensions, the indicators."""
     first = [HEADERS["ordinal"]]
     if with_personal:
@@ -168,19 +173,22 @@ def _header_block(*, with_commune: bool, with_personal: bool, diacritics: bool) 
     for j, dim in enumerate(dims):  # a dimension's name is written once over its two indicators (merged)
         if j % 2:
             rows[1][lead + j] = ""
+    if rename:
+        rows = [[rename.get(v, v) for v in r] for r in rows]
     if not diacritics:
         rows = [[_strip(v) for v in r] for r in rows]
     return rows
 
 
 def write_lists(frame: pd.DataFrame, folder: str | Path, *, form: str = "xlsx_per_commune", diacritics: bool = True,
-                encoding: str = "utf-8", seed: int = 0, with_personal: bool = True) -> list[Path]:
+                encoding: str = "utf-8", seed: int = 0, with_personal: bool = True,
+                rename: dict[str, str] | None = None) -> list[Path]:
     """Write ``frame`` as communes send it; returns the files written.
 
     ``form`` is ``xlsx_per_commune`` (one workbook per commune, in a folder per district, commune
     named only by the file and the title), ``xlsx_sheets`` (one workbook per district, one sheet per
     commune), ``csv`` (one CSV per province with district and commune columns) or ``csv_per_district``.
-    ``encoding`` applies to CSV: ``utf-8``, ``utf-8-sig``, ``utf-16`` or a legacy ``cp1258``, ``tcvn3``, ``vni``.
+    ``rename`` replaces header texts (to test the column-mapping step). ``encoding`` applies to CSV: ``utf-8``, ``utf-8-sig``, ``utf-16`` or a legacy ``cp1258``, ``tcvn3``, ``vni``.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -191,7 +199,8 @@ def write_lists(frame: pd.DataFrame, folder: str | Path, *, form: str = "xlsx_pe
         groups = frame.groupby(key, sort=True) if key else [("all", frame)]
         for name, part in groups:
             path = folder / f"ds_ho_{name}.csv"
-            header = _header_block(with_commune=True, with_personal=with_personal, diacritics=diacritics)
+            header = _header_block(with_commune=True, with_personal=with_personal, diacritics=diacritics,
+                                   rename=rename)
             buf = io.StringIO()
             writer = csv.writer(buf, lineterminator="\r\n")
             writer.writerow(["DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO (DỮ LIỆU MINH HỌA)" if diacritics else "DANH SACH HO NGHEO (DU LIEU MINH HOA)"])
@@ -210,7 +219,7 @@ def write_lists(frame: pd.DataFrame, folder: str | Path, *, form: str = "xlsx_pe
     from openpyxl import Workbook
 
     def fill(ws, part: pd.DataFrame, commune: str, district: str) -> None:
-        header = _header_block(with_commune=False, with_personal=with_personal, diacritics=diacritics)
+        header = _header_block(with_commune=False, with_personal=with_personal, diacritics=diacritics, rename=rename)
         ws.append([f"DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2024 - {commune.upper()}, {district.upper()} (DỮ LIỆU MINH HỌA)"])
         ws.append([])
         for row in header:

@@ -180,7 +180,8 @@ def breakdown(result: HouseholdImport, code: str, *, lang: str = DEFAULT_LANG) -
     row = row.iloc[0]
     return pd.DataFrame([
         {"dimension": t(f"household.dimension.{dim}", lang), "indicator": label(f"deprived_{k}", lang),
-         "deprived": int(row[f"deprived_{k}"]), "share": row[f"deprived_{k}_share"]}
+         "deprived": None if pd.isna(row[f"deprived_{k}"]) else int(row[f"deprived_{k}"]),
+         "share": None if pd.isna(row[f"deprived_{k}_share"]) else float(row[f"deprived_{k}_share"])}
         for k, dim in settings.HOUSEHOLD_DEPRIVATIONS
     ])
 
@@ -315,3 +316,44 @@ def _json(value):
     if pd.isna(value):
         return None
     return str(value)
+
+
+# --------------------------------------------------------------------------
+# Page helpers
+# --------------------------------------------------------------------------
+def role_label(role: str, lang: str = DEFAULT_LANG) -> str:
+    """"Nguồn nước sinh hoạt (thiếu hụt)" for ``dep_water``; the catalogue's word for other roles."""
+    if role.startswith("dep_"):
+        return t("household.role.deprivation", lang, name=label(f"deprived_{role[4:]}", lang).split(": ", 1)[-1])
+    return t(f"household.role.{role}", lang)
+
+
+def mapping_table(layout: hio.SheetLayout, *, lang: str = DEFAULT_LANG) -> pd.DataFrame:
+    """The preview of one sheet: each column's header, what it was read as, and a few values (personal masked)."""
+    samples = layout.samples
+    return pd.DataFrame({
+        t("hh.col.column", lang): [h or "–" for h in layout.headers],
+        t("hh.col.role", lang): [role_label(r, lang) for r in layout.roles],
+        t("hh.col.values", lang): [", ".join(s[j] for s in samples if j < len(s) and s[j])[:80]
+                                   for j in range(len(layout.headers))],
+    })
+
+
+def map_indicators(columns) -> list[str]:
+    """Columns worth a map, rates and shares first: poor rate, the 12 deprivation shares, minority share..."""
+    order = ["poor_rate", "near_poor_rate", "multidim_headcount", "mpi"] + [
+        f"deprived_{k}_share" for k in agg.DEPRIVATIONS] + ["minority_share", "multidim_intensity", "poor", "near_poor",
+                                                           "listed"]
+    return [c for c in order if c in list(columns)]
+
+
+def breakdown_display(table: pd.DataFrame, *, lang: str = DEFAULT_LANG) -> pd.DataFrame:
+    """The breakdown with translated headers and the share as "45,2%"."""
+    from geo.text.i18n import format_percent
+
+    return pd.DataFrame({
+        t("hh.col.dimension", lang): table["dimension"],
+        t("hh.col.indicator", lang): [s.split(": ", 1)[-1] for s in table["indicator"]],
+        t("hh.col.deprived", lang): ["–" if pd.isna(v) else str(int(v)) for v in table["deprived"]],
+        t("hh.col.share", lang): ["–" if pd.isna(v) else format_percent(v, 1, lang) for v in table["share"]],
+    })
