@@ -172,3 +172,4 @@ HOUSEHOLD_DUCKDB_MEMORY = "1GB"  # DuckDB spills to a private temporary folder b
 HOUSEHOLD_DUCKDB_THREADS = 2
 HOUSEHOLD_XLSX_MAX_ROWS = 1_000_000  # rows of one worksheet (Excel holds 1,048,576)
 HOUSEHOLD_CLI_MESSAGES = 20  # problem lines printed by the CLI (all are in the report)
+HOUSEHOLD_EXAMPLE_SIZE = 800  # households in the illustrative lists of "python -m geo households --example"

@@ -99,7 +99,7 @@ if result is None:
 p = result.problems
 st.success(T("household.cli_done", households=int(result.communes["listed"].sum()), communes=len(result.communes),
              unknown=p["unknown_commune"]["count"], duplicates=p["duplicate"]["count"],
-             contradictions=p["contradiction"]["count"], dropped=len(result.load.dropped_personal), path="—"))
+             contradictions=p["contradiction"]["count"], dropped=len({d["column"] for d in result.load.dropped_personal}), path="—"))
 messages = wf.problem_messages(result, lang=lang)
 if messages:
     with st.expander(T("hh.problems", n=len(messages)), expanded=True):

@@ -68,8 +68,8 @@ def test_every_readme_block_runs_as_written(readme_folder):
         assert done.returncode == 0, f"README block failed:\n{block}\n--- stderr:\n{done.stderr}"
     out = readme_folder / "out"
     assert sorted(p.name for p in out.iterdir()) == sorted([
-        "atlas.pdf", "ban_do.html", "convert.json", "districts.gpkg", "join.json", "joined.gpkg", "joined.json",
+        "atlas.pdf", "ban_do.html", "bao_cao_ho.json", "chi_tieu_ho.xlsx", "convert.json", "districts.gpkg", "join.json", "joined.gpkg", "joined.json",
         "phu_luc.docx", "phu_luc_ban_do.pdf", "uu_tien.xlsx", "xa_2025.xlsx"])
     assert sorted(p.name for p in (readme_folder / "samples").iterdir()) == sorted([
-        "bien_gioi_minh_hoa.xlsx", "huyen_vn2000_khong_prj.zip", "quy_tac_minh_hoa.yaml",
+        "bien_gioi_minh_hoa.xlsx", "ds_ho_minh_hoa.zip", "huyen_vn2000_khong_prj.zip", "quy_tac_minh_hoa.yaml",
         "xa_2024_chi_so_luong.xlsx", "xa_2024_minh_hoa.xlsx"])

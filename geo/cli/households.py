@@ -21,16 +21,35 @@ def register(sub: argparse._SubParsersAction) -> None:
     from geo.cli import common_args
 
     p = sub.add_parser("households", help=HELP)
-    p.add_argument("--lists", nargs="+", required=True, help="tệp .xlsx/.csv, thư mục hoặc tệp .zip danh sách hộ")
+    p.add_argument("--lists", nargs="+", help="tệp .xlsx/.csv, thư mục hoặc tệp .zip danh sách hộ")
     p.add_argument("--totals", default=None, help="bảng tổng số hộ theo xã (để tính tỷ lệ); không bắt buộc")
     p.add_argument("--mapping", default=None, help="tệp ghép cột .json (loại của từng cột; xã của tệp không ghi xã)")
     p.add_argument("--province", default=settings.DEFAULT_PROVINCE, help="mã tỉnh GSO, mặc định 20 (Lạng Sơn)")
     p.add_argument("--vintage", choices=("pre2025", "2025"), default=settings.DEFAULT_VINTAGE)
-    p.add_argument("--out", required=True, help="tệp chỉ tiêu .xlsx (xã, huyện, thôn, nguồn, cách tính) hoặc .csv")
-    p.add_argument("--report", required=True, help="báo cáo nhập .json")
+    p.add_argument("--out", help="tệp chỉ tiêu .xlsx (xã, huyện, thôn, nguồn, cách tính) hoặc .csv")
+    p.add_argument("--report", help="báo cáo nhập .json")
     p.add_argument("--villages", default=None, help="bảng theo thôn .xlsx/.csv cho phụ lục; không bắt buộc")
+    p.add_argument("--example", default=None, metavar="ZIP",
+                   help="chỉ ghi một tệp .zip danh sách hộ MINH HỌA (tên, số giấy tờ giả) để thử lệnh / write illustrative lists")
     common_args(p)
     p.set_defaults(func=run)
+
+
+def _example(args) -> int:
+    import tempfile
+
+    from geo.cli import EXIT_OK
+    from geo.io.households_fake import fake_households, write_lists, zip_folder
+    from geo.io.write import atomic_path, check_output
+    from geo.text.i18n import t
+
+    check_output(args.example, overwrite=args.overwrite)
+    frame = fake_households(n=settings.HOUSEHOLD_EXAMPLE_SIZE, province=args.province, vintage=args.vintage, seed=2024)
+    with tempfile.TemporaryDirectory(prefix="geo-example-") as tmp, atomic_path(args.example) as out:
+        write_lists(frame, tmp, form="xlsx_sheets")
+        zip_folder(tmp, out)
+    print(t("household.example_done", args.lang, path=args.example, n=len(frame)))
+    return EXIT_OK
 
 
 def run(args) -> int:
@@ -39,6 +58,13 @@ def run(args) -> int:
     from geo.text.i18n import t
     from geo.workflows import households as wf
 
+    from geo._errors import GeoError
+
+    if args.example:
+        return _example(args)
+    missing = [name for name in ("lists", "out", "report") if not getattr(args, name)]
+    if missing:
+        raise GeoError("household_cli_missing", options=", ".join(f"--{m}" for m in missing))
     inputs = _inputs(*args.lists, args.totals, args.mapping)
     outputs = [Path(p) for p in (args.out, args.report, args.villages) if p]
     for i, out in enumerate(outputs):
@@ -57,7 +83,8 @@ def run(args) -> int:
     for line in wf.problem_messages(result, lang=args.lang, limit=settings.HOUSEHOLD_CLI_MESSAGES):
         print(line, file=sys.stderr)
     p = result.problems
+    dropped = len({d["column"] for d in result.load.dropped_personal})
     print(t("household.cli_done", args.lang, households=int(result.communes["listed"].sum()) if len(result.communes) else 0,
             communes=len(result.communes), unknown=p["unknown_commune"]["count"], duplicates=p["duplicate"]["count"],
-            contradictions=p["contradiction"]["count"], dropped=len(result.load.dropped_personal), path=args.out))
+            contradictions=p["contradiction"]["count"], dropped=dropped, path=args.out))
     return EXIT_OK
