@@ -37,7 +37,8 @@ from pathlib import Path
 from geo import settings
 from geo._errors import GeoError
 from geo.io import safe
-from geo.io.tables import MAX_COLUMNS, _cell_text, _check_zip, _fold
+from geo.io.tables import MAX_COLUMNS, _cell_text, _fold
+from geo.io.upload import check_workbook
 from geo.text.encoding import fix_column
 from geo.text.names import nfc
 
@@ -455,7 +456,7 @@ def _workbook_rows(source: Source):
     import openpyxl
 
     data = source.path.read_bytes()
-    _check_zip(data, path=source.display)
+    check_workbook(data, path=source.display)  # the one safe reader: members, strings, rows, merges measured first
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_vba=False, keep_links=False)
     except Exception as exc:  # a hostile or damaged file fails in many ways inside openpyxl
