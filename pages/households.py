@@ -7,12 +7,12 @@ from __future__ import annotations
 import json
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo._errors import GeoError
 from geo.analysis.indicators import label
 from geo.io.households import ROLES
 from geo.workflows import households as wf
+from geo.render.mapcomponent import map_component
 from geo.workflows.mapview import render_map
 from geo.workflows.priority import markdown_text
 from pages import _ui as ui
@@ -122,11 +122,9 @@ col_map, col_side = st.columns([3, 1.4])
 with col_map:
     m = render_map(layer, indicator=indicator, lang=lang, illustrative=False, asset_urls=ui.static_assets(),
                    geometry_key=(ss["province"], "commune", ss["vintage"], ss.get("boundary_source")))
-    out = st_folium(m, key="hh_map", height=560, use_container_width=True,
-                    returned_objects=["last_active_drawing", "last_clicked"])
-clicked = ui.clicked_code(out)
-if clicked:
-    ss["hh_commune"] = clicked
+    out = map_component(m, key="hh_map", height=560, asset_urls=ui.static_assets(), focus=None)
+if isinstance(out, dict) and out.get("click") and out.get("clicks") != ss.get("hh_map_clicks"):
+    ss["hh_map_clicks"], ss["hh_commune"] = out.get("clicks"), str(out["click"])
 with col_side:
     code = ss.get("hh_commune")
     if not code:
