@@ -16,8 +16,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from geo import settings
-
 __all__ = ["Indicator", "BASES", "PREFERRED", "INDICATORS", "COUNT_INDICATORS", "COUNT", "RATE", "POINTS",
            "parse_column", "indicator_kind", "is_rate", "value_kind"]
 
@@ -62,22 +60,10 @@ COUNT_INDICATORS: tuple[str, ...] = tuple(b for b, ind in BASES.items() if ind.k
 # Order in which indicators are offered to a planner: the rates they map first.
 PREFERRED = ("poor_rate", "near_poor_rate", "poor", "near_poor", "households",
              "poor_reduced", "poor_rate_reduced", "near_poor_reduced", "near_poor_rate_reduced")
-# Household-list aggregates (geo.analysis.households), added after INDICATORS so that table readers do not look
-# for them: counts add up, shares are recomputed from them.
-_DEPRIVATION_KEYS = tuple(key for key, _ in settings.HOUSEHOLD_DEPRIVATIONS)
-for _base in ("listed", "escaped", "new", "members", "minority", "ethnicity_known", "multidim_poor",
-              "multidim_deprivations", *(f"deprived_{k}" for k in _DEPRIVATION_KEYS)):
-    BASES[_base] = Indicator(_base, COUNT)
-for _k in _DEPRIVATION_KEYS:
-    BASES[f"deprived_{_k}_share"] = Indicator(f"deprived_{_k}_share", RATE, f"deprived_{_k}", "poor")
-BASES["minority_share"] = Indicator("minority_share", RATE, "minority", "ethnicity_known")
-BASES["multidim_headcount"] = Indicator("multidim_headcount", RATE, "multidim_poor", "households")
-BASES["multidim_intensity"] = Indicator("multidim_intensity", RATE)  # over 12 x multidim_poor: not a plain ratio
-BASES["mpi"] = Indicator("mpi", RATE)
 
 _COLUMN = re.compile(r"^(?P<base>[a-z_]+?)(?:_(?P<year>(19|20)\d{2}))?$")
 # Words that make an unknown column a rate: poor_rate, literacy_pct, ty_le_ngheo, "Tỷ lệ (%)".
-_RATE_WORDS = re.compile(r"(?:^|_)(?:rate|ty_le|ti_le|pct|percent)(?:_|$)|%$")
+_RATE_WORDS = re.compile(r"(?:^|_)(?:rate|ty_le|ti_le|pct|percent|share)(?:_|$)|%$")  # share: household lists
 _VALUE_KINDS = {COUNT: "households", RATE: "percent", POINTS: "number"}
 
 

@@ -24,7 +24,7 @@ from geo._errors import GeoError
 from geo.analysis import households as agg
 from geo.analysis.indicators import label
 from geo.io import households as hio
-from geo.io.sheets import _plain, _set
+from geo.io.sheets import _plain, set_cell as _set
 from geo.io.tables import IndicatorTable
 from geo.io.write import atomic_path
 from geo.text.i18n import DEFAULT_LANG, t
