@@ -84,5 +84,5 @@ def test_household_lists_to_map_breakdown_and_rule(app_url, tmp_path):
         screenshot(page, "households_priority_vi.png")
         text = page.locator("body").inner_text().lower()
         assert f"được chọn {expected_selected}/194 xã" in text
-        assert "deprived_water_share 100 ≥ 80" in text  # the reasons name the rule that placed the commune
+        assert "deprived_water_share 100% ≥ 80%" in text  # the reasons name the rule that placed the commune
         assert page.external == [], f"requests left localhost: {page.external[:5]}"
