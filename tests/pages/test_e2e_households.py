@@ -72,8 +72,10 @@ def test_household_lists_to_map_breakdown_and_rule(app_url, tmp_path):
 
         # Rank communes with a rule on the water share, on the Priority page (same dataset).
         nav(page, "Ưu tiên")
+        page.get_by_text("Nâng cao: biểu thức của nhóm 1").first.wait_for(timeout=120_000)
+        page.get_by_text("Nâng cao: biểu thức của nhóm 1").first.click()
         when = page.get_by_label("Điều kiện nhóm 1")
-        when.wait_for(timeout=120_000)
+        when.wait_for(timeout=60_000)
         when.fill("deprived_water_share >= 80")
         when.press("Enter")
         page.wait_for_function(
