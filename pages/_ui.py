@@ -189,13 +189,11 @@ def save_overrides(dataset: str) -> None:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _layer(province, level, vintage, dataset, overrides_key, boundary_source, table_key, boundary_key, _table,
-           _boundaries, _columns):
-    from geo.workflows.mapview import map_layer
+           _boundaries):
+    from geo.workflows.layer import build_layer
 
-    return map_layer(
-        boundaries=_boundaries, level=level, vintage=vintage, province=province, table=_table,
-        boundary_columns=_columns, overrides=dict(overrides_key), approximate=boundary_source == "default",
-    )
+    return build_layer(boundaries=_boundaries, table=_table, province=province, level=level, vintage=vintage,
+                       overrides=dict(overrides_key))
 
 
 def layer_key() -> tuple:
@@ -217,14 +215,17 @@ def current_layer():
     if uploaded is not None and (uploaded.level != level or uploaded.vintage != vintage):
         uploaded = None
         source = "default"
+    boundary_key = content_key(uploaded)
     if uploaded is None:
-        boundaries, columns = default_boundaries(province, level, vintage), None
-    else:
-        boundaries, columns = uploaded.gdf, uploaded.columns
+        from geo.join.files import BoundaryLayer
+        from geo.workflows.layer import unit_columns
+
+        uploaded = BoundaryLayer(gdf=default_boundaries(province, level, vintage), level=level, vintage=vintage,
+                                 source="default", approximate=True, columns=unit_columns(level, vintage))
     overrides_key = tuple(sorted(overrides_for(dataset).items())) if dataset else ()
     table = current_table()
-    return _layer(province, level, vintage, dataset, overrides_key, source, content_key(table), content_key(uploaded),
-                  table, boundaries, columns)
+    return _layer(province, level, vintage, dataset, overrides_key, source, content_key(table), boundary_key,
+                  table, uploaded)
 
 
 # ---------------------------------------------------------------------------

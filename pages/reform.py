@@ -22,7 +22,8 @@ from geo.workflows.reform import conversion_files, designation_lines, designatio
 from geo.units.crosswalk import FROM_VINTAGE, TO_VINTAGE
 
 from geo.analysis.indicators import is_rate, label
-from geo.workflows.mapview import map_layer
+from geo.join.files import BoundaryLayer
+from geo.workflows.layer import build_layer, unit_columns
 from geo.render.webmap import build_map
 from pages import _ui as ui
 
@@ -181,10 +182,14 @@ try:
             new_b = ui.boundaries_from_old(province, old_source, old_b)
         else:
             new_b = ui.default_boundaries(new_province, LEVEL, TO_VINTAGE)
-        old_layer = map_layer(boundaries=old_b, level=LEVEL, vintage=FROM_VINTAGE, province=province,
-                              table=conv.input, boundary_columns=old_cols, approximate=old_approx)
-        new_layer = map_layer(boundaries=new_b, level=LEVEL, vintage=TO_VINTAGE, province=new_province,
-                              table=ss["tables"][new_name], approximate=True)
+        old_layer = build_layer(
+            boundaries=BoundaryLayer(gdf=old_b, level=LEVEL, vintage=FROM_VINTAGE, source=old_source,
+                                     approximate=old_approx, columns=old_cols or unit_columns(LEVEL, FROM_VINTAGE)),
+            table=conv.input, level=LEVEL, vintage=FROM_VINTAGE, province=province)
+        new_layer = build_layer(
+            boundaries=BoundaryLayer(gdf=new_b, level=LEVEL, vintage=TO_VINTAGE, source=ss["rf_new_boundaries"],
+                                     approximate=True, columns=unit_columns(LEVEL, TO_VINTAGE)),
+            table=ss["tables"][new_name], level=LEVEL, vintage=TO_VINTAGE, province=new_province)
 except GeoError as exc:
     ui.show_error(exc)
     st.stop()

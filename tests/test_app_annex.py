@@ -24,7 +24,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.units import registry
 from geo.units.designations import builtin_designations
-from geo.workflows.mapview import layer_from_files
+from geo.workflows.layer import build_layer
 from geo.workflows.priority import default_rules, prioritise
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -160,7 +160,7 @@ def test_selection_on_the_map_is_the_annex_list(at, tmp_path):
 
 
 def test_priority_list_from_the_priority_page(at):
-    layer = layer_from_files(boundaries="default", indicators="langson_kh78_2021", province="20", level="district")
+    layer = build_layer(boundaries="default", table="langson_kh78_2021", province="20", level="district")
     designations = builtin_designations(province="20", vintage="pre2025")
     rules = default_rules(layer.indicators, designation_types=designations.types, projected_years=(2021,))
     ranked = pd.DataFrame(prioritise(layer.gdf, designations=designations, rules=rules).ranked.drop(columns="geometry"))

@@ -8,6 +8,7 @@ the summed counts (``poor / households × 100``).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,8 @@ from geo.text.kinds import BASES, PREFERRED, Indicator, indicator_kind, is_rate,
 
 # The kind of each indicator (count, rate, points) is the table of geo.text.kinds, re-exported here.
 __all__ = ["Indicator", "BASES", "parse_column", "indicator_options", "label", "unit_label", "format_value",
-           "aggregate", "recompute_rates", "is_rate", "indicator_kind", "value_kind", "pick_column"]
+           "Aggregation", "aggregate", "aggregate_units", "recompute_rates", "is_rate", "indicator_kind", "value_kind",
+           "pick_column"]
 
 
 def pick_column(columns, base: str, year: int | str | None = None, *, latest: bool = False) -> str | None:
@@ -97,19 +99,66 @@ def recompute_rates(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def aggregate(df: pd.DataFrame, by: str, *, columns: list[str] | None = None) -> pd.DataFrame:
-    """Sum counts by ``by`` and recompute rates; other rate-like columns are dropped.
+@dataclass
+class Aggregation:
+    """Units summed into groups (communes into districts), with what kept a group from a total.
 
-    A group where any unit lacks a count gets NaN for that count, not a partial sum.
+    Attributes
+    ----------
+    data
+        One row per group: ``by``, the counts summed, the rates recomputed from the summed counts.
+    missing
+        ``{group: [unit, ...]}``: the units of each group that lack a count (no row, or an empty
+        cell). Their group has no data for that count, and none for the rates built on it.
+    """
+
+    data: pd.DataFrame
+    missing: dict[str, list] = field(default_factory=dict)
+
+
+def aggregate_units(df: pd.DataFrame, by: str, *, columns: list[str] | None = None,
+                    unit: str | None = None) -> Aggregation:
+    """Sum counts by ``by`` and recompute rates, the one rule for every level change.
+
+    Rule: counts add up; rates never do (recomputed as ``count / households × 100`` from
+    the sums; other rate-like columns are dropped). A group where any unit lacks a count
+    gets no data for that count, never a partial sum; ``df`` should hold every unit of
+    every group (a unit without a row as a row of NaN), so a missing unit is seen.
+
+    Parameters
+    ----------
+    df
+        One row per unit, with the group key ``by`` and numeric columns.
+    by
+        Column naming each unit's group (e.g. ``"parent_code"``).
+    columns
+        Columns to aggregate; default every numeric column but ``by``.
+    unit
+        Column naming each unit, to list the units that kept a group from a total.
+
+    Returns
+    -------
+    Aggregation
     """
     columns = columns or [c for c in df.columns if c != by and pd.api.types.is_numeric_dtype(df[c])]
     counts = [c for c in columns if not is_rate(c)]
     rates = [c for c in columns if BASES.get(parse_column(c)[0], Indicator("", "")).kind == "rate"]
     grouped = df.groupby(by, sort=True)
     summed = grouped[counts].sum(min_count=1) if counts else pd.DataFrame(index=grouped.size().index)
-    incomplete = grouped[counts].apply(lambda g: g.isna().any()) if counts else None
-    if incomplete is not None:
-        summed = summed.mask(incomplete)
+    missing: dict[str, list] = {}
+    if counts:
+        lacking = df[counts].apply(pd.to_numeric, errors="coerce").isna()
+        incomplete = lacking.groupby(df[by]).any()
+        summed = summed.mask(incomplete.reindex(summed.index).fillna(False).astype(bool))
+        if unit is not None:
+            gaps = df.loc[lacking.any(axis=1), [by, unit]]
+            for group, members in gaps.groupby(by, sort=True)[unit]:
+                missing[group] = list(members)
     for col in rates:
         summed[col] = np.nan
-    return recompute_rates(summed).reset_index()
+    return Aggregation(data=recompute_rates(summed).reset_index(), missing=missing)
+
+
+def aggregate(df: pd.DataFrame, by: str, *, columns: list[str] | None = None) -> pd.DataFrame:
+    """The table of :func:`aggregate_units` (sums and recomputed rates per group)."""
+    return aggregate_units(df, by, columns=columns).data

@@ -103,23 +103,19 @@ def _inputs(*paths) -> list[Path]:
 
 def _cmd_join(args) -> int:
     from geo.io.write import atomic_path, check_output
-    from geo.join.files import join_files, output_layer
+    from geo.workflows.layer import build_layer, output_layer
 
     inputs = _inputs(args.boundaries, args.indicators)
     check_output(args.out, inputs=inputs, overwrite=args.overwrite)
     check_output(args.report, inputs=inputs + [Path(args.out)], overwrite=args.overwrite)
-    result, layer = join_files(
-        boundaries=args.boundaries, indicators=args.indicators, province=args.province,
+    result = build_layer(
+        boundaries=args.boundaries, table=args.indicators, province=args.province,
         level=args.level, vintage=args.vintage, crs=args.crs,
     )
     out = output_layer(result)
     with atomic_path(args.out) as tmp:
         out.to_file(tmp, driver="GPKG", layer="units")
-    report = result.report.to_dict()
-    report["boundaries"] = {
-        "source": layer.source, "level": layer.level, "vintage": layer.vintage,
-        "approximate": layer.approximate, "read": layer.read_report, "code_resolution": layer.resolution,
-    }
+    report = result.to_dict()
     with atomic_path(args.report) as tmp:
         tmp.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     s = result.report.summary()
@@ -193,8 +189,8 @@ def _cmd_priority(args) -> int:
     from geo.text.i18n import t
     from geo.analysis.ranking import ranking_table
     from geo.analysis.rules_file import load_rules
+    from geo.workflows.layer import build_layer
     from geo.workflows.priority import prioritise, tier_counts
-    from geo.join.files import join_files
 
     suffix = Path(args.out).suffix.lower()
     if suffix not in (".csv", ".xlsx", ".gpkg"):
@@ -203,8 +199,8 @@ def _cmd_priority(args) -> int:
     check_output(args.out, inputs=inputs, overwrite=args.overwrite)
     rules = load_rules(args.rules)
     manual = _read_manual(args.manual) if args.manual else None
-    result, layer = join_files(
-        boundaries=args.boundaries, indicators=args.indicators, province=args.province,
+    layer = result = build_layer(
+        boundaries=args.boundaries, table=args.indicators, province=args.province,
         level=args.level, vintage=args.vintage, crs=args.crs,
     )
     designations = builtin_designations(province=args.province, vintage=layer.vintage)
@@ -219,7 +215,8 @@ def _cmd_priority(args) -> int:
             rows = [str(r["row"]) for r in report.unmatched + report.ambiguous]
             print(t("priority.cli_designations", args.lang, unmatched=s["unmatched"], ambiguous=s["ambiguous"],
                     rows=", ".join(rows)), file=sys.stderr)
-    outcome = prioritise(result.gdf, designations=designations, rules=rules, manual=manual or (), lang=args.lang)
+    units = result.gdf.assign(approximate=True) if result.approximate else result.gdf
+    outcome = prioritise(units, designations=designations, rules=rules, manual=manual or (), lang=args.lang)
     ranked = outcome.ranked  # the Priority page calls the same function on the same joined layer
     for line in outcome.warnings:
         print(line, file=sys.stderr)
@@ -268,7 +265,8 @@ def _cmd_annex(args) -> int:
     from geo.workflows import exports
     from geo.io.write import check_output
     from geo.text.i18n import t
-    from geo.workflows.mapview import layer_from_files, value_column
+    from geo.workflows.layer import build_layer
+    from geo.workflows.mapview import value_column
     from geo.join.files import BUILTIN_INDICATORS
 
     kind = "atlas" if args.atlas else args.format
@@ -278,8 +276,8 @@ def _cmd_annex(args) -> int:
     check_output(args.out, inputs=inputs, overwrite=args.overwrite)
     selection = annex.read_selection(args.selection, level=args.level) if args.selection else None
     # The Annex page calls the same geo.workflows.exports functions on the same kind of layer.
-    layer = layer_from_files(boundaries=args.boundaries, indicators=args.indicators, province=args.province,
-                             level=args.level, vintage=args.vintage, crs=args.crs)
+    layer = build_layer(boundaries=args.boundaries, table=args.indicators, province=args.province,
+                        level=args.level, vintage=args.vintage, crs=args.crs)
     column = value_column(layer.indicators, args.indicator, args.year)  # same choice as the map page and webmap
     builtin = BUILTIN_INDICATORS.get(str(args.indicators))
     units = exports.annex_units(layer, "selection" if selection is not None else "all", selection=selection or ())
@@ -324,7 +322,8 @@ def _cmd_webmap(args) -> int:
     from geo.io.write import check_output
     from geo.units.designations import builtin_designations
     from geo.text.i18n import t
-    from geo.workflows.mapview import layer_from_files, map_title, parse_breaks, render_map, value_column
+    from geo.workflows.layer import build_layer
+    from geo.workflows.mapview import map_title, parse_breaks, render_map, value_column
     from geo.render.webmap import save_html
     from geo.join.files import BUILTIN_INDICATORS
 
@@ -339,8 +338,8 @@ def _cmd_webmap(args) -> int:
         spec = None
     bins = parse_breaks(args.bins)
     scheme = args.scheme or ("manual" if bins else settings.DEFAULT_SCHEME)
-    layer = layer_from_files(boundaries=args.boundaries, indicators=spec, province=args.province, level=args.level,
-                             vintage=args.vintage, crs=args.crs)
+    layer = build_layer(boundaries=args.boundaries, table=spec, province=args.province, level=args.level,
+                        vintage=args.vintage, crs=args.crs)
     column = value_column(layer.indicators, args.indicator, args.year)
     meta = BUILTIN_INDICATORS.get(str(spec))
     m = render_map(

@@ -1,7 +1,7 @@
-"""The join workflow shared by the app and the CLI: load both sides, resolve codes, join.
+"""Both sides of a join, loaded: boundary files (or the default sketch) and indicator tables.
 
-A page and a batch command call the same functions here, so they give the
-same answer for the same inputs.
+The join itself, and every level or vintage change around it, is
+:func:`geo.workflows.layer.build_layer`, which pages and commands share.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import geopandas as gpd
 from geo.units import registry
 
 from geo import settings
-from geo.join.match import JoinResult, join_indicators, match_units, prepare_units
+from geo.join.match import match_units, prepare_units
 
-__all__ = ["BoundaryLayer", "load_boundaries", "load_indicators", "join_files", "resolve_codes", "builtin_indicators"]
+__all__ = ["BoundaryLayer", "load_boundaries", "load_indicators", "resolve_codes", "builtin_indicators"]
 
 DEFAULT = "default"
 BUILTIN_DIR = settings.PROJECT_DIR / "data" / "indicators"
@@ -129,38 +129,3 @@ def load_boundaries(
         layer.gdf, layer.resolution = resolve_codes(gdf, columns=columns, level=level, vintage=vintage, province=province)
         layer.columns["code"] = "code"
     return layer
-
-
-def join_files(
-    *,
-    boundaries: str | Path,
-    indicators: str | Path,
-    province: str | None = settings.DEFAULT_PROVINCE,
-    level: str | None = None,
-    vintage: str = settings.DEFAULT_VINTAGE,
-    crs: str | None = None,
-    overrides: dict | None = None,
-) -> tuple[JoinResult, BoundaryLayer]:
-    """Read both inputs and join them; the CLI's ``join`` and the Data page call this."""
-    table = load_indicators(indicators, level=level)
-    level = level or getattr(table, "level", None) or settings.DEFAULT_LEVEL
-    registry.check_vintage_level(vintage, level)
-    layer = load_boundaries(boundaries, province=province, level=level, vintage=vintage, crs=crs)
-    result = join_indicators(
-        layer.gdf, table, level=layer.level, boundary_columns=layer.columns, overrides=overrides,
-        source=getattr(table, "source", None) or Path(str(indicators)).name,
-    )
-    if layer.approximate:
-        result.gdf["approximate"] = True
-    return result, layer
-
-
-def output_layer(result: JoinResult) -> gpd.GeoDataFrame:
-    """The columns a planner gets in a join output file, in a stable order."""
-    gdf = result.gdf
-    lead = ["code", "name", "type", "parent_code", "parent_name"]
-    values = result.indicators
-    trail = ["approximate", "source_file", "source_row", "match_method"]
-    keep = [c for c in lead if c in gdf] + [c for c in values if c not in lead + trail] + [c for c in trail if c in gdf]
-    out = gdf[keep + ["geometry"]].copy()
-    return out.to_crs("EPSG:4326") if out.crs is not None else out.set_crs("EPSG:4326")

@@ -454,7 +454,7 @@ def join_indicators(
         out[col] = [series.at[r] if r is not None else np.nan for r in take]
     src_rows = data["source_row"] if "source_row" in data else pd.Series(data.index + 1, index=data.index)
     out["source_file"] = [source if r is not None else None for r in take]
-    out["source_row"] = pd.array([int(src_rows.at[r]) if r is not None else None for r in take], dtype="Int64")
+    out["source_row"] = pd.array([src_rows.at[r] if r is not None else None for r in take], dtype="Float64").astype("Int64")
     out["match_method"] = [method_of_row.get(r) if r is not None else None for r in take]
     if out.crs is None:
         out = out.set_crs("EPSG:4326")

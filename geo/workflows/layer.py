@@ -1,0 +1,279 @@
+"""The one layer builder: boundaries + table -> the joined layer and its report.
+
+Every page (through ``pages/_ui.py``) and every command (``join``, ``webmap``,
+``annex``, ``priority``, ``convert``) builds its layer with
+:func:`build_layer`, so a planner gets the same units, codes and values
+wherever they look. The steps, in order:
+
+1. read the table (a path, a built-in key or an already read table) and the
+   boundaries (a path, ``"default"`` or an already read :class:`BoundaryLayer`);
+2. guard the vintage: a table of the other vintage is not joined (2025 codes
+   reuse old commune codes, a join would colour the wrong units);
+3. change level when the table is finer or coarser than the map: a commune
+   table on the district map is joined to the registry's communes, then
+   summed per district with :func:`geo.analysis.indicators.aggregate_units`
+   (counts summed, rates recomputed, a district with a missing commune has no
+   data and the report names that commune); a district table on the commune
+   map leaves the communes without data;
+4. join with :func:`geo.join.match.join_indicators` (codes first, then names).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from geo import settings
+from geo.analysis.indicators import aggregate_units
+from geo.join.files import BoundaryLayer, load_boundaries, load_indicators
+from geo.join.match import JoinReport, _jsonable, indicator_columns, join_indicators
+from geo.units import registry
+
+__all__ = ["LayerReport", "LayerResult", "build_layer", "unit_columns", "output_layer"]
+
+
+@dataclass
+class LayerReport:
+    """How a layer was built, beyond the row-by-row join report.
+
+    Attributes
+    ----------
+    boundaries
+        Where the polygons came from: ``source``, ``level``, ``vintage``,
+        ``approximate``, the reader's report (``read``) and, for a layer
+        without codes, how its names were resolved (``code_resolution``).
+    table_level, table_vintage
+        The table's own level and vintage (as read or guessed).
+    notes
+        Catalogue keys explaining a level or vintage change (``note.*``).
+    aggregation
+        Districts summed from communes that lack a commune's figures:
+        ``{code, name, missing: [{code, name}]}``; such a district has no data.
+    """
+
+    boundaries: dict[str, Any] = field(default_factory=dict)
+    table_level: str | None = None
+    table_vintage: str | None = None
+    notes: list[str] = field(default_factory=list)
+    aggregation: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return _jsonable({
+            "boundaries": self.boundaries, "table_level": self.table_level, "table_vintage": self.table_vintage,
+            "notes": list(self.notes), "aggregation": self.aggregation,
+        })
+
+
+@dataclass
+class LayerResult:
+    """Polygons with indicators, ready to classify, draw, rank or export.
+
+    Attributes
+    ----------
+    gdf
+        One row per boundary unit: identity columns, the indicator columns,
+        ``source_file``, ``source_row``, ``match_method``.
+    level, vintage, province
+        What the layer shows.
+    indicators
+        The indicator columns taken from the table.
+    report
+        The join's row-by-row :class:`geo.join.match.JoinReport` (None without a table).
+    approximate
+        The polygons are the default approximate sketch.
+    notes
+        Same as ``build.notes``: catalogue keys shown beside the map.
+    build
+        The :class:`LayerReport`.
+    """
+
+    gdf: gpd.GeoDataFrame
+    level: str
+    vintage: str
+    province: str | None
+    indicators: list[str] = field(default_factory=list)
+    report: JoinReport | None = None
+    approximate: bool = True
+    notes: list[str] = field(default_factory=list)
+    build: LayerReport = field(default_factory=LayerReport)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON report: the join report's keys, plus the build's."""
+        out = self.report.to_dict() if self.report is not None else {}
+        out.update(self.build.to_dict())
+        return out
+
+
+def unit_columns(level: str, vintage: str) -> dict[str, str]:
+    """Identity columns of the default boundaries (and the registry), for the join."""
+    cols = {"code": "code", "name": "name", "type": "type"}
+    if level == "commune" and vintage == "pre2025":
+        cols.update(parent_code="district_code", parent_name="district_name")
+    return cols
+
+
+def _attr(table, name: str):
+    """An IndicatorTable's attribute (a bare DataFrame has none: its columns are not attributes)."""
+    return None if isinstance(table, pd.DataFrame) else getattr(table, name, None)
+
+
+def _table(table, *, level: str | None, sheet: str | None = None):
+    """An IndicatorTable from a path or built-in key; a table already read comes back as is."""
+    if table is None or hasattr(table, "data") or isinstance(table, pd.DataFrame):
+        return table
+    # Read without forcing the map's level: a commune table asked for at district level is
+    # summed to districts, not read as if its codes were district codes.
+    read = load_indicators(table, level=None, sheet=sheet)
+    if _attr(read, "level") is None and level is not None:
+        read = load_indicators(table, level=level, sheet=sheet)
+    return read
+
+
+def _boundaries(spec, *, province, level, vintage, crs) -> BoundaryLayer:
+    if isinstance(spec, BoundaryLayer):
+        return spec
+    if isinstance(spec, gpd.GeoDataFrame):
+        return BoundaryLayer(gdf=spec, level=level, vintage=vintage, source="layer", approximate=False,
+                             columns=unit_columns(level, vintage))
+    return load_boundaries(spec, province=province, level=level, vintage=vintage, crs=crs)
+
+
+def _table_vintage(table) -> str | None:
+    vintage = _attr(table, "vintage")
+    data = getattr(table, "data", table)
+    if vintage is None and isinstance(data, pd.DataFrame) and "code" in data:
+        # Files do not say their vintage; their codes often do (2025 reuses some old codes, so only
+        # codes that exist in one vintage alone decide).
+        vintage = registry.guess_vintage(data["code"].dropna(), level=_attr(table, "level"))
+    return vintage
+
+
+def _empty_values(base: gpd.GeoDataFrame, table) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """Every indicator column of ``table`` on ``base``, without data."""
+    values = indicator_columns(getattr(table, "data", table))
+    out = base.copy()
+    for col in values:
+        out[col] = float("nan")
+    return out, values
+
+
+def _sum_communes(base, table, *, columns, province, overrides, build: LayerReport):
+    """A commune table summed onto districts: counts summed, rates recomputed, gaps reported."""
+    reg = registry.units(province=province, level="commune", vintage="pre2025")
+    shell = gpd.GeoDataFrame(reg, geometry=gpd.GeoSeries([None] * len(reg)), crs="EPSG:4326")
+    by_commune = join_indicators(shell, table, level="commune", boundary_columns=unit_columns("commune", "pre2025"),
+                                 overrides=overrides)
+    communes = pd.DataFrame(by_commune.gdf.drop(columns="geometry"))
+    values = by_commune.indicators
+    agg = aggregate_units(communes, "parent_code", columns=values, unit="code")
+    names = dict(zip(reg["code"], reg["name"]))
+    districts = dict(zip(reg["district_code"], reg["district_name"]))
+    for district, missing in agg.missing.items():
+        build.aggregation.append({"code": district, "name": districts.get(district),
+                                  "missing": [{"code": c, "name": names.get(c)} for c in missing]})
+    rows = agg.data.rename(columns={"parent_code": "code"})
+    result = join_indicators(base, rows, level="district", boundary_columns=columns,
+                             source=_attr(table, "source"))
+    # The row-by-row story is the communes' (their file rows); the districts carry sums of several rows.
+    for key in ("matched", "unmatched_rows", "ambiguous", "duplicates", "inconsistent", "name_mismatches",
+                "warnings"):
+        setattr(result.report, key, getattr(by_commune.report, key))
+    result.gdf["source_row"] = pd.array([None] * len(result.gdf), dtype="Int64")
+    result.gdf["match_method"] = ["aggregated" if ok else None
+                                  for ok in result.gdf[values].notna().any(axis=1)] if values else None
+    return result
+
+
+def build_layer(
+    *,
+    boundaries: str | Path | BoundaryLayer | gpd.GeoDataFrame = "default",
+    table=None,
+    province: str | None = settings.DEFAULT_PROVINCE,
+    level: str | None = None,
+    vintage: str = settings.DEFAULT_VINTAGE,
+    crs: str | None = None,
+    overrides: dict | None = None,
+    sheet: str | None = None,
+) -> LayerResult:
+    """The joined layer for (boundaries, table, province, level, vintage, CRS), with its report.
+
+    Parameters
+    ----------
+    boundaries
+        A boundary file, ``"default"`` (the approximate sketch), a
+        :class:`geo.join.files.BoundaryLayer` already read (the app's uploads and
+        cached defaults), or a GeoDataFrame with the default identity columns.
+    table
+        An indicator table: a path, a built-in key (``"langson_kh78_2021"``),
+        an :class:`geo.io.tables.IndicatorTable`, a DataFrame, or None (no data).
+    province, vintage
+        GSO province code and ``"pre2025"``/``"2025"``.
+    level
+        ``"district"`` or ``"commune"``; default the table's level, else
+        ``settings.DEFAULT_LEVEL``. A boundary file that states its level wins.
+    crs
+        CRS of a boundary file without one (e.g. ``"EPSG:9215"``).
+    overrides
+        Hand matches: table row index -> unit code.
+    sheet
+        Worksheet of an Excel table.
+
+    Returns
+    -------
+    LayerResult
+
+    Raises
+    ------
+    GeoError
+        Any reader's error (unreadable, unsafe, unsupported input), ``vintage_level``...
+    """
+    table = _table(table, level=level, sheet=sheet)
+    table_level = _attr(table, "level")
+    level = level or table_level or settings.DEFAULT_LEVEL
+    registry.check_vintage_level(vintage, level)
+    source = _boundaries(boundaries, province=province, level=level, vintage=vintage, crs=crs)
+    level = source.level
+    build = LayerReport(boundaries={
+        "source": source.source, "level": source.level, "vintage": source.vintage, "approximate": source.approximate,
+        "read": source.read_report, "code_resolution": source.resolution,
+    })
+    done = dict(level=level, vintage=vintage, province=province, approximate=source.approximate, build=build)
+    base = source.gdf
+    if table is None:
+        return LayerResult(gdf=base.copy(), **done)
+    table_level = table_level or level
+    build.table_level = table_level
+    build.table_vintage = table_vintage = _table_vintage(table)
+    if table_vintage is not None and table_vintage != vintage:
+        gdf, values = _empty_values(base, table)
+        build.notes.append(f"note.other_vintage.{table_vintage}")
+        return LayerResult(gdf=gdf, indicators=values, notes=build.notes, **done)
+    if table_level == "district" and level == "commune":
+        # Coarser data: communes get an explicit "no data", never their district's value.
+        gdf, values = _empty_values(base, table)
+        build.notes.append("note.coarser_data")
+        return LayerResult(gdf=gdf, indicators=values, notes=build.notes, **done)
+    if table_level == "commune" and level == "district" and vintage == "pre2025":
+        result = _sum_communes(base, table, columns=source.columns, province=province, overrides=overrides,
+                               build=build)
+        build.notes.append("note.aggregated_from_communes")
+    else:
+        result = join_indicators(base, table, level=level, boundary_columns=source.columns, overrides=overrides)
+    return LayerResult(gdf=result.gdf, indicators=result.indicators, report=result.report, notes=build.notes, **done)
+
+
+def output_layer(layer: LayerResult) -> gpd.GeoDataFrame:
+    """The columns a planner gets in a join output file, in a stable order (EPSG:4326)."""
+    gdf = layer.gdf
+    if layer.approximate:
+        gdf = gdf.assign(approximate=True)
+    lead = ["code", "name", "type", "parent_code", "parent_name"]
+    trail = ["approximate", "source_file", "source_row", "match_method"]
+    keep = ([c for c in lead if c in gdf] + [c for c in layer.indicators if c not in lead + trail]
+            + [c for c in trail if c in gdf])
+    out = gdf[keep + ["geometry"]].copy()
+    return out.to_crs("EPSG:4326") if out.crs is not None else out.set_crs("EPSG:4326")
