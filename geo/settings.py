@@ -173,3 +173,17 @@ HOUSEHOLD_DUCKDB_THREADS = 2
 HOUSEHOLD_XLSX_MAX_ROWS = 1_000_000  # rows of one worksheet (Excel holds 1,048,576)
 HOUSEHOLD_CLI_MESSAGES = 20  # problem lines printed by the CLI (all are in the report)
 HOUSEHOLD_EXAMPLE_SIZE = 800  # households in the illustrative lists of "python -m geo households --example"
+
+# Trust at the gate (geo.analysis.checks, geo.join.placement): what a table or a boundary layer may hold.
+PERCENT = 100.0  # a rate is count / households × PERCENT
+MAX_RATE = 100.0  # a rate above this (or below 0) is impossible and becomes no data
+RATE_JUMP_POINTS = 10.0  # a rate moving more than this between two years of one table is warned about
+OUTLIER_IQR_FACTOR = 3.0  # a unit beyond quartiles ± this × IQR of its district's units is warned about
+OUTLIER_MIN_GROUP = 5  # districts with fewer units are not checked for outliers
+OUTLIER_MIN_SPREAD = 2.0  # IQR floor (points), so near-identical districts do not flag every small difference
+# Poverty standard periods (years of the figures): 2016–2020 income-based (Quyết định 59/2015/QĐ-TTg),
+# 2021–2025 multidimensional (Nghị định 07/2021/NĐ-CP), 2026–2030 (Nghị định 351/2025/NĐ-CP).
+POVERTY_STANDARDS = {"2016-2020": (2016, 2020), "2021-2025": (2021, 2025), "2026-2030": (2026, 2030)}
+PLACEMENT_MAX_KM = 15.0  # median offset of unit centroids from the registry's beyond which a layer is refused
+PLACEMENT_NATIONAL_CRS = ("EPSG:4326", "EPSG:4756", "EPSG:3405", "EPSG:3406", "EPSG:32648", "EPSG:32649")
+TRUST_FIRST_ROWS = 5  # rows named in a warning line before "…"

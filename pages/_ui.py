@@ -187,13 +187,18 @@ def save_overrides(dataset: str) -> None:
         st.warning(T("ws.save_failed", reason=exc.message(lang())))
 
 
+def picks_for(dataset: str) -> dict:
+    """Rows the planner picked for units with conflicting rows: duplicate key -> file row."""
+    return st.session_state.setdefault("picks", {}).setdefault(dataset, {})
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _layer(province, level, vintage, dataset, overrides_key, boundary_source, table_key, boundary_key, _table,
-           _boundaries):
+           _boundaries, picks_key=()):
     from geo.workflows.layer import build_layer
 
     return build_layer(boundaries=_boundaries, table=_table, province=province, level=level, vintage=vintage,
-                       overrides=dict(overrides_key))
+                       overrides=dict(overrides_key), picks=dict(picks_key))
 
 
 def layer_key() -> tuple:
@@ -202,8 +207,9 @@ def layer_key() -> tuple:
     overrides_key = tuple(sorted(overrides_for(dataset).items())) if dataset else ()
     source = st.session_state.get("boundary_source", "default")
     uploaded = boundary_layer(source) if source != "default" else None
+    picks_key = tuple(sorted(picks_for(dataset).items())) if dataset else ()
     return (*(st.session_state[k] for k in ("province", "level", "vintage")), dataset, source, overrides_key,
-            content_key(current_table()), content_key(uploaded))
+            content_key(current_table()), content_key(uploaded), picks_key)
 
 
 def current_layer():
@@ -224,8 +230,30 @@ def current_layer():
                                  source="default", approximate=True, columns=unit_columns(level, vintage))
     overrides_key = tuple(sorted(overrides_for(dataset).items())) if dataset else ()
     table = current_table()
+    picks_key = tuple(sorted(picks_for(dataset).items())) if dataset else ()
     return _layer(province, level, vintage, dataset, overrides_key, source, content_key(table), boundary_key,
-                  table, uploaded)
+                  table, uploaded, picks_key)
+
+
+def trust_warnings(layer) -> None:
+    """The value checks' problems as visible warnings (count and first rows), never only in an expander."""
+    for line in layer.build.warnings(lang()):
+        st.warning(line)
+
+
+def unit_filter(options: list[str], labels: dict, *, key: str) -> list[str]:
+    """A search box above a unit picker: keeps the options whose label holds the typed text, diacritics optional.
+
+    Streamlit's selectbox matches accents exactly ("thai binh" does not find "Thái Bình"); this does.
+    Empty options (a "none" choice) are always kept.
+    """
+    from geo.text.names import fold_text
+
+    query = st.text_input(T("trust.search"), key=key)
+    wanted = fold_text(query)
+    if not wanted:
+        return options
+    return [o for o in options if not o or wanted in fold_text(labels.get(o, o))]
 
 
 # ---------------------------------------------------------------------------
@@ -456,7 +484,7 @@ def upload_boundaries(uploaded, *, level: str, crs: str | None):
 
     Returns ``(source name, BoundaryLayer)``; raises GeoError for a file the reader refuses.
     """
-    from geo.join.files import load_boundaries
+    from geo.workflows.layer import load_checked_boundaries
 
     ss = st.session_state
     data = uploaded.getvalue()
@@ -466,6 +494,8 @@ def upload_boundaries(uploaded, *, level: str, crs: str | None):
     if key in seen:
         return seen[key], ss["layers"][seen[key]]
     path = save_upload(uploaded)
+    # Read and checked against the registry's positions first: a wrong zone is refused before it is kept anywhere.
+    checked = load_checked_boundaries(path, province=ss["province"], level=level, vintage=ss["vintage"], crs=crs)
     layer = None
     ws = workspace()
     if ws is not None:
@@ -479,7 +509,7 @@ def upload_boundaries(uploaded, *, level: str, crs: str | None):
                 raise
             ss["ws_error"] = exc
     if layer is None:
-        layer = load_boundaries(path, province=ss["province"], level=level, vintage=ss["vintage"], crs=crs)
+        layer = checked
         layer.source = name
     ss["layers"][name] = layer
     seen[key] = name

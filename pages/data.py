@@ -41,6 +41,10 @@ if b_file is not None:
         name, layer = ui.upload_boundaries(b_file, level=b_level, crs=crs)
     except GeoError as exc:
         ui.show_error(exc)
+        fit = exc.params.get("fit") or exc.params.get("likely_code")  # wrong zone, or no .prj: offer the CRS that fits
+        if fit:
+            st.button(T("trust.use_crs", crs=fit), type="primary", key="b_use_crs",
+                      on_click=lambda: ss.update(b_crs=fit))
     else:
         if ss.get("b_done") != (name, ui.digest(b_file.getvalue())):  # a new upload becomes current once
             ss["b_done"], ss["boundary_source"] = (name, ui.digest(b_file.getvalue())), name
@@ -79,14 +83,29 @@ st.radio(T("ui.level"), levels, key="level", horizontal=True, format_func=lambda
 table = ui.current_table()
 if table is None:
     st.stop()
-st.dataframe(table.data, hide_index=True, use_container_width=True, height=240)
-
-# ---------------------------------------------------------------- join report
 try:
     layer = ui.current_layer()
 except GeoError as exc:
     ui.show_error(exc)
     st.stop()
+ui.trust_warnings(layer)  # above the table: impossible values, conflicting rows, implausible values
+st.dataframe(table.data, hide_index=True, use_container_width=True, height=240)
+dataset = ss["dataset"]
+conflicts = layer.build.checks.conflicts
+if conflicts:  # the planner picks the row to use for each unit with conflicting rows
+    picks = ui.picks_for(dataset)
+    for item in conflicts:
+        unit = (item.get("unit") or {}).get("name") or item["key"]
+        options = [None] + item["rows"]
+        current = picks.get(item["key"])
+        chosen = st.selectbox(T("trust.pick_row", unit=unit), options, key=f"conflict_{dataset}_{item['key']}",
+                              index=options.index(current) if current in options else 0,
+                              format_func=lambda r: T("trust.pick_none") if r is None else T("trust.row", row=r))
+        if chosen != current:
+            picks.pop(item["key"], None) if chosen is None else picks.update({item["key"]: chosen})
+            st.rerun()
+
+# ---------------------------------------------------------------- join report
 report = layer.report
 st.subheader(T("ui.report"))
 for note in layer.notes:
@@ -112,8 +131,14 @@ unit_label = {
     for c, n, d in zip(units["code"], units["name"], units.get("district_name", pd.Series([None] * len(units))))
 }
 problems = [("unmatched", r) for r in report.unmatched_rows] + [("ambiguous", r) for r in report.ambiguous]
-dataset = ss["dataset"]
 overrides = ui.overrides_for(dataset)
+if overrides:  # hand matches, each can be undone
+    st.caption(T("trust.manual") + ": " + ", ".join(f"{unit_label.get(c, c)}" for c in overrides.values()))
+    file_rows = table.data["source_row"].tolist() if "source_row" in table.data else list(range(1, len(table.data) + 1))
+    for idx in sorted(overrides):
+        if st.button(T("trust.undo", row=file_rows[idx] if idx < len(file_rows) else idx + 1), key=f"undo_{dataset}_{idx}"):
+            overrides.pop(idx, None)
+            st.rerun()
 if problems:
     row_index = {int(r): i for i, r in enumerate(table.data.get("source_row", pd.Series(range(len(table.data)))))}
     choices = {}
@@ -128,6 +153,7 @@ if problems:
         fmt[""] = keep
         idx = row_index.get(int(rec["row"]), rec["row"])
         current = overrides.get(idx, "")
+        options = ui.unit_filter(options, fmt, key=f"find_{dataset}_{idx}")
         choices[idx] = st.selectbox(
             T("ui.report.pick", row=rec["row"], name=rec.get("name", "")), options,
             index=options.index(current) if current in options else 0, format_func=fmt.get, key=f"pick_{dataset}_{idx}",

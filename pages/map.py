@@ -80,6 +80,7 @@ if table is not None and not ui.dataset_is_official():
     st.info(T("illustrative_note"))
 for note in layer.notes:
     st.info(T(note))
+ui.trust_warnings(layer)  # impossible values, conflicting rows, implausible values: visible above the map
 
 def clicked_unit(out: dict | None) -> str | None:
     """The unit of a new click on the map component (each click counted once)."""

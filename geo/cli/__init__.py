@@ -44,6 +44,19 @@ def boundary_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--level", choices=("district", "commune"), default=None, help="cấp: district hoặc commune")
     p.add_argument("--vintage", choices=("pre2025", "2025"), default=settings.DEFAULT_VINTAGE)
     p.add_argument("--crs", default=None, help="hệ tọa độ của tệp không có .prj, ví dụ EPSG:9215")
+    prefer_arg(p)
+
+
+def prefer_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--prefer", choices=("first", "last"), default=None,
+                   help="đơn vị có nhiều dòng mâu thuẫn: dùng dòng đầu (first) hoặc dòng cuối (last); "
+                        "mặc định: không có số liệu")
+
+
+def report_checks(layer, lang: str) -> None:
+    """The value checks' warnings, one line each, on stderr (the report file has every row)."""
+    for line in layer.build.warnings(lang):
+        print(line, file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--weights", default=None, help="tệp trọng số CSV old_code,new_code,weight cho xã bị chia")
     p.add_argument("--out", required=True, help="tệp kết quả .csv hoặc .xlsx")
     p.add_argument("--report", required=True, help="báo cáo chuyển đổi .json")
+    prefer_arg(p)
     common_args(p)
     p.set_defaults(func=_cmd_convert)
 
@@ -110,7 +124,7 @@ def _cmd_join(args) -> int:
     check_output(args.report, inputs=inputs + [Path(args.out)], overwrite=args.overwrite)
     result = build_layer(
         boundaries=args.boundaries, table=args.indicators, province=args.province,
-        level=args.level, vintage=args.vintage, crs=args.crs,
+        level=args.level, vintage=args.vintage, crs=args.crs, prefer=args.prefer,
     )
     out = output_layer(result)
     with atomic_path(args.out) as tmp:
@@ -118,8 +132,10 @@ def _cmd_join(args) -> int:
     report = result.to_dict()
     with atomic_path(args.report) as tmp:
         tmp.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-    s = result.report.summary()
-    by_method = result.report.by_method
+    report_checks(result, args.lang)
+    s = result.report.summary() if result.report is not None else {k: 0 for k in (
+        "matched", "unmatched_rows", "unmatched_boundaries", "ambiguous", "inconsistent")}
+    by_method = result.report.by_method if result.report is not None else {}
     methods = f" ({', '.join(f'{k}: {v}' for k, v in by_method.items())})" if by_method else ""
     if args.lang == "en":
         line = (f"Joined {s['matched']} units{methods}; "
@@ -129,6 +145,13 @@ def _cmd_join(args) -> int:
         line = (f"Đã ghép {s['matched']} đơn vị{methods}; "
                 f"dòng chưa ghép {s['unmatched_rows']}, đơn vị chưa có số liệu {s['unmatched_boundaries']}, "
                 f"không rõ ràng {s['ambiguous']}, số liệu không khớp {s['inconsistent']}. Đã ghi {args.out} và {args.report}.")
+    checks = result.build.checks
+    if result.build.problems:
+        from geo.text.i18n import t
+
+        line += " " + t("trust.cli", args.lang, invalid=len(checks.invalid_values),
+                        conflicts=sum(c["kept"] is None for c in checks.conflicts),
+                        implausible=len(checks.implausible) + len(result.build.outliers))
     print(line)
     return EXIT_OK
 
@@ -138,7 +161,7 @@ def _cmd_convert(args) -> int:
     from geo.analysis.reform import convert_indicators
     from geo.io.conversion import write_conversion
     from geo.text.i18n import t
-    from geo.join.files import load_indicators
+    from geo.workflows.layer import build_layer
 
     suffix = Path(args.out).suffix.lower()
     if suffix not in (".csv", ".xlsx"):
@@ -148,7 +171,10 @@ def _cmd_convert(args) -> int:
     check_output(args.report, inputs=inputs + [Path(args.out)], overwrite=args.overwrite)
     if args.weights and not Path(args.weights).is_file():
         raise GeoError("file_not_found", path=args.weights)
-    table = load_indicators(args.indicators, level="commune")
+    layer = build_layer(boundaries=None, table=args.indicators, province=args.province, level="commune",
+                        vintage=args.from_vintage, prefer=args.prefer)
+    report_checks(layer, args.lang)
+    table = layer.table
     result = convert_indicators(
         table, from_vintage=args.from_vintage, to_vintage=args.to_vintage, weights=args.weights,
         province=args.province,
@@ -201,8 +227,9 @@ def _cmd_priority(args) -> int:
     manual = _read_manual(args.manual) if args.manual else None
     layer = result = build_layer(
         boundaries=args.boundaries, table=args.indicators, province=args.province,
-        level=args.level, vintage=args.vintage, crs=args.crs,
+        level=args.level, vintage=args.vintage, crs=args.crs, prefer=args.prefer,
     )
+    report_checks(layer, args.lang)
     designations = builtin_designations(province=args.province, vintage=layer.vintage)
     if args.designations:
         imported, report = read_designations(
@@ -250,6 +277,7 @@ def _annex_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--province", default=settings.DEFAULT_PROVINCE, help="mã tỉnh GSO, mặc định 20 (Lạng Sơn)")
     p.add_argument("--vintage", choices=("pre2025", "2025"), default=settings.DEFAULT_VINTAGE)
     p.add_argument("--crs", default=None, help="hệ tọa độ của tệp không có .prj, ví dụ EPSG:9215")
+    prefer_arg(p)
     p.add_argument("--selection", default=None, help="tệp danh sách mã đơn vị được chọn (CSV, TXT, XLSX)")
     p.add_argument("--format", choices=_ANNEX_FORMATS, required=True)
     p.add_argument("--out", required=True, help="tệp kết quả")
@@ -277,7 +305,8 @@ def _cmd_annex(args) -> int:
     selection = annex.read_selection(args.selection, level=args.level) if args.selection else None
     # The Annex page calls the same geo.workflows.exports functions on the same kind of layer.
     layer = build_layer(boundaries=args.boundaries, table=args.indicators, province=args.province,
-                        level=args.level, vintage=args.vintage, crs=args.crs)
+                        level=args.level, vintage=args.vintage, crs=args.crs, prefer=args.prefer)
+    report_checks(layer, args.lang)
     column = value_column(layer.indicators, args.indicator, args.year)  # same choice as the map page and webmap
     builtin = BUILTIN_INDICATORS.get(str(args.indicators))
     units = exports.annex_units(layer, "selection" if selection is not None else "all", selection=selection or ())
@@ -339,7 +368,8 @@ def _cmd_webmap(args) -> int:
     bins = parse_breaks(args.bins)
     scheme = args.scheme or ("manual" if bins else settings.DEFAULT_SCHEME)
     layer = build_layer(boundaries=args.boundaries, table=spec, province=args.province, level=args.level,
-                        vintage=args.vintage, crs=args.crs)
+                        vintage=args.vintage, crs=args.crs, prefer=args.prefer)
+    report_checks(layer, args.lang)
     column = value_column(layer.indicators, args.indicator, args.year)
     meta = BUILTIN_INDICATORS.get(str(spec))
     m = render_map(

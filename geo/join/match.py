@@ -9,7 +9,8 @@ The rules, in order:
    spaces). A higher tier always wins; a tier that leaves two candidates is
    *ambiguous* and nothing is applied. A bare type such as ``Thành phố``
    matches the only unit of that type in the layer.
-3. Fuzzy candidates (rapidfuzz) are only *suggested*, with scores.
+3. Fuzzy candidates (rapidfuzz) are only *suggested*, with scores, units
+   not yet matched first; a suggestion is never applied.
 
 Everything is reported in a :class:`JoinReport`, so a planner can see which
 rows matched how, which did not, and which numbers disagree with each other.
@@ -123,31 +124,55 @@ def _parent_level(level: str | None) -> str | None:
     return {"commune": "district", "district": "province"}.get(level or "")
 
 
-def prepare_units(df: pd.DataFrame, *, level: str | None, columns: dict[str, str] | None = None) -> pd.DataFrame:
+def _by_unique(values, func) -> list:
+    """``func`` applied once per distinct value (names repeat: "Xã Hòa Bình", district names)."""
+    seen: dict = {}
+    out = []
+    for v in values:
+        if v is None:
+            out.append(None)
+            continue
+        if v not in seen:
+            seen[v] = func(v)
+        out.append(seen[v])
+    return out
+
+
+def prepare_units(df: pd.DataFrame, *, level: str | None, columns: dict[str, str] | None = None,
+                  infer_type: bool = True) -> pd.DataFrame:
     """Standard identity columns (code, name, type, parent_code, parent_name) for matching.
 
     ``columns`` maps those keys to the frame's own column names; absent keys
     are looked up under their standard names. Codes are zero-padded for
-    ``level``; a name's type prefix fills ``type`` when no type column exists.
+    ``level``; a name's type prefix fills ``type`` when no type column exists
+    (with ``infer_type``; :func:`match_units` reads it from the name when it needs it).
     """
     columns = columns or {}
     raw = {key: (df[columns.get(key, key)] if columns.get(key, key) in df.columns else None) for key in UNIT_KEYS}
 
     def values(key):
         col = raw[key]
-        return [None] * len(df) if col is None else [None if _missing(v) else v for v in col]
+        if col is None:
+            return [None] * len(df)
+        return [None if _missing(v) else v for v in col.astype(object).tolist()]
 
-    names = [nfc(v) or None for v in values("name")]
-    types = [
-        nfc(t) if isinstance(t, str) and t.strip() else (unit_type_of(n) or None if n else None)
-        for t, n in zip(values("type"), names)
-    ]
+    def text(v):
+        return nfc(v) or None
+
+    names = _by_unique(values("name"), text)
+    given = _by_unique(values("type"), lambda t: nfc(t) if isinstance(t, str) and t.strip() else None)
+    if infer_type:
+        inferred = _by_unique([n if not t else None for n, t in zip(names, given)], lambda n: unit_type_of(n) or None)
+        types = [t if t else i for t, i in zip(given, inferred)]
+    else:
+        types = given
+    parent_level = _parent_level(level)
     data = {
-        "code": [_clean_code(v, level) for v in values("code")],
+        "code": _by_unique(values("code"), lambda v: _clean_code(v, level)),
         "name": names,
         "type": types,
-        "parent_code": [_clean_code(v, _parent_level(level)) for v in values("parent_code")],
-        "parent_name": [nfc(v) or None for v in values("parent_name")],
+        "parent_code": _by_unique(values("parent_code"), lambda v: _clean_code(v, parent_level)),
+        "parent_name": _by_unique(values("parent_name"), text),
     }
     # object dtype keeps None as None (pandas 3 would turn it into NaN in a str column).
     out = pd.DataFrame({k: pd.Series(v, index=df.index, dtype=object) for k, v in data.items()})
@@ -160,71 +185,132 @@ def prepare_units(df: pd.DataFrame, *, level: str | None, columns: dict[str, str
 _BARE_TYPES = {fold_key(t): t for t in ("Thành phố", "Thị xã")}
 
 
-def _unit_label(units: pd.DataFrame, idx) -> dict:
-    row = units.loc[idx]
-    return {"code": row["code"], "name": row["name"], "parent": row["parent_name"]}
+class _Units:
+    """Prepared units with their name keys, folded once per unit and only for the units a row can reach.
+
+    Folding a name is slow (type prefixes, diacritics), so the keys of a unit
+    are computed the first time a row's pool holds it, and each pool (a
+    parent's units, or all units) is indexed by key once.
+    """
+
+    def __init__(self, units: pd.DataFrame):
+        self.frame = units
+        self.index = list(units.index)
+        self.pos = {idx: k for k, idx in enumerate(self.index)}
+        self.code = units["code"].tolist()
+        self.name = units["name"].tolist()
+        self.type = units["type"].tolist()
+        self.parent_code = units["parent_code"].tolist()
+        self.parent_name = units["parent_name"].tolist()
+        self.has_parent_code = any(c is not None for c in self.parent_code)
+        self.has_parent_name = any(n is not None for n in self.parent_name)
+        self._keys: dict[int, tuple] = {}
+        self._pools: dict[tuple, list[int]] = {}
+        self._lookup: dict[tuple, dict] = {}
+        self._cache: dict[str, tuple] = {}
+
+    def label(self, k: int) -> dict:
+        return {"code": self.code[k], "name": self.name[k], "parent": self.parent_name[k]}
+
+    def keys(self, k: int) -> tuple:
+        """(exact, short, folded, folded with prefix) of unit position ``k``."""
+        if k not in self._keys:
+            name = self.name[k]
+            if not name:
+                self._keys[k] = (None, None, None, None)
+            elif name in self._cache:
+                self._keys[k] = self._cache[name]
+            else:
+                short = strip_type(name)
+                self._keys[k] = self._cache[name] = (exact_key(name), exact_key(short), fold_text(short),
+                                                     fold_text(name))
+        return self._keys[k]
+
+    def pool(self, row: dict) -> tuple[tuple, bool]:
+        """Key of the candidate units within the row's parent, and whether a parent was applied."""
+        if row["parent_code"] and self.has_parent_code:
+            key = ("code", row["parent_code"])
+        elif row["parent_name"] and self.has_parent_name:
+            key = ("fold", fold_key(row["parent_name"]))
+        else:
+            return ("all",), False
+        if not self._pools:
+            for k, (c, f) in enumerate(zip(self.parent_code, _by_unique(self.parent_name, fold_key))):
+                if c is not None:
+                    self._pools.setdefault(("code", c), []).append(k)
+                if f:
+                    self._pools.setdefault(("fold", f), []).append(k)
+        self._pools.setdefault(key, [])
+        return key, True
+
+    def members(self, pool: tuple) -> list[int]:
+        if pool == ("all",):
+            return list(range(len(self.index)))
+        return self._pools[pool]
+
+    def lookup(self, pool: tuple) -> dict:
+        """Key -> unit positions (in unit order) of one pool, for each of the four name keys."""
+        if pool not in self._lookup:
+            maps: tuple[dict, ...] = ({}, {}, {}, {})
+            for k in self.members(pool):
+                for m, key in zip(maps, self.keys(k)):
+                    if key:
+                        m.setdefault(key, []).append(k)
+            self._lookup[pool] = {"exact": maps[0], "short": maps[1], "fold": maps[2], "fold_full": maps[3]}
+        return self._lookup[pool]
 
 
-def _parent_filter(row: dict, units: pd.DataFrame) -> tuple[pd.Index, bool]:
-    """Candidate units within the row's parent, and whether a parent was applied."""
-    if row["parent_code"] and units["parent_code"].notna().any():
-        return units.index[units["parent_code"] == row["parent_code"]], True
-    if row["parent_name"] and units["parent_name"].notna().any():
-        key = fold_key(row["parent_name"])
-        return units.index[units["_parent_fold"] == key], True
-    return units.index, False
-
-
-def _name_candidates(row: dict, units: pd.DataFrame, pool: pd.Index) -> tuple[str | None, list]:
-    """Best name tier and its candidates within ``pool``."""
+def _name_candidates(row: dict, units: _Units, pool: tuple) -> tuple[str | None, list[int]]:
+    """Best name tier and its candidate unit positions within ``pool``."""
     name = row["name"]
     if not name:
         return None, []
-    sub = units.loc[pool]
-    row_type = row["type"]  # prepare_units filled it from the name's prefix when the table has no type column
-    type_ok = sub["type"].isna() | (sub["type"] == row_type) if row_type else pd.Series(True, index=sub.index)
-    full = exact_key(name)
-    short = exact_key(strip_type(name))
+    look = units.lookup(pool)
+    row_type = row["type"] or unit_type_of(name)
+
+    def type_ok(found: list[int]) -> list[int]:
+        return [k for k in found if units.type[k] is None or units.type[k] == row_type] if row_type else found
+
     whole = fold_text(name)  # unstripped: "Quan Son" may be a name, not "Quận Son"
     folded = fold_key(name)
     tiers = (
-        ("name_exact", sub.index[sub["_exact"] == full]),
-        ("name_short", sub.index[(sub["_short"] == short) & type_ok]),
-        ("name_folded", sub.index[(sub["_fold_full"] == whole) | (sub["_fold"] == whole)]),
-        ("name_folded", sub.index[(sub["_fold"] == folded) & type_ok]),
+        ("name_exact", look["exact"].get(exact_key(name), [])),
+        ("name_short", type_ok(look["short"].get(exact_key(strip_type(name)), []))),
+        ("name_folded", sorted(set(look["fold_full"].get(whole, [])) | set(look["fold"].get(whole, [])))),
+        ("name_folded", type_ok(look["fold"].get(folded, []))),
     )
     for method, found in tiers:
-        if len(found):
+        if found:
             return method, list(found)
-    bare = _BARE_TYPES.get(fold_key(name))  # a bare "Thành phố" / "Thị xã": the one unit of that type
+    bare = _BARE_TYPES.get(folded)  # a bare "Thành phố" / "Thị xã": the one unit of that type
     if bare:
-        found = list(sub.index[sub["type"] == bare])
+        found = [k for k in units.members(pool) if units.type[k] == bare]
         if found:
             return "type_unique", found
     return None, []
 
 
-def _suggest(row: dict, units: pd.DataFrame, pool: pd.Index, free: set) -> list[dict]:
+def _suggest(row: dict, units: _Units, pool: tuple, free: set) -> list[dict]:
     """Fuzzy suggestions (never applied), best first."""
     from rapidfuzz import fuzz, process
 
     if not row["name"]:
         return []
-    choices = {idx: units.at[idx, "_fold"] for idx in pool if units.at[idx, "_fold"]}
+    choices = {k: units.keys(k)[2] for k in units.members(pool) if units.keys(k)[2]}
     if not choices:
         return []
     found = fold_key(row["name"])
     hits = process.extract(
-        found, choices, scorer=fuzz.ratio, limit=settings.FUZZY_SUGGEST_LIMIT + 2,
-        score_cutoff=settings.FUZZY_SUGGEST_MIN_SCORE,
+        found, choices, scorer=fuzz.ratio, limit=None, score_cutoff=settings.FUZZY_SUGGEST_MIN_SCORE,
     )
     out = []
-    for _choice, score, idx in hits:
-        item = _unit_label(units, idx)
+    for _choice, score, k in hits:
+        item = units.label(k)
         item["score"] = round(float(score), 1)
-        item["free"] = idx in free
+        item["free"] = k in free
         out.append(item)
-    out.sort(key=lambda d: (-d["score"], not d["free"], str(d["code"] or d["name"])))
+    # Units still free first: a unit another row already claimed is rarely the answer.
+    out.sort(key=lambda d: (not d["free"], -d["score"], str(d["code"] or d["name"])))
     return out[: settings.FUZZY_SUGGEST_LIMIT]
 
 
@@ -240,67 +326,69 @@ def match_units(
     unmatched) and one record per row: method, candidates, suggestions. A unit
     claimed by several rows goes to the first; later rows are marked
     ``duplicate``. ``overrides`` maps a row index to a unit code chosen by hand.
+
+    Codes are matched for all rows at once (a pandas lookup); only the rows
+    left over go through the name tiers one by one, and unit names are folded
+    only for the units those rows could match.
     """
-    units = units.copy()
-    units["_exact"] = [exact_key(n) if n else None for n in units["name"]]
-    units["_short"] = [exact_key(strip_type(n)) if n else None for n in units["name"]]
-    units["_fold"] = [fold_key(n) if n else None for n in units["name"]]
-    units["_fold_full"] = [fold_text(n) if n else None for n in units["name"]]
-    units["_parent_fold"] = [fold_key(n) if n else None for n in units["parent_name"]]
-    by_code: dict[str, list] = {}
-    for idx, code in units["code"].items():
-        if code:
-            by_code.setdefault(code, []).append(idx)
-    use_codes = bool(by_code) and rows["code"].notna().any()
+    index = _Units(units)
+    first_of_code: dict = {}
+    for k, code in enumerate(index.code):
+        if code is not None and code not in first_of_code:
+            first_of_code[code] = k
+    use_codes = bool(first_of_code) and rows["code"].notna().any()
     overrides = overrides or {}
 
-    result = pd.Series([None] * len(rows), index=rows.index, dtype=object)
+    chosen_pos: list = []
     records: list[dict] = []
     taken: dict = {}
     # Plain dicts: iterrows() would re-infer dtypes and turn None into NaN.
-    row_dicts = rows.to_dict("index")
+    keys = list(rows.columns)
+    row_dicts = dict(zip(rows.index, (dict(zip(keys, vals)) for vals in zip(*(rows[k].tolist() for k in keys)))))
     for ridx, row in row_dicts.items():
         rec: dict[str, Any] = {"row": ridx, "method": None, "candidates": [], "suggestions": []}
         chosen = None
-        if ridx in overrides and overrides[ridx] in by_code:
-            chosen, rec["method"] = by_code[overrides[ridx]][0], "manual"
+        if ridx in overrides and overrides[ridx] in first_of_code:
+            chosen, rec["method"] = first_of_code[overrides[ridx]], "manual"
         elif use_codes and row["code"]:
-            hits = by_code.get(row["code"], [])
-            if len(hits) >= 1:
-                chosen, rec["method"] = hits[0], "code"
+            chosen = first_of_code.get(row["code"])
+            if chosen is not None:
+                rec["method"] = "code"
             else:
                 rec["code_not_found"] = row["code"]
         if chosen is None and rec["method"] is None:
-            pool, applied = _parent_filter(row, units)
-            if applied and not len(pool):
+            pool, applied = index.pool(row)
+            if applied and not index.members(pool):
                 # The stated district is not in the boundaries: never look for the name province-wide.
                 rec["parent_not_found"] = row["parent_code"] or row["parent_name"]
-            method, found = _name_candidates(row, units, pool)
+            method, found = _name_candidates(row, index, pool)
             if method and len(found) == 1:
                 chosen, rec["method"] = found[0], method
             elif method:
                 rec["method"] = "ambiguous"
-                rec["candidates"] = [_unit_label(units, i) for i in found]
+                rec["candidates"] = [index.label(k) for k in found]
         if chosen is not None and chosen in taken:
             rec["duplicate_of_row"] = taken[chosen]
-            rec["unit"] = _unit_label(units, chosen)
+            rec["unit"] = index.label(chosen)
             rec["method"] = "duplicate"
             chosen = None
         if chosen is not None:
             taken[chosen] = ridx
-            rec["unit"] = _unit_label(units, chosen)
-        result[ridx] = chosen
+            rec["unit"] = index.label(chosen)
+        chosen_pos.append(chosen)
         records.append(rec)
 
-    free = set(units.index) - set(taken)
+    free = set(range(len(index.index))) - set(taken)
     for rec in records:
         if rec["method"] is None:
             row = row_dicts[rec["row"]]
-            pool, applied = _parent_filter(row, units)
-            suggestions = _suggest(row, units, pool, free)
+            pool, applied = index.pool(row)
+            suggestions = _suggest(row, index, pool, free)
             if not suggestions and applied:
-                suggestions = _suggest(row, units, units.index, free)
+                suggestions = _suggest(row, index, ("all",), free)
             rec["suggestions"] = suggestions
+    result = pd.Series([index.index[k] if k is not None else None for k in chosen_pos], index=rows.index,
+                       dtype=object)
     return result, records
 
 
@@ -399,12 +487,14 @@ def join_indicators(
     units = prepare_units(boundaries, level=level, columns=boundary_columns)
     if units["code"].isna().all() and units["name"].isna().all():
         raise GeoError("no_join_key", path=source or "?", columns=", ".join(map(str, boundaries.columns)))
-    rows = prepare_units(data, level=level, columns=table_columns)
+    rows = prepare_units(data, level=level, columns=table_columns, infer_type=False)
     matched_unit, records = match_units(rows, units, overrides=overrides)
 
     report = JoinReport(level=level, source=source)
+    ident_of = _identities(data)
+    row_names = dict(zip(rows.index, rows["name"]))
     for rec in records:
-        ident = _row_identity(data, rec["row"])
+        ident = dict(ident_of[rec["row"]])
         method = rec["method"]
         if "code_not_found" in rec:
             report.warnings.append(f"code {rec['code_not_found']} (row {ident['row']}) not in boundaries")
@@ -412,14 +502,14 @@ def join_indicators(
             report.warnings.append(f"district {rec['parent_not_found']} (row {ident['row']}) not in boundaries")
         if method in METHODS:
             report.matched.append({**ident, "unit_code": rec["unit"]["code"], "unit_name": rec["unit"]["name"], "method": method})
-            row_name, unit_name = rows.at[rec["row"], "name"], rec["unit"]["name"]
+            row_name, unit_name = row_names[rec["row"]], rec["unit"]["name"]
             if method == "code" and row_name and unit_name and _other_unit(row_name, unit_name):
                 report.name_mismatches.append({**ident, "unit_code": rec["unit"]["code"], "unit_name": unit_name})
         elif method == "ambiguous":
             report.ambiguous.append({**ident, "candidates": rec["candidates"]})
         elif method == "duplicate":
             report.duplicates.append({**ident, "unit_code": rec["unit"]["code"], "unit_name": rec["unit"]["name"],
-                                      "duplicate_of_row": _row_identity(data, rec["duplicate_of_row"])["row"]})
+                                      "duplicate_of_row": ident_of[rec["duplicate_of_row"]]["row"]})
         else:
             extra = {"parent_not_found": rec["parent_not_found"]} if "parent_not_found" in rec else {}
             report.unmatched_rows.append({**ident, **extra, "suggestions": rec["suggestions"]})
@@ -429,60 +519,80 @@ def join_indicators(
         report.duplicates.append({"boundary_code": code, "count": int((units["code"] == code).sum())})
 
     taken = {u for u in matched_unit if u is not None}
-    free_rows = [r for r in records if r["method"] is None]
-    for idx in units.index:
+    free_keys = {r["row"]: fold_key(row_names[r["row"]]) for r in records if r["method"] is None and row_names[r["row"]]}
+    for idx, code, name, parent in zip(units.index, units["code"], units["name"], units["parent_name"]):
         if idx in taken:
             continue
-        entry = {"code": units.at[idx, "code"], "name": units.at[idx, "name"], "parent": units.at[idx, "parent_name"]}
-        entry["suggestions"] = _row_suggestions(units, idx, rows, free_rows, data)
+        entry = {"code": code, "name": name, "parent": parent}
+        entry["suggestions"] = _row_suggestions(name, free_keys, ident_of) if free_keys else []
         report.unmatched_boundaries.append(entry)
 
     for item in check_consistency(data):
-        report.inconsistent.append({**_row_identity(data, item.pop("row")), **item})
+        report.inconsistent.append({**ident_of[item.pop("row")], **item})
 
-    # Build the output layer: one row per boundary unit.
+    # Build the output layer: one row per boundary unit (positions into the table, -1 for none).
     values = indicator_columns(data)
     out = boundaries.copy()
     for key in UNIT_KEYS:
         if key in ("code", "name") or units[key].notna().any():
-            out[key] = units[key]
+            out[key] = units[key].to_numpy()
     row_of_unit = {u: r for r, u in matched_unit.items() if u is not None}
-    method_of_row = {rec["row"]: rec["method"] for rec in records}
-    take = pd.Series([row_of_unit.get(i) for i in out.index], index=out.index, dtype=object)
+    pos = np.array([row_of_unit.get(i, -1) for i in units.index], dtype=np.int64)
+    has = pos >= 0
+    safe = np.where(has, pos, 0)
     for col in values:
         series = data[col]
-        out[col] = [series.at[r] if r is not None else np.nan for r in take]
+        taken_values = series.to_numpy()[safe]
+        out[col] = pd.Series(taken_values, index=out.index).where(has) if len(series) else np.nan
     src_rows = data["source_row"] if "source_row" in data else pd.Series(data.index + 1, index=data.index)
-    out["source_file"] = [source if r is not None else None for r in take]
-    out["source_row"] = pd.array([src_rows.at[r] if r is not None else None for r in take], dtype="Float64").astype("Int64")
-    out["match_method"] = [method_of_row.get(r) if r is not None else None for r in take]
+    src = pd.to_numeric(src_rows, errors="coerce").astype("Float64").to_numpy()[safe]
+    out["source_file"] = np.where(has, source, None)
+    out["source_row"] = pd.array(pd.Series(src, index=out.index).where(has), dtype="Float64").astype("Int64")
+    methods = np.array([rec["method"] for rec in records], dtype=object)
+    out["match_method"] = np.where(has, methods[safe], None)
     if out.crs is None:
         out = out.set_crs("EPSG:4326")
     return JoinResult(gdf=out, report=report, indicators=values)
 
 
+def _identities(data: pd.DataFrame) -> list[dict]:
+    """Per table row: its file row and, where written, code, name and parent name (for the report)."""
+    n = len(data)
+    rows = (data["source_row"].tolist() if "source_row" in data else [None] * n)
+    cols = {key: (data[key].tolist() if key in data else [None] * n) for key in ("code", "name", "parent_name")}
+    out = []
+    for i in range(n):
+        r = rows[i]
+        ident = {"row": int(r) if r is not None and pd.notna(r) else i}
+        for key, vals in cols.items():
+            v = vals[i]
+            if isinstance(v, str) and v:
+                ident[key] = v
+        out.append(ident)
+    return out
+
+
 def _other_unit(row_name: str, unit_name: str) -> bool:
     """Whether two names denote different units (a different name, or the same name with another type)."""
+    if row_name == unit_name:
+        return False
     if fold_key(row_name) != fold_key(unit_name):
         return True
     row_type, unit_type = unit_type_of(row_name), unit_type_of(unit_name)
     return bool(row_type and unit_type and row_type != unit_type)
 
 
-def _row_suggestions(units, idx, rows, free_rows, data) -> list[dict]:
+def _row_suggestions(name, free_keys: dict, ident_of: list[dict]) -> list[dict]:
     """For an unmatched unit, the unmatched rows whose names look like it."""
     from rapidfuzz import fuzz
 
-    target = fold_key(units.at[idx, "name"]) if units.at[idx, "name"] else ""
+    target = fold_key(name) if name else ""
     if not target:
         return []
     scored = []
-    for rec in free_rows:
-        name = rows.at[rec["row"], "name"]
-        if not name:
-            continue
-        score = fuzz.ratio(target, fold_key(name))
+    for row, key in free_keys.items():
+        score = fuzz.ratio(target, key)
         if score >= settings.FUZZY_SUGGEST_MIN_SCORE:
-            scored.append({**_row_identity(data, rec["row"]), "score": round(float(score), 1)})
+            scored.append({**ident_of[row], "score": round(float(score), 1)})
     scored.sort(key=lambda d: -d["score"])
     return scored[: settings.FUZZY_SUGGEST_LIMIT]

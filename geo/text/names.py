@@ -8,10 +8,13 @@ Two keys are derived from a name:
 - :func:`fold_key` also drops the unit type prefix (Xã, Phường, Thị trấn,
   TT., TP., H., Huyện, Thành phố...) and all diacritics, so that
   ``"H. Trang Dinh"``, ``"Huyện Tràng Định"`` and ``"TràngĐịnh"`` meet.
+  Numbered wards meet whatever the writing ("P.01", "P1", "Phường 1"), and
+  abbreviations inside a name are written out ("NT" is "Nông trường").
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -46,13 +49,22 @@ _TONE_MOVES = {
     "ùy": "uỳ", "úy": "uý", "ủy": "uỷ", "ũy": "uỹ", "ụy": "uỵ",
 }
 _TONE_RE = re.compile("|".join(_TONE_MOVES), re.IGNORECASE)
+_TONE_END = re.compile(r"(?:" + _TONE_RE.pattern + r")(?![\wÀ-ỹ])", re.IGNORECASE)
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def nfc(text: object) -> str:
     """NFC-normalised, trimmed text with single spaces; '' for missing values."""
     if text is None or (isinstance(text, float) and text != text):
         return ""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", str(text))).strip()
+    return _nfc(text if isinstance(text, str) else str(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _nfc(text: str) -> str:
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
 def _modern_tones(text: str) -> str:
@@ -62,12 +74,7 @@ def _modern_tones(text: str) -> str:
         return moved.upper() if found.isupper() else (moved[0].upper() + moved[1:] if found[0].isupper() else moved)
 
     # Only move the tone when the vowel pair ends the syllable (hòa, not hoàng).
-    return re.sub(
-        r"(?:" + _TONE_RE.pattern + r")(?![\wÀ-ỹ])",
-        repl,
-        text,
-        flags=re.IGNORECASE,
-    )
+    return _TONE_END.sub(repl, text)
 
 
 def strip_marks(text: str) -> str:
@@ -86,15 +93,27 @@ def strip_marks(text: str) -> str:
 
 _strip_marks = strip_marks  # the former private name, kept for code written against it
 
+# Names repeat (every "Xã Hòa Bình", every re-join of the same boundaries): the pure keys are cached.
+_CACHE = 1 << 16
+
 
 def exact_key(name: object) -> str:
     """Case-, spacing- and tone-placement-insensitive key that keeps diacritics."""
-    return _modern_tones(nfc(name)).casefold()
+    return _exact_key(nfc(name))
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def _exact_key(text: str) -> str:
+    return _modern_tones(text).casefold()
 
 
 def _split_type(name: str) -> tuple[str, str]:
     """Split a name into (type prefix, rest) using folded comparison."""
-    text = nfc(name)
+    return _split_text(nfc(name))
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def _split_text(text: str) -> tuple[str, str]:
     # GADM style: "BắcSơn(Thịtrấn)" or "Bắc Sơn (Thị trấn)"
     paren = re.match(r"^(.*?)\s*\(([^)]*)\)\s*$", text)
     if paren:
@@ -105,8 +124,11 @@ def _split_type(name: str) -> tuple[str, str]:
     folded_text = strip_marks(text).lower()
     accented = not text.isascii()
     for folded, label in TYPE_PREFIXES:
+        if not folded_text.startswith(folded):
+            continue
         if folded in _ABBREVIATIONS:
-            m = re.match(rf"^{folded}\s*\.\s*|^{folded}\s+(?=\S)", folded_text)
+            # "TT. Bắc Sơn", "TT Bắc Sơn", and numbered wards written "P.01", "P1", "Q1".
+            m = re.match(rf"^{folded}\s*\.\s*|^{folded}\s+(?=\S)|^{folded}(?=\d)", folded_text)
         else:
             m = re.match(rf"^{folded}(?:\s+|\s*\.\s*)(?=\S)", folded_text)
         if not m:
@@ -118,17 +140,31 @@ def _split_type(name: str) -> tuple[str, str]:
             continue
         rest = text[m.end():].strip()
         if rest:
-            return label, rest
-    return "", text
+            return label, _expand_inner(rest)
+    return "", _expand_inner(text)
+
+
+# Abbreviations written inside a name (after its type): "TT NT Thái Bình" is "Thị trấn Nông trường Thái Bình".
+_INNER_ABBREVIATIONS = ((re.compile(r"(?<!\w)N\.?\s?T\.?(?!\w)\s*", re.IGNORECASE), "Nông trường "),)
+
+
+def _expand_inner(text: str) -> str:
+    for pattern, full in _INNER_ABBREVIATIONS:
+        text = pattern.sub(full, text)
+    return text.strip()
 
 
 def strip_type(name: object) -> str:
     """The name without its unit type prefix: "Xã Hòa Bình" -> "Hòa Bình".
 
     A purely numeric remainder keeps its prefix ("Phường 1" stays), because
-    the number alone is not a name.
+    the number alone is not a name; the number is written plainly, so "P.01",
+    "P1" and "Phường 01" all give "Phường 1". Abbreviations inside a name are
+    written out: "TT NT Thái Bình" -> "Nông trường Thái Bình".
     """
     label, rest = _split_type(nfc(name))
+    if label and rest.isdigit():
+        return f"{label} {int(rest)}"
     if label and re.fullmatch(r"[\dIVXLivxl]+", rest):
         return nfc(name)
     return rest
@@ -139,13 +175,21 @@ def unit_type_of(name: object) -> str:
     return _split_type(nfc(name))[0]
 
 
+_NOT_ALNUM = re.compile(r"[^0-9a-z]")
+
+
 def fold_text(text: object) -> str:
     """Accent-, case- and space-insensitive key that keeps any type prefix.
 
     >>> fold_text("Mã ĐVHC"), fold_text("H. Tràng Định")
     ('madvhc', 'htrangdinh')
     """
-    return re.sub(r"[^0-9a-z]", "", strip_marks(nfc(text)).lower())
+    return _fold_text(nfc(text))
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def _fold_text(text: str) -> str:
+    return _NOT_ALNUM.sub("", strip_marks(text).lower())
 
 
 def fold_words(text: object, keep: str = "") -> str:

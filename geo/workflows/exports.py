@@ -243,6 +243,9 @@ def _sources(layer, choices: AnnexChoices) -> list[str]:
     out = [choices.data_source] if choices.data_source else []
     if not layer.approximate and choices.boundary_source:
         out.append(t("annex.boundaries", choices.lang, source=choices.boundary_source))
+    build = getattr(layer, "build", None)
+    if build is not None and build.checks.derived:  # rates computed from counts say so wherever they are shown
+        out.append(t("trust.derived", choices.lang, columns=", ".join(build.checks.derived)))
     return out
 
 

@@ -28,12 +28,15 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import settings
+from geo.analysis.checks import TableChecks, check_table, outliers_by_group
 from geo.analysis.indicators import aggregate_units
 from geo.join.files import BoundaryLayer, load_boundaries, load_indicators
 from geo.join.match import JoinReport, _jsonable, indicator_columns, join_indicators
+from geo.join.placement import check_placement
 from geo.units import registry
 
-__all__ = ["LayerReport", "LayerResult", "build_layer", "unit_columns", "output_layer"]
+__all__ = ["LayerReport", "LayerResult", "build_layer", "check_boundaries", "load_checked_boundaries", "unit_columns",
+           "output_layer"]
 
 
 @dataclass
@@ -53,6 +56,15 @@ class LayerReport:
     aggregation
         Districts summed from communes that lack a commune's figures:
         ``{code, name, missing: [{code, name}]}``; such a district has no data.
+    checks
+        The table's value checks (:class:`geo.analysis.checks.TableChecks`):
+        invalid values, duplicates, derived rates, implausible values.
+    outliers
+        Units far outside their district's range (kept, warned about).
+    names_vintage
+        The other vintage when the table's names match its units better than the chosen one's.
+    placement
+        Median offset of the layer's units from the registry (boundary files only).
     """
 
     boundaries: dict[str, Any] = field(default_factory=dict)
@@ -60,11 +72,75 @@ class LayerReport:
     table_vintage: str | None = None
     notes: list[str] = field(default_factory=list)
     aggregation: list[dict] = field(default_factory=list)
+    checks: TableChecks = field(default_factory=TableChecks)
+    outliers: list[dict] = field(default_factory=list)
+    names_vintage: str | None = None
+    placement: dict | None = None
+
+    @property
+    def problems(self) -> int:
+        """Problems a planner must see: invalid cells, conflicting units, implausible values, outliers."""
+        return self.checks.problems + len(self.outliers)
+
+    def warnings(self, lang: str = "vi") -> list[str]:
+        """One line per kind of problem, with its count and the first rows, for the app and the CLI."""
+        from geo.text.i18n import format_number, t
+
+        first = settings.TRUST_FIRST_ROWS
+
+        def listing(items: list[str]) -> str:
+            return "; ".join(items[:first]) + ("; …" if len(items) > first else "")
+
+        def value(v) -> str:
+            return format_number(v, 2 if isinstance(v, float) and not float(v).is_integer() else 0, lang)
+
+        def reason(item: dict) -> str:
+            params = {k: value(v) if isinstance(v, (int, float)) else v for k, v in item.items() if k != "reason"}
+            return t(f"trust.reason.{item['reason']}", lang, **params)
+
+        def unit(item: dict) -> str:
+            u = item.get("unit") or {}
+            return u.get("name") or u.get("code") or str(item.get("key"))
+
+        c = self.checks
+        out = []
+        if c.invalid_values:
+            rows = [t("trust.row_item", lang, row=i["row"], column=i["column"], value=value(i["value"]),
+                      reason=reason(i)) for i in c.invalid_values]
+            out.append(t("trust.invalid", lang, n=len(rows), rows=listing(rows)))
+        open_conflicts = [i for i in c.conflicts if i["kept"] is None]
+        kept = [i for i in c.conflicts if i["kept"] is not None]
+        if open_conflicts:
+            rows = [t("trust.unit_rows", lang, unit=unit(i), rows=", ".join(map(str, i["rows"]))) for i in open_conflicts]
+            out.append(t("trust.conflicts", lang, n=len(rows), rows=listing(rows)))
+        if kept:
+            rows = [t("trust.unit_rows", lang, unit=unit(i), rows=i["kept"]) for i in kept]
+            out.append(t("trust.conflicts_kept", lang, n=len(rows), rows=listing(rows)))
+        if c.merged:
+            rows = [t("trust.unit_rows", lang, unit=unit(i), rows=", ".join(map(str, i["rows"]))) for i in c.merged]
+            out.append(t("trust.merged", lang, n=len(rows), rows=listing(rows)))
+        if c.implausible:
+            rows = [t("trust.row_item", lang, row=i["row"], column=i["column"], value=value(i["value"]),
+                      reason=reason(i)) for i in c.implausible]
+            out.append(t("trust.implausible", lang, n=len(rows), rows=listing(rows)))
+        if self.outliers:
+            rows = [f"{i.get('name') or i['code']}: {i['column']} = {value(i['value'])} ({reason(i)})"
+                    for i in self.outliers]
+            out.append(t("trust.outliers", lang, n=len(rows), rows=listing(rows)))
+        if self.aggregation:
+            rows = [t("trust.district_missing", lang, district=i["name"] or i["code"],
+                      communes=", ".join(m["name"] or m["code"] for m in i["missing"])) for i in self.aggregation]
+            out.append(t("trust.aggregation", lang, n=len(rows), rows=listing(rows)))
+        if c.standards:
+            periods = "; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in c.standards.items())
+            out.append(t("trust.standards", lang, periods=periods))
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         return _jsonable({
             "boundaries": self.boundaries, "table_level": self.table_level, "table_vintage": self.table_vintage,
-            "notes": list(self.notes), "aggregation": self.aggregation,
+            "notes": list(self.notes), "aggregation": self.aggregation, **self.checks.to_dict(),
+            "outliers": self.outliers, "names_vintage": self.names_vintage, "placement": self.placement,
         })
 
 
@@ -89,6 +165,8 @@ class LayerResult:
         Same as ``build.notes``: catalogue keys shown beside the map.
     build
         The :class:`LayerReport`.
+    table
+        The table after the value checks, as joined.
     """
 
     gdf: gpd.GeoDataFrame
@@ -100,6 +178,7 @@ class LayerResult:
     approximate: bool = True
     notes: list[str] = field(default_factory=list)
     build: LayerReport = field(default_factory=LayerReport)
+    table: Any = None  # the table as checked (impossible cells emptied, duplicates resolved, rates derived)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON report: the join report's keys, plus the build's."""
@@ -136,10 +215,48 @@ def _table(table, *, level: str | None, sheet: str | None = None):
 def _boundaries(spec, *, province, level, vintage, crs) -> BoundaryLayer:
     if isinstance(spec, BoundaryLayer):
         return spec
+    if spec is None:  # the registry's units, without geometry (tables only: convert)
+        reg = registry.units(province=province, level=level, vintage=vintage)
+        shell = gpd.GeoDataFrame(reg, geometry=gpd.GeoSeries([None] * len(reg)), crs="EPSG:4326")
+        return BoundaryLayer(gdf=shell, level=level, vintage=vintage, source="registry", approximate=False,
+                             columns=unit_columns(level, vintage))
     if isinstance(spec, gpd.GeoDataFrame):
         return BoundaryLayer(gdf=spec, level=level, vintage=vintage, source="layer", approximate=False,
                              columns=unit_columns(level, vintage))
-    return load_boundaries(spec, province=province, level=level, vintage=vintage, crs=crs)
+    return load_checked_boundaries(spec, province=province, level=level, vintage=vintage, crs=crs)
+
+
+def load_checked_boundaries(spec, *, province: str | None, level: str, vintage: str,
+                            crs: str | None = None) -> BoundaryLayer:
+    """A boundary file (or ``"default"``) read and, for a file, checked against the registry's positions.
+
+    The app's uploads and every command read boundaries through here. Raises
+    the reader's errors and those of :func:`check_boundaries`.
+    """
+    layer = load_boundaries(spec, province=province, level=level, vintage=vintage, crs=crs)
+    if not layer.approximate:
+        check_boundaries(layer, province=province)
+    return layer
+
+
+def check_boundaries(layer: BoundaryLayer, *, province: str | None) -> dict | None:
+    """Refuse a boundary file whose units are not where their codes say (wrong CRS or zone, other province).
+
+    Returns the placement (median offset in km...) and keeps it in
+    ``layer.read_report["placement"]``; raises ``GeoError`` ``boundaries_misplaced``
+    (naming the CRS that fits), ``boundaries_misplaced_nofit`` or ``boundaries_other_province``.
+    Layers without codes (names the registry did not resolve) are not checked.
+    """
+    column = layer.columns.get("code")
+    if layer.approximate or not column or column not in layer.gdf:
+        return None
+    codes = [registry.normalize_code(c, layer.level) if pd.notna(c) else None for c in layer.gdf[column]]
+    frame = gpd.GeoDataFrame({"code": codes}, geometry=layer.gdf.geometry.values, crs=layer.gdf.crs)
+    read = layer.read_report or {}
+    found = check_placement(frame, level=layer.level, vintage=layer.vintage, province=province,
+                            read_crs=read.get("crs_used"), path=Path(str(layer.source)).name)
+    layer.read_report = {**read, "placement": found.to_dict()}
+    return found.to_dict()
 
 
 def _table_vintage(table) -> str | None:
@@ -150,6 +267,37 @@ def _table_vintage(table) -> str | None:
         # codes that exist in one vintage alone decide).
         vintage = registry.guess_vintage(data["code"].dropna(), level=_attr(table, "level"))
     return vintage
+
+
+def _moved(overrides: dict | None, before: pd.DataFrame, after: pd.DataFrame) -> dict | None:
+    """Hand matches keyed by row position, moved to the positions of the checked table (rows may be merged)."""
+    if not overrides or len(before) == len(after):
+        return overrides
+    rows = (before["source_row"].tolist() if "source_row" in before else list(range(1, len(before) + 1)))
+    where = {r: i for i, r in enumerate(after["source_row"].tolist())}
+    return {where[rows[i]]: code for i, code in overrides.items()
+            if isinstance(i, int) and 0 <= i < len(rows) and rows[i] in where}
+
+
+def _names_vintage(table, *, level: str, vintage: str, province: str | None) -> str | None:
+    """The other vintage when the table's names match its units clearly better than ``vintage``'s."""
+    from geo.text.names import fold_key
+
+    data = getattr(table, "data", table)
+    if level != "commune" or not isinstance(data, pd.DataFrame) or "name" not in data or province is None:
+        return None
+    names = {fold_key(n) for n in data["name"].dropna().astype(str)}
+    if not names:
+        return None
+    other = "2025" if vintage == "pre2025" else "pre2025"
+    scores = {}
+    for v in (vintage, other):
+        try:
+            units = registry.units(province=province, level="commune", vintage=v)
+        except Exception:  # noqa: BLE001 - a province code of the other vintage only
+            return None
+        scores[v] = len(names & {fold_key(n) for n in units["name"]})
+    return other if scores[other] > max(2 * scores[vintage], 2) else None
 
 
 def _empty_values(base: gpd.GeoDataFrame, table) -> tuple[gpd.GeoDataFrame, list[str]]:
@@ -190,7 +338,7 @@ def _sum_communes(base, table, *, columns, province, overrides, build: LayerRepo
 
 def build_layer(
     *,
-    boundaries: str | Path | BoundaryLayer | gpd.GeoDataFrame = "default",
+    boundaries: str | Path | BoundaryLayer | gpd.GeoDataFrame | None = "default",
     table=None,
     province: str | None = settings.DEFAULT_PROVINCE,
     level: str | None = None,
@@ -198,6 +346,8 @@ def build_layer(
     crs: str | None = None,
     overrides: dict | None = None,
     sheet: str | None = None,
+    prefer: str | None = None,
+    picks: dict | None = None,
 ) -> LayerResult:
     """The joined layer for (boundaries, table, province, level, vintage, CRS), with its report.
 
@@ -206,7 +356,9 @@ def build_layer(
     boundaries
         A boundary file, ``"default"`` (the approximate sketch), a
         :class:`geo.join.files.BoundaryLayer` already read (the app's uploads and
-        cached defaults), or a GeoDataFrame with the default identity columns.
+        cached defaults), a GeoDataFrame with the default identity columns, or
+        None: the registry's units without geometry (a table checked and
+        joined without a map, as ``convert`` needs).
     table
         An indicator table: a path, a built-in key (``"langson_kh78_2021"``),
         an :class:`geo.io.tables.IndicatorTable`, a DataFrame, or None (no data).
@@ -221,6 +373,10 @@ def build_layer(
         Hand matches: table row index -> unit code.
     sheet
         Worksheet of an Excel table.
+    prefer, picks
+        Units with conflicting rows: ``"first"``/``"last"`` row, or rows picked by
+        the planner (see :func:`geo.analysis.checks.check_table`); otherwise such
+        units have no data.
 
     Returns
     -------
@@ -232,16 +388,23 @@ def build_layer(
         Any reader's error (unreadable, unsafe, unsupported input), ``vintage_level``...
     """
     table = _table(table, level=level, sheet=sheet)
+    checks = TableChecks()
+    if table is not None:
+        # Impossible values, duplicates, rates from counts: before any join, so nothing wrong reaches a map.
+        before = getattr(table, "data", table)
+        table, checks = check_table(table, prefer=prefer, picks=picks)
+        overrides = _moved(overrides, before, getattr(table, "data", table))
     table_level = _attr(table, "level")
     level = level or table_level or settings.DEFAULT_LEVEL
     registry.check_vintage_level(vintage, level)
     source = _boundaries(boundaries, province=province, level=level, vintage=vintage, crs=crs)
     level = source.level
-    build = LayerReport(boundaries={
-        "source": source.source, "level": source.level, "vintage": source.vintage, "approximate": source.approximate,
+    build = LayerReport(checks=checks, placement=(source.read_report or {}).get("placement"), boundaries={
+        "source": Path(str(source.source)).name if not source.approximate else source.source, "level": source.level, "vintage": source.vintage, "approximate": source.approximate,
         "read": source.read_report, "code_resolution": source.resolution,
     })
-    done = dict(level=level, vintage=vintage, province=province, approximate=source.approximate, build=build)
+    done = dict(level=level, vintage=vintage, province=province, approximate=source.approximate, build=build,
+                table=table)
     base = source.gdf
     if table is None:
         return LayerResult(gdf=base.copy(), **done)
@@ -263,6 +426,14 @@ def build_layer(
         build.notes.append("note.aggregated_from_communes")
     else:
         result = join_indicators(base, table, level=level, boundary_columns=source.columns, overrides=overrides)
+        if level == "commune" and "district_code" in result.gdf:
+            build.outliers = outliers_by_group(result.gdf, by="district_code", columns=result.indicators,
+                                               rows=result.gdf["source_row"])
+    build.names_vintage = _names_vintage(table, level=table_level, vintage=vintage, province=province)
+    if build.names_vintage:
+        build.notes.append(f"note.names_vintage.{build.names_vintage}")
+    if checks.derived:
+        build.notes.append("note.derived_rates")
     return LayerResult(gdf=result.gdf, indicators=result.indicators, report=result.report, notes=build.notes, **done)
 
 

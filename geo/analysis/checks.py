@@ -1,0 +1,326 @@
+"""Value checks on every indicator table, in one place: impossible values never reach a map.
+
+:func:`check_table` runs before any join (the one layer builder,
+:func:`geo.workflows.layer.build_layer`, calls it for every page and command):
+
+- **impossible values** become no data and are listed in ``invalid_values``
+  as ``{row, column, value, reason}``: a rate below 0 or above 100, a
+  negative count, poor plus near-poor households above households;
+- **duplicate units** (two rows for one code, or one name within one
+  district): identical rows merge with a note; conflicting rows leave the
+  unit without data until the planner picks a row (``picks``) or passes
+  ``prefer="first"|"last"``;
+- **rates from counts**: a table with ``poor`` and ``households`` but no
+  ``poor_rate`` gets ``poor_rate = poor / households × 100`` (the same for
+  near-poor), listed in ``derived``;
+- **implausible but possible values** are kept and warned about
+  (``implausible``): a rate that moves by more than
+  :data:`geo.settings.RATE_JUMP_POINTS` between two years of one table.
+
+A rate that disagrees with its own counts is reported by the join
+(:func:`geo.join.match.check_consistency`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from geo import settings
+from geo.analysis.indicators import BASES, column_name, parse_column
+from geo.text.names import fold_key
+
+__all__ = ["TableChecks", "check_table", "PREFER", "duplicate_key", "standard_of_year", "outliers_by_group"]
+
+PREFER = ("first", "last")
+_ID = ("code", "name", "parent_code", "parent_name")
+
+
+@dataclass
+class TableChecks:
+    """What the value checks found and did.
+
+    Attributes
+    ----------
+    invalid_values
+        ``{row, column, value, reason}`` for each cell made no data; reasons:
+        ``rate_range``, ``negative_count``, ``more_than_households``.
+    merged
+        Identical rows merged into one: ``{unit, rows, kept}``.
+    conflicts
+        Rows that disagree for one unit: ``{key, unit, rows, columns, kept}``;
+        ``kept`` is the row used (``None``: the unit has no data until a row is picked).
+    derived
+        Rate columns computed from counts.
+    implausible
+        Values kept but worth a look: ``{row, column, value, previous, reason}``.
+    standards
+        Years of the table by poverty standard period when it holds more than one.
+    """
+
+    invalid_values: list[dict] = field(default_factory=list)
+    merged: list[dict] = field(default_factory=list)
+    conflicts: list[dict] = field(default_factory=list)
+    derived: list[str] = field(default_factory=list)
+    implausible: list[dict] = field(default_factory=list)
+    standards: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def problems(self) -> int:
+        """How many things a planner must see: invalid cells, conflicting units, implausible values."""
+        return len(self.invalid_values) + len(self.conflicts) + len(self.implausible)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "invalid_values": self.invalid_values, "merged_duplicates": self.merged, "conflicts": self.conflicts,
+            "derived": self.derived, "implausible": self.implausible, "standards": self.standards,
+        }
+
+
+def _rows(data: pd.DataFrame) -> list[int]:
+    if "source_row" in data:
+        return [int(r) if pd.notna(r) else i + 1 for i, r in enumerate(data["source_row"].tolist())]
+    return list(range(1, len(data) + 1))
+
+
+def _num(value) -> float | int | None:
+    if value is None or pd.isna(value):
+        return None
+    value = float(value)
+    return int(value) if value.is_integer() else value
+
+
+def _value_columns(data: pd.DataFrame) -> list[str]:
+    skip = set(_ID) | {"source_row", "source_file", "level", "type"}
+    return [c for c in data.columns if c not in skip and pd.api.types.is_numeric_dtype(data[c])
+            and not pd.api.types.is_bool_dtype(data[c])]
+
+
+def _invalid(data: pd.DataFrame, rows: list[int], checks: TableChecks) -> pd.DataFrame:
+    """Impossible cells become NaN, each listed once with its reason."""
+    out = data.copy()
+    bad: dict[tuple[int, str], str] = {}
+    for col in _value_columns(data):
+        base, _ = parse_column(col)
+        kind = BASES[base].kind if base in BASES else None
+        values = pd.to_numeric(data[col], errors="coerce")
+        if kind == "rate":
+            for i in np.flatnonzero(((values < 0) | (values > settings.MAX_RATE)).to_numpy()):
+                bad.setdefault((i, col), "rate_range")
+        elif kind == "count":
+            for i in np.flatnonzero((values < 0).to_numpy()):
+                bad.setdefault((i, col), "negative_count")
+    for col in _value_columns(data):
+        base, year = parse_column(col)
+        if base != "households":
+            continue
+        hh = pd.to_numeric(data[col], errors="coerce")
+        parts = [column_name(b, year) for b in ("poor", "near_poor") if column_name(b, year) in data]
+        if not parts:
+            continue
+        total = sum(pd.to_numeric(data[p], errors="coerce").fillna(0) for p in parts)
+        for i in np.flatnonzero((total > hh).to_numpy()):
+            for p in parts:
+                bad.setdefault((i, p), "more_than_households")
+                rate = column_name(f"{parse_column(p)[0]}_rate", year)
+                if rate in data:
+                    bad.setdefault((i, rate), "more_than_households")
+    for (i, col), reason in sorted(bad.items(), key=lambda kv: (kv[0][0], list(data.columns).index(kv[0][1]))):
+        checks.invalid_values.append({"row": rows[i], "column": col, "value": _num(data[col].iloc[i]),
+                                      "reason": reason})
+        out.iloc[i, out.columns.get_loc(col)] = np.nan
+    return out
+
+
+def duplicate_key(row: dict) -> str | None:
+    """The unit a row names: its code, else its folded name within its folded district name."""
+    code = row.get("code")
+    if isinstance(code, str) and code.strip():
+        return code.strip().lstrip("0") or "0"
+    name = row.get("name")
+    if isinstance(name, str) and name.strip():
+        parent = row.get("parent_code") or row.get("parent_name") or ""
+        return f"{fold_key(str(parent))}/{fold_key(name)}"
+    return None
+
+
+def _same(a: pd.Series, b: pd.Series) -> list[str]:
+    """Columns where two rows differ (NaN equals NaN)."""
+    out = []
+    for col in a.index:
+        x, y = a[col], b[col]
+        if (pd.isna(x) and pd.isna(y)) or (not pd.isna(x) and not pd.isna(y) and x == y):
+            continue
+        out.append(col)
+    return out
+
+
+def _duplicates(data: pd.DataFrame, rows: list[int], checks: TableChecks, *, prefer: str | None,
+                picks: dict | None) -> pd.DataFrame:
+    keys = [duplicate_key(r) for r in data[[c for c in _ID if c in data]].to_dict("records")]
+    groups: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        if key is not None:
+            groups.setdefault(key, []).append(i)
+    values = _value_columns(data)
+    drop: list[int] = []
+    picks = picks or {}
+    for key, members in groups.items():
+        if len(members) < 2:
+            continue
+        first = data.iloc[members[0]]
+        unit = {k: first[k] for k in ("code", "name") if k in data and isinstance(first[k], str)}
+        differ = sorted({c for m in members[1:] for c in _same(first[values], data.iloc[m][values])},
+                        key=list(data.columns).index)
+        if not differ:
+            checks.merged.append({"unit": unit, "rows": [rows[m] for m in members], "kept": rows[members[0]]})
+            drop += members[1:]
+            continue
+        pick = picks.get(key)
+        if pick is not None and pick in [rows[m] for m in members]:
+            keep = members[[rows[m] for m in members].index(pick)]
+        elif prefer == "first":
+            keep = members[0]
+        elif prefer == "last":
+            keep = members[-1]
+        else:
+            keep = None
+        checks.conflicts.append({"key": key, "unit": unit, "rows": [rows[m] for m in members], "columns": differ,
+                                 "kept": rows[keep] if keep is not None else None})
+        drop += [m for m in members if m != keep]
+    if not drop:
+        return data
+    return data.drop(index=data.index[sorted(drop)])
+
+
+def _derive(data: pd.DataFrame, checks: TableChecks) -> pd.DataFrame:
+    """``poor_rate`` (and ``near_poor_rate``) from counts where the table has counts and no rate."""
+    out = data
+    for col in list(data.columns):
+        base, year = parse_column(col)
+        if base not in ("poor", "near_poor"):
+            continue
+        rate, hh = column_name(f"{base}_rate", year), column_name("households", year)
+        if rate in data or hh not in data:
+            continue
+        den = pd.to_numeric(data[hh], errors="coerce")
+        values = (pd.to_numeric(data[col], errors="coerce") / den.where(den > 0) * settings.PERCENT).round(2)
+        out = out.copy() if out is data else out
+        out.insert(out.columns.get_loc(col) + 1, rate, values)
+        checks.derived.append(rate)
+    return out
+
+
+def _jumps(data: pd.DataFrame, rows: list[int], checks: TableChecks) -> None:
+    """Rates that move by more than RATE_JUMP_POINTS between two consecutive years of the table."""
+    by_base: dict[str, list[tuple[int, str]]] = {}
+    for col in _value_columns(data):
+        base, year = parse_column(col)
+        if year is not None and base in BASES and BASES[base].kind == "rate":
+            by_base.setdefault(base, []).append((year, col))
+    for base, cols in by_base.items():
+        cols.sort()
+        for (y0, c0), (y1, c1) in zip(cols, cols[1:]):
+            a, b = pd.to_numeric(data[c0], errors="coerce"), pd.to_numeric(data[c1], errors="coerce")
+            for i in np.flatnonzero(((b - a).abs() > settings.RATE_JUMP_POINTS).to_numpy()):
+                checks.implausible.append({"row": rows[i], "column": c1, "value": _num(b.iloc[i]),
+                                           "previous": _num(a.iloc[i]), "reason": "rate_jump"})
+
+
+def standard_of_year(year: int) -> str | None:
+    """The poverty standard period a year's figures are measured under (``"2016-2020"``...), or None."""
+    for label, (start, end) in settings.POVERTY_STANDARDS.items():
+        if start <= year <= end:
+            return label
+    return None
+
+
+def _standards(data: pd.DataFrame, checks: TableChecks) -> None:
+    years = sorted({y for c in _value_columns(data) for _, y in [parse_column(c)] if y is not None})
+    periods: dict[str, list[int]] = {}
+    for y in years:
+        label = standard_of_year(y)
+        if label:
+            periods.setdefault(label, []).append(y)
+    if len(periods) > 1:
+        checks.standards = periods
+
+
+def check_table(table, *, prefer: str | None = None, picks: dict | None = None):
+    """Check and clean an indicator table; returns ``(table, TableChecks)``.
+
+    Parameters
+    ----------
+    table
+        An :class:`geo.io.tables.IndicatorTable` or a DataFrame (rows as read).
+    prefer
+        For units with conflicting rows: ``"first"`` or ``"last"`` row; None
+        leaves them without data.
+    picks
+        Rows chosen by the planner: duplicate key (:func:`duplicate_key`) -> file row.
+
+    Returns
+    -------
+    tuple
+        The table with impossible cells emptied, duplicates resolved and rates
+        derived (same type as given), and the :class:`TableChecks`.
+    """
+    if prefer not in (None, *PREFER):
+        raise ValueError(f"prefer must be one of {PREFER}")
+    frame = table if isinstance(table, pd.DataFrame) else getattr(table, "data", None)
+    checks = TableChecks()
+    if frame is None or len(frame) == 0:
+        return table, checks
+    frame = frame.reset_index(drop=True)
+    rows = _rows(frame)
+    if "source_row" not in frame:  # rows keep their place in the file when duplicates are dropped
+        frame = frame.assign(source_row=rows)
+    cleaned = _invalid(frame, rows, checks)
+    cleaned = _duplicates(cleaned, rows, checks, prefer=prefer, picks=picks)
+    kept_rows = _rows(cleaned)
+    _jumps(cleaned.reset_index(drop=True), kept_rows, checks)
+    _standards(cleaned, checks)
+    cleaned = _derive(cleaned, checks).reset_index(drop=True)
+    if isinstance(table, pd.DataFrame):
+        return cleaned, checks
+    try:
+        return replace(table, data=cleaned), checks
+    except TypeError:  # not a dataclass: keep its other attributes
+        import copy
+
+        out = copy.copy(table)
+        out.data = cleaned
+        return out, checks
+
+
+def outliers_by_group(frame: pd.DataFrame, *, by: str, columns: list[str], rows: pd.Series | None = None,
+                      factor: float = settings.OUTLIER_IQR_FACTOR) -> list[dict]:
+    """Units far outside their group's range (beyond ``factor`` × IQR from the quartiles), kept but warned.
+
+    ``frame`` holds one row per unit with the group column ``by`` (a commune's
+    district); groups of fewer than :data:`geo.settings.OUTLIER_MIN_GROUP` units are skipped.
+    """
+    out = []
+    for col in columns:
+        base, _ = parse_column(col)
+        if base not in BASES or BASES[base].kind != "rate":
+            continue
+        values = pd.to_numeric(frame[col], errors="coerce")
+        for group, idx in frame.groupby(by).groups.items():
+            v = values.loc[idx].dropna()
+            if len(v) < settings.OUTLIER_MIN_GROUP:
+                continue
+            q1, q3 = v.quantile(0.25), v.quantile(0.75)
+            spread = max(q3 - q1, settings.OUTLIER_MIN_SPREAD)
+            low, high = q1 - factor * spread, q3 + factor * spread
+            for i in v.index[(v < low) | (v > high)]:
+                item = {"code": frame.at[i, "code"], "name": frame.at[i, "name"] if "name" in frame else None,
+                        "column": col, "value": _num(v[i]), "group": group, "low": round(float(low), 2),
+                        "high": round(float(high), 2), "reason": "group_outlier"}
+                if rows is not None and pd.notna(rows.get(i)):
+                    item["row"] = int(rows[i])
+                out.append(item)
+    return out
