@@ -186,4 +186,5 @@ OUTLIER_MIN_SPREAD = 2.0  # IQR floor (points), so near-identical districts do n
 POVERTY_STANDARDS = {"2016-2020": (2016, 2020), "2021-2025": (2021, 2025), "2026-2030": (2026, 2030)}
 PLACEMENT_MAX_KM = 15.0  # median offset of unit centroids from the registry's beyond which a layer is refused
 PLACEMENT_NATIONAL_CRS = ("EPSG:4326", "EPSG:4756", "EPSG:3405", "EPSG:3406", "EPSG:32648", "EPSG:32649")
+NAMES_VINTAGE_SHARE = 0.1  # share of a table's names found in the other vintage only that triggers a warning
 TRUST_FIRST_ROWS = 5  # rows named in a warning line before "…"

@@ -241,6 +241,85 @@ def trust_warnings(layer) -> None:
         st.warning(line)
 
 
+def conflict_pickers(layer, dataset: str) -> None:
+    """One row picker per unit with conflicting rows; the unit has no data until a row is picked."""
+    picks = picks_for(dataset)
+    for item in layer.build.checks.conflicts:
+        unit = (item.get("unit") or {}).get("name") or item["key"]
+        options = [None] + item["rows"]
+        current = picks.get(item["key"])
+        chosen = st.selectbox(T("trust.pick_row", unit=unit), options, key=f"conflict_{dataset}_{item['key']}",
+                              index=options.index(current) if current in options else 0,
+                              format_func=lambda r: T("trust.pick_none") if r is None else T("trust.row", row=r))
+        if chosen != current:
+            if chosen is None:
+                picks.pop(item["key"], None)
+            else:
+                picks[item["key"]] = chosen
+            st.rerun()
+
+
+def hand_matches(table, overrides: dict, unit_label: dict, dataset: str) -> None:
+    """The hand matches made so far, each with an undo button."""
+    if not overrides:
+        return
+    data = table.data
+    file_rows = data["source_row"].tolist() if "source_row" in data else list(range(1, len(data) + 1))
+    st.caption(T("trust.manual") + ": " + ", ".join(str(unit_label.get(c, c)) for c in overrides.values()))
+    for idx in sorted(overrides):
+        row = file_rows[idx] if isinstance(idx, int) and idx < len(file_rows) else idx
+        if st.button(T("trust.undo", row=row), key=f"undo_{dataset}_{idx}"):
+            overrides.pop(idx, None)
+            save_overrides(dataset)
+            st.rerun()
+
+
+def hand_choices(layer, table, dataset: str) -> None:
+    """Hand choices for unmatched and ambiguous rows: suggestions first, then every unit of the level."""
+    import pandas as pd
+
+    report = layer.report
+    with_district = layer.level == "commune" and "district_name" in layer.gdf
+    units = layer.gdf[["code", "name"] + (["district_name"] if with_district else [])].dropna(subset=["code"])
+    unit_label = {
+        c: f"{n} – {d}" if isinstance(d, str) else n
+        for c, n, d in zip(units["code"], units["name"], units.get("district_name", pd.Series([None] * len(units))))
+    }
+    problems = [("unmatched", r) for r in report.unmatched_rows] + [("ambiguous", r) for r in report.ambiguous]
+    overrides = overrides_for(dataset)
+    hand_matches(table, overrides, unit_label, dataset)  # each hand match can be undone
+    if problems:
+        row_index = {int(r): i for i, r in enumerate(table.data.get("source_row", pd.Series(range(len(table.data)))))}
+        choices = {}
+        keep = T("ui.report.keep_unmatched")
+        for kind, rec in problems:
+            proposals = [s["code"] for s in rec.get("suggestions", []) if s.get("code")]
+            proposals += [c["code"] for c in rec.get("candidates", []) if c.get("code")]
+            others = [c for c in unit_label if c not in proposals]
+            options = [""] + proposals + others
+            fmt = {c: (f"{unit_label.get(c, c)} ({T('ui.report.suggestion')})" if c in proposals else unit_label.get(c, c))
+                   for c in options if c}
+            fmt[""] = keep
+            idx = row_index.get(int(rec["row"]), rec["row"])
+            current = overrides.get(idx, "")
+            options = unit_filter(options, fmt, key=f"find_{dataset}_{idx}")
+            if current and current not in options:  # a filter never hides the current choice
+                options.insert(1, current)
+            choices[idx] = st.selectbox(
+                T("ui.report.pick", row=rec["row"], name=rec.get("name", "")), options,
+                index=options.index(current) if current in options else 0, format_func=fmt.get, key=f"pick_{dataset}_{idx}",
+            )
+        if st.button(T("ui.report.apply"), type="primary"):
+            for idx, code in choices.items():
+                if code:
+                    overrides[idx] = code
+                else:
+                    overrides.pop(idx, None)
+            save_overrides(dataset)
+            st.success(T("ui.report.applied", n=len(overrides)))
+            st.rerun()
+
+
 def unit_filter(options: list[str], labels: dict, *, key: str) -> list[str]:
     """A search box above a unit picker: keeps the options whose label holds the typed text, diacritics optional.
 

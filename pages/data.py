@@ -91,19 +91,7 @@ except GeoError as exc:
 ui.trust_warnings(layer)  # above the table: impossible values, conflicting rows, implausible values
 st.dataframe(table.data, hide_index=True, use_container_width=True, height=240)
 dataset = ss["dataset"]
-conflicts = layer.build.checks.conflicts
-if conflicts:  # the planner picks the row to use for each unit with conflicting rows
-    picks = ui.picks_for(dataset)
-    for item in conflicts:
-        unit = (item.get("unit") or {}).get("name") or item["key"]
-        options = [None] + item["rows"]
-        current = picks.get(item["key"])
-        chosen = st.selectbox(T("trust.pick_row", unit=unit), options, key=f"conflict_{dataset}_{item['key']}",
-                              index=options.index(current) if current in options else 0,
-                              format_func=lambda r: T("trust.pick_none") if r is None else T("trust.row", row=r))
-        if chosen != current:
-            picks.pop(item["key"], None) if chosen is None else picks.update({item["key"]: chosen})
-            st.rerun()
+ui.conflict_pickers(layer, dataset)  # the planner picks the row to use for units with conflicting rows
 
 # ---------------------------------------------------------------- join report
 report = layer.report
@@ -123,50 +111,7 @@ if report.by_method:
     st.caption(T("ui.report.by_method") + ": " + ", ".join(
         f"{t('method.' + k, lang)} {v}" for k, v in report.by_method.items()))
 
-# Hand choices for unmatched and ambiguous rows: suggestions first, then every unit of the level.
-with_district = layer.level == "commune" and "district_name" in layer.gdf
-units = layer.gdf[["code", "name"] + (["district_name"] if with_district else [])].dropna(subset=["code"])
-unit_label = {
-    c: f"{n} – {d}" if isinstance(d, str) else n
-    for c, n, d in zip(units["code"], units["name"], units.get("district_name", pd.Series([None] * len(units))))
-}
-problems = [("unmatched", r) for r in report.unmatched_rows] + [("ambiguous", r) for r in report.ambiguous]
-overrides = ui.overrides_for(dataset)
-if overrides:  # hand matches, each can be undone
-    st.caption(T("trust.manual") + ": " + ", ".join(f"{unit_label.get(c, c)}" for c in overrides.values()))
-    file_rows = table.data["source_row"].tolist() if "source_row" in table.data else list(range(1, len(table.data) + 1))
-    for idx in sorted(overrides):
-        if st.button(T("trust.undo", row=file_rows[idx] if idx < len(file_rows) else idx + 1), key=f"undo_{dataset}_{idx}"):
-            overrides.pop(idx, None)
-            st.rerun()
-if problems:
-    row_index = {int(r): i for i, r in enumerate(table.data.get("source_row", pd.Series(range(len(table.data)))))}
-    choices = {}
-    keep = T("ui.report.keep_unmatched")
-    for kind, rec in problems:
-        proposals = [s["code"] for s in rec.get("suggestions", []) if s.get("code")]
-        proposals += [c["code"] for c in rec.get("candidates", []) if c.get("code")]
-        others = [c for c in unit_label if c not in proposals]
-        options = [""] + proposals + others
-        fmt = {c: (f"{unit_label.get(c, c)} ({T('ui.report.suggestion')})" if c in proposals else unit_label.get(c, c))
-               for c in options if c}
-        fmt[""] = keep
-        idx = row_index.get(int(rec["row"]), rec["row"])
-        current = overrides.get(idx, "")
-        options = ui.unit_filter(options, fmt, key=f"find_{dataset}_{idx}")
-        choices[idx] = st.selectbox(
-            T("ui.report.pick", row=rec["row"], name=rec.get("name", "")), options,
-            index=options.index(current) if current in options else 0, format_func=fmt.get, key=f"pick_{dataset}_{idx}",
-        )
-    if st.button(T("ui.report.apply"), type="primary"):
-        for idx, code in choices.items():
-            if code:
-                overrides[idx] = code
-            else:
-                overrides.pop(idx, None)
-        ui.save_overrides(dataset)
-        st.success(T("ui.report.applied", n=len(overrides)))
-        st.rerun()
+ui.hand_choices(layer, table, dataset)  # suggestions first, a diacritic-free search, undo
 
 with st.expander(T("ui.report.unmatched_units") + f" ({summary['unmatched_boundaries']})"):
     st.dataframe(pd.DataFrame(report.unmatched_boundaries), hide_index=True, use_container_width=True)

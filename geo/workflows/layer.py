@@ -280,24 +280,31 @@ def _moved(overrides: dict | None, before: pd.DataFrame, after: pd.DataFrame) ->
 
 
 def _names_vintage(table, *, level: str, vintage: str, province: str | None) -> str | None:
-    """The other vintage when the table's names match its units clearly better than ``vintage``'s."""
-    from geo.text.names import fold_key
+    """The other vintage when the table's full names (type included) match its units clearly better.
+
+    Many 2025 communes kept an old commune's name, so only the names found in
+    one vintage alone decide: a warning when at least
+    :data:`geo.settings.NAMES_VINTAGE_SHARE` of the names (and 3 or more) are
+    the other vintage's only.
+    """
+    from geo.text.names import exact_key
 
     data = getattr(table, "data", table)
     if level != "commune" or not isinstance(data, pd.DataFrame) or "name" not in data or province is None:
         return None
-    names = {fold_key(n) for n in data["name"].dropna().astype(str)}
+    names = {exact_key(n) for n in data["name"].dropna().astype(str)}
     if not names:
         return None
     other = "2025" if vintage == "pre2025" else "pre2025"
-    scores = {}
+    found = {}
     for v in (vintage, other):
         try:
             units = registry.units(province=province, level="commune", vintage=v)
-        except Exception:  # noqa: BLE001 - a province code of the other vintage only
+        except Exception:  # noqa: BLE001 - a province code of one vintage only
             return None
-        scores[v] = len(names & {fold_key(n) for n in units["name"]})
-    return other if scores[other] > max(2 * scores[vintage], 2) else None
+        found[v] = names & {exact_key(n) for n in units["name"]}
+    gain = len(found[other] - found[vintage]) - len(found[vintage] - found[other])
+    return other if gain >= max(3, settings.NAMES_VINTAGE_SHARE * len(names)) else None
 
 
 def _empty_values(base: gpd.GeoDataFrame, table) -> tuple[gpd.GeoDataFrame, list[str]]:

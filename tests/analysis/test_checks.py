@@ -152,3 +152,22 @@ def test_the_same_counts_table_at_district_level_sums_its_communes(counts_only):
     assert len(gdf) == 11
     assert gdf["households"].tolist() == frame["h"].tolist() and gdf["poor"].tolist() == frame["p"].tolist()
     assert gdf["poor_rate"].tolist() == pytest.approx(list(np.round(frame["p"] / frame["h"] * 100, 2)))
+
+
+def test_a_commune_far_outside_its_district_is_warned_and_kept():
+    reg = registry.units(province="20", level="commune", vintage="pre2025").sort_values("code").reset_index(drop=True)
+    rates = [10.0 + (i % 5) for i in range(len(reg))]
+    odd = reg.index[reg["district_code"] == "181"][0]
+    rates[odd] = 95.0
+    table = pd.DataFrame({"code": reg["code"], "name": reg["name"], "poor_rate": rates})
+    layer = build_layer(boundaries="default", table=table, province="20", level="commune")
+    (item,) = layer.build.outliers
+    assert (item["code"], item["column"], item["value"], item["group"]) == (reg.at[odd, "code"], "poor_rate", 95, "181")
+    assert layer.gdf.set_index("code").at[reg.at[odd, "code"], "poor_rate"] == 95.0
+
+
+def test_names_of_the_other_vintage_are_warned(langson):
+    new = pd.read_csv(langson / "units_gso_2025_new.csv", dtype=str)
+    table = pd.DataFrame({"name": new["commune_name"], "poor": range(len(new))})
+    layer = build_layer(boundaries="default", table=table, province="20", level="commune", vintage="pre2025")
+    assert layer.build.names_vintage == "2025" and "note.names_vintage.2025" in layer.notes

@@ -1,0 +1,101 @@
+"""Trust at the gate in a real browser: a bad table warns visibly, a wrong-zone upload offers the zone that fits.
+
+The bad table is generated (illustrative figures); the boundaries are the official Lạng Sơn districts
+written as a VN-2000 / TM-3 107-15 Shapefile without .prj.
+"""
+
+from __future__ import annotations
+
+import zipfile
+
+import geopandas as gpd
+import pytest
+
+from tests.analysis.test_checks import BAD
+from tests.browser import offline_page, screenshot, wait_idle, wait_units
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def bad_csv(tmp_path_factory):
+    path = tmp_path_factory.mktemp("bad") / "huyen_loi.csv"
+    BAD.to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def vn2000_zip(tmp_path_factory, langson):
+    src = gpd.read_file(langson / "districts_2019_gischinhphu.geojson")
+    folder = tmp_path_factory.mktemp("shp")
+    src.to_crs("EPSG:9215").to_file(folder / "huyen.shp", engine="pyogrio")
+    (folder / "huyen.prj").unlink()
+    archive = folder.parent / "huyen_vn2000.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for f in folder.iterdir():
+            zf.write(f, f.name)
+    return archive
+
+
+def _data_page(page):
+    page.get_by_role("link", name="Dữ liệu").click()
+    page.locator('[data-testid="stFileUploader"]').filter(has_text="Tải lên ranh giới").wait_for(timeout=60_000)
+
+
+def test_bad_table_shows_a_visible_warning_naming_its_rows(app_url, bad_csv):
+    with offline_page() as page:
+        page.goto(app_url)
+        wait_units(page, 11)
+        _data_page(page)
+        uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Tải lên bảng chỉ tiêu")
+        uploader.locator('input[type="file"]').set_input_files(str(bad_csv))
+        warning = page.locator('[data-testid="stAlert"]').filter(has_text="ô số liệu không thể đúng")
+        warning.first.wait_for(state="visible", timeout=60_000)
+        text = warning.first.inner_text()
+        assert text.startswith("5 ô số liệu") and "dòng 4, cột poor_rate = 185" in text and "dòng 3" in text
+        conflict = page.locator('[data-testid="stAlert"]').filter(has_text="Huyện Văn Lãng (dòng 5, 6)")
+        assert conflict.first.is_visible()
+        screenshot(page, "trust_bad_table_data.png")
+
+        # The map page shows the same warning above the map, not in an expander.
+        page.get_by_role("link", name="Bản đồ").click()
+        wait_units(page, 11)
+        above = page.locator('[data-testid="stAlert"]').filter(has_text="ô số liệu không thể đúng")
+        above.first.wait_for(state="visible", timeout=60_000)
+        assert page.locator('[data-testid="stExpander"]').filter(has_text="ô số liệu không thể đúng").count() == 0
+        screenshot(page, "trust_bad_table_map.png")
+        assert page.external == [], f"requests left localhost: {page.external[:5]}"
+
+
+def test_wrong_zone_upload_offers_the_right_zone_which_fixes_the_map(app_url, vn2000_zip):
+    with offline_page() as page:
+        page.goto(app_url)
+        wait_units(page, 11)
+        _data_page(page)
+        level = page.locator('[data-testid="stRadio"]').filter(has_text="Cấp").filter(visible=True).first
+        level.get_by_text("Huyện", exact=True).click()
+        wait_idle(page)
+        crs = page.get_by_label("Hệ tọa độ nếu tệp thiếu .prj", exact=False)
+        crs.fill("EPSG:9216")
+        crs.press("Enter")
+        wait_idle(page)
+        uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Tải lên ranh giới")
+        uploader.locator('input[type="file"]').set_input_files(str(vn2000_zip))
+        error = page.locator('[data-testid="stAlert"]').filter(has_text="23.9 km")
+        error.first.wait_for(state="visible", timeout=90_000)
+        assert "EPSG:9215" in error.first.inner_text()
+        button = page.get_by_role("button", name="Dùng EPSG:9215")
+        button.wait_for(state="visible", timeout=30_000)
+        screenshot(page, "trust_wrong_zone.png")
+        button.click()
+        page.get_by_text("Đã đọc 11 đơn vị từ 'huyen_vn2000.zip'").wait_for(timeout=90_000)
+        assert crs.input_value() == "EPSG:9215"
+
+        # The map now draws the uploaded (official) outlines with the built-in figures: no approximate banner.
+        page.get_by_role("link", name="Bản đồ").click()
+        frame = wait_units(page, 11)
+        wait_idle(page)
+        assert page.get_by_text("Sơ đồ gần đúng", exact=False).count() == 0
+        assert frame.locator("path.leaflet-interactive").count() >= 11
+        screenshot(page, "trust_right_zone_map.png")
+        assert page.external == [], f"requests left localhost: {page.external[:5]}"
