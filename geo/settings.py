@@ -181,9 +181,6 @@ RATE_JUMP_POINTS = 10.0  # a rate moving more than this between two years of one
 OUTLIER_IQR_FACTOR = 3.0  # a unit beyond quartiles ± this × IQR of its district's units is warned about
 OUTLIER_MIN_GROUP = 5  # districts with fewer units are not checked for outliers
 OUTLIER_MIN_SPREAD = 2.0  # IQR floor (points), so near-identical districts do not flag every small difference
-# Poverty standard periods (years of the figures): 2016–2020 income-based (Quyết định 59/2015/QĐ-TTg),
-# 2021–2025 multidimensional (Nghị định 07/2021/NĐ-CP), 2026–2030 (Nghị định 351/2025/NĐ-CP).
-POVERTY_STANDARDS = {"2016-2020": (2016, 2020), "2021-2025": (2021, 2025), "2026-2030": (2026, 2030)}
 PLACEMENT_MAX_KM = 15.0  # median offset of unit centroids from the registry's beyond which a layer is refused
 PLACEMENT_NATIONAL_CRS = ("EPSG:4326", "EPSG:4756", "EPSG:3405", "EPSG:3406", "EPSG:32648", "EPSG:32649")
 NAMES_VINTAGE_SHARE = 0.1  # share of a table's names found in the other vintage only that triggers a warning

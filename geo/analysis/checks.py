@@ -15,7 +15,8 @@
   near-poor), listed in ``derived``;
 - **implausible but possible values** are kept and warned about
   (``implausible``): a rate that moves by more than
-  :data:`geo.settings.RATE_JUMP_POINTS` between two years of one table.
+  :data:`geo.settings.RATE_JUMP_POINTS` between two years of one table; years
+  measured under different poverty standards are listed (``standards``).
 
 A rate that disagrees with its own counts is reported by the join
 (:func:`geo.join.match.check_consistency`).
@@ -31,9 +32,10 @@ import pandas as pd
 
 from geo import settings
 from geo.analysis.indicators import BASES, column_name, parse_column
+from geo.analysis.standards import standard_for_year
 from geo.text.names import fold_key
 
-__all__ = ["TableChecks", "check_table", "PREFER", "duplicate_key", "standard_of_year", "outliers_by_group"]
+__all__ = ["TableChecks", "check_table", "PREFER", "duplicate_key", "outliers_by_group"]
 
 PREFER = ("first", "last")
 _ID = ("code", "name", "parent_code", "parent_name")
@@ -230,26 +232,19 @@ def _jumps(data: pd.DataFrame, rows: list[int], checks: TableChecks) -> None:
                                            "previous": _num(a.iloc[i]), "reason": "rate_jump"})
 
 
-def standard_of_year(year: int) -> str | None:
-    """The poverty standard period a year's figures are measured under (``"2016-2020"``...), or None."""
-    for label, (start, end) in settings.POVERTY_STANDARDS.items():
-        if start <= year <= end:
-            return label
-    return None
-
-
-def _standards(data: pd.DataFrame, checks: TableChecks) -> None:
+def _standards(data: pd.DataFrame, checks: TableChecks, *, declared: str | None) -> None:
+    """Years of the table by poverty standard (:mod:`geo.analysis.standards`) when they span several."""
     years = sorted({y for c in _value_columns(data) for _, y in [parse_column(c)] if y is not None})
     periods: dict[str, list[int]] = {}
     for y in years:
-        label = standard_of_year(y)
-        if label:
-            periods.setdefault(label, []).append(y)
+        found = standard_for_year(y, declared=declared)
+        if found is not None:
+            periods.setdefault(found.key, []).append(y)
     if len(periods) > 1:
         checks.standards = periods
 
 
-def check_table(table, *, prefer: str | None = None, picks: dict | None = None):
+def check_table(table, *, prefer: str | None = None, picks: dict | None = None, standard: str | None = None):
     """Check and clean an indicator table; returns ``(table, TableChecks)``.
 
     Parameters
@@ -261,6 +256,8 @@ def check_table(table, *, prefer: str | None = None, picks: dict | None = None):
         leaves them without data.
     picks
         Rows chosen by the planner: duplicate key (:func:`duplicate_key`) -> file row.
+    standard
+        The poverty standard the table declares (``"2016-2020"``...), else each year's own.
 
     Returns
     -------
@@ -282,7 +279,7 @@ def check_table(table, *, prefer: str | None = None, picks: dict | None = None):
     cleaned = _duplicates(cleaned, rows, checks, prefer=prefer, picks=picks)
     kept_rows = _rows(cleaned)
     _jumps(cleaned.reset_index(drop=True), kept_rows, checks)
-    _standards(cleaned, checks)
+    _standards(cleaned, checks, declared=standard)
     cleaned = _derive(cleaned, checks).reset_index(drop=True)
     if isinstance(table, pd.DataFrame):
         return cleaned, checks

@@ -269,6 +269,22 @@ def _table_vintage(table) -> str | None:
     return vintage
 
 
+def _declared_standard(table, spec) -> str | None:
+    """The poverty standard a table declares: a built-in table's, or the table's own ``standard``."""
+    from geo.join.files import BUILTIN_INDICATORS
+
+    own = _attr(table, "standard")
+    if own:
+        return getattr(own, "key", own)
+    if isinstance(spec, str) and spec in BUILTIN_INDICATORS:
+        return BUILTIN_INDICATORS[spec].get("standard")
+    source = _attr(table, "source")
+    for meta in BUILTIN_INDICATORS.values():  # the app passes built-in tables already read
+        if source and source == meta["file"]:
+            return meta.get("standard")
+    return None
+
+
 def _moved(overrides: dict | None, before: pd.DataFrame, after: pd.DataFrame) -> dict | None:
     """Hand matches keyed by row position, moved to the positions of the checked table (rows may be merged)."""
     if not overrides or len(before) == len(after):
@@ -394,12 +410,13 @@ def build_layer(
     GeoError
         Any reader's error (unreadable, unsafe, unsupported input), ``vintage_level``...
     """
+    spec = table
     table = _table(table, level=level, sheet=sheet)
     checks = TableChecks()
     if table is not None:
         # Impossible values, duplicates, rates from counts: before any join, so nothing wrong reaches a map.
         before = getattr(table, "data", table)
-        table, checks = check_table(table, prefer=prefer, picks=picks)
+        table, checks = check_table(table, prefer=prefer, picks=picks, standard=_declared_standard(table, spec))
         overrides = _moved(overrides, before, getattr(table, "data", table))
     table_level = _attr(table, "level")
     level = level or table_level or settings.DEFAULT_LEVEL
