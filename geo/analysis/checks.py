@@ -33,7 +33,7 @@ import pandas as pd
 from geo import settings
 from geo.analysis.indicators import BASES, column_name, parse_column
 from geo.analysis.standards import standard_for_year
-from geo.text.names import fold_key
+from geo.text.names import fold_key, fold_text, unit_type_of
 
 __all__ = ["TableChecks", "check_table", "PREFER", "duplicate_key", "outliers_by_group"]
 
@@ -145,7 +145,8 @@ def duplicate_key(row: dict) -> str | None:
     name = row.get("name")
     if isinstance(name, str) and name.strip():
         parent = row.get("parent_code") or row.get("parent_name") or ""
-        return f"{fold_key(str(parent))}/{fold_key(name)}"
+        # The type stays in the key: "Thị trấn Chi Lăng" and "Xã Chi Lăng" are two units of one district.
+        return f"{fold_key(str(parent))}/{fold_text(unit_type_of(name))}/{fold_key(name)}"
     return None
 
 
