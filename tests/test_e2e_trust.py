@@ -12,7 +12,7 @@ import geopandas as gpd
 import pytest
 
 from tests.analysis.test_checks import BAD
-from tests.browser import offline_page, screenshot, wait_idle, wait_units
+from tests.browser import nav, offline_page, screenshot, wait_idle, wait_units
 
 pytestmark = pytest.mark.browser
 
@@ -38,7 +38,7 @@ def vn2000_zip(tmp_path_factory, langson):
 
 
 def _data_page(page):
-    page.get_by_role("link", name="Dữ liệu").click()
+    nav(page, "Dữ liệu")
     page.locator('[data-testid="stFileUploader"]').filter(has_text="Tải lên ranh giới").wait_for(timeout=60_000)
 
 
@@ -58,7 +58,7 @@ def test_bad_table_shows_a_visible_warning_naming_its_rows(app_url, bad_csv):
         screenshot(page, "trust_bad_table_data.png")
 
         # The map page shows the same warning above the map, not in an expander.
-        page.get_by_role("link", name="Bản đồ").click()
+        nav(page, "Bản đồ")
         wait_units(page, 11)
         above = page.locator('[data-testid="stAlert"]').filter(has_text="ô số liệu không thể đúng")
         above.first.wait_for(state="visible", timeout=60_000)
@@ -92,7 +92,7 @@ def test_wrong_zone_upload_offers_the_right_zone_which_fixes_the_map(app_url, vn
         assert crs.input_value() == "EPSG:9215"
 
         # The map now draws the uploaded (official) outlines with the built-in figures: no approximate banner.
-        page.get_by_role("link", name="Bản đồ").click()
+        nav(page, "Bản đồ")
         frame = wait_units(page, 11)
         wait_idle(page)
         assert page.get_by_text("Sơ đồ gần đúng", exact=False).count() == 0

@@ -49,7 +49,7 @@ def test_commune_table_asked_at_district_level_sums_communes(communes_csv):
     assert sorted(layer.gdf["code"]) == DISTRICTS
     got = {c: (int(h), int(p)) for c, h, p in zip(layer.gdf["code"], layer.gdf["households"], layer.gdf["poor"])}
     assert got == expected_districts(commune_frame())
-    assert layer.notes == ["note.aggregated_from_communes"]
+    assert layer.notes == ["note.aggregated_from_communes", "note.derived_rates"]
     assert layer.build.aggregation == []
     assert set(layer.gdf["match_method"]) == {"aggregated"}
     assert layer.gdf["source_row"].isna().all()  # a district sum has no one file row
