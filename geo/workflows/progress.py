@@ -72,7 +72,7 @@ def dataset_from_layer(layer, *, table=None, meta: dict | None = None, source: s
 def add_table(dataset: YearTable, layer, *, year: int | None = None, source: str = "", standard: str | None = None,
               plan: bool = False, table=None) -> tuple[YearTable, pg.StackReport]:
     """Stack another year's table, already joined to the same boundaries (``layer`` from
-    :func:`geo.workflows.mapview.map_layer`, so names are matched to codes by the join's own rules)."""
+    :func:`geo.workflows.layer.build_layer`, so names are matched to codes by the join's own rules)."""
     plan = plan or bool(_plan_years(table, None))
     declared = standard or _standard_of(table, None)
     return pg.add_year(dataset, _layer_rows(layer), year=year, source=source, standard=declared, plan=plan)
@@ -82,11 +82,14 @@ def add_upload(dataset: YearTable, layer, table, *, year: int | None = None, sou
                standard: str | None = None, plan: bool = False) -> tuple[YearTable, pg.StackReport]:
     """Join another year's table (an :class:`geo.io.tables.IndicatorTable`) to the boundaries of ``layer`` by the
     join's own rules (codes, then names within the parent), then stack it onto ``dataset``."""
-    from geo.workflows.mapview import map_layer
+    from geo.join.files import BoundaryLayer
+    from geo.workflows.layer import build_layer, unit_columns
 
     shell = layer.gdf[[c for c in layer.gdf.columns if c not in set(layer.indicators)]]
-    joined = map_layer(boundaries=shell, level=layer.level, vintage=layer.vintage, province=layer.province,
-                       table=table, approximate=layer.approximate)
+    joined = build_layer(
+        boundaries=BoundaryLayer(gdf=shell, level=layer.level, vintage=layer.vintage, source="layer",
+                                 approximate=layer.approximate, columns=unit_columns(layer.level, layer.vintage)),
+        table=table, level=layer.level, vintage=layer.vintage, province=layer.province)
     return add_table(dataset, joined, year=year, source=source or getattr(table, "source", ""),
                      standard=standard, plan=plan, table=table)
 
@@ -269,10 +272,10 @@ def review_files(*, boundaries: str = "default", indicators: str, results: str, 
     """The CLI's review: the plan/baseline table, the results table, joined to the same boundaries, assessed."""
     from geo.join.files import BUILTIN_INDICATORS, load_indicators
     from geo.units.designations import builtin_designations
-    from geo.workflows.mapview import layer_from_files
+    from geo.workflows.layer import build_layer
 
-    base_layer = layer_from_files(boundaries=boundaries, indicators=indicators, province=province, level=level,
-                                  vintage=vintage, crs=crs)
+    base_layer = build_layer(boundaries=boundaries, table=indicators, province=province, level=level,
+                             vintage=vintage, crs=crs)
     meta = BUILTIN_INDICATORS.get(str(indicators))
     base_table = load_indicators(indicators, level=base_layer.level)
     dataset = dataset_from_layer(base_layer, table=base_table, meta=meta, source=(meta or {}).get("citation")

@@ -8,22 +8,20 @@ import pytest
 from geo.analysis import progress as pg
 from geo.io.tables import read_indicators
 from geo.join.files import BUILTIN_INDICATORS, builtin_indicators
-from geo.units.tessellation import default_boundaries
 from geo.workflows import progress as wp
-from geo.workflows.mapview import map_layer
+from geo.workflows.layer import build_layer
 from tests._progress_data import results_csv
 
 
 @pytest.fixture(scope="module")
 def setup(tmp_path_factory):
-    boundaries = default_boundaries(province=20, level="district")
     kh = builtin_indicators()
-    base = map_layer(boundaries=boundaries, level="district", vintage="pre2025", province="20", table=kh)
+    base = build_layer(boundaries="default", level="district", vintage="pre2025", province="20", table=kh)
     dataset = wp.dataset_from_layer(base, table=kh, meta=BUILTIN_INDICATORS["langson_kh78_2021"])
     path = tmp_path_factory.mktemp("progress") / "ket_qua_2021_minh_hoa.csv"
     path.write_bytes(results_csv())
     table = read_indicators(path, level="district")
-    joined = map_layer(boundaries=boundaries, level="district", vintage="pre2025", province="20", table=table)
+    joined = build_layer(boundaries="default", level="district", vintage="pre2025", province="20", table=table)
     dataset, report = wp.add_table(dataset, joined, year=2021, source=path.name, table=table)
     return base, dataset, report
 
