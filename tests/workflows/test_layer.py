@@ -155,14 +155,13 @@ def _open_map_with_upload(table: Path, level: str):
 
 
 def _by_pages(tmp_path, table, level) -> dict[str, float]:
-    from tests.test_app_map import _components, _run
+    from tests.test_app_map import _run, map_payload
 
     at = _open_map_with_upload(Path(table), level)
     at.selectbox(key="indicator").set_value("poor")
     _run(at)
-    script = json.loads(_components(at._tree)[0].proto.json_args)["script"]
-    codes, values = _tip_values(script)
-    return dict(zip(codes, map(_households, values)))
+    geometry, style, _ = map_payload(at)
+    return dict(zip(geometry["codes"], map(_households, style["tip"]["value"])))
 
 
 @pytest.mark.parametrize("route", [_by_join, _by_webmap, _by_annex, _by_priority, _by_pages],
