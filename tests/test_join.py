@@ -193,10 +193,10 @@ def test_report_of_a_small_join_is_exact():
         {"code": "00002", "name": "Xã Hòa Bình", "parent": "Huyện Một"},
         {"code": "00003", "name": "Xã Hòa Bình", "parent": "Huyện Hai"}]}]
     # Fuzzy suggestions are listed (rapidfuzz ratio, 1 decimal), never applied: "anbinnh" vs "anbinh" 92.3,
-    # vs "hoabinh" 71.4; at equal scores a unit still without data comes first.
+    # vs "hoabinh" 71.4; a unit still without data comes first (issue 10), then the best score.
     assert report["unmatched_rows"] == [{"row": 8, "name": "Xã An Binnh", "suggestions": [
-        {"code": "00001", "name": "Xã An Bình", "parent": "Huyện Một", "score": 92.3, "free": False},
         {"code": "00002", "name": "Xã Hòa Bình", "parent": "Huyện Một", "score": 71.4, "free": True},
+        {"code": "00001", "name": "Xã An Bình", "parent": "Huyện Một", "score": 92.3, "free": False},
         {"code": "00003", "name": "Xã Hòa Bình", "parent": "Huyện Hai", "score": 71.4, "free": False}]}]
     assert report["unmatched_boundaries"] == [
         {"code": "00002", "name": "Xã Hòa Bình", "parent": "Huyện Một",
