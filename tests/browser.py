@@ -190,10 +190,27 @@ def radio(page, group: str, option: str):
 def select(page, label: str, option: str, *, typed: str | None = None):
     """Pick ``option`` in the selectbox (a combobox) labelled ``label``; ``typed`` filters long lists first."""
     box = page.get_by_role("combobox", name=label)
-    box.click()
-    if typed:
-        box.fill(typed)
-    page.get_by_role("option").filter(has_text=option).first.click()
+    wanted = page.get_by_role("option").filter(has_text=option).first
+    for attempt in range(4):
+        # A click that lands while the page reruns leaves the list closed or redraws it under the pointer:
+        # open it again (by key after the first try) and retry.
+        if attempt:
+            page.keyboard.press("Escape")
+            wait_idle(page, timeout=60)
+        box.click()
+        if typed:
+            box.fill(typed)
+        try:
+            if attempt:
+                wanted.wait_for(timeout=3_000)
+        except Exception:
+            box.press("ArrowDown")
+        try:
+            wanted.click(timeout=10_000)
+            return
+        except Exception:
+            if attempt == 3:
+                raise
 
 
 def wait_idle(page, *, timeout: float = 60.0, settle: float = 0.5):

@@ -91,7 +91,7 @@ def test_priority_page_offline(app_url, tmp_path):
         # English labels through the language switch.
         radio(page, "Ngôn ngữ", "English")
         page.get_by_text("1. Priority rules").wait_for(timeout=30_000)
-        assert page.get_by_text(re.compile(rf"Selected {at_15 + 1}/194 communes")).first.is_visible()
+        page.get_by_text(re.compile(rf"Selected {at_15 + 1}/194 communes")).first.wait_for(timeout=30_000)
         wait_idle(page)
         screenshot(page, "priority_en.png")
 
