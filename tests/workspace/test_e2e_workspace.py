@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import nav, offline_page, require_browser, screenshot, select, streamlit_server, wait_idle, wait_units
 from tests.test_tables import ASCII_NAMES, annex_rows, write_csv
@@ -51,7 +52,11 @@ def test_work_survives_a_restart_and_a_new_browser(tmp_path, monkeypatch):
         wait_idle(page)
         page.locator('[data-testid="stRadio"]').filter(has_text="Cấp").first.get_by_text("Huyện", exact=True).click()
         wait_idle(page)
-        page.get_by_label("Ghi chú của phương án").fill(NOTES)
+        notes = page.get_by_label("Ghi chú của phương án")
+        notes.fill(NOTES)
+        notes.press("Tab")  # a text area sends its value when it loses focus: let that rerun finish first
+        wait_idle(page)
+        expect(page.get_by_label("Ghi chú của phương án")).to_have_value(NOTES, timeout=30_000)
         page.get_by_label("Tên phương án trong kho").fill(SCENARIO)
         page.get_by_label("Tên phương án trong kho").press("Enter")
         wait_idle(page)
@@ -76,7 +81,7 @@ def test_work_survives_a_restart_and_a_new_browser(tmp_path, monkeypatch):
         select(page, "Mở phương án từ kho", SCENARIO)
         wait_idle(page)
         page.get_by_text(f"Đã mở phương án '{SCENARIO}'").wait_for(timeout=60_000)
-        assert page.get_by_label("Ghi chú của phương án").input_value() == NOTES
+        expect(page.get_by_label("Ghi chú của phương án")).to_have_value(NOTES, timeout=30_000)
         screenshot(page, "workspace_reopened.png")
         nav(page, "Bản đồ")
         wait_idle(page)
