@@ -349,7 +349,12 @@ def test_page_renders_in_chromium(communes, tmp_path):
         pt = communes.geometry.iloc[0].representative_point()
         xy = page.evaluate("(ll) => { const p = GeoMap.map.latLngToContainerPoint(ll); return [p.x, p.y]; }", [pt.y, pt.x])
         box = page.locator("#" + page.evaluate("GeoMap.map.getContainer().id")).bounding_box()
-        page.mouse.move(box["x"] + xy[0], box["y"] + xy[1])
+        x, y = box["x"] + xy[0], box["y"] + xy[1]
+        for i in range(40):  # the canvas answers mouse moves once its handlers are bound: nudge until it does
+            page.mouse.move(x + (i % 3) - 1, y + (i % 2))
+            if page.locator(".geo-tip").count() and page.locator(".geo-tip").first.is_visible():
+                break
+            page.wait_for_timeout(250)
         page.wait_for_selector(".geo-tip")
         tip = page.evaluate("(() => { const t = document.querySelector('.geo-tip'); return [t.innerText, t.querySelectorAll('img').length]; })()")
         assert tip[0].startswith(HOSTILE) and tip[1] == 0
