@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from geo._errors import GeoError
-from geo.io.write import atomic_path, check_output
+from geo.io.write import check_output, write_bytes
 from geo.units import registry
 
 __all__ = ["SAMPLE_FILES", "SampleSet", "write_samples", "sample_commune_table"]
@@ -171,12 +171,6 @@ def _shapefile_zip_without_prj(province: str | int) -> bytes:
     return buf.getvalue()
 
 
-def _write(path: Path, data: bytes, *, overwrite: bool) -> None:
-    check_output(path, overwrite=overwrite)
-    with atomic_path(path) as tmp:
-        Path(tmp).write_bytes(data)
-
-
 def write_samples(folder: str | Path, *, province: str | int = "20", year: int = SAMPLE_YEAR,
                   overwrite: bool = False) -> SampleSet:
     """Write the illustrative sample files into ``folder`` (created if needed).
@@ -189,16 +183,18 @@ def write_samples(folder: str | Path, *, province: str | int = "20", year: int =
     province_name = registry.units(province=province, level="province", vintage="pre2025")["name"].iloc[0]
     y = year
     files = {key: folder / name.replace(str(SAMPLE_YEAR), str(y)) for key, name in SAMPLE_FILES.items()}
+    for path in files.values():  # refuse before writing anything, so a refusal leaves the folder as it was
+        check_output(path, overwrite=overwrite)
 
     full = [[r.code, r.name, r.district_name, r.households, r.poor, r.poor_rate, r.near_poor, r.near_poor_rate]
             for r in table.itertuples()]
-    _write(files["communes"], _workbook(
+    write_bytes(files["communes"], _workbook(
         full, title=f"SỐ HỘ NGHÈO, HỘ CẬN NGHÈO THEO XÃ NĂM {y} – {province_name.upper()}",
         headers=["Mã xã", "Tên đơn vị", "Huyện", f"Tổng số hộ năm {y}", f"Số hộ nghèo năm {y}",
                  f"Tỷ lệ hộ nghèo năm {y} (%)", f"Số hộ cận nghèo năm {y}", f"Tỷ lệ hộ cận nghèo năm {y} (%)"],
         text_columns=1), overwrite=overwrite)
     counts = [[r.code, r.name, r.district_name, r.households, r.poor, r.near_poor] for r in table.itertuples()]
-    _write(files["counts"], _workbook(
+    write_bytes(files["counts"], _workbook(
         counts, title=f"SỐ HỘ NGHÈO, HỘ CẬN NGHÈO THEO XÃ NĂM {y} (CHỈ CÓ SỐ HỘ) – {province_name.upper()}",
         headers=["Mã xã", "Tên đơn vị", "Huyện", f"Tổng số hộ năm {y}", f"Số hộ nghèo năm {y}",
                  f"Số hộ cận nghèo năm {y}"],
@@ -209,9 +205,9 @@ def write_samples(folder: str | Path, *, province: str | int = "20", year: int =
     # Every other commune of each border district: a plausible-looking but illustrative list.
     picked = picked.groupby("district_code", group_keys=False).apply(lambda g: g.iloc[::2])
     border_rows = [[r.name, r.district_name, "border", ILLUSTRATIVE] for r in picked.itertuples()]
-    _write(files["border"], _workbook(
+    write_bytes(files["border"], _workbook(
         border_rows, title=None,
         headers=["Tên xã", "Huyện", "Loại", "Ghi chú"], text_columns=0), overwrite=overwrite)
-    _write(files["rules"], _RULES.format(year=y).encode("utf-8"), overwrite=overwrite)
-    _write(files["vn2000"], _shapefile_zip_without_prj(province), overwrite=overwrite)
+    write_bytes(files["rules"], _RULES.format(year=y).encode("utf-8"), overwrite=overwrite)
+    write_bytes(files["vn2000"], _shapefile_zip_without_prj(province), overwrite=overwrite)
     return SampleSet(folder=folder, files=files, communes=len(table))

@@ -74,3 +74,12 @@ def test_existing_files_are_kept(samples):
         write_samples(samples.folder)
     assert err.value.code == "output_exists"
     assert samples.files["communes"].read_bytes() == before
+
+
+def test_a_refusal_writes_nothing(tmp_path):
+    (tmp_path / "quy_tac_minh_hoa.yaml").write_text("của tôi", encoding="utf-8")
+    with pytest.raises(GeoError) as err:
+        write_samples(tmp_path)
+    assert err.value.code == "output_exists"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["quy_tac_minh_hoa.yaml"]
+    assert (tmp_path / "quy_tac_minh_hoa.yaml").read_text(encoding="utf-8") == "của tôi"
