@@ -56,3 +56,21 @@ def app_url():
     require_browser()
     with streamlit_server() as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def vn2000_zip(tmp_path_factory, langson) -> Path:
+    """The official Lạng Sơn districts as a zipped Shapefile in VN-2000 / TM-3 107-15 (EPSG:9215), without .prj."""
+    import zipfile
+
+    import geopandas as gpd
+
+    src = gpd.read_file(langson / "districts_2019_gischinhphu.geojson")
+    folder = tmp_path_factory.mktemp("shp")
+    src.to_crs("EPSG:9215").to_file(folder / "huyen.shp", engine="pyogrio")
+    (folder / "huyen.prj").unlink()
+    archive = folder.parent / "huyen_vn2000.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for f in folder.iterdir():
+            zf.write(f, f.name)
+    return archive

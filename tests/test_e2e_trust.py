@@ -6,9 +6,7 @@ written as a VN-2000 / TM-3 107-15 Shapefile without .prj.
 
 from __future__ import annotations
 
-import zipfile
 
-import geopandas as gpd
 import pytest
 
 from tests.analysis.test_checks import BAD
@@ -22,19 +20,6 @@ def bad_csv(tmp_path_factory):
     path = tmp_path_factory.mktemp("bad") / "huyen_loi.csv"
     BAD.to_csv(path, index=False)
     return path
-
-
-@pytest.fixture(scope="module")
-def vn2000_zip(tmp_path_factory, langson):
-    src = gpd.read_file(langson / "districts_2019_gischinhphu.geojson")
-    folder = tmp_path_factory.mktemp("shp")
-    src.to_crs("EPSG:9215").to_file(folder / "huyen.shp", engine="pyogrio")
-    (folder / "huyen.prj").unlink()
-    archive = folder.parent / "huyen_vn2000.zip"
-    with zipfile.ZipFile(archive, "w") as zf:
-        for f in folder.iterdir():
-            zf.write(f, f.name)
-    return archive
 
 
 def _data_page(page):

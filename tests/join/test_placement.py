@@ -3,7 +3,6 @@ Lạng Sơn districts written as a VN-2000 / TM-3 107-15 Shapefile without .prj.
 
 from __future__ import annotations
 
-import zipfile
 
 import geopandas as gpd
 import pytest
@@ -11,19 +10,6 @@ import pytest
 from geo._errors import GeoError
 from geo.cli import main as geo_main
 from geo.workflows.layer import build_layer
-
-
-@pytest.fixture(scope="module")
-def vn2000_zip(tmp_path_factory, langson):
-    src = gpd.read_file(langson / "districts_2019_gischinhphu.geojson")
-    folder = tmp_path_factory.mktemp("shp")
-    src.to_crs("EPSG:9215").to_file(folder / "huyen.shp", engine="pyogrio")
-    (folder / "huyen.prj").unlink()
-    archive = folder.parent / "huyen_vn2000.zip"
-    with zipfile.ZipFile(archive, "w") as zf:
-        for f in folder.iterdir():
-            zf.write(f, f.name)
-    return archive
 
 
 @pytest.mark.parametrize(("crs", "km"), [("EPSG:3405", 234.5), ("EPSG:9216", 23.9)])
