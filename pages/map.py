@@ -6,8 +6,8 @@ import streamlit as st
 
 from geo import settings
 from geo._errors import GeoError
-from geo.analysis.indicators import format_value, indicator_options, label
-from geo.workflows.mapview import parse_breaks, render_map, value_column as choose_column
+from geo.analysis.indicators import indicator_options, label
+from geo.workflows.mapview import parse_breaks, render_map, value_column as choose_column, value_summary
 from geo.render.mapcomponent import map_component
 from geo.units.search import search_units
 from pages import _ui as ui
@@ -149,7 +149,6 @@ with col_side:
             st.rerun()
     if value_column and table is not None:
         st.caption(f"{T('ui.source')}: {ui.dataset_citation()}")
-    if value_column and gdf[value_column].notna().any():
-        total = gdf[value_column].notna().sum()
-        median = format_value(gdf[value_column].median(), value_column, lang)
-        st.caption(f"{label(value_column, lang)} — {total}/{len(gdf)}; {T('map.median', value=median)}")
+    summary = value_summary(gdf, value_column, lang) if value_column else None
+    if summary:
+        st.caption(summary)

@@ -18,8 +18,8 @@ from geo.units import registry
 
 from geo import settings
 from geo._errors import GeoError
-from geo.text.i18n import DEFAULT_LANG, t
-from geo.analysis.indicators import column_name, indicator_options, label, parse_column, value_kind
+from geo.text.i18n import DEFAULT_LANG, format_number, t
+from geo.analysis.indicators import column_name, format_value, indicator_options, label, parse_column, value_kind
 from geo.workflows.layer import LayerResult
 
 __all__ = [
@@ -69,6 +69,19 @@ def value_column(indicators: Sequence[str], indicator: str | None = None, year: 
     if year not in years:
         raise GeoError("map_year_missing", indicator=base, year=year, available=", ".join(str(y) for y in years if y))
     return column_name(base, year)
+
+
+def value_summary(gdf, column: str, lang: str = DEFAULT_LANG) -> str | None:
+    """One line under the map: the indicator, how many units have a value, and their median.
+
+    None when no unit has a value.
+    """
+    values = gdf[column]
+    if not values.notna().any():
+        return None
+    median = format_value(values.median(), column, lang)
+    return (f"{label(column, lang)} — {format_number(int(values.notna().sum()), lang=lang)}/"
+            f"{format_number(len(gdf), lang=lang)}; {t('map.median', lang, value=median)}")
 
 
 def parse_breaks(text: str | None) -> list[float] | None:
