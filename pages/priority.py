@@ -28,6 +28,7 @@ from geo.workflows.priority import (
     unit_labels,
 )
 from pages import _prio_sections as sections
+from pages._border import border_section
 from pages import _rule_builder as rb
 from pages import _ui as ui
 
@@ -126,6 +127,7 @@ with st.expander(T("prio.rules.file"), expanded=False):
 # ---------------------------------------------------------------- 2. designations
 sections.designations_section(designations=designations, labels=labels, province=province, level=level,
                               vintage=vintage)
+border_section(units=units, labels=labels, designations=designations, level=level, vintage=vintage)
 
 # ---------------------------------------------------------------- 3. ranked list
 st.header(T("prio.ranked"))
