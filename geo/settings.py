@@ -22,6 +22,9 @@ MAX_UPLOAD_MB = 200
 RATE_TOLERANCE_POINTS = 0.05  # a rate may differ from poor/households*100 by this much
 FUZZY_SUGGEST_MIN_SCORE = 70  # rapidfuzz score (0-100) under which no suggestion is made
 FUZZY_SUGGEST_LIMIT = 3
+# A table that names no district, whose matched rows all lie in one district (a district office's table): a name
+# found in several districts is resolved within that district when at least this many rows decided it.
+DOMINANT_DISTRICT_MIN_ROWS = 3
 
 # The 2025 reform (geo.analysis.reform): weights of a split old commune must sum to 1 within this.
 WEIGHT_SUM_TOLERANCE = 0.001

@@ -36,7 +36,7 @@ from geo.text.names import exact_key, fold_key, fold_text, nfc, strip_type, unit
 
 __all__ = ["JoinReport", "JoinResult", "match_units", "prepare_units", "join_indicators", "check_consistency"]
 
-METHODS = ("code", "name_exact", "name_short", "name_folded", "type_unique", "manual")
+METHODS = ("code", "name_exact", "name_short", "name_folded", "type_unique", "name_in_district", "manual")
 _TIERS = ("name_exact", "name_short", "name_folded")
 UNIT_KEYS = ("code", "name", "type", "parent_code", "parent_name")
 _RATE_PAIRS = (("poor", "poor_rate"), ("near_poor", "near_poor_rate"))
@@ -314,6 +314,35 @@ def _suggest(row: dict, units: _Units, pool: tuple, free: set) -> list[dict]:
     return out[: settings.FUZZY_SUGGEST_LIMIT]
 
 
+def _resolve_in_dominant_district(records: list[dict], chosen_pos: list, ambiguous: dict, index: _Units,
+                                  taken: dict) -> None:
+    """A district office's table names no district: resolve a name found in several districts within the one
+    district that all the table's other matched rows belong to (``name_in_district``).
+
+    Applies only when at least :data:`settings.DOMINANT_DISTRICT_MIN_ROWS` rows matched, every one of them lies
+    in the same district, and exactly one candidate of the ambiguous row lies there and is still free. The
+    record keeps the other candidates and says how many rows decided it.
+    """
+    if not ambiguous:
+        return
+    parents = [index.parent_code[k] for k in chosen_pos if k is not None]
+    if len(parents) < settings.DOMINANT_DISTRICT_MIN_ROWS or None in parents or len(set(parents)) != 1:
+        return
+    district = parents[0]
+    for pos, rec in enumerate(records):
+        found = ambiguous.get(rec["row"])
+        if not found:
+            continue
+        inside = [k for k in found if index.parent_code[k] == district and k not in taken]
+        if len(inside) != 1:
+            continue
+        k = inside[0]
+        taken[k] = rec["row"]
+        chosen_pos[pos] = k
+        rec.update(method="name_in_district", unit=index.label(k),
+                   district={"code": district, "name": index.parent_name[k], "rows": len(parents)})
+
+
 def match_units(
     rows: pd.DataFrame,
     units: pd.DataFrame,
@@ -342,6 +371,7 @@ def match_units(
     chosen_pos: list = []
     records: list[dict] = []
     taken: dict = {}
+    ambiguous: dict = {}  # row -> candidate positions, for rows that named no district
     # Plain dicts: iterrows() would re-infer dtypes and turn None into NaN.
     keys = list(rows.columns)
     row_dicts = dict(zip(rows.index, (dict(zip(keys, vals)) for vals in zip(*(rows[k].tolist() for k in keys)))))
@@ -367,6 +397,8 @@ def match_units(
             elif method:
                 rec["method"] = "ambiguous"
                 rec["candidates"] = [index.label(k) for k in found]
+                if not applied:
+                    ambiguous[ridx] = found
         if chosen is not None and chosen in taken:
             rec["duplicate_of_row"] = taken[chosen]
             rec["unit"] = index.label(chosen)
@@ -378,6 +410,7 @@ def match_units(
         chosen_pos.append(chosen)
         records.append(rec)
 
+    _resolve_in_dominant_district(records, chosen_pos, ambiguous, index, taken)
     free = set(range(len(index.index))) - set(taken)
     for rec in records:
         if rec["method"] is None:
@@ -501,7 +534,8 @@ def join_indicators(
         if "parent_not_found" in rec:
             report.warnings.append(f"district {rec['parent_not_found']} (row {ident['row']}) not in boundaries")
         if method in METHODS:
-            report.matched.append({**ident, "unit_code": rec["unit"]["code"], "unit_name": rec["unit"]["name"], "method": method})
+            report.matched.append({**ident, "unit_code": rec["unit"]["code"], "unit_name": rec["unit"]["name"], "method": method,
+                                   **({"district": rec["district"]} if "district" in rec else {})})
             row_name, unit_name = row_names[rec["row"]], rec["unit"]["name"]
             if method == "code" and row_name and unit_name and _other_unit(row_name, unit_name):
                 report.name_mismatches.append({**ident, "unit_code": rec["unit"]["code"], "unit_name": unit_name})
