@@ -325,7 +325,10 @@ def _resolve_in_dominant_district(records: list[dict], chosen_pos: list, ambiguo
     """
     if not ambiguous:
         return
-    parents = [index.parent_code[k] for k in chosen_pos if k is not None]
+    def parent(k: int):  # the district's code, or its folded name on boundaries without codes (GADM)
+        return index.parent_code[k] or (fold_key(index.parent_name[k]) if index.parent_name[k] else None)
+
+    parents = [parent(k) for k in chosen_pos if k is not None]
     if len(parents) < settings.DOMINANT_DISTRICT_MIN_ROWS or None in parents or len(set(parents)) != 1:
         return
     district = parents[0]
@@ -333,14 +336,14 @@ def _resolve_in_dominant_district(records: list[dict], chosen_pos: list, ambiguo
         found = ambiguous.get(rec["row"])
         if not found:
             continue
-        inside = [k for k in found if index.parent_code[k] == district and k not in taken]
+        inside = [k for k in found if parent(k) == district and k not in taken]
         if len(inside) != 1:
             continue
         k = inside[0]
         taken[k] = rec["row"]
         chosen_pos[pos] = k
         rec.update(method="name_in_district", unit=index.label(k),
-                   district={"code": district, "name": index.parent_name[k], "rows": len(parents)})
+                   district={"code": index.parent_code[k], "name": index.parent_name[k], "rows": len(parents)})
 
 
 def match_units(

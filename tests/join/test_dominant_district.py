@@ -61,3 +61,18 @@ def test_a_stated_district_is_never_overridden(communes):
                              table_columns={"parent_name": "district"})
     (row,) = [m for m in result.report.matched if m["name"] == "Hòa Bình"]
     assert (row["unit_code"], row["method"]) == ("06103", "name_short")  # Hòa Bình of Bình Gia, as written
+
+
+def test_boundaries_with_district_names_only_resolve_the_same_way():
+    """GADM-like boundaries: no codes, district names written without spaces."""
+    units = registry.units(province=20, level="commune")
+    gadm = gpd.GeoDataFrame({
+        "name": units["short_name"].str.replace(" ", "", regex=False),
+        "district": units["district_name"].str.replace("Huyện ", "", regex=False).str.replace(" ", "", regex=False),
+    }, geometry=gpd.points_from_xy(units["lon"], units["lat"]), crs=4326)
+    table = pd.DataFrame({"name": VAN_QUAN[1:], "poor": range(14)})
+    result = join_indicators(gadm, table, level="commune", boundary_columns={"name": "name", "parent_name": "district"})
+    (row,) = [m for m in result.report.matched if m["name"] == "Hòa Bình"]
+    assert row["method"] == "name_in_district"
+    assert row["district"] == {"code": None, "name": "VănQuan", "rows": 13}
+    assert result.report.ambiguous == []
