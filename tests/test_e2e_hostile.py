@@ -82,11 +82,11 @@ def test_hostile_name_stays_text_in_the_app(app_url, hostile_geojson):
         # Data page: upload the boundary file at district level.
         nav(page, "Dữ liệu")
         uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Tải lên ranh giới")
-        uploader.wait_for(timeout=30_000)
+        uploader.wait_for(timeout=120_000)
         level = page.locator('[data-testid="stRadio"]').filter(has_text="Cấp").filter(visible=True).first
         level.get_by_text("Huyện", exact=True).click()
         uploader.locator('input[type="file"]').set_input_files(str(path))
-        page.get_by_text("Đã đọc 11 đơn vị từ 'huyen_ten_doc.geojson'").wait_for(timeout=60_000)
+        page.get_by_text("Đã đọc 11 đơn vị từ 'huyen_ten_doc.geojson'").wait_for(timeout=180_000)
 
         # Map page: the uploaded polygons, official data joined by code, no "approximate" banner.
         nav(page, "Bản đồ")
@@ -107,7 +107,7 @@ def test_hostile_name_stays_text_in_the_app(app_url, hostile_geojson):
         x, y = _leaflet_point(page, frame, latlon)
         page.mouse.click(x, y)
         table = page.locator('[data-testid="stTable"]')
-        table.wait_for(timeout=30_000)
+        table.wait_for(timeout=120_000)
         assert HOSTILE in table.inner_text()
         assert table.locator("img").count() == 0
         frame = wait_units(page, 11)
@@ -169,11 +169,11 @@ def test_markdown_names_stay_text_in_the_selection_table_and_the_reform_page(app
         wait_units(page, 11)
         nav(page, "Dữ liệu")
         uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Tải lên ranh giới")
-        uploader.wait_for(timeout=30_000)
+        uploader.wait_for(timeout=120_000)
         level = page.locator('[data-testid="stRadio"]').filter(has_text="Cấp").filter(visible=True).first
         level.get_by_text("Huyện", exact=True).click()
         uploader.locator('input[type="file"]').set_input_files(str(path))
-        page.get_by_text("Đã đọc 11 đơn vị từ 'huyen_ten_markdown.geojson'").wait_for(timeout=60_000)
+        page.get_by_text("Đã đọc 11 đơn vị từ 'huyen_ten_markdown.geojson'").wait_for(timeout=180_000)
 
         # Map page: select the district named like a Markdown link.
         nav(page, "Bản đồ")
@@ -181,7 +181,7 @@ def test_markdown_names_stay_text_in_the_selection_table_and_the_reform_page(app
         x, y = _leaflet_point(page, frame, (inside.y, inside.x))
         page.mouse.click(x, y)
         table = page.locator('[data-testid="stTable"]')
-        table.wait_for(timeout=30_000)
+        table.wait_for(timeout=120_000)
         assert "[a](http://x)" in table.inner_text()
         assert table.locator("a").count() == 0 and table.locator("img").count() == 0
 
@@ -191,7 +191,7 @@ def test_markdown_names_stay_text_in_the_selection_table_and_the_reform_page(app
         level.get_by_text("Xã", exact=True).click()
         tables = page.locator('[data-testid="stFileUploader"]').filter(has_text="Tải lên bảng chỉ tiêu")
         tables.locator('input[type="file"]').set_input_files(str(communes))
-        page.get_by_text("Đã đọc", exact=False).first.wait_for(timeout=60_000)
+        page.get_by_text("Đã đọc", exact=False).first.wait_for(timeout=180_000)
         nav(page, "Sáp nhập 2025")
         notes = page.locator('[data-testid="stExpander"]').filter(has_text="Tất cả ghi chú")
         notes.wait_for(timeout=120_000)
