@@ -9,7 +9,6 @@ The key is the full SHA-256 of the content: two different files never share a pa
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from geo import settings
 from geo._errors import GeoError
+from geo.io.fingerprint import digest
 
 __all__ = ["spool_root", "spool", "release", "sweep", "SessionFiles", "SPOOL_ENV"]
 
@@ -56,7 +56,7 @@ def spool(data: bytes, name: str, *, holder: str | None = None, root: Path | Non
     if len(data) > settings.MAX_UPLOAD_MB * 1024 * 1024:
         raise GeoError("file_too_large", path=_safe_name(name), size_mb=round(len(data) / 1e6, 1),
                        limit_mb=settings.MAX_UPLOAD_MB)
-    folder = (root or spool_root()) / hashlib.sha256(data).hexdigest()
+    folder = (root or spool_root()) / digest(data)
     path = folder / _safe_name(name)
     with _lock:
         try:
