@@ -104,9 +104,13 @@ COVERAGE_COLORS = ("#d7301f", "#fdd49e")  # poor households inside / outside the
 SCENARIO_FORMAT_VERSION = 1
 # Default rules offered by the Priority page (geo.workflows.priority.default_rules); the planner edits them.
 PRIORITY_THRESHOLD = 20.0  # poor rate (%) from which a commune counts as high-poverty (docs/rules_example.yaml)
-PRIORITY_FLAGS = ("border", "zone_iii", "atk")  # designations named in the default tiers
+PRIORITY_FLAGS = ("border", "zone_iii", "atk")  # designations named in the default tiers (commune level)
+PRIORITY_DISTRICT_FLAGS = ("poor_district",)  # designations named in the default tiers at district level
+# At district level the default high-poverty threshold is the province's own rate (summed counts), rounded to
+# this many decimals: a district is high-poverty when poorer than its province (PRIORITY_THRESHOLD is for communes).
+PRIORITY_DISTRICT_THRESHOLD_DECIMALS = 1
 PRIORITY_WEIGHTS = {"poor_rate": 2.0, "near_poor_rate": 1.0}  # score weights by indicator base name
-PRIORITY_BONUSES = {"border": 10.0, "zone_iii": 10.0, "atk": 5.0}  # score points per designation
+PRIORITY_BONUSES = {"border": 10.0, "zone_iii": 10.0, "atk": 5.0, "poor_district": 10.0}  # score points per designation
 PRIORITY_TOP_N = 10  # ranked units shown as a plain table above the full list
 PRIORITY_MAX_TIERS = 6
 

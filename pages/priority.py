@@ -56,9 +56,6 @@ if pending is not None:  # a scenario opened in the callback: restore everything
     store["pending_rules"] = scn.rules
 
 # ---------------------------------------------------------------- sidebar: level and dataset
-if not store.get("level_set"):
-    store["level_set"] = True
-    ss["level"] = "commune"
 ui.level_and_dataset_sidebar()
 
 st.title(T("page.priority"))
@@ -80,7 +77,8 @@ store["rate"] = rate
 
 
 def _defaults() -> RuleSet:
-    return default_rules(indicators, designation_types=designations.types, projected_years=projected, lang=lang)
+    return default_rules(indicators, designation_types=designations.types, projected_years=projected, level=level,
+                         units=units, lang=lang)
 
 
 _keep, _remember = sections.keep, sections.remember

@@ -52,12 +52,42 @@ def table() -> pd.DataFrame:
     return commune_frame()
 
 
-def test_builtin_commune_level_relies_on_designations_and_says_so():
+def test_builtin_district_table_opens_ranked_at_district_level():
+    """The built-in KH78 table is a district table: the page stays at district level (it never changes the
+    level the other pages use) and opens on the districts ranked by poor rate, with values and a selection."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     at.run()
     at.switch_page("pages/priority.py")
     at.run()
-    assert not at.exception
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["level"] == "district"
+    assert not at.warning  # no rule on a designation no district carries
+    r = _ranked(at)
+    assert len(r) == 11 and r["poor_rate_2020"].notna().all()
+    # The province's rate in 2020 (16,115 poor of 204,515 households = 7.88%) is the default threshold.
+    assert at.text_input(key="prio_when_1").value == "poor_rate_2020 >= 7.9"
+    assert at.text_input(key="prio_when_0").value == "poor_district and poor_rate_2020 >= 7.9"
+    assert r["name"].iloc[0] == "Huyện Bình Gia"
+    assert r.loc[r["selected"], "code"].tolist() == ["181", "184", "189", "188", "185", "180"]
+    assert r.loc[r["selected"], "tier"].tolist() == [1, 1, 2, 2, 2, 2]
+    assert len(at.table) == 1  # the top of the list as a plain table
+
+    # Back on the Map page the level is still the district level.
+    at.switch_page("pages/map.py")
+    at.run()
+    assert at.session_state["level"] == "district"
+
+
+def test_priority_keeps_the_level_chosen_elsewhere():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page("pages/map.py")
+    at.run()
+    at.radio(key="level").set_value("commune")
+    at.run()
+    at.switch_page("pages/priority.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
     assert at.session_state["level"] == "commune"
     assert any("chỉ dựa vào diện chính sách" in i.value for i in at.info)
     assert _selected(at) == set(ATK_LANGSON)

@@ -34,6 +34,7 @@ from geo.join.designations import DesignationImportReport
 from geo.text.i18n import DEFAULT_LANG, format_number, t
 from geo.text.markup import markdown_text
 from geo.analysis.coverage import Coverage, coverage
+from geo.analysis.indicators import aggregate
 from geo.analysis.ranking import rank, rule_warnings
 from geo.analysis.rules import ManualDecision, RuleSet, ScoreSpec, Tier, Weight, format_threshold, indicator_label
 
@@ -42,6 +43,8 @@ __all__ = [
     "prioritise",
     "rate_column",
     "default_rules",
+    "default_threshold",
+    "province_rate",
     "rule_threshold",
     "replace_threshold",
     "format_threshold",
@@ -139,40 +142,83 @@ def rate_column(columns: Iterable[str], *, projected_years: Iterable[int | str] 
     return (measured or [c for _, c in found])[-1]
 
 
+def province_rate(units: pd.DataFrame, rate: str) -> float | None:
+    """The province-wide value of the rate column ``rate`` over ``units``, in percent, or None without values.
+
+    Counts are summed and the rate recomputed (:func:`geo.analysis.indicators.aggregate`, the one rule for a
+    level change): ``poor_2020`` ÷ ``households_2020`` × 100 for ``poor_rate_2020``. Without both counts for
+    every unit, the mean of the units' rates.
+    """
+    if rate not in units:
+        return None
+    values = pd.to_numeric(units[rate], errors="coerce")
+    if not values.notna().any():
+        return None
+    counts = [c for c in units.columns if c != rate and pd.api.types.is_numeric_dtype(units[c])]
+    whole = aggregate(pd.DataFrame(units[counts + [rate]]).assign(_all=1), "_all", columns=counts + [rate])
+    value = pd.to_numeric(whole[rate], errors="coerce").iloc[0] if rate in whole else np.nan
+    return float(value) if pd.notna(value) else float(values.mean())
+
+
+def default_threshold(units: pd.DataFrame | None, rate: str | None, *, level: str = "commune") -> float:
+    """The high-poverty threshold the default rules start from.
+
+    Communes: :data:`settings.PRIORITY_THRESHOLD` (the documented 20%). Districts: the province's own rate
+    (:func:`province_rate`, rounded to :data:`settings.PRIORITY_DISTRICT_THRESHOLD_DECIMALS`), so that the
+    districts poorer than their province are high-poverty; the commune threshold when there are no values.
+    """
+    if level == "district" and units is not None and rate is not None:
+        value = province_rate(units, rate)
+        if value is not None:
+            return round(value, settings.PRIORITY_DISTRICT_THRESHOLD_DECIMALS)
+    return settings.PRIORITY_THRESHOLD
+
+
 def default_rules(
     columns: Iterable[str],
     *,
     designation_types: Iterable[str] = (),
-    threshold: float = settings.PRIORITY_THRESHOLD,
+    threshold: float | None = None,
     projected_years: Iterable[int | str] = (),
+    level: str = "commune",
+    units: pd.DataFrame | None = None,
     lang: str = DEFAULT_LANG,
 ) -> RuleSet:
-    """A starting rule set from the indicator columns present.
+    """A starting rule set from the indicator columns present, for units of ``level``.
 
-    With a poor-rate column ``r`` and the designations ``F`` =
-    :data:`settings.PRIORITY_FLAGS` plus the types already loaded:
+    With a poor-rate column ``r`` and the designations ``F`` of the level (communes:
+    :data:`settings.PRIORITY_FLAGS` plus the types already loaded; districts:
+    :data:`settings.PRIORITY_DISTRICT_FLAGS`):
 
     1. ``(F) and r >= threshold`` — designated and high-poverty;
     2. ``r >= threshold`` — high-poverty;
     3. ``F`` — designated.
 
-    Without one, a single tier ``F``. The score weights the poor rate (and the
-    near-poor rate of the same year) as in :data:`settings.PRIORITY_WEIGHTS`
-    and adds :data:`settings.PRIORITY_BONUSES`.
+    ``threshold`` defaults to :func:`default_threshold` (20% for communes; for districts the rate of the
+    province computed from ``units``). Without a rate column, a single tier ``F``. The score weights the poor
+    rate (and the near-poor rate of the same year) as in :data:`settings.PRIORITY_WEIGHTS` and adds
+    :data:`settings.PRIORITY_BONUSES`.
+
+    ``designation_types`` are the types loaded for this level; at district level only district designations
+    (:data:`settings.PRIORITY_DISTRICT_FLAGS`) are named, since a commune list never tags a district.
     """
     columns = [str(c) for c in columns]
-    flags = list(dict.fromkeys([*settings.PRIORITY_FLAGS, *(
-        k for k in designation_types if k in DESIGNATION_TYPES and k != "poor_district")]))
+    if level == "district":
+        flags = list(settings.PRIORITY_DISTRICT_FLAGS)
+    else:
+        flags = list(dict.fromkeys([*settings.PRIORITY_FLAGS, *(
+            k for k in designation_types if k in DESIGNATION_TYPES and k != "poor_district")]))
     any_flag = " or ".join(flags)
     rate = rate_column(columns, projected_years=projected_years)
     bonuses = {k: v for k, v in settings.PRIORITY_BONUSES.items() if k in flags}
     if rate is None:
         tiers = (Tier(t("prio.default.tier_flags", lang), any_flag),)
         return RuleSet(tiers=tiers, score=ScoreSpec(bonuses=bonuses), name=t("prio.default.name", lang))
-    limit = format_threshold(threshold)
+    limit = format_threshold(default_threshold(units, rate, level=level) if threshold is None else threshold)
     suffix = rate[len("poor_rate"):]
+    first = f"({any_flag})" if len(flags) > 1 else any_flag
     tiers = (
-        Tier(t("prio.default.tier1", lang), f"({any_flag}) and {rate} >= {limit}"),
+        Tier(t("prio.default.tier1", lang), f"{first} and {rate} >= {limit}"),
         Tier(t("prio.default.tier2", lang), f"{rate} >= {limit}"),
         Tier(t("prio.default.tier3", lang), any_flag),
     )
