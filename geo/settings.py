@@ -113,6 +113,8 @@ PRIORITY_WEIGHTS = {"poor_rate": 2.0, "near_poor_rate": 1.0}  # score weights by
 PRIORITY_BONUSES = {"border": 10.0, "zone_iii": 10.0, "atk": 5.0, "poor_district": 10.0}  # score points per designation
 PRIORITY_TOP_N = 10  # ranked units shown as a plain table above the full list
 PRIORITY_MAX_TIERS = 6
+PRIORITY_WEIGHT_SLIDER = (5.0, 0.5)  # the Priority page's weight sliders: maximum, step
+PRIORITY_BONUS_SLIDER = (20.0, 1.0)  # the Priority page's bonus sliders: maximum, step (points)
 
 # Workspace (geo.workspace): where uploads, hand matches, designations and scenarios are kept between sessions.
 WORKSPACE_ENV = "GEO_WORKSPACE"  # a folder (embedded GeoPackage) or a postgresql:// URL (team mode)

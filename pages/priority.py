@@ -14,19 +14,17 @@ import streamlit as st
 from geo._errors import GeoError
 from geo.text.markup import markdown_text
 from geo.analysis.ranking import ranking_table
-from geo.analysis.rule_form import score_formula
+from geo.analysis.rule_form import edited_rules, score_formula
 from geo.analysis.rules import RuleSet
-from geo.analysis.rules_file import rules_to_yaml
-from geo.render.charts import coverage_chart
 from geo.workflows.priority import (
     default_rules,
     prioritise,
     rate_column,
     tier_counts,
     top_table,
-    coverage_view,
     unit_labels,
 )
+from pages import _prio_scenario as scenario
 from pages import _prio_sections as sections
 from pages._border import border_section
 from pages import _rule_builder as rb
@@ -41,19 +39,7 @@ for shared in ("province", "vintage", "level", "dataset", "boundary_source"):
         ss[shared] = ss[shared]
 store = ss.setdefault("prio", {"ver": 0, "manual": {}})
 
-pending = store.pop("pending_scenario", None)
-if pending is not None:  # a scenario opened in the callback: restore everything before any widget exists
-    name, scn = pending
-    ss["level"] = scn.meta.level
-    ui.set_designations(scn.designations)
-    store["manual"][f"{scn.meta.province}|{scn.meta.vintage}|{scn.meta.level}"] = list(scn.manual)
-    for key, value in (("prio_notes", scn.notes), ("prio_title", scn.meta.title)):
-        store[key] = value
-        ss.pop(key, None)
-    ui.selection(scn.meta.vintage).clear()
-    ui.selection(scn.meta.vintage).update(scn.selection)
-    store["opened"] = (name, scn)
-    store["pending_rules"] = scn.rules
+scenario.restore_pending()
 
 # ---------------------------------------------------------------- sidebar: level and dataset
 ui.level_and_dataset_sidebar()
@@ -81,9 +67,6 @@ def _defaults() -> RuleSet:
                          units=units, lang=lang)
 
 
-_keep, _remember = sections.keep, sections.remember
-
-
 rb.load_current(context, _defaults, columns=indicators, types=designations.types)
 
 flash = store.pop("flash", None)
@@ -108,19 +91,12 @@ with st.expander(T("prio.score"), expanded=False):
     score = rb.score_sliders(store["weights_base"], store["bonuses_base"], ver=store["ver"])
     st.info(score_formula(score, lang=lang, labels=store["rules_base"].labels))
 
-base = store["rules_base"]
 try:
-    rules = RuleSet(tiers=tuple(tiers), score=score,
-                    labels=base.labels, tie_break=base.tie_break if base.tie_break in units else None,
-                    on=base.on, name=base.name, description=base.description)
+    rules = edited_rules(store["rules_base"], tiers=tiers, score=score, columns=units.columns)
 except GeoError as exc:
     ui.show_error(exc)
     st.stop()
-
-with st.expander(T("prio.rules.file"), expanded=False):
-    st.download_button(T("prio.rules.download"), data=rules_to_yaml(rules), file_name="quy_tac_uu_tien.yaml",
-                       mime="application/x-yaml", key="prio_rules_download")
-    st.file_uploader(T("prio.rules.upload"), type=["yaml", "yml"], key="prio_rules_upload", on_change=rb.rules_upload)
+rb.rules_file_box(rules)
 
 # ---------------------------------------------------------------- 2. designations
 sections.designations_section(designations=designations, labels=labels, province=province, level=level,
@@ -155,18 +131,8 @@ st.dataframe(ranking_table(ranked, lang=lang, indicators=rules.indicators), hide
 sections.manual_section(ranked=ranked, manual=manual, labels=labels, manual_key=manual_key)
 
 # ---------------------------------------------------------------- 4. coverage
-st.header(T("prio.coverage"))
-view = coverage_view(result.coverage, level=level, lang=lang)
-if view is None:
-    st.info(T("prio.coverage.none"))
-else:
-    for col, (name, value) in zip(st.columns(len(view.metrics)), view.metrics):
-        col.metric(name, value)
-    st.caption(markdown_text(view.columns))
-    c_tab, c_fig = st.columns([1.5, 1])
-    c_tab.dataframe(view.by_district, hide_index=True, width="stretch", height=40 + 35 * len(view.by_district))
-    c_fig.pyplot(coverage_chart(result.coverage, lang=lang))
+sections.coverage_section(result.coverage, level=level)
 
 # ---------------------------------------------------------------- 5. scenarios
-sections.scenario_section(units=units, indicators=indicators, designations=designations, rules=rules, manual=manual,
+scenario.scenario_section(units=units, indicators=indicators, designations=designations, rules=rules, manual=manual,
                           labels=labels, province=province, level=level, vintage=vintage)

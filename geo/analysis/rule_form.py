@@ -61,6 +61,11 @@ __all__ = [
     "forms_of",
     "rules_from_forms",
     "score_formula",
+    "form_or_none",
+    "label_after_edit",
+    "FormChoices",
+    "form_choices",
+    "edited_rules",
 ]
 
 JOINS = ("and", "or")
@@ -266,9 +271,79 @@ def score_formula(score: ScoreSpec, *, lang: str = DEFAULT_LANG,
         name = indicator_label(w.column, lang, labels)
         if not w.higher_is_need:
             name = t("score.formula.inverted", lang, indicator=name)
-        terms.append(f"{format_threshold(w.weight)} × {name}")
-    bonuses = [f"{designation_label(k, lang)} +{format_threshold(v)}" for k, v in score.bonuses.items() if v]
-    total = format_threshold(sum(w.weight for w in weights))
+        terms.append(f"{compact_number(w.weight, lang, False)} × {name}")
+    bonuses = [f"{designation_label(k, lang)} +{compact_number(v, lang, False)}" for k, v in score.bonuses.items() if v]
+    total = compact_number(sum(w.weight for w in weights), lang, False)
     main = t("score.formula", lang, terms=" + ".join(terms), total=total) if terms else t("score.formula.none", lang)
     extra = t("score.formula.bonuses", lang, bonuses="; ".join(bonuses)) if bonuses else ""
     return main + extra
+
+
+# ---------------------------------------------------------------------------
+# What the page's rule builder decides (the page only draws widgets)
+# ---------------------------------------------------------------------------
+def form_or_none(text: str | None) -> TierForm | None:
+    """The form of a rule text: an empty form for empty text, None for text the form cannot show
+    (richer or invalid; it stays editable as an expression)."""
+    if not str(text or "").strip():
+        return TierForm()
+    try:
+        return form_from_rule(str(text))
+    except GeoError:
+        return None
+
+
+def label_after_edit(label: str | None, form: TierForm | None, *, auto: Iterable[str] = (),
+                     lang: str = DEFAULT_LANG) -> tuple[bool, str | None]:
+    """A tier's label after the planner edited it: ``(renamed, label to show instead or None)``.
+
+    An empty label, or one the page itself set (``auto``: the browser may send it back once more), follows
+    the rule's words again; any other text is the planner's own name and stays.
+
+    >>> form = TierForm(designations=("border",))
+    >>> label_after_edit("", form)
+    (False, 'Xã biên giới')
+    >>> label_after_edit("Vùng cao", form)
+    (True, None)
+    """
+    text = " ".join(str(label or "").split())
+    words = form.words(lang) if form is not None and not form.empty else None
+    follows = text in set(auto)
+    renamed = bool(text) and text != words and not follows
+    return renamed, (words if (not text or follows) and words else None)
+
+
+@dataclass(frozen=True)
+class FormChoices:
+    """The options of a tier row's boxes: designation types, indicator base names and years (``""`` = none)."""
+
+    designations: tuple[str, ...]
+    indicators: tuple[str, ...]
+    years: tuple[str, ...]
+
+
+def form_choices(columns: Iterable[str], *, kinds: Iterable[str], designations: Iterable[str] = (),
+                 indicator: str | None = None, year: str | None = None) -> FormChoices:
+    """What a tier row offers for the data's ``columns``: every indicator base name, the years of the chosen
+    ``indicator``, every designation type in ``kinds``, plus whatever the row already holds (``designations``,
+    ``indicator``, ``year``), so that a value is never lost.
+
+    >>> form_choices(["poor_rate_2020", "poor_rate_2024", "households_2024"], kinds=["border"],
+    ...              indicator="poor_rate")
+    FormChoices(designations=('border',), indicators=('', 'poor_rate', 'households'), years=('', '2020', '2024'))
+    """
+    split = [split_column(c) for c in columns]
+    bases = tuple(dict.fromkeys(["", *(b for b, _ in split), indicator or ""]))
+    years = tuple(dict.fromkeys(["", *sorted({y for b, y in split if b == indicator and y}), year or ""]))
+    return FormChoices(designations=tuple(dict.fromkeys([*kinds, *(designations or ())])), indicators=bases,
+                       years=years)
+
+
+def edited_rules(base: RuleSet, *, tiers: Iterable[Tier], score: ScoreSpec, columns: Iterable[str]) -> RuleSet:
+    """``base`` with the tiers and score edited on the page; its tie-break kept only when the data has it.
+
+    Raises GeoError when the tiers do not make a valid rule set.
+    """
+    tie_break = base.tie_break if base.tie_break in set(columns) else None
+    return RuleSet(tiers=tuple(tiers), score=score, labels=base.labels, tie_break=tie_break, on=base.on,
+                   name=base.name, description=base.description)

@@ -812,10 +812,11 @@ def build_map(
     }
 
     minx, miny, maxx, maxy = geom.bounds
-    kwds = {"tiles": None, "control_scale": True, "prefer_canvas": False, **dict(map_kwds or {})}
+    kwds = {"tiles": None, "control_scale": False, "prefer_canvas": False, **dict(map_kwds or {})}
     if np.isfinite([minx, miny, maxx, maxy]).all():
         kwds.setdefault("location", [(miny + maxy) / 2, (minx + maxx) / 2])
     m = folium.Map(**kwds)
+    _MetricScale().add_to(m)
     urls = asset_urls or assets.static_urls()
     m.default_js = list(urls.js)
     m.default_css = list(urls.css)
@@ -1004,6 +1005,16 @@ class _ChoroplethLayer(MacroElement):
         # risk. The script is final text; add it as such.
         figure = self.get_root()
         figure.script.add_child(_RawScript(self._template.module.script(self, kwargs)), name=self.get_name())
+
+
+class _MetricScale(MacroElement):
+    """Leaflet's scale bar in kilometres only (folium's ``control_scale`` also shows miles)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
 
 
 class _RawScript(Element):

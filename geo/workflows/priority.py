@@ -459,12 +459,13 @@ def coverage_view(cov: Coverage, *, level: str, lang: str = DEFAULT_LANG) -> Cov
     by = cov.by_district
     table = pd.DataFrame({
         t("ui.col.district", lang): by["district_name"].fillna(by["district_code"]).astype(object),
-        units: [f"{int(a)}/{int(b)}" for a, b in zip(by["communes_selected"], by["communes_total"])],
+        units: [f"{format_number(a, 0, lang)}/{format_number(b, 0, lang)}"
+                for a, b in zip(by["communes_selected"], by["communes_total"])],
         t("prio.cov.households", lang): [format_number(v, 0, lang) for v in by["households_covered"]],
         t("prio.cov.poor", lang): [format_number(v, 0, lang) for v in by["poor_covered"]],
         t("prio.cov.near_poor", lang): [format_number(v, 0, lang) for v in by["near_poor_covered"]],
         t("prio.cov.district_share", lang): [format_number(v, 1, lang) + " %" for v in by["poor_share_pct"]],
         t("prio.cov.share", lang): [format_number(v, 1, lang) + " %" for v in by["province_poor_share_pct"]],
     })
-    used = ", ".join(v for v in cov.columns.values() if v)
+    used = ", ".join(indicator_label(v, lang) for v in cov.columns.values() if v)
     return CoverageView(metrics=metrics, columns=t("prio.cov.columns", lang, columns=used), by_district=table)

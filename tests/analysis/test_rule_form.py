@@ -4,6 +4,10 @@ import pytest
 
 from geo._errors import GeoError
 from geo.analysis.rule_form import (
+    edited_rules,
+    form_choices,
+    form_or_none,
+    label_after_edit,
     TierForm,
     form_from_rule,
     form_from_tier,
@@ -99,6 +103,45 @@ def test_score_formula_in_words():
     spec = ScoreSpec(weights=(Weight("poor_rate_2020", 2), Weight("near_poor_rate_2020", 1),
                               Weight("clean_water", 0.5, higher_is_need=False)), bonuses={"border": 10, "atk": 5})
     assert score_formula(spec, lang="vi") == (
-        "Điểm = 100 × (2 × tỷ lệ hộ nghèo (2020) + 1 × tỷ lệ hộ cận nghèo (2020) + 0.5 × (1 − clean_water)) ÷ 3.5"
+        "Điểm = 100 × (2 × tỷ lệ hộ nghèo (2020) + 1 × tỷ lệ hộ cận nghèo (2020) + 0,5 × (1 − clean_water)) ÷ 3,5"
         " + điểm cộng theo diện (Xã biên giới +10; Xã an toàn khu (ATK) +5)")
+    assert score_formula(ScoreSpec(weights=(Weight("poor_rate_2020", 1.5),), bonuses={"atk": 2.5}), lang="en") == (
+        "Score = 100 × (1.5 × poor rate (2020)) ÷ 1.5 + points per designation (Safe-zone (ATK) commune +2.5)")
     assert score_formula(ScoreSpec(), lang="en") == "Score = 0"
+
+
+def test_form_or_none_reads_empty_simple_and_rich_text():
+    assert form_or_none("") == TierForm()
+    assert form_or_none("border and poor_rate_2024 >= 20") == TierForm(
+        designations=("border",), indicator="poor_rate", threshold=20, year="2024")
+    assert form_or_none("not border") is None
+    assert form_or_none("border and (") is None  # not a rule at all: stays under "Nâng cao"
+
+
+def test_label_after_edit_follows_unless_renamed():
+    form = TierForm(designations=("border", "zone_iii"), indicator="poor_rate", threshold=20, year="2024")
+    words = "Xã biên giới hoặc xã khu vực III, và tỷ lệ hộ nghèo năm 2024 ≥ 20%"
+    assert label_after_edit("  ", form) == (False, words)
+    assert label_after_edit("Ưu tiên 1", form, auto={"Ưu tiên 1"}) == (False, words)
+    assert label_after_edit("Vùng   cao", form) == (True, None)
+    assert label_after_edit(words, form) == (False, None)
+    assert label_after_edit("", TierForm()) == (False, None)
+    assert label_after_edit("", None) == (False, None)
+
+
+def test_form_choices_keep_what_the_row_holds():
+    got = form_choices(["poor_rate_2020", "poor_rate_2024", "near_poor_rate_2024"], kinds=["border", "atk"],
+                       designations=["p135"], indicator="poor_rate", year="2019")
+    assert got.designations == ("border", "atk", "p135")
+    assert got.indicators == ("", "poor_rate", "near_poor_rate")
+    assert got.years == ("", "2020", "2024", "2019")
+    assert form_choices([], kinds=[]).indicators == ("",)
+
+
+def test_edited_rules_keep_the_base_and_drop_a_missing_tie_break():
+    base = RuleSet(tiers=(Tier("A", "border"),), tie_break="poor_rate_2020", name="X", description="Y")
+    tiers = (Tier("B", "poor_rate_2020 >= 20"),)
+    got = edited_rules(base, tiers=tiers, score=ScoreSpec(bonuses={"border": 3}), columns=["code", "poor_rate_2020"])
+    assert (got.tiers, got.tie_break, got.name, got.description) == (tiers, "poor_rate_2020", "X", "Y")
+    assert got.score.bonuses == {"border": 3}
+    assert edited_rules(base, tiers=tiers, score=ScoreSpec(), columns=["code"]).tie_break is None

@@ -46,7 +46,7 @@
         if (map) { map.remove(); }
         var el = document.getElementById("map");
         map = L.map(el, {preferCanvas: true, zoomControl: true});
-        L.control.scale().addTo(map);
+        L.control.scale({imperial: false}).addTo(map);  // km only
         var b = args.bounds;
         if (b) map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
         GeoMap.mount(map, entry.G, S, entry.D);
