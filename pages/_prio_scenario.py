@@ -36,9 +36,9 @@ def restore_pending() -> None:
     store["pending_rules"] = scn.rules
 
 
-def _opened(name: str, scn, flash: str, **params) -> None:
+def _opened(source: str, scn, flash: str, **params) -> None:
     store = st.session_state["prio"]
-    store["pending_scenario"] = (name, scn)
+    store["pending_scenario"] = (source, scn)
     store["defaults"] = False
     store["flash"] = ("success", t(flash, ui.lang(), **params))
 

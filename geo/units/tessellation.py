@@ -9,7 +9,9 @@ Method, pre2025 (measured against the official Lạng Sơn outlines, see
 ``bench/boundaries.py``):
 
 1. One Voronoi diagram of all commune centroids of the country at once, so
-   neighbouring provinces share their edges instead of overlapping.
+   neighbouring provinces share their edges instead of overlapping. A single
+   province is built from the centroids within a margin of it instead: a cell
+   depends only on nearby centroids, so its cells are the national ones.
 2. Each cell is clipped to the bounding box of its district intersected with
    that of its province. These boxes are accurate to a few hundred metres;
    commune boxes are not (many are geocoder points), so they are not used.
@@ -89,6 +91,10 @@ GRID_DEG = 1e-6
 GAP_WIDTH_DEG = 1e-4
 # Margin around the country for the (otherwise unbounded) Voronoi diagram.
 ENVELOPE_MARGIN_DEG = 1.0
+# One province before 2025 is built from its own communes plus every commune within this margin of its
+# bounding box (degrees, about 55 km: many commune spacings), not from the whole country: a Voronoi cell
+# depends only on nearby centroids, so the province's cells are the national ones, in a fraction of the time.
+PROVINCE_MARGIN_DEG = 0.5
 
 _BOX = ["minx", "miny", "maxx", "maxy"]
 
@@ -125,9 +131,11 @@ def default_boundaries(
 
     For a fresh machine without boundary files. Read from a GeoPackage cache
     when one exists for the same method and package version, otherwise built
-    and cached. Building takes 5-20 s even for one province, because the
-    whole country is tessellated at once so that neighbouring provinces share
-    their edges; a cached layer reads in under a second.
+    and cached. One province before 2025 is built lazily from its own communes
+    and those within :data:`PROVINCE_MARGIN_DEG` of it (about a second); the
+    whole country, and a 2025 province (whose outline is the union of old
+    provinces), are tessellated at once so that neighbouring provinces share
+    their edges (5-20 s). A cached layer reads in under a second.
 
     Parameters
     ----------
@@ -228,13 +236,14 @@ def _write_cache(gdf: gpd.GeoDataFrame, path: Path) -> bool:
 
 
 def _build(*, province: str | None, level: str, vintage: str, cache_dir: Path | None) -> gpd.GeoDataFrame:
-    cells = _national_cells(vintage, cache_dir)
+    local = province is not None and vintage == "pre2025"  # lazily per province: not the country for one view
+    cells = _province_cells(province) if local else _national_cells(vintage, cache_dir)
     if level == "commune":
         if province is not None:
             cells = cells[cells["province_code"] == province]
         geoms = cells[~cells["island_district"]].set_index("code")["geometry"]
     else:
-        geoms = _dissolved(vintage, level, cache_dir)
+        geoms = _dissolve_local(cells, level) if local else _dissolved(vintage, level, cache_dir)
         if province is not None:
             geoms = geoms[geoms.index.isin(cells.loc[cells["province_code"] == province, _level_key(level)])]
     attrs = registry.units(province=province, level=level, vintage=vintage).set_index("code")
@@ -243,6 +252,11 @@ def _build(*, province: str | None, level: str, vintage: str, cache_dir: Path | 
     out["approximate"] = True
     out["source"] = _source()
     return _finish(out)
+
+
+def _dissolve_local(cells: gpd.GeoDataFrame, level: str) -> pd.Series:
+    """Districts or the province of one province's cells: the coverage union of their cells."""
+    return cells.groupby(_level_key(level), sort=True)["geometry"].agg(lambda s: _union(s.to_numpy()))
 
 
 def _level_key(level: str) -> str:
@@ -351,7 +365,26 @@ def _voronoi(x: np.ndarray, y: np.ndarray, envelope: shapely.Geometry) -> np.nda
 
 @functools.lru_cache(maxsize=None)
 def _pre2025_cells() -> gpd.GeoDataFrame:
+    return _pre2025_cells_of(_seeds("pre2025"))
+
+
+@functools.lru_cache(maxsize=None)
+def _province_cells(province: str) -> gpd.GeoDataFrame:
+    """Cells of one province before 2025, from its communes and those within :data:`PROVINCE_MARGIN_DEG`."""
     seeds = _seeds("pre2025")
+    own = (seeds["province_code"] == province).to_numpy()
+    lo = seeds.loc[own, ["x", "y"]].min().to_numpy(float) - PROVINCE_MARGIN_DEG
+    hi = seeds.loc[own, ["x", "y"]].max().to_numpy(float) + PROVINCE_MARGIN_DEG
+    box = registry.units(level="province", vintage="pre2025").set_index("code").loc[province, _BOX].to_numpy(float)
+    lo, hi = np.fmin(lo, box[:2] - PROVINCE_MARGIN_DEG), np.fmax(hi, box[2:] + PROVINCE_MARGIN_DEG)
+    xy = seeds[["x", "y"]].to_numpy(float)
+    near = own | ((xy >= lo) & (xy <= hi)).all(axis=1)
+    cells = _pre2025_cells_of(seeds[near].reset_index(drop=True))
+    return cells[cells["province_code"] == province].reset_index(drop=True)
+
+
+def _pre2025_cells_of(seeds: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Voronoi cells of the seeds, clipped to their district and province boxes, holes filled, cleaned."""
     districts = registry.units(level="district", vintage="pre2025").set_index("code")
     provinces = registry.units(level="province", vintage="pre2025").set_index("code")
     dbox = districts.loc[seeds["district_code"], _BOX].to_numpy(float)
