@@ -8,6 +8,7 @@ import streamlit as st
 from geo._errors import GeoError
 from geo.text.i18n import t
 from geo.io.template import indicator_template
+from geo.workflows.table_view import table_preview
 from pages import _ui as ui
 
 ui.init_state()
@@ -89,7 +90,7 @@ except GeoError as exc:
     ui.show_error(exc)
     st.stop()
 ui.trust_warnings(layer)  # above the table: impossible values, conflicting rows, implausible values
-st.dataframe(table.data, hide_index=True, use_container_width=True, height=240)
+st.dataframe(table_preview(table.data, lang=lang), hide_index=True, use_container_width=True, height=240)
 dataset = ss["dataset"]
 ui.conflict_pickers(layer, dataset)  # the planner picks the row to use for units with conflicting rows
 

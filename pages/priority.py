@@ -13,7 +13,6 @@ import streamlit as st
 
 from geo._errors import GeoError
 from geo.text.markup import markdown_text
-from geo.analysis.ranking import ranking_table
 from geo.analysis.rule_form import edited_rules, score_formula
 from geo.analysis.rules import RuleSet
 from geo.workflows.priority import (
@@ -24,6 +23,7 @@ from geo.workflows.priority import (
     top_table,
     unit_labels,
 )
+from geo.workflows.priority_view import ranking_view
 from pages import _prio_scenario as scenario
 from pages import _prio_sections as sections
 from pages._border import border_section
@@ -125,7 +125,7 @@ st.caption(T("prio.summary", n=n_sel, total=len(ranked), unit=T(f"prio.units.{le
              tiers=tier_counts(ranked, lang=lang)))
 if n_sel:
     st.table(top_table(ranked, lang=lang), hide_index=True)
-st.dataframe(ranking_table(ranked, lang=lang, indicators=rules.indicators), hide_index=True,
+st.dataframe(ranking_view(ranked, lang=lang, indicators=rules.indicators), hide_index=True,
              width="stretch", height=360)
 
 sections.manual_section(ranked=ranked, manual=manual, labels=labels, manual_key=manual_key)

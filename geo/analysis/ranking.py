@@ -46,7 +46,8 @@ from geo.analysis.rules import (
 from geo.units.designations import DESIGNATION_TYPES, DesignationSet, designation_label
 from geo.text.i18n import DEFAULT_LANG, has_message, t
 
-__all__ = ["RANK_COLUMNS", "rank", "rule_warnings", "ranking_table", "numeric_columns", "district_columns"]
+__all__ = ["RANK_COLUMNS", "rank", "rule_warnings", "ranking_table", "district_is_unit", "numeric_columns",
+           "district_columns"]
 
 # Columns rank() puts first, in this order (district columns only when the input has them).
 RANK_COLUMNS = [
@@ -295,13 +296,21 @@ _TABLE_COLUMNS = ("rank", "code", "name", "district_name", "designations", "tier
                   "reasons")
 
 
+def district_is_unit(frame: pd.DataFrame) -> bool:
+    """Whether the rows are districts themselves (their ``district_name`` is their ``name``), whatever the dtypes."""
+    if "district_name" not in frame or "name" not in frame:
+        return False
+    return bool((frame["district_name"].astype(object) == frame["name"].astype(object)).all())
+
+
 def ranking_table(ranked: pd.DataFrame, *, lang: str = DEFAULT_LANG, indicators: Iterable[str] = ()) -> pd.DataFrame:
     """The ranked list for people: translated headers, designation words, yes/no (for CSV/XLSX and the app)."""
     cols = [c for c in _TABLE_COLUMNS if c in ranked.columns]
-    if "district_name" in cols and "name" in cols and ranked["district_name"].equals(ranked["name"]):
+    if "district_name" in cols and "name" in cols and district_is_unit(ranked):
         cols.remove("district_name")  # district-level ranking: the district is the unit itself
     extra = [c for c in indicators if c in ranked.columns and c not in cols]
-    out = ranked[cols[:4] + extra + cols[4:]].copy()
+    head = [c for c in cols if c in ("rank", "code", "name", "district_name")]  # the unit, then its indicators
+    out = ranked[head + extra + [c for c in cols if c not in head]].copy()
     if "designations" in out:
         out["designations"] = [
             ", ".join(designation_label(k, lang) for k in str(v).split(",") if k) if isinstance(v, str) else ""

@@ -35,7 +35,7 @@ from geo.text.i18n import DEFAULT_LANG, format_number, t
 from geo.text.markup import markdown_text
 from geo.analysis.coverage import Coverage, coverage
 from geo.analysis.indicators import aggregate
-from geo.analysis.ranking import rank, rule_warnings
+from geo.analysis.ranking import district_is_unit, rank, rule_warnings
 from geo.analysis.rules import ManualDecision, RuleSet, ScoreSpec, Tier, Weight, format_threshold, indicator_label
 
 __all__ = [
@@ -363,7 +363,7 @@ def unit_labels(units: pd.DataFrame) -> dict[str, str]:
 def top_table(ranked: pd.DataFrame, *, n: int = settings.PRIORITY_TOP_N, lang: str = DEFAULT_LANG) -> pd.DataFrame:
     """The first ``n`` selected units as a small table (text escaped for Markdown cells)."""
     head = ranked[ranked["selected"].astype(bool)].head(n)
-    same = "district_name" in head and head["district_name"].equals(head["name"])
+    same = district_is_unit(head)
     out = pd.DataFrame({
         t("priority.col.rank", lang): head["rank"].astype(int).to_numpy(),
         t("priority.col.name", lang): [markdown_text(v) for v in head["name"]],

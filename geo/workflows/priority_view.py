@@ -11,11 +11,14 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from geo.analysis.indicators import decimals
+from geo.analysis.ranking import ranking_table
 from geo.analysis.rules import ManualDecision
 from geo.text.i18n import DEFAULT_LANG, MISSING, format_number, t
 from geo.units.designations import designation_label
 
 __all__ = [
+    "ranking_view",
     "manual_table",
     "with_decision",
     "without_decision",
@@ -27,6 +30,28 @@ __all__ = [
 
 def _count(value, lang: str) -> str:
     return MISSING if value is None or pd.isna(value) else format_number(int(value), 0, lang)
+
+
+def ranking_view(ranked: pd.DataFrame, *, lang: str = DEFAULT_LANG, indicators: Iterable[str] = ()) -> pd.DataFrame:
+    """The full ranked list as the page shows it: :func:`geo.analysis.ranking.ranking_table`'s columns with
+    every number written in ``lang`` (Babel: ``16,22`` in Vietnamese) and an empty cell as a dash.
+
+    The CSV/XLSX exports keep :func:`~geo.analysis.ranking.ranking_table`'s numbers as numbers.
+    """
+    shown = ranked.copy()
+    numbers = {"rank": 0, "tier": 0, "score": 1, **{c: decimals(c) for c in indicators if c in shown}}
+    for column, places in numbers.items():
+        if column in shown:
+            shown[column] = [format_number(v, places, lang) if not _blank(v) else MISSING for v in shown[column]]
+    for column in ("tier_label", "reasons"):
+        if column in shown:
+            shown[column] = [MISSING if _blank(v) or v == "" else v for v in shown[column]]
+    table = ranking_table(shown, lang=lang, indicators=indicators)
+    return table.astype(object).where(table.notna(), MISSING)
+
+
+def _blank(value) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
 def manual_table(manual: Iterable[ManualDecision], labels: Mapping[str, str], *,

@@ -66,3 +66,22 @@ def test_coverage_caption_names_columns_in_words():
     view = coverage_view(coverage(ranked, year="2020"), level="commune", lang="vi")
     assert view.columns == "Cột số liệu dùng: tổng số hộ (2020), số hộ nghèo (2020), số hộ cận nghèo (2020)."
     assert "households_2020" not in view.columns
+
+
+def test_ranking_view_writes_numbers_in_the_locale_and_dashes():
+    from geo.workflows.priority_view import ranking_view
+
+    ranked = pd.DataFrame({
+        "rank": [1, 2], "code": ["181", "178"], "name": ["Huyện Bình Gia", "Thành phố Lạng Sơn"],
+        "district_name": ["Huyện Bình Gia", "Thành phố Lạng Sơn"], "designations": ["poor_district", None],
+        "tier": pd.array([1, None], dtype="Int64"), "tier_label": ["Ưu tiên 1", None], "score": [103.4074, 0.0],
+        "selected": [True, False], "reasons": ["Huyện nghèo", ""], "poor_rate_2020": [16.22, 0.18],
+        "households_2020": [13406.0, 27964.0],
+    })
+    view = ranking_view(ranked, lang="vi", indicators=["poor_rate_2020", "households_2020"])
+    assert "Huyện" not in view.columns  # district-level: the district is the unit itself
+    assert view.values.tolist() == [
+        ["1", "181", "Huyện Bình Gia", "16,22", "13.406", "Huyện nghèo", "1", "Ưu tiên 1", "103,4", "Có", "Huyện nghèo"],
+        ["2", "178", "Thành phố Lạng Sơn", "0,18", "27.964", "", "–", "–", "0,0", "Không", "–"],
+    ]
+    assert ranking_view(ranked, lang="en", indicators=["households_2020"]).iloc[1, 3] == "27,964"

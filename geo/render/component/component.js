@@ -24,6 +24,19 @@
     document.head.appendChild(js);
   }
 
+  // The legend (bottom right) and the banner (top) never cover a unit on the first view: the units are fitted
+  // into the part of the map they leave free, beside the legend or above it, whichever shows the units larger.
+  function fitClear(bounds, el) {
+    var lg = el.querySelector(".geo-legend"), hd = el.querySelector(".geo-header");
+    var top = hd && hd.textContent.trim() ? hd.offsetHeight + 12 : 0;
+    var w = lg ? lg.offsetWidth + 16 : 0, h = lg ? lg.offsetHeight + 16 : 0;
+    var beside = map.getBoundsZoom(bounds, false, L.point(w, top));
+    var above = map.getBoundsZoom(bounds, false, L.point(0, top + h));
+    var pad = above > beside ? [0, h] : [w, 0];
+    map.fitBounds(bounds, {paddingTopLeft: [0, top], paddingBottomRight: pad});
+    GeoMap.legendClear = {beside: beside, above: above, top: top, pad: pad};
+  }
+
   function render(args) {
     setHeight(args.height);
     document.getElementById("map").style.height = args.height + "px";
@@ -45,11 +58,12 @@
       } else {
         if (map) { map.remove(); }
         var el = document.getElementById("map");
-        map = L.map(el, {preferCanvas: true, zoomControl: true});
+        map = L.map(el, {preferCanvas: true, zoomControl: true, zoomSnap: 0.25});  // fits beside the legend closely
         L.control.scale({imperial: false}).addTo(map);  // km only
         var b = args.bounds;
         if (b) map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
         GeoMap.mount(map, entry.G, S, entry.D);
+        if (b) fitClear([[b[1], b[0]], [b[3], b[2]]], el);
         current = gid;
         GeoMap.onclick = function (code) {
           if (!code) return;
