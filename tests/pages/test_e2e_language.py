@@ -13,7 +13,8 @@ import pytest
 import yaml
 
 from geo.text import i18n
-from tests.browser import offline_page, radio, screenshot, wait_idle
+from tests._priority_data import FILE_NAME, commune_csv
+from tests.browser import nav, offline_page, radio, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -71,6 +72,22 @@ def test_no_english_leftovers_in_vietnamese(app_url):
         wait_idle(page, timeout=120, settle=1.5)
         found = {title: sorted(set(m.group(0) for m in ENGLISH_LEFTOVERS.finditer(text)))
                  for title, text in _walk(page, "vi").items()}
+        assert {k: v for k, v in found.items() if v} == {}
+
+
+def test_no_english_leftovers_with_an_uploaded_commune_table(app_url):
+    """The same scan after a planner uploads a commune table (illustrative data): every page at commune level."""
+    with offline_page(viewport=(1366, 768)) as page:
+        page.goto(app_url)
+        wait_idle(page, timeout=120, settle=1.5)
+        nav(page, "Dữ liệu")
+        uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Tải lên bảng chỉ tiêu")
+        uploader.locator('input[type="file"]').set_input_files(
+            files=[{"name": FILE_NAME, "mimeType": "text/csv", "buffer": commune_csv()}])
+        page.get_by_text(f"Đã đọc 194 đơn vị từ '{FILE_NAME}'").wait_for(timeout=60_000)
+        wait_idle(page, timeout=120, settle=1.5)
+        found = {title: sorted(set(m.group(0) for m in ENGLISH_LEFTOVERS.finditer(text)))
+                 for title, text in _walk(page, "vi-xa").items()}
         assert {k: v for k, v in found.items() if v} == {}
 
 

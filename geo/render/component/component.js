@@ -33,8 +33,12 @@
     var beside = map.getBoundsZoom(bounds, false, L.point(w, top));
     var above = map.getBoundsZoom(bounds, false, L.point(0, top + h));
     var pad = above > beside ? [0, h] : [w, 0];
-    map.fitBounds(bounds, {paddingTopLeft: [0, top], paddingBottomRight: pad});
-    GeoMap.legendClear = {beside: beside, above: above, top: top, pad: pad};
+    map.fitBounds(bounds, {paddingTopLeft: [0, top], paddingBottomRight: pad, animate: false});
+    // What the layout tests read: the units' box and the legend's box, in map pixels.
+    var sw = map.latLngToContainerPoint(bounds[0]), ne = map.latLngToContainerPoint(bounds[1]);
+    var box = el.getBoundingClientRect(), r = lg ? lg.getBoundingClientRect() : null;
+    GeoMap.legendClear = {units: [sw.x, ne.y, ne.x, sw.y], pad: pad,
+      legend: r ? [r.left - box.left, r.top - box.top, r.right - box.left, r.bottom - box.top] : null};
   }
 
   function render(args) {
