@@ -38,7 +38,8 @@ MAP_READY = "() => [...document.querySelectorAll('iframe')].some(f => { try { co
 @contextlib.contextmanager
 def server(folder: Path):
     port = free_port()
-    env = {**os.environ, "STREAMLIT_SERVER_HEADLESS": "true", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    env = {**os.environ, "STREAMLIT_SERVER_HEADLESS": "true", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+           "XDG_CACHE_HOME": str(folder / ".cache")}  # no boundary cache from an earlier install either
     env.pop("GEO_STRICT_I18N", None)
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                              "--server.address", "127.0.0.1", "--server.headless", "true"],
@@ -65,7 +66,7 @@ def _idle(page, timeout=180.0):
 def measure(url: str, rounds: int) -> dict[str, list[float]]:
     from playwright.sync_api import sync_playwright
 
-    out: dict[str, list[float]] = {"first_map": [], "switch": [], "redraw": []}
+    out: dict[str, list[float]] = {"first_map": [], "switch": [], "redraw": [], "by_page": {}}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1366, "height": 768})
@@ -81,6 +82,7 @@ def measure(url: str, rounds: int) -> dict[str, list[float]]:
                 page.locator(f'[data-testid="stSidebarNav"] a[href="{href}"]').first.click()
                 _idle(page)
                 out["switch"].append(time.perf_counter() - start)
+                out["by_page"].setdefault(href.rsplit("/", 1)[-1] or "home", []).append(out["switch"][-1])
         for i in range(rounds * 2):
             box = page.get_by_label("Chỉ tiêu", exact=False).first
             box.click()
@@ -111,6 +113,9 @@ def main() -> None:
     sw, rd = fresh["switch"] + warm["switch"], fresh["redraw"] + warm["redraw"]
     print(f"page switch: median {statistics.median(sw):.2f} s, worst {max(sw):.2f} s over {len(sw)}   (target ≤ 1.5 s)")
     print(f"indicator redraw: median {statistics.median(rd):.2f} s, worst {max(rd):.2f} s over {len(rd)}   (target ≤ 1 s)")
+    pages = {name: fresh["by_page"].get(name, []) + warm["by_page"].get(name, []) for name in fresh["by_page"]}
+    print("page switch by page (median s): " + ", ".join(
+        f"{name} {statistics.median(times):.2f}" for name, times in sorted(pages.items(), key=lambda kv: -statistics.median(kv[1]))))
 
 
 if __name__ == "__main__":
