@@ -56,6 +56,7 @@ INDICATORS = ("from geo.io.tables import read_indicators", "read_indicators({pat
 BOUNDARIES = ("from geo.io.boundaries import read_boundaries", "read_boundaries({path!r})")
 RULES = ("from geo.analysis.rules_file import load_rules", "load_rules({path!r})")
 SCENARIO = ("from geo.workflows.scenario import open_scenario", "open_scenario({path!r})")
+LAYER = ("from geo.workflows.layer import build_layer", "build_layer(table={path!r}, level='commune')")
 UNZIP = ("from geo.io.safe import extract_zip; import tempfile",
          "extract_zip({path!r}, tempfile.mkdtemp(dir={tmp!r}))")
 
@@ -92,6 +93,12 @@ def _scenario(path: Path, edit: str) -> None:
     save_scenario(s, path)
     with sqlite3.connect(path) as con:
         con.executescript(edit)
+
+
+def _unmatched_indicators(n: int) -> bytes:
+    """An indicator table of ``n`` rows whose names match no unit (through the one layer builder)."""
+    return h.csv_bytes([["Tên xã", "Huyện", "Số hộ", "Số hộ nghèo"]]
+                       + [[f"Zyx Qwv {i}", "Không Có", 100, 10] for i in range(n)])
 
 
 def _rules_tiers(n: int) -> bytes:
@@ -147,6 +154,8 @@ CASES = {
     "csv_field_131073": ("ds.csv", lambda p: p.write_bytes(h.long_field_csv(131_073)), DESIGNATIONS),
     "csv_50000_unmatched_names": ("ds.csv", lambda p: p.write_bytes(h.unmatched_names_csv(50_000)), DESIGNATIONS),
     "csv_2000_unmatched_names": ("ds.csv", lambda p: p.write_bytes(h.unmatched_names_csv(2_000)), DESIGNATIONS),
+    "csv_50000_unmatched_layer": ("t.csv", lambda p: p.write_bytes(_unmatched_indicators(50_000)), LAYER),
+    "csv_2000_unmatched_layer": ("t.csv", lambda p: p.write_bytes(_unmatched_indicators(2_000)), LAYER),
     "layer_800k_features_gpkg": ("b.gpkg", lambda p: _big_layer(p, 800_000), BOUNDARIES),
     "layer_200k_features_geojson": ("b.geojson", lambda p: _big_layer(p, 200_000), BOUNDARIES),
     "zip_many_small_members": ("b.zip", lambda p: p.write_bytes(h.zip_many_small(999, 1_000_000)), UNZIP),

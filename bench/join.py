@@ -10,6 +10,11 @@ any join. Both wall-clock and process CPU time are printed: on a shared machine
 the wall clock mostly measures the other jobs, the CPU time what the join costs.
 Tests never assert on time. Target: ≤ 0.5 s.
 
+Then tables whose names match nothing (2,000 and 50,000 rows, made-up names in real districts, every
+tenth in a district that does not exist): each row goes through every name tier and the fuzzy suggestions,
+which are vectorised (rapidfuzz ``cdist``) and capped at ``settings.FUZZY_SUGGEST_MAX_ROWS`` rows. Target:
+a few seconds for 50,000 rows (it was ~90 ms per row, 2,000 rows > 180 s).
+
 Run from the repository root: ``python bench/join.py [runs]``.
 """
 
@@ -34,6 +39,7 @@ RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 3
 N_ROWS = 10_000
 N_BY_NAME = 500
 TARGET_S = 0.5
+N_UNMATCHED = (2_000, 50_000)
 
 
 def inputs() -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
@@ -51,6 +57,29 @@ def inputs() -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     })
     table["poor"] = np.floor(table["households"] * rng.uniform(0, 0.4, N_ROWS))
     return units, table
+
+
+def unmatched_table(n: int) -> pd.DataFrame:
+    """``n`` rows of made-up names that match no unit, in real districts (every tenth in none)."""
+    districts = registry.units(level="district", vintage="pre2025")["name"].tolist()
+    parents = [("Huyện Không Có" if i % 10 == 9 else districts[i % len(districts)]) for i in range(n)]
+    return pd.DataFrame({"name": [f"Xã Zyx Qwv {i}" for i in range(n)], "parent_name": parents,
+                         "households": np.full(n, 100.0)})
+
+
+def bench_unmatched(units: gpd.GeoDataFrame, columns: dict) -> None:
+    from geo import settings
+
+    for n in N_UNMATCHED:
+        table = unmatched_table(n)
+        start, start_cpu = time.perf_counter(), time.process_time()
+        result = join_indicators(units, table, level="commune", boundary_columns=columns, source="bench.csv")
+        wall, cpu = time.perf_counter() - start, time.process_time() - start_cpu
+        report = result.report
+        suggested = sum(1 for r in report.unmatched_rows if not r.get("suggestions_skipped"))
+        print(f"{n:,} unmatched rows onto {len(units):,} units: wall {wall:.2f} s, CPU {cpu:.2f} s "
+              f"({cpu / n * 1000:.3f} ms CPU per row); unmatched {len(report.unmatched_rows):,}, "
+              f"with suggestions {suggested} (cap {settings.FUZZY_SUGGEST_MAX_ROWS})")
 
 
 def main() -> None:
@@ -77,6 +106,9 @@ def main() -> None:
           f"join / peer (wall) = {med / floor:.1f}")
     print(f"matched {s['matched']}, by method {result.report.by_method}, unmatched rows {s['unmatched_rows']}, "
           f"ambiguous {s['ambiguous']}, duplicates {s['duplicates']}")
+    bench_unmatched(units, columns)
+    with open("/proc/loadavg") as fh:
+        print(f"(load average {fh.read().split()[0]}: wall clock counts the other jobs on the machine, CPU time does not)")
 
 
 if __name__ == "__main__":

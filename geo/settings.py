@@ -157,6 +157,7 @@ MAX_VERTICES = 20_000_000  # coordinates of a boundary layer
 MAX_SCENARIO_ROWS = 100_000  # rows of one table in a scenario GeoPackage
 MAX_TEXT_FIELD_CHARS = 10_000  # one text value in a scenario table
 FUZZY_SUGGEST_MAX_ROWS = 500  # unmatched rows that get fuzzy suggestions; later rows are listed without
+FUZZY_SUGGEST_CHUNK = 256  # rows scored per rapidfuzz cdist call (bounds the score matrix: 256 x 10,600 units)
 MAX_DESIGNATION_ROWS = 12_000  # rows of one designation list: more than the communes of Viet Nam (~10,600)
 
 

@@ -290,28 +290,68 @@ def _name_candidates(row: dict, units: _Units, pool: tuple) -> tuple[str | None,
     return None, []
 
 
-def _suggest(row: dict, units: _Units, pool: tuple, free: set) -> list[dict]:
-    """Fuzzy suggestions (never applied), best first."""
+def _suggest_pool(queries: list[str], units: _Units, pool: tuple, free: set) -> list[list[dict]]:
+    """Fuzzy suggestions (never applied) for folded row names against one pool, best first, one list per query.
+
+    Scores come from one ``rapidfuzz.process.cdist`` per chunk of rows (C code, no Python loop over
+    pairs); units still free rank first, then by score, then by code.
+    """
     from rapidfuzz import fuzz, process
 
-    if not row["name"]:
-        return []
-    choices = {k: units.keys(k)[2] for k in units.members(pool) if units.keys(k)[2]}
-    if not choices:
-        return []
-    found = fold_key(row["name"])
-    hits = process.extract(
-        found, choices, scorer=fuzz.ratio, limit=None, score_cutoff=settings.FUZZY_SUGGEST_MIN_SCORE,
-    )
-    out = []
-    for _choice, score, k in hits:
-        item = units.label(k)
-        item["score"] = round(float(score), 1)
-        item["free"] = k in free
-        out.append(item)
-    # Units still free first: a unit another row already claimed is rarely the answer.
-    out.sort(key=lambda d: (not d["free"], -d["score"], str(d["code"] or d["name"])))
-    return out[: settings.FUZZY_SUGGEST_LIMIT]
+    out: list[list[dict]] = [[] for _ in queries]
+    members = [k for k in units.members(pool) if units.keys(k)[2]]
+    if not members or not queries:
+        return out
+    choices = [units.keys(k)[2] for k in members]
+    cutoff = settings.FUZZY_SUGGEST_MIN_SCORE
+    for start in range(0, len(queries), settings.FUZZY_SUGGEST_CHUNK):
+        chunk = queries[start:start + settings.FUZZY_SUGGEST_CHUNK]
+        scores = process.cdist(chunk, choices, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float64, workers=1)
+        for i, query in enumerate(chunk):
+            if not query:
+                continue
+            row_scores = scores[i]
+            found = []
+            for j in np.flatnonzero(row_scores >= cutoff):
+                k = members[j]
+                item = units.label(k)
+                item["score"] = round(float(row_scores[j]), 1)
+                item["free"] = k in free
+                found.append(item)
+            # Units still free first: a unit another row already claimed is rarely the answer.
+            found.sort(key=lambda d: (not d["free"], -d["score"], str(d["code"] or d["name"])))
+            out[start + i] = found[: settings.FUZZY_SUGGEST_LIMIT]
+    return out
+
+
+def _suggest_rows(records: list[dict], row_dicts: dict, units: _Units, free: set) -> None:
+    """Suggestions for the unmatched ``records`` (in place), within each row's parent unit.
+
+    Only the first :data:`geo.settings.FUZZY_SUGGEST_MAX_ROWS` unmatched rows with a name get
+    suggestions; later ones are marked ``suggestions_skipped`` (a table whose names match nothing
+    must not cost a second per row). A row whose parent holds no close name is tried against all units.
+    """
+    named = [rec for rec in records if rec["method"] is None and row_dicts[rec["row"]]["name"]]
+    for rec in records:
+        if rec["method"] is None:
+            rec["suggestions"] = []
+    for rec in named[settings.FUZZY_SUGGEST_MAX_ROWS:]:
+        rec["suggestions_skipped"] = True
+    by_pool: dict[tuple, list[tuple[dict, bool]]] = {}
+    for rec in named[: settings.FUZZY_SUGGEST_MAX_ROWS]:
+        pool, applied = units.pool(row_dicts[rec["row"]])
+        by_pool.setdefault(pool, []).append((rec, applied))
+    retry: list[dict] = []
+    for pool, items in by_pool.items():
+        queries = [fold_key(row_dicts[rec["row"]]["name"]) for rec, _ in items]
+        for (rec, applied), found in zip(items, _suggest_pool(queries, units, pool, free)):
+            rec["suggestions"] = found
+            if not found and applied:
+                retry.append(rec)
+    if retry:
+        queries = [fold_key(row_dicts[rec["row"]]["name"]) for rec in retry]
+        for rec, found in zip(retry, _suggest_pool(queries, units, ("all",), free)):
+            rec["suggestions"] = found
 
 
 def _resolve_in_dominant_district(records: list[dict], chosen_pos: list, ambiguous: dict, index: _Units,
@@ -415,14 +455,7 @@ def match_units(
 
     _resolve_in_dominant_district(records, chosen_pos, ambiguous, index, taken)
     free = set(range(len(index.index))) - set(taken)
-    for rec in records:
-        if rec["method"] is None:
-            row = row_dicts[rec["row"]]
-            pool, applied = index.pool(row)
-            suggestions = _suggest(row, index, pool, free)
-            if not suggestions and applied:
-                suggestions = _suggest(row, index, ("all",), free)
-            rec["suggestions"] = suggestions
+    _suggest_rows(records, row_dicts, index, free)
     result = pd.Series([index.index[k] if k is not None else None for k in chosen_pos], index=rows.index,
                        dtype=object)
     return result, records
@@ -549,20 +582,27 @@ def join_indicators(
                                       "duplicate_of_row": ident_of[rec["duplicate_of_row"]]["row"]})
         else:
             extra = {"parent_not_found": rec["parent_not_found"]} if "parent_not_found" in rec else {}
+            if rec.get("suggestions_skipped"):
+                extra["suggestions_skipped"] = True
             report.unmatched_rows.append({**ident, **extra, "suggestions": rec["suggestions"]})
+    skipped = sum(1 for rec in records if rec.get("suggestions_skipped"))
+    if skipped:
+        report.warnings.append(f"fuzzy suggestions for the first {settings.FUZZY_SUGGEST_MAX_ROWS} unmatched rows "
+                               f"only; {skipped} more unmatched rows are listed without suggestions")
 
     dup_codes = units["code"][units["code"].notna() & units["code"].duplicated(keep=False)]
     for code in sorted(set(dup_codes)):
         report.duplicates.append({"boundary_code": code, "count": int((units["code"] == code).sum())})
 
     taken = {u for u in matched_unit if u is not None}
-    free_keys = {r["row"]: fold_key(row_names[r["row"]]) for r in records if r["method"] is None and row_names[r["row"]]}
-    for idx, code, name, parent in zip(units.index, units["code"], units["name"], units["parent_name"]):
-        if idx in taken:
-            continue
-        entry = {"code": code, "name": name, "parent": parent}
-        entry["suggestions"] = _row_suggestions(name, free_keys, ident_of) if free_keys else []
-        report.unmatched_boundaries.append(entry)
+    # The rows that got suggestions (the first FUZZY_SUGGEST_MAX_ROWS unmatched ones) are offered to free units.
+    free_keys = {r["row"]: fold_key(row_names[r["row"]]) for r in records
+                 if r["method"] is None and row_names[r["row"]] and not r.get("suggestions_skipped")}
+    free_units = [(code, name, parent) for idx, code, name, parent
+                  in zip(units.index, units["code"], units["name"], units["parent_name"]) if idx not in taken]
+    row_hits = _row_suggestions([name for _, name, _ in free_units], free_keys, ident_of)
+    for (code, name, parent), hits in zip(free_units, row_hits):
+        report.unmatched_boundaries.append({"code": code, "name": name, "parent": parent, "suggestions": hits})
 
     for item in check_consistency(data):
         report.inconsistent.append({**ident_of[item.pop("row")], **item})
@@ -619,17 +659,26 @@ def _other_unit(row_name: str, unit_name: str) -> bool:
     return bool(row_type and unit_type and row_type != unit_type)
 
 
-def _row_suggestions(name, free_keys: dict, ident_of: list[dict]) -> list[dict]:
-    """For an unmatched unit, the unmatched rows whose names look like it."""
-    from rapidfuzz import fuzz
+def _row_suggestions(names: list, free_keys: dict, ident_of: list[dict]) -> list[list[dict]]:
+    """For each unmatched unit name, the unmatched rows whose names look like it (best first).
 
-    target = fold_key(name) if name else ""
-    if not target:
-        return []
-    scored = []
-    for row, key in free_keys.items():
-        score = fuzz.ratio(target, key)
-        if score >= settings.FUZZY_SUGGEST_MIN_SCORE:
-            scored.append({**ident_of[row], "score": round(float(score), 1)})
-    scored.sort(key=lambda d: -d["score"])
-    return scored[: settings.FUZZY_SUGGEST_LIMIT]
+    One ``rapidfuzz.process.cdist`` per chunk of units; ties keep the rows' order.
+    """
+    from rapidfuzz import fuzz, process
+
+    out: list[list[dict]] = [[] for _ in names]
+    if not free_keys or not names:
+        return out
+    rows, keys = list(free_keys), list(free_keys.values())
+    targets = [fold_key(name) if name else "" for name in names]
+    cutoff = settings.FUZZY_SUGGEST_MIN_SCORE
+    for start in range(0, len(targets), settings.FUZZY_SUGGEST_CHUNK):
+        chunk = targets[start:start + settings.FUZZY_SUGGEST_CHUNK]
+        scores = process.cdist(chunk, keys, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float64, workers=1)
+        for i, target in enumerate(chunk):
+            if not target:
+                continue
+            hits = sorted(np.flatnonzero(scores[i] >= cutoff), key=lambda j: -scores[i][j])
+            out[start + i] = [{**ident_of[rows[j]], "score": round(float(scores[i][j]), 1)}
+                              for j in hits[: settings.FUZZY_SUGGEST_LIMIT]]
+    return out
