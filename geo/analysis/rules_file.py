@@ -18,6 +18,7 @@ from geo import settings
 from geo._errors import GeoError
 from geo.analysis.rules import Rule, RuleSet, ScoreSpec, Tier, Weight
 from geo.io.safe import check_size
+from geo.io.upload import decode_text
 
 __all__ = ["RULES_FORMAT_VERSION", "rules_from_yaml", "rules_from_bytes", "rules_to_yaml", "load_rules"]
 
@@ -227,19 +228,26 @@ def rules_from_yaml(text: str, *, path: str = "<rules>") -> RuleSet:
 
 
 def rules_from_bytes(data: bytes, *, name: str = "<rules>") -> RuleSet:
-    """Parse the bytes of an uploaded rules file (UTF-8 YAML): size first, then :func:`rules_from_yaml`."""
+    """Parse the bytes of an uploaded rules file (YAML): size first, then :func:`rules_from_yaml`.
+
+    The text is decoded by the project's one text decoder (:func:`geo.io.upload.decode_text`):
+    a BOM (UTF-8, UTF-16), UTF-16 without BOM, UTF-8, then Windows-1258 (which also reads the
+    Latin letters of Windows-1252), so a rules file saved by Notepad or old Excel reads as written.
+    """
     if len(data) > settings.RULES_MAX_BYTES:
         raise GeoError("file_too_large", path=name, size_mb=f"{len(data) / 1048576:.1f}",
                        limit_mb=f"{settings.RULES_MAX_BYTES / 1048576:.2f}")
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+        text = decode_text(data, path=name)
+    except GeoError as exc:
+        if exc.code != "table_encoding":
+            raise
         raise GeoError("rules_encoding", path=name) from None
-    return rules_from_yaml(text, path=name)
+    return rules_from_yaml(text.lstrip("\ufeff"), path=name)
 
 
 def load_rules(path: str | Path) -> RuleSet:
-    """Read a rules file (UTF-8 YAML) with :func:`rules_from_bytes`, refusing it unread when too large."""
+    """Read a rules file (YAML, any encoding of :func:`rules_from_bytes`) with :func:`rules_from_bytes`, refusing it unread when too large."""
     path = Path(path)
     check_size(path, max_bytes=settings.RULES_MAX_BYTES)
     return rules_from_bytes(path.read_bytes(), name=str(path))

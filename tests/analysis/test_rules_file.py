@@ -142,10 +142,57 @@ def test_odd_scalars_and_keys_are_geo_errors(text):
     assert _refused(text).code in {"rules_yaml_syntax", "rules_bad_value", "rules_unknown_key"}
 
 
-def test_rules_from_bytes_refuses_other_encodings():
+RULES_TEXT = "name: Ưu tiên vùng biên\ntiers:\n  - label: Ưu tiên 1\n    when: border and poor_rate >= 20\n"
+
+
+def _cp1258(text: str) -> bytes:
+    """Windows-1258 as old Excel and Notepad write it: the letter with its hat or horn, then the tone byte."""
+    import unicodedata
+
+    out = b""
+    for ch in text:
+        try:
+            out += ch.encode("cp1258")
+        except UnicodeEncodeError:
+            base, *marks = unicodedata.normalize("NFD", ch)
+            shape = "".join(m for m in marks if m in "\u0302\u0306\u031b")
+            tone = "".join(m for m in marks if m not in shape)
+            out += unicodedata.normalize("NFC", base + shape).encode("cp1258") + tone.encode("cp1258")
+    return out
+
+
+@pytest.mark.parametrize("encode", [
+    lambda t: t.encode("utf-8"),
+    lambda t: t.encode("utf-8-sig"),
+    lambda t: t.encode("utf-16"),  # Notepad "Unicode": BOM then UTF-16-LE
+    lambda t: t.encode("utf-16-le"),  # no BOM
+    lambda t: t.encode("utf-16-be"),
+    _cp1258,
+], ids=["utf-8", "utf-8-bom", "utf-16", "utf-16-le", "utf-16-be", "cp1258"])
+def test_rules_from_bytes_reads_every_encoding_of_the_one_decoder(encode):
     from geo.analysis.rules_file import rules_from_bytes
 
-    with pytest.raises(GeoError) as err:
-        rules_from_bytes("tiers: [{label: Ưu tiên, when: border}]".encode("utf-16"), name="r.yaml")
-    assert err.value.code == "rules_encoding"
+    rules = rules_from_bytes(encode(RULES_TEXT), name="r.yaml")
+    assert rules.name == "Ưu tiên vùng biên"
+    assert [(t.label, t.rule.text) for t in rules.tiers] == [("Ưu tiên 1", "border and poor_rate >= 20")]
+
+
+def test_rules_from_bytes_reads_windows_1252_and_load_rules_reads_a_utf16_file(tmp_path):
+    from geo.analysis.rules_file import load_rules, rules_from_bytes
+
+    text = "name: Priorité régionale\ntiers: [{label: Zone frontière, when: border}]\n"
+    rules = rules_from_bytes(text.encode("cp1252"), name="r.yaml")
+    assert (rules.name, rules.tiers[0].label) == ("Priorité régionale", "Zone frontière")
+    path = tmp_path / "quy_tac.yaml"
+    path.write_bytes(RULES_TEXT.encode("utf-16"))
+    assert load_rules(path).tiers[0].label == "Ưu tiên 1"
+
+
+def test_rules_from_bytes_refuses_what_no_encoding_reads():
+    from geo.analysis.rules_file import rules_from_bytes
+
+    for data in (b"\xff\xfe\x00\xd8\x00\x00", b"tiers: [{label: A\x81, when: border}]"):
+        with pytest.raises(GeoError) as err:
+            rules_from_bytes(data, name="r.yaml")
+        assert (err.value.code, err.value.params) == ("rules_encoding", {"path": "r.yaml"})
     assert rules_from_bytes(b"tiers: [{label: A, when: border}]", name="r.yaml").tiers[0].rule.text == "border"
