@@ -33,7 +33,7 @@ from _fuzz_targets import TARGETS  # noqa: E402
 # Share of the inputs each target gets: the fast byte-level readers get more.
 WEIGHTS = {"csv/indicators": 2.0, "csv/records": 2.0, "csv/designations": 0.6, "csv/weights": 1.0,
            "csv/selection": 1.0, "xlsx/indicators": 1.0, "xlsx/designations": 0.5, "boundaries": 1.0, "zip": 1.0,
-           "rules": 1.0, "scenario": 0.4}
+           "rules": 1.0, "scenario": 0.4, "layer/table": 0.6, "layer/boundaries": 0.6}
 
 
 def _where(exc: BaseException) -> str:
@@ -42,7 +42,7 @@ def _where(exc: BaseException) -> str:
     return f"{Path(frame.filename).name}:{frame.lineno} ({frame.name})"
 
 
-def run_target(target, n: int, rng_seed: int) -> tuple[int, collections.Counter, dict]:
+def run_target(target, n: int, rng_seed: int, keep: Path | None = None) -> tuple[int, collections.Counter, dict]:
     outcomes: collections.Counter = collections.Counter()
     first: dict[str, str] = {}
 
@@ -54,6 +54,9 @@ def run_target(target, n: int, rng_seed: int) -> tuple[int, collections.Counter,
             outcome = target.run(value)
         except Exception as exc:  # noqa: BLE001 - what the harness is looking for
             outcome = f"UNCAUGHT:{type(exc).__name__} at {_where(exc)}"
+            if outcome not in first and keep is not None:  # the whole input, to replay: eval(text)
+                keep.mkdir(parents=True, exist_ok=True)
+                (keep / f"{target.name.replace('/', '_')}-{len(first)}.repr").write_text(repr(value))
             first.setdefault(outcome, repr(value)[:300])
         outcomes[outcome] += 1
 
@@ -66,6 +69,7 @@ def main() -> int:
     parser.add_argument("--total", type=int, default=10_000, help="inputs over all targets")
     parser.add_argument("--seed", type=int, default=20261130)
     parser.add_argument("--only", default="", help="comma-separated target names")
+    parser.add_argument("--keep", default="", help="folder where the whole first input of each uncaught kind is written")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     targets = [t for t in TARGETS if not args.only or t.name in args.only.split(",")]
@@ -77,7 +81,7 @@ def main() -> int:
     for target in targets:
         n = max(1, round(args.total * WEIGHTS.get(target.name, 1.0) / weight))
         start = time.perf_counter()
-        tried, outcomes, first = run_target(target, n, args.seed)
+        tried, outcomes, first = run_target(target, n, args.seed, Path(args.keep) if args.keep else None)
         seconds = time.perf_counter() - start
         uncaught = sum(c for o, c in outcomes.items() if o.startswith("UNCAUGHT"))
         tried_all += tried

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from geo.text.i18n import format_number, t
+from geo.text.i18n import format_number, has_message, t
 from geo.text.kinds import BASES, PREFERRED, Indicator, indicator_kind, is_rate, parse_column, value_kind
 
 # The kind of each indicator (count, rate, points) is the table of geo.text.kinds, re-exported here.
@@ -54,9 +54,8 @@ def column_name(base: str, year: int | None) -> str:
 def label(column: str, lang: str = "vi") -> str:
     """Human label: "Tỷ lệ hộ nghèo (%) năm 2020"."""
     base, year = parse_column(column)
-    text = t(f"indicator.{base}", lang)
-    if text == f"indicator.{base}":
-        text = base.replace("_", " ")
+    # A column the catalogue does not name (an uploaded table's own header) is shown as written.
+    text = t(f"indicator.{base}", lang) if has_message(f"indicator.{base}") else base.replace("_", " ")
     if year:
         text += f" {'năm' if lang == 'vi' else 'in'} {year}"
     return text

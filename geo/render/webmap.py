@@ -284,10 +284,17 @@ web_geometry.cache_info = _CACHE.info  # type: ignore[attr-defined]
 web_geometry.cache_clear = _CACHE.clear  # type: ignore[attr-defined]
 
 
+def _code_strings(values) -> list[str]:
+    """The units' codes as text; a unit without a code (names-only boundaries, an unknown name) gets
+    ``?<position>``, so it is drawn and never mistaken for another unit (pandas keeps NaN through astype(str))."""
+    return [f"?{i + 1}" if v is None or v is pd.NA or (isinstance(v, float) and v != v) else str(v)
+            for i, v in enumerate(list(values))]
+
+
 def _codes(gdf, code_column: str) -> list[str]:
     if code_column not in gdf.columns:
         raise GeoError("map_column_missing", column=code_column, columns=", ".join(map(str, gdf.columns)))
-    codes = gdf[code_column].astype(str).tolist()
+    codes = _code_strings(gdf[code_column])
     if len(set(codes)) != len(codes):
         dup = pd.Series(codes)[pd.Series(codes).duplicated()].unique()[:5]
         raise GeoError("map_duplicate_codes", codes=", ".join(dup))
@@ -597,7 +604,7 @@ def _district_arcs(geom: WebGeometry, gdf) -> list[int]:
     topo = geom._derived.get("topology")
     if topo is None:
         return []
-    district_of = dict(zip(gdf["code"].astype(str).tolist(), gdf["district_code"].astype(str).tolist()))
+    district_of = dict(zip(_code_strings(gdf["code"]), gdf["district_code"].astype(str).tolist()))
     keys = [district_of.get(c, "") for c in geom.codes]
     return [a for a, feats in enumerate(topo.arc_features) if len({keys[f] for f in feats}) != 1 or len(feats) == 1]
 
@@ -617,7 +624,7 @@ def unit_at(gdf, lat: float, lon: float, *, code_column: str = "code") -> str | 
         geoms = geoms.to_crs("EPSG:4326")
     arr = np.asarray(geoms.values, dtype=object)
     hits = shapely.STRtree(arr).query(shapely.Point(float(lon), float(lat)), predicate="intersects")
-    return str(gdf[code_column].iloc[int(hits.min())]) if len(hits) else None
+    return _code_strings(gdf[code_column])[int(hits.min())] if len(hits) else None
 
 
 # --------------------------------------------------------------------------
@@ -725,7 +732,7 @@ def build_map(
     colours = list(_palette(palette, classification.k)) if classification.k else []
 
     # Everything below is per restyle: arrays aligned with geom.codes.
-    codes = gdf["code"].astype(str).to_numpy()
+    codes = np.array(_code_strings(gdf["code"]), dtype=object)
     pos = np.array([geom.index.get(c, -1) for c in codes])
     drawn = pos >= 0
     n = len(geom.codes)

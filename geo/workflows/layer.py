@@ -28,10 +28,11 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import settings
+from geo._errors import GeoError
 from geo.analysis.checks import TableChecks, check_table, outliers_by_group
 from geo.analysis.indicators import aggregate_units
 from geo.join.files import BoundaryLayer, load_boundaries, load_indicators
-from geo.join.match import JoinReport, _jsonable, indicator_columns, join_indicators
+from geo.join.match import UNIT_KEYS, JoinReport, _jsonable, indicator_columns, join_indicators, prepare_units
 from geo.join.placement import check_placement
 from geo.units import registry
 
@@ -323,6 +324,27 @@ def _names_vintage(table, *, level: str, vintage: str, province: str | None) -> 
     return other if gain >= max(3, settings.NAMES_VINTAGE_SHARE * len(names)) else None
 
 
+def _with_identity(source: BoundaryLayer) -> gpd.GeoDataFrame:
+    """The boundaries with the standard identity columns (``code``, ``name``…) as a join would give them.
+
+    A layer shown without a table is drawn, searched and selected by these columns, whatever the file
+    called them (``MaXa``, ``TenXa``); a unit without a code keeps None. A file with neither a code nor a
+    name column is refused, as a join would refuse it; empty ones are drawn (the map keys them by position).
+    """
+    base = source.gdf
+    if source.approximate:  # the default boundaries carry the standard columns already
+        return base
+    if not ({"code", "name"} & set(source.columns)):
+        raise GeoError("no_join_key", path=Path(str(source.source)).name,
+                       columns=", ".join(str(c) for c in base.columns if c != base.geometry.name) or "—")
+    units = prepare_units(base, level=source.level, columns=source.columns)
+    out = base.copy()
+    for key in UNIT_KEYS:
+        if key in ("code", "name") or units[key].notna().any():
+            out[key] = units[key].to_numpy()
+    return out
+
+
 def _empty_values(base: gpd.GeoDataFrame, table) -> tuple[gpd.GeoDataFrame, list[str]]:
     """Every indicator column of ``table`` on ``base``, without data."""
     values = indicator_columns(getattr(table, "data", table))
@@ -429,7 +451,7 @@ def build_layer(
     })
     done = dict(level=level, vintage=vintage, province=province, approximate=source.approximate, build=build,
                 table=table)
-    base = source.gdf
+    base = _with_identity(source)
     if table is None:
         return LayerResult(gdf=base.copy(), **done)
     table_level = table_level or level

@@ -314,6 +314,37 @@ def _scenario(edits):
     return open_scenario(path)
 
 
+# ---------------------------------------------------------------------------
+# The one layer builder and the map (what an upload reaches after its reader)
+# ---------------------------------------------------------------------------
+def _draw_map(layer) -> None:
+    from geo.render import webmap
+    from geo.workflows.mapview import render_map, value_column
+
+    column = value_column(layer.indicators) if layer.indicators else None
+    codes = layer.gdf["code"].dropna().astype(str).tolist()[:2] if "code" in layer.gdf else []
+    m = render_map(layer, indicator=column, lang="vi", selected=set(codes))
+    webmap.to_html(m)
+
+
+def _layer_table(item):
+    from geo.workflows.layer import build_layer
+
+    (name, data), level = item
+    path = _TMP / name
+    path.write_bytes(data)
+    _draw_map(build_layer(table=path, level=level))
+
+
+def _layer_boundaries(item):
+    from geo.workflows.layer import build_layer
+
+    (name, data), table = item
+    path = _TMP / name
+    path.write_bytes(data)
+    _draw_map(build_layer(boundaries=path, table=table))
+
+
 TARGETS = (
     Target("csv/indicators", csv_files(), _indicators),
     Target("csv/records", csv_files(), _records),
@@ -326,4 +357,7 @@ TARGETS = (
     Target("zip", zip_files(), _unzip),
     Target("rules", rules_texts(), _rules),
     Target("scenario", scenario_edits(), _scenario),
+    Target("layer/table", st.tuples(csv_files(), st.sampled_from([None, "district", "commune"])), _layer_table),
+    Target("layer/boundaries", st.tuples(geojson_files(), st.sampled_from([None, "langson_kh78_2021"])),
+           _layer_boundaries),
 )
