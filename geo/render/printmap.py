@@ -292,7 +292,9 @@ def _prepare(
             raise GeoError("map_column_missing", column=col, columns=", ".join(map(str, gdf.columns)))
     if labels not in LABEL_MODES:
         raise GeoError("unknown_label_mode", labels=labels, allowed="name, code")
-    codes = gdf[code_column].astype(str).to_numpy()
+    from geo.render.webmap import _code_strings  # units without a code: ?<position>, as on the web map
+
+    codes = np.array(_code_strings(gdf[code_column]), dtype=object)
     dup = pd.Series(codes)[pd.Series(codes).duplicated()].unique().tolist()
     if dup:
         raise GeoError("map_duplicate_codes", codes=", ".join(dup[:5]))
@@ -308,7 +310,7 @@ def _prepare(
     proj = proj.set_geometry(proj.geometry.simplify(settings.PRINT_SIMPLIFY_M, preserve_topology=True))
 
     if labels == "code":
-        texts = list(codes)
+        texts = ["" if c.startswith("?") else c for c in codes]
     elif labels == "name":
         col = name_column if name_column in gdf else code_column
         texts = [_short_label(nfc(v)) if isinstance(v, str) else str(v) for v in gdf[col].tolist()]

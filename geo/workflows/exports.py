@@ -127,7 +127,7 @@ class AnnexUnits:
 # Which units
 # --------------------------------------------------------------------------
 def _codes(layer) -> pd.Series:
-    if "code" not in layer.gdf.columns:
+    if "code" not in layer.gdf.columns or layer.gdf["code"].isna().all():
         # A commune layer whose codes are not GSO codes (an office's own numbering): say so.
         raise GeoError("annex_not_gso_codes", columns=", ".join(str(c) for c in layer.gdf.columns if c != "geometry"))
     return layer.gdf["code"].astype(str)

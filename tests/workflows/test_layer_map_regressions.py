@@ -68,3 +68,17 @@ def test_a_column_the_catalogue_does_not_name_is_labelled_as_written(tmp_path):
 
     assert label("col_27_964", "vi") == "col 27 964"
     assert label("poor_rate_2020", "vi") == "Tỷ lệ hộ nghèo (%) năm 2020"
+
+
+def test_units_without_a_code_are_printed(tmp_path):
+    # Was TypeError in printmap._prepare (joining NaN codes into the duplicate-code message).
+    from geo.render.printmap import print_map
+
+    path = h.write(tmp_path / "ten.geojson", h.geojson_bytes([
+        h.feature({"ten": "Huyện Văn Lãng"}, h.square(106.6, 22.0)),
+        h.feature({"ten": "Huyện Không Có"}, h.square(106.8, 22.0)),
+        h.feature({"ten": "Huyện Cũng Không"}, h.square(106.9, 22.0))]))
+    layer = build_layer(boundaries=path, table="langson_kh78_2021", level="district")
+    fig = print_map(layer.gdf, value_column="poor_rate_2021", labels="code", title="Thử")
+    texts = sorted(t.get_text() for ax in fig.axes for t in ax.texts if t.get_text() in ("182", "?2", "?3", ""))
+    assert "182" in texts and "?2" not in texts and "?3" not in texts
