@@ -1,8 +1,10 @@
 """Load test: N browser sessions on one ``streamlit run app.py`` at once, each uploading its own table.
 
-Per session it reports the *first-map time* (from opening the app to the Map page showing that
-session's own uploaded values on 11 Lạng Sơn districts) and checks for *cross-talk*: the map of a
-session must show all 11 of its own values and none of any other session's. Sessions 0 and 1 upload
+Per session it reports the *first-map time* (from opening the app to the Map page drawing that
+session's own uploaded values on 11 Lạng Sơn districts: the values arrive in the map component's
+arguments over the session's websocket, then the canvas reports 11 units drawn) and checks for
+*cross-talk*: what the server sends a session's map must hold all 11 of its own values and none of
+any other session's. Sessions 0 and 1 upload
 a crafted pair of different files with the **same name and the same first 6 hex digits of SHA-256**
 (the old upload key): before the fix the second was shown the first one's data. The server's
 resident memory (RSS, sampled every 0.5 s) is reported too.
@@ -63,6 +65,39 @@ def colliding_pair() -> tuple[bytes, bytes, int]:
     raise RuntimeError("no collision found")
 
 
+def cpu_s(pid: int, *, children: bool = False) -> float:
+    """CPU seconds (user + system) of a process; with ``children``, also of its reaped children."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    ticks = int(fields[11]) + int(fields[12]) + ((int(fields[13]) + int(fields[14])) if children else 0)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_s(root: int, *, skip: int | None = None) -> float:
+    """CPU seconds of every live descendant of ``root`` (and of the children they reaped), ``skip``'s tree left out."""
+    parent: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+
+    def under(pid: int) -> bool:
+        seen = 0
+        while pid in parent and seen < 64:
+            if pid == skip:
+                return False
+            if parent[pid] == root:
+                return True
+            pid, seen = parent[pid], seen + 1
+        return False
+
+    return sum(cpu_s(pid, children=True) for pid in parent if pid != skip and under(pid))
+
+
 def rss_mb(pid: int) -> float:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -78,6 +113,16 @@ async def session(browser, url: str, i: int, path: Path, expected: list[str], ot
 
     context = await browser.new_context(viewport={"width": 1400, "height": 900}, locale="vi-VN")
     page = await context.new_page()
+    # What the server sends this session (the map component's arguments ride on its websocket), kept
+    # from the click on the Map page on.
+    received: list[str] = []
+    listening = [False]
+
+    def keep(payload) -> None:
+        if listening[0]:
+            received.append(payload.decode("latin-1") if isinstance(payload, (bytes, bytearray)) else payload)
+
+    page.on("websocket", lambda ws: ws.on("framereceived", keep))
     t0 = time.perf_counter()
     record = {"session": i, "error": None}
     try:
@@ -87,25 +132,26 @@ async def session(browser, url: str, i: int, path: Path, expected: list[str], ot
         await uploader.set_input_files(str(path), timeout=TIMEOUT_MS)
         await page.get_by_text(f"Đã đọc 11 đơn vị từ '{path.name}'").wait_for(timeout=TIMEOUT_MS)
         record["upload_s"] = time.perf_counter() - t0
+        listening[0] = True
         await page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Bản đồ").first.click(timeout=TIMEOUT_MS)
         pattern = re.compile(r'"(\d+)[,.](\d\d)')
         deadline = time.perf_counter() + TIMEOUT_MS / 1000
         found: set[str] = set()
         while time.perf_counter() < deadline:
-            for frame in page.frames:
-                try:
-                    if await frame.locator(".leaflet-container").count() == 0:
+            found |= {f"{a}.{b}" for text in received for a, b in pattern.findall(text)}
+            received.clear()
+            if found & others:
+                break
+            drawn = 0
+            if set(expected) <= found:  # the values arrived: wait for the canvas to draw the 11 units
+                for frame in page.frames:
+                    try:
+                        drawn = max(drawn, int(await frame.evaluate("window.GeoMap && GeoMap.count || 0")))
+                    except Exception:
                         continue
-                    html = await frame.content()
-                except Exception:
-                    continue
-                found = {f"{a}.{b}" for a, b in pattern.findall(html)}
-                if set(expected) <= found or found & others:
-                    break
-            else:
-                await asyncio.sleep(0.25)
-                continue
-            break
+            if drawn == len(expected):
+                break
+            await asyncio.sleep(0.25)
         record["first_map_s"] = time.perf_counter() - t0
         record["own_values"] = len(set(expected) & found)
         record["foreign_values"] = sorted(found & others)
@@ -133,7 +179,7 @@ async def warm_up(url: str) -> None:
         await browser.close()
 
 
-async def run(url: str, files: list[tuple[Path, list[str]]]) -> dict:
+async def run(url: str, files: list[tuple[Path, list[str]]], server: int) -> dict:
     from playwright.async_api import async_playwright
 
     from tests.browser import CHROMIUM, CHROMIUM_ARGS
@@ -147,6 +193,7 @@ async def run(url: str, files: list[tuple[Path, list[str]]]) -> dict:
             others = set().union(*(every[:i] + every[i + 1:]))
             tasks.append(session(browser, url, i, path, vals, others, results))
         await asyncio.gather(*tasks)
+        results["browser_cpu_s"] = tree_cpu_s(os.getpid(), skip=server)  # before the browser exits
         await browser.close()
     return results
 
@@ -204,9 +251,13 @@ def main() -> int:
         print(f"Warm-up visit (default map, first visitor after the start): {time.perf_counter() - t0:.1f} s", flush=True)
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
-        t0 = time.perf_counter()
-        results = asyncio.run(run(url, files))
+        load_before = os.getloadavg()[0]
+        t0, server_cpu0, browser_cpu0 = time.perf_counter(), cpu_s(proc.pid), tree_cpu_s(os.getpid(), skip=proc.pid)
+        results = asyncio.run(run(url, files, proc.pid))
         wall = time.perf_counter() - t0
+        server_cpu = cpu_s(proc.pid) - server_cpu0
+        browser_cpu = results.pop("browser_cpu_s") - browser_cpu0
+        load_after = os.getloadavg()[0]
         stop.set()
         sampler.join()
         after = rss_mb(proc.pid)
@@ -218,7 +269,11 @@ def main() -> int:
             proc.kill()
         log.close()
 
-    print(f"{N} concurrent browser sessions on one server ({os.cpu_count()} cores), {wall:.1f} s wall")
+    print(f"{N} concurrent browser sessions on one server ({os.cpu_count()} cores), {wall:.1f} s wall; "
+          f"load average {load_before:.1f} before, {load_after:.1f} after (other jobs share the machine)")
+    print(f"CPU during the run: server {server_cpu:.1f} s ({server_cpu / N:.2f} s per session), "
+          f"browsers {browser_cpu:.1f} s ({browser_cpu / N:.2f} s per session); "
+          f"both on {os.cpu_count()} cores: at least {(server_cpu + browser_cpu) / (os.cpu_count() or 1):.1f} s wall")
     print(f"{'session':>7} {'upload s':>9} {'first map s':>12} {'own values':>11} {'cross-talk':>11}  error")
     ok_times, crosstalk, errors = [], 0, 0
     for i in sorted(results):
