@@ -12,6 +12,7 @@ with the exception type and the last project frame; the first input of each unca
 from __future__ import annotations
 
 import argparse
+import math
 import collections
 import os
 import sys
@@ -79,7 +80,7 @@ def main() -> int:
     start_all = time.perf_counter()
     print(f"fuzz: {len(targets)} targets, {args.total} inputs, seed {args.seed}")
     for target in targets:
-        n = max(1, round(args.total * WEIGHTS.get(target.name, 1.0) / weight))
+        n = max(1, math.ceil(args.total * WEIGHTS.get(target.name, 1.0) / weight))  # at least --total in all
         start = time.perf_counter()
         tried, outcomes, first = run_target(target, n, args.seed, Path(args.keep) if args.keep else None)
         seconds = time.perf_counter() - start
