@@ -171,7 +171,7 @@ def extract_zip(
     check_size(path)
     try:
         zf = zipfile.ZipFile(path, "r")
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, NotImplementedError, OSError, ValueError, EOFError) as exc:  # "zip file version 19.8"
         raise GeoError("zip_bad", path=path.name) from exc
     with zf:
         members = check_members(zf, path, max_total_bytes=max_total_bytes, max_ratio=max_ratio, max_members=max_members)

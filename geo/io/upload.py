@@ -378,7 +378,7 @@ def check_workbook(data: bytes, *, path: str) -> dict[str, _SheetScan]:
     """
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, EOFError, OSError) as exc:
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError, OSError) as exc:  # "zip file version 19.8"
         raise GeoError("unreadable_file", path=path, reason=f"{type(exc).__name__}: {exc}") from None
     with zf:
         infos = zf.infolist()

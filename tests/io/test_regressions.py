@@ -35,6 +35,12 @@ def _boundaries(path):
     return read_boundaries(path)
 
 
+def _future_zip_version(data: bytes) -> bytes:
+    """The archive with "version needed to extract" 19.8 in its central directory (fuzz: NotImplementedError)."""
+    at = data.index(b"PK\x01\x02")
+    return data[:at + 6] + (198).to_bytes(2, "little") + data[at + 8:]
+
+
 CASES = [
     # (id, file name, bytes builder, reader, expected code)
     ("csv field over 131,072 characters", "ds.csv", lambda: h.long_field_csv(131_073), _designations,
@@ -53,6 +59,11 @@ CASES = [
     ("GeoJSON zip: a file and a folder of one name", "b.zip", h.zip_file_and_dir, _boundaries, "zip_name_conflict"),
     ("GeoJSON zip: very deep member path", "b.zip", lambda: h.zip_deep_path(200), _boundaries, "zip_path_too_deep"),
     ("zip of many small members", "b.zip", lambda: h.zip_many_small(200, 600 * 1024), _boundaries, "zip_too_large"),
+    ("workbook zip of version 19.8 (fuzz: NotImplementedError)", "ds.xlsx",
+     lambda: _future_zip_version(h.xlsx_bytes(h.rows_xml([["Mã xã", "Tên xã"], ["05977", "Tân Thành"]]))),
+     _designations, "unreadable_file"),
+    ("boundary zip of version 19.8 (fuzz: NotImplementedError)", "b.zip",
+     lambda: _future_zip_version(h.zip_bytes([("a.geojson", h.geojson_bytes([]))])), _boundaries, "zip_bad"),
     ("non-Earth CRS member", "b.geojson",
      lambda: h.geojson_bytes([h.feature({"ma": "178"}, h.square(106.7, 21.8))], crs="IAU_2015:49900"),
      _boundaries, "crs_not_earth"),
