@@ -42,8 +42,13 @@ Rates
     is silently empty elsewhere.
 Missing values
     A sum skips empty cells; a new unit whose sources are all empty for a
-    column stays empty. New units missing one of their old units in the input
-    are flagged ``complete = False`` (their counts are undercounts).
+    column stays empty. A new unit one of whose old units is missing from the
+    input is no data (``complete = False``, every count and rate empty): a sum
+    of the old units present would be an undercount. The report names the
+    missing old communes (code and name), and the totals count what the present
+    old units would have given it as ``incomplete``, so
+    before − unmapped − incomplete = after. This is the rule of
+    :func:`geo.analysis.indicators.aggregate` for districts.
 
 Everything is recorded in a :class:`ConversionReport`.
 """
@@ -76,7 +81,6 @@ __all__ = [
     "sources_of",
     "convert_designations",
     "new_boundaries_from_old",
-    "join_new_layer",
     "conversion_table",
 ]
 
@@ -108,14 +112,18 @@ class ConversionReport:
         default flag and the amounts allocated to each, per count column.
     totals
         Per count column: ``before`` (all input rows), ``unmapped`` (rows not
-        converted), ``after`` (output) and ``preserved`` (before − unmapped == after).
+        converted), ``incomplete`` (the part that would have gone to new units
+        left without data because an old unit is missing), ``after`` (output) and
+        ``preserved`` (before − unmapped − incomplete == after).
     sources
         Table ``new_code, new_name, old_code, old_name, old_district_code,
         old_district_name, weight, split`` — the old units each new unit came from.
     dropped_rates
         Rate columns not carried, with the reason.
     incomplete
-        New units of which some old units are absent from the input.
+        New units of which some old units are absent from the input (they are no
+        data): ``{"new_code", "new_name", "missing_old_codes", "missing_old"}``,
+        ``missing_old`` a list of ``{"code", "name"}``.
     errata
         Registry links removed by :data:`REGISTRY_ERRATA`.
     """
@@ -160,7 +168,7 @@ class ConversionReport:
             out.append(t("convert.dropped_rate", lang, column=item["column"]))
         for item in self.incomplete:
             out.append(t("convert.incomplete", lang, code=item["new_code"], name=item["new_name"],
-                         missing=", ".join(item["missing_old_codes"])))
+                         missing=", ".join(f"{m['code']} {m['name']}" for m in item["missing_old"])))
         for item in self.errata:
             out.append(t("convert.erratum", lang, old_code=item["old_code"], new_code=item["new_code"]))
         return out
@@ -433,6 +441,11 @@ def convert_indicators(
     out["name"] = out["code"].map(new_units["name"])
     for col in counts:
         out[col] = out["code"].map(grouped[col].sum(min_count=1))
+    mapped_sources = table.groupby("new_code")["old_code"].apply(set)  # links with weight > 0
+    present = set(kept_codes)
+    complete = pd.Series([mapped_sources.get(c, set()) <= present for c in out["code"]], index=out.index)
+    withheld = alloc[alloc["new_code"].isin(set(out.loc[~complete, "code"]))]
+    out.loc[~complete, counts] = np.nan  # a partial sum would be an undercount: no data
     for col in rates:
         recipe = _rate_recipe(col, counts)
         if recipe is None:
@@ -449,9 +462,7 @@ def convert_indicators(
     # Keep the input's column order for the value columns.
     values = [c for c in frame.columns if c in counts or c in report.rates]
     out["partial"] = out["code"].map(grouped["split"].any()).astype(bool)
-    mapped_sources = table.groupby("new_code")["old_code"].apply(set)  # links with weight > 0
-    present = set(kept_codes)
-    out["complete"] = [mapped_sources.get(c, set()) <= present for c in out["code"]]
+    out["complete"] = complete.astype(bool)
     src = grouped["old_code"].apply(lambda s: sorted(set(s)))
     out["n_sources"] = out["code"].map(src.map(len)).astype(int)
     out["source_codes"] = out["code"].map(src.map(",".join))
@@ -465,7 +476,8 @@ def convert_indicators(
     for code in out.loc[~out["complete"], "code"]:
         missing = sorted(mapped_sources.get(code, set()) - present)
         report.incomplete.append({"new_code": code, "new_name": new_units["name"].get(code),
-                                  "missing_old_codes": missing})
+                                  "missing_old_codes": missing,
+                                  "missing_old": [{"code": c, "name": old_units["name"].get(c)} for c in missing]})
 
     # Splits.
     for code, g in alloc[alloc["split"]].groupby("old_code", sort=True):
@@ -489,9 +501,10 @@ def convert_indicators(
     for col in counts:
         before = float(pd.to_numeric(frame[col], errors="coerce").sum())
         unmapped = float(pd.to_numeric(frame.loc[not_kept, col], errors="coerce").sum()) if not_kept else 0.0
+        held = float(withheld[col].sum())
         after = float(out[col].sum())
-        report.totals[col] = {"before": before, "unmapped": unmapped, "after": after,
-                              "preserved": bool(abs(before - unmapped - after) <= 1e-6 * max(1.0, abs(before)))}
+        report.totals[col] = {"before": before, "unmapped": unmapped, "incomplete": held, "after": after,
+                              "preserved": bool(abs(before - unmapped - held - after) <= 1e-6 * max(1.0, abs(before)))}
 
     # Sources table.
     sources = alloc[["new_code", "old_code", "weight", "split"]].copy()
@@ -769,30 +782,6 @@ def new_boundaries_from_old(
     for col in ("code", "name", "type", "source_codes"):
         out[col] = out[col].astype(object)
     return out
-
-
-def join_new_layer(gdf: gpd.GeoDataFrame, table, *, code_column: str = "code", name_column: str | None = None,
-                   source: str | None = None):
-    """Join converted indicators (a :class:`Conversion` or its ``data``) to a layer of new communes.
-
-    An uploaded official 2025 layer (or :func:`new_boundaries_from_old`) is
-    joined on the new 5-digit codes with :func:`geo.join.match.join_indicators`
-    (names as a fallback where the layer has no codes).
-
-    Returns
-    -------
-    geo.join.match.JoinResult
-    """
-    from geo.join.match import join_indicators
-
-    data = table.data if isinstance(table, Conversion) else getattr(table, "data", table)
-    columns = {"code": code_column}
-    if name_column:
-        columns["name"] = name_column
-    elif "name" in gdf.columns:
-        columns["name"] = "name"
-    return join_indicators(gdf, data, level="commune", boundary_columns=columns,
-                           source=source or getattr(table, "source", None) or "conversion")
 
 
 def conversion_table(conversion: Conversion, *, name: str | None = None):

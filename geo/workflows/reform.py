@@ -70,6 +70,7 @@ def _totals(report: ConversionReport, lang: str) -> pd.DataFrame:
         {t("reform.col.indicator", lang): label(col, lang),
          t("reform.col.before", lang): format_number(v["before"], 0, lang),
          t("reform.col.unmapped", lang): format_number(v["unmapped"], 0, lang),
+         t("reform.col.incomplete", lang): format_number(v["incomplete"], 0, lang),
          t("reform.col.after", lang): format_number(v["after"], 0, lang),
          t("reform.col.preserved", lang): "✓" if v["preserved"] else "✗"}
         for col, v in report.totals.items()

@@ -22,7 +22,6 @@ from geo.analysis.reform import (
     _largest_remainder,
     convert_designations,
     convert_indicators,
-    join_new_layer,
     new_boundaries_from_old,
     sources_of,
 )
@@ -129,8 +128,11 @@ def test_unmapped_duplicate_and_missing_rows_are_reported(illustrative):
     reasons = {u["row"]: u["reason"] for u in result.report.unmapped}
     assert reasons == {90: "no_code", 91: "not_in_mapping", 92: "duplicate"}
     tot = result.report.totals["households_2024"]
-    assert tot["before"] - tot["unmapped"] == tot["after"] == illustrative.head(20)["households_2024"].sum()
+    assert tot["preserved"] and tot["unmapped"] == 5000 + 7 + 11
+    assert tot["before"] - tot["unmapped"] - tot["incomplete"] == tot["after"]
+    assert tot["after"] == result.data["households_2024"].sum()
     assert not result.data["complete"].all()
+    assert result.data.loc[~result.data["complete"], "households_2024"].isna().all()
     incomplete = {i["new_code"]: i["missing_old_codes"] for i in result.report.incomplete}
     lk = links(province=PROVINCE)
     for new, missing in incomplete.items():
@@ -277,13 +279,54 @@ def test_new_boundaries_from_the_default_layer():
     assert area_new == pytest.approx(area_old, rel=1e-6)  # nothing lost, nothing added by the dissolve
 
 
-def test_join_new_layer_on_new_codes(old_boxes, converted):
+def test_converted_table_joins_dissolved_new_communes_by_code(old_boxes, converted):
+    """The one path: the converted table (conversion_table) through the one layer builder."""
+    from geo.analysis.reform import conversion_table
+    from geo.join.files import BoundaryLayer
+    from geo.workflows.layer import build_layer, unit_columns
+
     layer = new_boundaries_from_old(old_boxes, province=PROVINCE)
-    result = join_new_layer(layer, converted)
+    result = build_layer(boundaries=BoundaryLayer(gdf=layer, level="commune", vintage="2025", source="dissolved",
+                                                  approximate=True, columns=unit_columns("commune", "2025")),
+                         table=conversion_table(converted), level="commune", vintage="2025", province="20")
     assert result.report.by_method == {"code": 65}
-    joined = result.gdf.set_index("code")
-    assert joined["households_2024"].sum() == converted.data["households_2024"].sum()
+    assert result.gdf["households_2024"].sum() == converted.data["households_2024"].sum()
     assert not result.report.inconsistent
+
+
+def test_a_new_commune_missing_an_old_commune_is_no_data_and_named():
+    """Kỳ Lừa (06187) is five old communes; without Hợp Thành (06226) it is no data, not the sum of four."""
+    table = pd.DataFrame({
+        "code": ["05971", "06187", "06235", "06244", "06079", "06094"],
+        "households_2024": [100, 200, 300, 400, 50, 70], "poor_2024": [10, 20, 30, 40, 5, 9]})
+    table["poor_rate_2024"] = table["poor_2024"] / table["households_2024"] * 100
+    result = convert_indicators(table, province=PROVINCE)
+    data = result.data.set_index("code")
+    assert data.loc["06187", ["households_2024", "poor_2024", "poor_rate_2024"]].isna().all()
+    assert not data.at["06187", "complete"]
+    assert data.loc["06079", ["households_2024", "poor_2024"]].tolist() == [120, 14]
+    assert data.at["06079", "poor_rate_2024"] == 14 / 120 * 100
+    assert result.report.incomplete == [{
+        "new_code": "06187", "new_name": "Phường Kỳ Lừa", "missing_old_codes": ["06226"],
+        "missing_old": [{"code": "06226", "name": "Xã Hợp Thành"}]}]
+    assert result.report.totals["households_2024"] == {
+        "before": 1120.0, "unmapped": 0.0, "incomplete": 1000.0, "after": 120.0, "preserved": True}
+    warning = [w for w in result.report.warnings("en") if "06187" in w]
+    assert warning == ["New commune 06187 Phường Kỳ Lừa is no data: the table lacks old commune(s) 06226 Xã Hợp "
+                       "Thành, and a sum of the others would undercount. Add their rows to convert it."]
+
+
+def test_a_split_old_commune_gives_its_share_to_a_complete_new_commune_only():
+    """Bính Xá (06622) goes 0.283 to Đình Lập (06613) and 0.717 to 06625, which lacks 06619 and 06625."""
+    table = pd.DataFrame({"code": ["06613", "06622", "06628"], "households": [100, 1000, 300]})
+    result = convert_indicators(table, province=PROVINCE)
+    data = result.data.set_index("code")
+    assert data.at["06613", "households"] == 100 + 283 + 300
+    assert bool(data.at["06613", "complete"]) and bool(data.at["06613", "partial"])
+    assert np.isnan(data.at["06625", "households"]) and not data.at["06625", "complete"]
+    assert [m["code"] for m in result.report.incomplete[0]["missing_old"]] == ["06619", "06625"]
+    assert result.report.totals["households"] == {
+        "before": 1400.0, "unmapped": 0.0, "incomplete": 717.0, "after": 683.0, "preserved": True}
 
 
 # ---------------------------------------------------------------------------
@@ -350,7 +393,10 @@ def test_split_through_convert_gives_leftovers_to_the_largest_remainder():
     targets = lk.loc[lk["old_code"] == old, "new_code"].tolist()
     assert targets == ["06613", "06625"]  # two targets in the registry; a third weight is not possible here
     weights = pd.DataFrame({"old_code": [old, old], "new_code": targets, "weight": [0.55, 0.45]})
-    table = pd.DataFrame({"code": [old], "households": [10], "poor": [3]})
+    # Every other old commune of both targets is in the table, so both new communes are complete.
+    others = sorted(set(lk.loc[lk["new_code"].isin(targets), "old_code"]) - {old})
+    table = pd.DataFrame({"code": [old] + others, "households": [10] + [0] * len(others),
+                          "poor": [3] + [0] * len(others)})
     out = convert_indicators(table, province=PROVINCE, weights=weights).data.set_index("code")
     assert out.loc["06613", "households"] == 6 and out.loc["06625", "households"] == 4  # 5.5/4.5: tie -> default
     assert out.loc["06613", "poor"] == 2 and out.loc["06625", "poor"] == 1  # 1.65/1.35: .65 is larger
