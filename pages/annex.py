@@ -19,7 +19,7 @@ from geo.units.designations import designation_label
 from geo.workflows.exports import EXPORTS, AnnexChoices
 from geo.text.i18n import format_number, t
 from geo.analysis.indicators import label
-from geo.workflows.mapview import designation_overlays, parse_breaks, value_column
+from geo.workflows.mapview import designation_overlays, map_style
 from pages import _ui as ui
 
 ui.init_state()
@@ -48,34 +48,18 @@ def _export(kind: str, choices: AnnexChoices, layer_key: tuple, units_key: str, 
     return exports.export_bytes(_layer, choices, kind, units=_units)
 
 
-# ---------------------------------------------------------------- sidebar: level and dataset
-levels = ["district", "commune"] if ss["vintage"] == "pre2025" else ["commune"]
-if ss["level"] not in levels:
-    ss["level"] = levels[0]
-with st.sidebar:
-    st.radio(T("ui.level"), levels, key="level", horizontal=True, format_func=lambda v: T(f"ui.level.{v}"))
-    datasets = ui.dataset_options()
-    if ss["dataset"] not in datasets:
-        ss["dataset"] = next(iter(k for k in datasets if k), "")
-    st.selectbox(T("ui.dataset"), list(datasets), key="dataset", format_func=lambda k: datasets[k])
+ui.level_and_dataset_sidebar()
 st.title(T("page.annex"))
 st.caption(T("annexpage.intro"))
 layer = ui.layer_or_stop()
 
 # ---------------------------------------------------------------- the Map page's choices
-try:
-    column = value_column(layer.indicators, ss.get("indicator"), ss.get("year"))
-except GeoError:  # the indicator of another dataset: this one's first
-    column = value_column(layer.indicators)
-scheme, k, bins = ss.get("scheme", settings.DEFAULT_SCHEME), ss.get("k", settings.DEFAULT_K), None
-if scheme == "manual":
-    try:
-        bins = parse_breaks(ss.get("breaks"))
-    except GeoError as exc:
-        st.warning(exc.message(lang))
-    if bins is None:
-        scheme = settings.DEFAULT_SCHEME
-palette = ss.get("palette", settings.DEFAULT_PALETTE)
+style = map_style(layer.indicators, indicator=ss.get("indicator"), year=ss.get("year"), breaks=ss.get("breaks"),
+                  scheme=ss.get("scheme", settings.DEFAULT_SCHEME), k=ss.get("k", settings.DEFAULT_K),
+                  palette=ss.get("palette", settings.DEFAULT_PALETTE))
+if style.warning is not None:
+    st.warning(style.warning.message(lang))
+column = style.column
 overlays = designation_overlays(ui.designations(), ss.get("overlays"))
 table = ui.current_table()
 illustrative = table is not None and not ui.dataset_is_official()
@@ -87,7 +71,7 @@ if illustrative:
 for note in layer.notes:
     st.info(T(note))
 st.caption(T("annexpage.choices", indicator=label(column, lang) if column else T("no_data"),
-             scheme=T(f"ui.scheme.{scheme}"), k=len(bins) + 1 if bins else k, palette=palette,
+             scheme=T(f"ui.scheme.{style.scheme}"), k=style.classes, palette=style.palette,
              overlays=", ".join(designation_label(d, lang) for d in overlays) or "–"))
 if table is not None:
     st.caption(f"{T('ui.source')}: {ui.dataset_citation()}")
@@ -126,7 +110,7 @@ with left:
 choices = AnnexChoices(
     value_column=column, title=ss["annex_title"].strip() or map_title,
     table_title=ss["annex_table_title"].strip() or table_title, subtitle=ss["annex_subtitle"].strip() or None,
-    scheme=scheme, k=k, bins=tuple(bins) if bins else None, palette=palette, paper=ss["annex_paper"],
+    scheme=style.scheme, k=style.k, bins=style.bins, palette=style.palette, paper=ss["annex_paper"],
     orientation=ss["annex_orientation"], labels=None if ss["annex_labels"] == "none" else ss["annex_labels"],
     lang=lang, designations=AnnexChoices.overlays(overlays), data_source=ui.dataset_citation() or None,
     boundary_source=None if layer.approximate else ss.get("boundary_source"), illustrative=illustrative,

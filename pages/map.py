@@ -7,7 +7,7 @@ import streamlit as st
 from geo import settings
 from geo._errors import GeoError
 from geo.analysis.indicators import indicator_options, label
-from geo.workflows.mapview import parse_breaks, render_map, value_column as choose_column, value_summary
+from geo.workflows.mapview import focus_view, parse_breaks, render_map, value_column as choose_column, value_summary
 from geo.render.mapcomponent import map_component
 from geo.units.search import search_units
 from pages import _ui as ui
@@ -82,14 +82,6 @@ for note in layer.notes:
     st.info(T(note))
 ui.trust_warnings(layer)  # impossible values, conflicting rows, implausible values: visible above the map
 
-def clicked_unit(out: dict | None) -> str | None:
-    """The unit of a new click on the map component (each click counted once)."""
-    if not isinstance(out, dict) or not out.get("click") or out.get("clicks") == ss.get("map_clicks"):
-        return None
-    ss["map_clicks"] = out.get("clicks")
-    return str(out["click"])
-
-
 # ---------------------------------------------------------------- map + side
 col_map, col_side = st.columns([3, 1.3])
 selected = ui.selection()
@@ -124,16 +116,10 @@ try:
 except GeoError as exc:  # e.g. manual breaks not yet typed: show why, draw the default classes
     ui.show_error(exc)
     m = render_map(layer, scheme=settings.DEFAULT_SCHEME, k=settings.DEFAULT_K, **map_kw)
-view = None
-if focus is not None:
-    row = gdf[gdf["code"] == focus].to_crs(4326) if gdf.crs is not None else gdf[gdf["code"] == focus]
-    if not row.empty:
-        c = row.geometry.iloc[0].representative_point()
-        view = (c.y, c.x, 12)
 with col_map:
     # Geometry travels once per layer; a restyle sends only classes, colours and texts.
-    out = map_component(m, key="map", height=620, asset_urls=map_kw["asset_urls"], focus=view)
-clicked = clicked_unit(out)
+    out = map_component(m, key="map", height=620, asset_urls=map_kw["asset_urls"], focus=focus_view(gdf, focus))
+clicked = ui.component_click(out)
 if clicked:
     selected.symmetric_difference_update({clicked})
     st.rerun()

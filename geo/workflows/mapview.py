@@ -13,6 +13,7 @@ shows it with ``st_folium`` and ``python -m geo webmap`` writes it with
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 
 from geo.units import registry
 
@@ -23,7 +24,7 @@ from geo.analysis.indicators import column_name, format_value, indicator_options
 from geo.workflows.layer import LayerResult
 
 __all__ = [
-    "MapLayer", "value_column", "parse_breaks",
+    "MapLayer", "value_column", "parse_breaks", "MapStyle", "map_style", "focus_view",
     "designation_overlays", "map_title", "render_map",
 ]
 
@@ -104,6 +105,81 @@ def parse_breaks(text: str | None) -> list[float] | None:
     if any(v != v for v in values):  # a dash or "N/A" among the breaks
         raise GeoError("bins_invalid", bins=text)
     return values
+
+
+@dataclass(frozen=True)
+class MapStyle:
+    """The Map page's choices as another page (annex, print) applies them to its layer.
+
+    ``warning`` is the error of manual breaks that could not be read (the default scheme is used instead).
+    """
+
+    column: str | None
+    scheme: str
+    k: int
+    bins: tuple[float, ...] | None
+    palette: str
+    warning: GeoError | None = None
+
+    @property
+    def classes(self) -> int:
+        """How many classes the map shows: one more than the manual breaks, else ``k``."""
+        return len(self.bins) + 1 if self.bins else self.k
+
+
+def map_style(indicators: Sequence[str], *, indicator: str | None = None, year: int | str | None = None,
+              scheme: str = settings.DEFAULT_SCHEME, k: int = settings.DEFAULT_K, breaks: str | None = None,
+              palette: str = settings.DEFAULT_PALETTE) -> MapStyle:
+    """The Map page's choices for a layer with ``indicators``.
+
+    An indicator the layer does not have (chosen on another dataset) gives the layer's first one; manual
+    breaks that are blank or unreadable give the default scheme (with the reason in ``warning``).
+
+    Examples
+    --------
+    >>> style = map_style(["poor_rate_2020", "poor_rate_2021"], indicator="near_poor_rate", scheme="manual",
+    ...                   breaks="5; 10,5")
+    >>> style.column, style.scheme, style.bins, style.classes
+    ('poor_rate_2020', 'manual', (5.0, 10.5), 3)
+    >>> map_style(["poor_rate_2020"], scheme="manual", breaks="").scheme == settings.DEFAULT_SCHEME
+    True
+    """
+    try:
+        column = value_column(indicators, indicator, year)
+    except GeoError:  # the indicator of another dataset: this one's first
+        column = value_column(indicators)
+    bins, warning = None, None
+    if scheme == "manual":
+        try:
+            bins = parse_breaks(breaks)
+        except GeoError as exc:
+            warning = exc
+        if bins is None:
+            scheme = settings.DEFAULT_SCHEME
+    return MapStyle(column=column, scheme=scheme, k=k, bins=tuple(bins) if bins else None, palette=palette,
+                    warning=warning)
+
+
+def focus_view(gdf, code: str | None, zoom: int = 12) -> tuple[float, float, int] | None:
+    """``(lat, lon, zoom)`` that centres the map on unit ``code`` (a point inside it), or None.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> units = gpd.GeoDataFrame({"code": ["1"]}, geometry=[box(106.0, 21.0, 107.0, 22.0)], crs=4326)
+    >>> focus_view(units, "1"), focus_view(units, "2")
+    ((21.5, 106.5, 12), None)
+    """
+    if code is None:
+        return None
+    row = gdf[gdf["code"] == code]
+    if row.empty:
+        return None
+    if gdf.crs is not None:
+        row = row.to_crs(4326)
+    point = row.geometry.iloc[0].representative_point()
+    return (point.y, point.x, zoom)
 
 
 def designation_overlays(

@@ -15,18 +15,29 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.analysis.indicators import format_value, label
+from geo import settings
+from geo.analysis.classify import classify_together
+from geo.analysis.indicators import format_value, is_rate, label
 from geo.analysis.reform import Conversion, ConversionReport, sources_of
 from geo.io.conversion import write_conversion
+from geo.io.fingerprint import digest
+from geo.join.files import BoundaryLayer
 from geo.text.i18n import DEFAULT_LANG, format_number, t
 from geo.text.markup import markdown_text
+from geo.units.crosswalk import FROM_VINTAGE, TO_VINTAGE
+from geo.workflows.layer import LayerResult, build_layer
 
 __all__ = [
     "ReformView", "reform_view", "SourcesView", "sources_view", "designations_table", "designation_lines",
-    "conversion_files",
+    "conversion_files", "LEVEL", "convertible_tables", "converted_name", "new_commune_labels", "preferred_value",
+    "ReformMaps", "reform_maps", "DOWNLOAD_MIMES", "download_name",
 ]
 
 WEIGHT_DECIMALS = 3
+LEVEL = "commune"  # the reform converts communes
+# The downloads of a conversion, in the order the page offers them.
+DOWNLOAD_MIMES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                  "json": "application/json"}
 
 
 @dataclass
@@ -185,3 +196,90 @@ def conversion_files(conversion: Conversion, *, lang: str = DEFAULT_LANG) -> dic
                  for ext in ("csv", "xlsx")}
     files["json"] = conversion.report.to_json().encode("utf-8")
     return files
+
+
+# ---------------------------------------------------------------------------
+# The reform page's choices
+# ---------------------------------------------------------------------------
+def convertible_tables(tables: dict) -> list[str]:
+    """Names of the tables (name -> IndicatorTable) that can be converted: commune tables or tables of no stated
+    level, not already in the 2025 communes."""
+    return [name for name, tab in tables.items()
+            if getattr(tab, "vintage", None) != TO_VINTAGE and tab.level in (LEVEL, None)]
+
+
+def converted_name(source: str, conversion: Conversion) -> str:
+    """The converted table's dataset name: ``"<source> → 2025 · <6 hex digits of its content>"``.
+
+    Examples
+    --------
+    >>> conv = Conversion(data=pd.DataFrame({"code": ["06187"]}), report=ConversionReport())
+    >>> converted_name("xa.csv", conv)
+    'xa.csv → 2025 · 68affd'
+    """
+    return f"{source} → {TO_VINTAGE} · {digest(conversion.data.to_csv(index=False).encode())[:6]}"
+
+
+def new_commune_labels(conversion: Conversion) -> dict[str, str]:
+    """New commune code -> "name (code)", ordered by that label (the page's picker)."""
+    data = conversion.data
+    labels = {c: f"{n} ({c})" for c, n in zip(data["code"], data["name"])}
+    return dict(sorted(labels.items(), key=lambda item: item[1]))
+
+
+def preferred_value(values: list[str]) -> str | None:
+    """The value column shown first: the first rate (comparable between old and new communes), else the first."""
+    return next((c for c in values if is_rate(c)), values[0] if values else None)
+
+
+def download_name(source: str, ext: str) -> str:
+    """``<stem>_2025.csv``, ``.xlsx``, or ``<stem>_2025_report.json`` for the report.
+
+    Examples
+    --------
+    >>> download_name("data/xa cu.xlsx", "json"), download_name("xa.csv", "csv")
+    ('xa cu_2025_report.json', 'xa_2025.csv')
+    """
+    stem = Path(source).stem + "_" + TO_VINTAGE
+    return f"{stem}_report.json" if ext == "json" else f"{stem}.{ext}"
+
+
+@dataclass
+class ReformMaps:
+    """The old and new layers side by side, classified on the same classes, and their two maps."""
+
+    old: LayerResult
+    new: LayerResult
+    old_map: object
+    new_map: object
+
+
+def reform_maps(conversion: Conversion, new_table, *, column: str, province: str, new_province: str,
+                old_boundaries: BoundaryLayer, new_boundaries: BoundaryLayer, picked: str | None = None,
+                palette: str = settings.DEFAULT_PALETTE, lang: str = DEFAULT_LANG, asset_urls=None) -> ReformMaps:
+    """The converted figures on the old communes and on the new ones, on the same classes.
+
+    Both layers come from the one layer builder: the old communes with the converted input rows, the new
+    communes with ``new_table`` (:func:`geo.analysis.reform.conversion_table`). With ``picked`` (a new
+    commune) the new map selects it and the old map its old communes.
+    """
+    from geo.render.webmap import build_map
+
+    old = build_layer(boundaries=old_boundaries, table=conversion.input, level=LEVEL, vintage=FROM_VINTAGE,
+                      province=province)
+    new = build_layer(boundaries=new_boundaries, table=new_table, level=LEVEL, vintage=TO_VINTAGE,
+                      province=new_province)
+    old_classes, new_classes = classify_together([old.gdf[column], new.gdf[column]], scheme=settings.DEFAULT_SCHEME,
+                                                 k=settings.DEFAULT_K, column=column)
+    weights = conversion.weights
+    sources = set(weights.loc[weights["new_code"] == picked, "old_code"]) if picked else set()
+    common = dict(value_column=column, palette=palette, lang=lang, asset_urls=asset_urls,
+                  legend_kwds={"title": label(column, lang)})
+    old_map = build_map(old.gdf, classification=old_classes, selected=sources,
+                        district_outlines=True if "district_code" in old.gdf else None,
+                        approximate=old_boundaries.approximate,
+                        geometry_key=(province, LEVEL, FROM_VINTAGE, old_boundaries.source), **common)
+    new_map = build_map(new.gdf, classification=new_classes, selected={picked} if picked else (), approximate=True,
+                        geometry_key=(new_province, LEVEL, TO_VINTAGE,
+                                      f"{new_boundaries.source}:{old_boundaries.source}"), **common)
+    return ReformMaps(old=old, new=new, old_map=old_map, new_map=new_map)

@@ -177,6 +177,15 @@ def clicked_code(out: dict | None, units=None) -> str | None:
     return hit[0]
 
 
+def component_click(out) -> str | None:
+    """The unit of a new click on the map component (each click counted once; the component repeats its value)."""
+    ss = st.session_state
+    if not isinstance(out, dict) or not out.get("click") or out.get("clicks") == ss.get("map_clicks"):
+        return None
+    ss["map_clicks"] = out.get("clicks")
+    return str(out["click"])
+
+
 def selection_table(gdf, selected: set[str], value_column: str | None):
     """Selected units with their district and value, for the side table."""
     return selection_rows(gdf, selected, value_column, lang())

@@ -1,0 +1,59 @@
+"""The reform page's choices and views (geo.workflows.reform). Figures are ILLUSTRATIVE, codes are real."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pandas as pd
+
+from geo.analysis.reform import conversion_table, convert_indicators
+from geo.join.files import BoundaryLayer
+from geo.units.tessellation import default_boundaries
+from geo.workflows import reform as rf
+from geo.workflows.layer import unit_columns
+
+# Kỳ Lừa (06187) is five whole old communes; 06079 is Hồng Phong (06079) and 06094.
+TABLE = pd.DataFrame({"code": ["05971", "06187", "06226", "06235", "06244", "06079", "06094"],
+                      "households": [100, 200, 300, 400, 500, 50, 70], "poor": [10, 20, 30, 40, 50, 5, 9]})
+
+
+def test_convertible_tables_are_commune_or_unstated_and_not_yet_2025():
+    tables = {"xa.csv": SimpleNamespace(level="commune", vintage="pre2025"),
+              "huyen.csv": SimpleNamespace(level="district", vintage="pre2025"),
+              "khong_ro.csv": SimpleNamespace(level=None, vintage=None),
+              "moi.csv": SimpleNamespace(level="commune", vintage="2025")}
+    assert rf.convertible_tables(tables) == ["xa.csv", "khong_ro.csv"]
+
+
+def test_labels_values_and_download_names():
+    conv = convert_indicators(TABLE.assign(poor_rate=TABLE["poor"] / TABLE["households"] * 100), province="20")
+    assert rf.new_commune_labels(conv) == {"06187": "Phường Kỳ Lừa (06187)", "06079": "Xã Hồng Phong (06079)"}
+    assert rf.preferred_value(["households", "poor", "poor_rate"]) == "poor_rate"
+    assert rf.preferred_value(["households", "poor"]) == "households"
+    assert rf.preferred_value([]) is None
+    assert rf.download_name("Phụ lục/xa_cu.xlsx", "xlsx") == "xa_cu_2025.xlsx"
+    assert list(rf.DOWNLOAD_MIMES) == ["csv", "xlsx", "json"]
+
+
+def test_totals_show_what_an_incomplete_new_commune_withholds():
+    conv = convert_indicators(TABLE.drop(index=2), province="20")  # without Hợp Thành (06226)
+    view = rf.reform_view(conv, lang="en")
+    row = view.totals.set_index("Indicator").loc["Households"]
+    assert row.to_dict() == {"Before (old table)": "1,320", "Not converted": "0",
+                             "Withheld (new commune incomplete)": "1,200", "After (new communes)": "120",
+                             "Preserved": "✓"}
+    assert view.summary["incomplete"] == 1
+
+
+def test_reform_maps_put_both_layers_on_the_same_classes_and_select_the_sources():
+    conv = convert_indicators(TABLE, province="20")
+    old = BoundaryLayer(gdf=default_boundaries(province="20", level="commune", vintage="pre2025"), level="commune",
+                        vintage="pre2025", source="default", approximate=True,
+                        columns=unit_columns("commune", "pre2025"))
+    new = BoundaryLayer(gdf=default_boundaries(province="20", level="commune", vintage="2025"), level="commune",
+                        vintage="2025", source="default", approximate=True, columns=unit_columns("commune", "2025"))
+    maps = rf.reform_maps(conv, conversion_table(conv), column="households", province="20", new_province="20",
+                          old_boundaries=old, new_boundaries=new, picked="06187", lang="vi")
+    assert len(maps.old.gdf) == 194 and len(maps.new.gdf) == 65
+    assert maps.new.gdf.set_index("code").at["06187", "households"] == 1500
+    assert int(maps.old.gdf["households"].sum()) == int(maps.new.gdf["households"].sum()) == 1620
