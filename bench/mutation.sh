@@ -6,6 +6,7 @@
 # Usage:  bench/mutation.sh [numbers] [join] [tables] [rules] [conversion]     (default: all five)
 #         MUTATION_JOBS=2 bench/mutation.sh numbers                            (parallel mutants; default 2)
 #         MUTATION_ONLY='geo.join.match.x_match_units*' bench/mutation.sh join  (only these mutants)
+#         MUTATION_SECONDS=1200 bench/mutation.sh tables                         (stop each module after 20 min)
 #
 # Needs: pip install mutmut==3.8.1 (not in requirements.txt: a developer's tool). The repository is copied
 # to a temporary folder first (mutmut writes its mutants/ folder there); the reference data of
@@ -66,8 +67,14 @@ for name in "${modules[@]}"; do
   } > "$work/repo/setup.cfg"
   echo "== $name: $src with $(echo $tests | tr '\n' ' ') (copy in $work/repo)"
   start=$(date +%s)
-  (cd "$work/repo" && GEO_STRICT_I18N=1 mutmut run --max-children "$JOBS" ${MUTATION_ONLY:-} > "$work/run.log" 2>&1) || {
-    echo "$name: mutmut failed, see $work/run.log" >&2; tail -5 "$work/run.log" >&2; continue; }
+  status=0
+  (cd "$work/repo" && GEO_STRICT_I18N=1 timeout -k 30 -s INT "${MUTATION_SECONDS:-0}" \
+     mutmut run --max-children "$JOBS" ${MUTATION_ONLY:-} > "$work/run.log" 2>&1) || status=$?
+  if [ "$status" = 124 ]; then
+    echo "$name: stopped after ${MUTATION_SECONDS} s (MUTATION_SECONDS); the figures below count the mutants checked by then"
+  elif [ "$status" != 0 ]; then
+    echo "$name: mutmut failed, see $work/run.log" >&2; tail -5 "$work/run.log" >&2; continue
+  fi
   (cd "$work/repo" && mutmut export-cicd-stats > /dev/null 2>&1 && mutmut results 2>&1 | grep -v "not checked" > "$work/survivors.txt") || true
   python - "$work/repo/mutants/mutmut-cicd-stats.json" "$name" "$(( $(date +%s) - start ))" <<'EOF'
 import json, sys
