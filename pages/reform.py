@@ -125,8 +125,10 @@ st.markdown(f"**{T('reform.designations')}**")
 carried = convert_designations(ui.designations(FROM_VINTAGE), province=province, lang=lang)
 if picked:
     lines = rf.designation_lines(carried, picked)
-    st.markdown("\n".join(lines)) if lines else st.caption(T("reform.designations.none",
-                                                               name=markdown_text(new_labels[picked])))
+    if lines:
+        st.markdown("\n".join(lines))
+    else:
+        st.caption(T("reform.designations.none", name=markdown_text(new_labels[picked])))
 st.caption(T("reform.designations.note"))
 if len(carried):
     with st.expander(T("reform.designations.all", n=carried["code"].nunique()), expanded=False):

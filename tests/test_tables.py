@@ -584,3 +584,109 @@ def test_formulas_are_never_evaluated(tmp_path):
     table = read_indicators(write_csv(tmp_path / "f.csv", rows))
     assert table.data["name"].tolist() == ["=cmd|' /C calc'!A0", "Quốc Khánh"]
     assert table.data["poor"].isna().tolist() == [False, True]
+
+
+# ---------------------------------------------------------------------------
+# The reader's helpers, value by value (mutation check: docs/mutation.md)
+# ---------------------------------------------------------------------------
+def test_years_are_whole_numbers_from_1950_to_2099():
+    from geo.io.tables import _is_year
+
+    assert [_is_year(v) for v in (1949, 1950, "2020", 2099, 2100, 2020.5, "năm", None)] == [
+        False, True, True, True, False, False, False, False]
+
+
+def test_numbers_are_plain_or_numeric_text_never_a_dash():
+    from geo.io.tables import _is_number
+
+    assert [_is_number(v) for v in (12, 0.5, "1.234,5", "-", "–", "", None, "abc")] == [
+        True, True, True, False, False, False, False, False]
+
+
+def test_level_named_by_a_header():
+    from geo.io.tables import _level_of
+
+    # "cấp xã" wins over a district named after it ("đơn vị cấp xã thuộc huyện" lists communes).
+    assert _level_of("don vi hanh chinh cap xa thuoc huyen") == "commune"
+    assert _level_of("ma huyen") == "district"
+    assert _level_of("ten tinh") == "province"
+    assert _level_of("so ho ngheo") is None
+
+
+def test_slugs_of_unrecognised_headers():
+    from geo.io.tables import _slug
+
+    assert _slug("Số người DTTS", 0) == "so_nguoi_dtts"
+    assert _slug("Tỷ lệ (%)", 0) == "ty_le_pct"
+    assert _slug("Số #", 0) == "so"
+    assert _slug("2020", 4) == "col_2020"
+    assert _slug("(*)", 2) == "col_3"
+    assert _slug("a " * 40, 0) == "_".join(["a"] * 30)
+
+
+def test_level_from_code_widths_or_values():
+    from geo.io.tables import _level_from_codes
+
+    assert _level_from_codes(["05971", "06001"]) == "commune"
+    assert _level_from_codes(["178", "180"]) == "district"
+    assert _level_from_codes(["20", " 20 "]) == "province"
+    assert _level_from_codes(["178", "05971"]) == "commune"  # widths disagree: the largest value decides
+    assert _level_from_codes([5971, 178]) == "commune"
+    assert _level_from_codes([1000]) == "commune"
+    assert _level_from_codes([999, 178.0]) == "district"
+    assert _level_from_codes([100]) == "district"
+    assert _level_from_codes([99, 20]) is None
+    assert _level_from_codes(["", None, "abc"]) is None
+
+
+def test_codes_are_padded_for_a_known_level_and_kept_as_typed_otherwise():
+    from geo.io.tables import _codes
+
+    warnings = []
+    assert _codes([5971, "178", None, "x1"], [3, 4, 5, 6], level="commune", column="Mã xã", warnings=warnings) == [
+        "05971", "00178", None, None]
+    assert [(w.code, w.row, w.column, w.detail) for w in warnings] == [("bad_code", 7, "Mã xã", "x1")]
+    warnings = []
+    assert _codes([5971, "178", "123456"], [3, 4, 5], level=None, column="Mã", warnings=warnings) == [
+        "5971", "178", None]
+    assert [(w.code, w.row, w.detail) for w in warnings] == [("code_width", None, ""), ("bad_code", 6, "123456")]
+
+
+def test_a_warning_names_its_row_and_column():
+    from geo.io.tables import TableWarning
+
+    warning = TableWarning("bad_code", row=7, column="Mã xã", detail="x1")
+    assert warning.message("en") == "Row 7, column 'Mã xã': 'x1' is not a valid unit code; left empty."
+
+
+def test_total_row_is_read_in_the_columns_style_and_checked_to_half_a_unit():
+    from geo.io.tables import _check_total
+
+    def check(total, parsed, raw):
+        warnings = []
+        _check_total(total, parsed, raw, row=9, column="poor", warnings=warnings)
+        return [(w.row, w.column, w.detail) for w in warnings]
+
+    assert check("2.468", [1234.0, 1234.0], ["1.234", "1.234"]) == []  # Vietnamese thousands, as the column
+    assert check("2.469", [1234.0, 1234.0], ["1.234", "1.234"]) == [(9, "poor", "2469 ≠ 2468")]
+    assert check(10.5, [5.0, 5.0], [5, 5]) == []  # within half a unit
+    assert check(11, [5.0, 5.0], [5, 5]) == [(9, "poor", "11 ≠ 10")]
+    assert check(11, [5.0, float("nan")], [5, "-"]) == []  # a unit without a figure: no sum to compare
+    assert check("-", [5.0, 5.0], [5, 5]) == []
+
+
+def test_parents_come_from_the_heading_rows_above():
+    from geo.io.tables import GROUP, SUBTOTAL, TOTAL, _parents_from_groups, _Roles
+
+    rows = [["0", "Xã Z"], ["I", "Huyện Tràng Định"], ["1", "Xã A"], ["II", "Nhóm xã biên giới"], ["2", "Xã B"],
+            ["", "Cộng huyện Tràng Định"], ["3", "Xã C"], ["III", "Huyện Văn Lãng"], ["", "Tổng cộng"], ["4", "Xã D"]]
+    kinds = {0: "data", 1: GROUP, 2: "data", 3: GROUP, 4: "data", 5: SUBTOTAL, 6: "data", 7: GROUP, 8: TOTAL,
+             9: "data"}
+    got = _parents_from_groups(rows, kinds, _Roles(name=1), level="commune")
+    assert got == {0: None, 1: "Huyện Tràng Định", 2: "Huyện Tràng Định", 3: "Nhóm xã biên giới",
+                   4: "Nhóm xã biên giới", 5: None, 6: None, 7: "Huyện Văn Lãng", 8: None, 9: None}
+    # In a district table only a district's name heads a group.
+    got = _parents_from_groups(rows, kinds, _Roles(name=1), level="district")
+    assert got == {0: None, 1: "Huyện Tràng Định", 2: "Huyện Tràng Định", 3: None, 4: None, 5: None, 6: None,
+                   7: "Huyện Văn Lãng", 8: None, 9: None}
+    assert set(_parents_from_groups(rows, kinds, _Roles(name=None), level="commune").values()) == {None}
