@@ -137,8 +137,9 @@ def level_and_dataset_sidebar() -> None:
     levels = ["district", "commune"] if ss["vintage"] == "pre2025" else ["commune"]
     if ss["level"] not in levels:
         ss["level"] = levels[0]
+    words = {v: T(f"ui.level.{v}") for v in levels}  # this run's language, also when format_func is called later
     with st.sidebar:
-        st.radio(T("ui.level"), levels, key="level", horizontal=True, format_func=lambda v: T(f"ui.level.{v}"))
+        st.radio(T("ui.level"), levels, key="level", horizontal=True, format_func=words.get)
         datasets = dataset_options()
         if ss["dataset"] not in datasets:
             ss["dataset"] = next(iter(k for k in datasets if k), "")
