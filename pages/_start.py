@@ -38,9 +38,11 @@ def start_panel() -> None:
             with col:
                 st.page_link(page, label=T(f"{key}.title"), help=T(f"{key}.text"))
         with cols[3]:
-            st.download_button(T("start.download"), data=_samples_zip(st.session_state["province"]),
+            province = st.session_state["province"]
+            # Built only when pressed (a callable): writing the samples takes seconds, the first map must not wait.
+            st.download_button(T("start.download"), data=lambda: _samples_zip(province),
                                file_name="mau_minh_hoa.zip", mime="application/zip", key="start_samples",
-                               help=T("start.samples"))
+                               help=T("start.samples"), on_click="ignore")
         with cols[4]:
             if st.button(T("start.hide"), key="start_hide"):
                 st.session_state["start_hidden"] = True

@@ -44,3 +44,18 @@ def test_sample_download_holds_the_five_illustrative_files():
     assert names == ["mau_minh_hoa/bien_gioi_minh_hoa.xlsx", "mau_minh_hoa/huyen_vn2000_khong_prj.zip",
                      "mau_minh_hoa/quy_tac_minh_hoa.yaml", "mau_minh_hoa/xa_2024_chi_so_luong.xlsx",
                      "mau_minh_hoa/xa_2024_minh_hoa.xlsx"]
+
+
+def test_first_page_does_not_wait_for_the_samples(monkeypatch):
+    """The sample zip is built only when the button is pressed (a deferred download), never for the first map."""
+    import pages._start as start
+
+    def not_now(*args, **kwargs):
+        raise AssertionError("samples written while the first page loads")
+
+    monkeypatch.setattr(start, "write_samples", not_now)
+    start._samples_zip.clear()
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [b.label for b in at.get("download_button")] == ["Tải tệp mẫu (.zip)"]
