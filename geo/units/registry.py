@@ -13,9 +13,12 @@ DataFrame with one row per unit, so callers can filter and join it freely.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import importlib.util
 import json
 import re
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,10 +103,22 @@ def check_vintage_level(vintage: str, level: str | None = None) -> None:
         raise GeoError("unknown_level", level=level, vintage=vintage, allowed=", ".join(LEVELS[vintage]))
 
 
-def _query(sql: str) -> pd.DataFrame:
-    from vietnamadminunits.database import query
+@functools.lru_cache(maxsize=None)
+def _package_dir() -> Path:
+    """The folder of the ``vietnamadminunits`` package, found without importing it: its ``__init__`` loads the
+    address parser, whose regular expressions take seconds to compile, and the registry needs only its data."""
+    spec = importlib.util.find_spec("vietnamadminunits")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("vietnamadminunits (pip install -r requirements.txt)")
+    return Path(next(iter(spec.submodule_search_locations)))
 
-    return pd.DataFrame(query(sql))
+
+def _query(sql: str) -> pd.DataFrame:
+    """Rows of the package's SQLite database (read-only), as ``vietnamadminunits.database.query`` returns them."""
+    path = _package_dir() / "data" / "dataset.db"
+    with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as conn:
+        conn.row_factory = sqlite3.Row
+        return pd.DataFrame([dict(row) for row in conn.execute(sql).fetchall()])
 
 
 def _parse_bounds(text: object) -> tuple[float, float, float, float]:
@@ -251,9 +266,7 @@ def province_of(code: str, *, level: str, vintage: str = "pre2025") -> str | Non
 
 @functools.lru_cache(maxsize=None)
 def _converter() -> dict:
-    import vietnamadminunits
-
-    path = Path(vietnamadminunits.__file__).parent / "data" / "converter_2025.json"
+    path = _package_dir() / "data" / "converter_2025.json"
     with open(path, encoding="utf-8") as fh:
         return json.load(fh)
 
