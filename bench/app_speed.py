@@ -10,7 +10,8 @@ Prints, for the default Lạng Sơn map:
 Targets (issue 12): page switch ≤ 1.5 s, redraw ≤ 1 s, first map ≤ 5 s. Nothing is asserted here;
 the figures go into the README.
 
-Run from the repository root: ``python bench/app_speed.py [--rounds 3]``.
+Run from the repository root: ``python bench/app_speed.py [--rounds 3]``; ``--baseline REV`` instead times only
+the first map after a fresh install of REV and of this version, alternately, and prints their ratio.
 """
 
 from __future__ import annotations
@@ -99,10 +100,45 @@ def measure(url: str, rounds: int) -> dict[str, list[float]]:
     return out
 
 
+def first_map(folder: Path) -> float:
+    """Seconds from opening the page to the first map, on a fresh server over ``folder``."""
+    from playwright.sync_api import sync_playwright
+
+    with server(folder) as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        start = time.perf_counter()
+        page.goto(url)
+        page.wait_for_function(MAP_READY, timeout=300_000, polling=100)
+        took = time.perf_counter() - start
+        browser.close()
+    return took
+
+
+def compare(baseline: str, times: int) -> None:
+    """First map after a fresh install, this version against ``baseline`` (a git revision), alternately."""
+    results: dict[str, list[float]] = {"baseline": [], "current": []}
+    for _ in range(times):
+        for name, rev in (("baseline", baseline), ("current", "HEAD")):
+            with tempfile.TemporaryDirectory() as tmp:
+                clone = Path(tmp) / "clone"
+                subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+                subprocess.run(["git", "-C", str(clone), "checkout", "-q", rev], check=True)
+                results[name].append(first_map(clone))
+    base, cur = statistics.median(results["baseline"]), statistics.median(results["current"])
+    print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"first map, fresh install: {baseline[:10]} median {base:.2f} s, this version {cur:.2f} s, "
+          f"ratio {cur / base:.2f} over {times} alternated runs each")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--baseline", help="git revision to compare the first map with (fresh installs, alternated)")
     args = ap.parse_args()
+    if args.baseline:
+        compare(args.baseline, args.rounds)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         clone = Path(tmp) / "clone"
         subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
