@@ -174,6 +174,16 @@ async def warm_up(url: str) -> None:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         page = await browser.new_page()
         await page.goto(url, timeout=TIMEOUT_MS)
+        # The whole home page, as the first visitor sees it: the default map drawn (its start panel built).
+        deadline = time.perf_counter() + TIMEOUT_MS / 1000
+        drawn = 0
+        while not drawn and time.perf_counter() < deadline:
+            for frame in page.frames:
+                try:
+                    drawn = max(drawn, int(await frame.evaluate("window.GeoMap && GeoMap.count || 0")))
+                except Exception:
+                    continue
+            await asyncio.sleep(0.25)
         await page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Dữ liệu").first.click(timeout=TIMEOUT_MS)
         await page.get_by_text("Bộ số liệu").first.wait_for(timeout=TIMEOUT_MS)
         await browser.close()
