@@ -44,3 +44,44 @@ def test_expressions_outside_the_grammar_are_refused(text, code):
     with pytest.raises(GeoError) as err:
         Rule(text)
     assert err.value.code == code
+
+
+# ---------------------------------------------------------------------------
+# Helpers, value by value (mutation check: docs/mutation.md)
+# ---------------------------------------------------------------------------
+def test_short_cuts_long_text_for_a_message():
+    from geo.analysis.rules import _short
+
+    assert _short("a" * 60) == "a" * 60
+    assert _short("a" * 61) == "a" * 59 + "…"
+    assert _short(12345, 3) == "12…"
+
+
+def test_manual_decision_is_checked_and_tidied():
+    from geo.analysis.rules import ManualDecision
+
+    decision = ManualDecision(code=" 06250 ", action="include", reason="  xã  biên\tgiới ", tier=2.0)
+    assert (decision.code, decision.reason, decision.tier) == ("06250", "xã biên giới", 2)
+    assert type(decision.tier) is int
+    assert ManualDecision(code=6250, action="exclude", reason="x").tier is None
+    cases = [({"action": "add"}, ("manual_invalid", {"code": "1", "field": "action", "value": "add"})),
+             ({"reason": "  "}, ("manual_reason_required", {"code": "1"})),
+             ({"reason": None}, ("manual_reason_required", {"code": "1"})),
+             ({"tier": True}, ("manual_invalid", {"code": "1", "field": "tier", "value": True})),
+             ({"tier": 1.5}, ("manual_invalid", {"code": "1", "field": "tier", "value": 1.5})),
+             ({"tier": 0}, ("manual_invalid", {"code": "1", "field": "tier", "value": 0}))]
+    for change, (code, params) in cases:
+        with pytest.raises(GeoError) as err:
+            ManualDecision(**{"code": "1", "action": "include", "reason": "r", **change})
+        assert (err.value.code, err.value.params) == (code, params)
+    assert ManualDecision(code="1", action="include", reason="r", tier=1).tier == 1
+
+
+def test_indicator_headers_and_thresholds_as_written():
+    from geo.analysis.rules import format_threshold, indicator_header
+
+    assert indicator_header("poor_rate_2020", "vi") == "Tỷ lệ hộ nghèo (%) 2020"
+    assert indicator_header("households", "en") == "Households"
+    assert indicator_header("so_nguoi_dtts_2020", "en") == "so_nguoi_dtts_2020"
+    assert indicator_header("poor_rate_1899", "en") == "poor_rate_1899"
+    assert [format_threshold(v) for v in (20.0, 17.5, 1 / 3, "5", -2)] == ["20", "17.5", "0.333333", "5", "-2"]
