@@ -85,3 +85,15 @@ def test_indicator_headers_and_thresholds_as_written():
     assert indicator_header("so_nguoi_dtts_2020", "en") == "so_nguoi_dtts_2020"
     assert indicator_header("poor_rate_1899", "en") == "poor_rate_1899"
     assert [format_threshold(v) for v in (20.0, 17.5, 1 / 3, "5", -2)] == ["20", "17.5", "0.333333", "5", "-2"]
+
+
+def test_a_negated_group_follows_de_morgan():
+    from geo.analysis.rules import parse_rule
+
+    both = parse_rule("not (atk and poor_rate >= 20)")  # = not atk or poor_rate < 20
+    assert [both.evaluate(flags, {"poor_rate": v})[0] for flags, v in
+            ((set(), 30), ({"atk"}, 30), ({"atk"}, 10))] == [True, False, True]
+    either = parse_rule("không (atk hoặc poor_rate >= 20)")  # = not atk and poor_rate < 20
+    assert [either.evaluate(flags, {"poor_rate": v})[0] for flags, v in
+            ((set(), 10), (set(), 30), ({"atk"}, 10))] == [True, False, False]
+    assert parse_rule("border").flags == ["border"]
