@@ -400,3 +400,19 @@ def test_split_through_convert_gives_leftovers_to_the_largest_remainder():
     out = convert_indicators(table, province=PROVINCE, weights=weights).data.set_index("code")
     assert out.loc["06613", "households"] == 6 and out.loc["06625", "households"] == 4  # 5.5/4.5: tie -> default
     assert out.loc["06613", "poor"] == 2 and out.loc["06625", "poor"] == 1  # 1.65/1.35: .65 is larger
+
+
+def test_report_summary_and_json_are_exact():
+    from geo.analysis.reform import ConversionReport
+
+    assert ConversionReport().summary() == {"old_units": 0, "new_units": 0, "unmapped": 0, "splits": 0,
+                                            "dropped_rates": 0, "incomplete": 0}
+    table = pd.DataFrame({"code": ["05971", "06187", "06235", "06244", "06079", "06094", "99999"],
+                          "households": [100, 200, 300, 400, 50, 70, 1], "poor_rate_reduced": [1.0] * 7})
+    report = convert_indicators(table, province=PROVINCE).report
+    assert report.summary() == {"old_units": 6, "new_units": 2, "unmapped": 1, "splits": 0, "dropped_rates": 1,
+                                "incomplete": 1}
+    text = report.to_json()
+    assert '\n  "from_vintage": "pre2025",\n' in text  # indented by two spaces
+    assert '"new_name": "Phường Kỳ Lừa"' in text  # readable Vietnamese, not \\u escapes
+    assert json.loads(text)["summary"] == report.summary()

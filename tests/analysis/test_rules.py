@@ -97,3 +97,41 @@ def test_a_negated_group_follows_de_morgan():
     assert [either.evaluate(flags, {"poor_rate": v})[0] for flags, v in
             ((set(), 10), (set(), 30), ({"atk"}, 10))] == [True, False, False]
     assert parse_rule("border").flags == ["border"]
+
+
+def test_numbers_in_a_rule_keep_their_sign_and_refuse_infinity():
+    from geo.analysis.rules import parse_rule
+
+    assert parse_rule("poor_rate > -5").evaluate(set(), {"poor_rate": -4})[0] is True
+    assert parse_rule("poor_rate > -+-5").evaluate(set(), {"poor_rate": 4})[0] is False  # - + - 5 = 5
+    assert parse_rule("poor_rate > +5").evaluate(set(), {"poor_rate": 6})[0] is True
+    with pytest.raises(GeoError) as err:
+        parse_rule("poor_rate > 1e999")
+    assert (err.value.code, err.value.params) == ("rule_number", {"expression": "poor_rate > 1e999",
+                                                                  "number": "inf"})
+
+
+def test_weights_are_finite_and_not_negative():
+    from geo.analysis.rules import Weight
+
+    weight = Weight("poor_rate", "2", 0)
+    assert (weight.weight, weight.higher_is_need) == (2.0, False)
+    assert Weight("poor_rate", 0).weight == 0.0
+    for bad in ("abc", None, -0.5, float("inf"), float("nan")):
+        with pytest.raises(GeoError) as err:
+            Weight("poor_rate", bad)
+        assert err.value.code == "score_bad_weight"
+        assert err.value.params["column"] == "poor_rate"
+        assert err.value.params["value"] is bad
+
+
+def test_indicator_words_and_compact_numbers():
+    from geo.analysis.rules import compact_number, indicator_label
+
+    labels = {"dtts": {"vi": "tỷ lệ người DTTS"}, "empty": {"en": ""}}
+    assert indicator_label("dtts", "en", labels) == "tỷ lệ người DTTS"  # Vietnamese when English is not given
+    assert indicator_label("empty", "en", labels) == "empty"
+    assert indicator_label("so_ho_2020", "en") == "so_ho (2020)"
+    assert [compact_number(v, "vi", p) for v, p in ((24.3, True), (20.0, False), (1234.567, False))] == [
+        "24,3%", "20", "1.234,57"]
+    assert compact_number(20.5, "en", True) == "20.5%"
