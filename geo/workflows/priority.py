@@ -29,6 +29,7 @@ import pandas as pd
 
 from geo import settings
 from geo._errors import GeoError
+from geo.units import registry
 from geo.units.designations import DESIGNATION_TYPES, DesignationSet, designation_label
 from geo.join.designations import DesignationImportReport
 from geo.text.i18n import DEFAULT_LANG, format_number, t
@@ -396,7 +397,7 @@ def designation_tables(designations: DesignationSet, labels: Mapping[str, str], 
         "type": frame["type"],
         "label": [designation_label(k, lang) for k in frame["type"]],
         "code": frame["code"],
-        "unit": [labels.get(str(c), str(c)) for c in frame["code"]],
+        "unit": _unit_names(frame, labels),
         "origin": [t(f"prio.origin.{o}", lang) for o in frame["origin"]],
         "action": [t(f"prio.action.{a}", lang) for a in frame["action"]],
         "source": frame["source"],
@@ -404,6 +405,25 @@ def designation_tables(designations: DesignationSet, labels: Mapping[str, str], 
     })
     hand = frame["origin"] == "manual"
     return shown[~hand].reset_index(drop=True), shown[hand].reset_index(drop=True)
+
+
+def _unit_names(frame: pd.DataFrame, labels: Mapping[str, str]) -> list[str]:
+    """Each record's unit as people read it: the page's label, else the registry's name and district for a unit of
+    another level (the ATK communes listed on a district-level page), else the code."""
+    others: dict[tuple[str, str], dict[str, str]] = {}
+    out = []
+    for code, level, vintage in zip(frame["code"].astype(str), frame["level"], frame["vintage"]):
+        if code in labels:
+            out.append(labels[code])
+            continue
+        key = (str(level), str(vintage))
+        if key not in others:
+            try:
+                others[key] = unit_labels(registry.units(level=key[0], vintage=key[1]))
+            except GeoError:
+                others[key] = {}
+        out.append(others[key].get(code, code))
+    return out
 
 
 def import_report_tables(report: DesignationImportReport, labels: Mapping[str, str]) -> dict[str, pd.DataFrame]:

@@ -85,3 +85,15 @@ def test_ranking_view_writes_numbers_in_the_locale_and_dashes():
         ["2", "178", "Thành phố Lạng Sơn", "0,18", "27.964", "", "–", "–", "0,0", "Không", "–"],
     ]
     assert ranking_view(ranked, lang="en", indicators=["households_2020"]).iloc[1, 3] == "27,964"
+
+
+def test_designation_lists_name_units_of_another_level():
+    from geo.units.designations import builtin_designations
+    from geo.workflows.priority import designation_tables
+
+    listed, _ = designation_tables(builtin_designations(province="20", vintage="pre2025"),
+                                   {"181": "Huyện Bình Gia (181)"}, lang="vi")
+    units = dict(zip(listed["code"], listed["unit"]))
+    assert units["181"] == "Huyện Bình Gia (181)"  # the page's own label first
+    assert units["06364"] == "Xã Chiến Thắng – Huyện Bắc Sơn (06364)"  # an ATK commune on a district-level page
+    assert units["184"] == "Huyện Văn Quan (184)"
