@@ -690,3 +690,21 @@ def test_parents_come_from_the_heading_rows_above():
     assert got == {0: None, 1: "Huyện Tràng Định", 2: "Huyện Tràng Định", 3: None, 4: None, 5: None, 6: None,
                    7: "Huyện Văn Lãng", 8: None, 9: None}
     assert set(_parents_from_groups(rows, kinds, _Roles(name=None), level="commune").values()) == {None}
+
+
+def test_mutation_survivors_of_the_second_run():
+    from geo.io.tables import _check_total, _codes, _level_of, _slug
+
+    assert _level_of("don vi cap huyen") == "district"
+    assert _level_of("don vi cap tinh") == "province"
+    assert _level_of("ten xa thuoc huyen") == "commune"  # "Tên" is dropped before the level word is read
+    assert _level_of("so ho thuoc huyen") == "district"
+    assert _level_of("so ho trong xa") == "commune"
+    assert _level_of("so ho toan tinh") == "province"
+    assert _slug("A1", 0) == "a1"
+    warnings = []
+    _codes(["178"], [3], level=None, column="Mã", warnings=warnings)
+    assert warnings[0].column == "Mã"
+    warnings = []
+    _check_total("3.750", [1.5, 2.25], ["1.5", "2.25"], row=9, column="poor", warnings=warnings)
+    assert warnings == []  # read in the column's English style: 3.75, not 3750

@@ -135,3 +135,15 @@ def test_indicator_words_and_compact_numbers():
     assert [compact_number(v, "vi", p) for v, p in ((24.3, True), (20.0, False), (1234.567, False))] == [
         "24,3%", "20", "1.234,57"]
     assert compact_number(20.5, "en", True) == "20.5%"
+
+
+def test_mutation_survivors_of_the_second_run():
+    from geo.analysis.rules import Weight, indicator_header, indicator_label, parse_rule
+
+    assert Weight("poor_rate", 1, 0).higher_is_need is False
+    assert Weight("poor_rate", 1, 1).higher_is_need is True
+    assert indicator_label("dtts", "en", {"dtts": {"en": "DTTS share"}}) == "DTTS share"
+    assert indicator_header("poor_rate_2020", "en") == "Poor household rate (%) 2020"
+    with pytest.raises(GeoError) as err:
+        parse_rule("poor_rate > " + "9" * 400)  # a 400-digit integer: too large for a float
+    assert err.value.code == "rule_number"
