@@ -15,6 +15,7 @@ from geo.workflows import households as wf
 from geo.render.mapcomponent import map_component
 from geo.workflows.mapview import render_map
 from geo.workflows.priority import markdown_text
+from geo.workspace.household_mappings import save_mapping, saved_mappings
 from pages import _ui as ui
 
 ui.init_state()
@@ -23,6 +24,11 @@ lang = ui.lang()
 ss = st.session_state
 ss.setdefault("hh_mapping", wf.ColumnMapping())
 mapping: wf.ColumnMapping = ss["hh_mapping"]
+store = ui.workspace()  # column mappings saved for earlier files apply to files of the same header shape
+try:
+    mapping.saved = saved_mappings(store) if store is not None else {}
+except GeoError as exc:
+    ui.show_error(exc)
 
 st.title(T("page.households"))
 st.caption(T("hh.intro"))
@@ -43,7 +49,7 @@ paths = ss["hh_paths"]
 
 # ---------------------------------------------------------------- preview and column mapping
 st.subheader(T("hh.preview"))
-preview_key = (key, json.dumps(mapping.to_dict(), sort_keys=True))
+preview_key = (key, json.dumps([mapping.to_dict(), mapping.saved], sort_keys=True))
 if ss.get("hh_preview_key") != preview_key:  # reading every sheet again on each click would be slow
     try:
         ss["hh_layouts"] = wf.preview_lists(paths, mapping=mapping)
@@ -53,6 +59,8 @@ if ss.get("hh_preview_key") != preview_key:  # reading every sheet again on each
     ss["hh_preview_key"] = preview_key
 layouts = ss["hh_layouts"]
 st.caption(T("hh.preview.count", files=len({lay.source.display for lay in layouts}), sheets=len(layouts)))
+if applied := wf.mapping_message(layouts, lang=lang):
+    st.info(applied)
 shapes = {}
 for lay in layouts:
     shapes.setdefault(lay.shape, lay)
@@ -89,6 +97,11 @@ if st.button(T("hh.import"), type="primary", key="hh_import"):
         st.stop()
     name = T("hh.dataset", n=len(files))
     ss["hh_result"] = result
+    if store is not None and mapping.columns:
+        try:
+            ss["hh_saved"] = bool(save_mapping(store, layouts=result.layouts, mapping=mapping, origin="app"))
+        except GeoError as exc:
+            ui.show_error(exc)
     ss["tables"][name] = wf.as_indicator_table(result, name=name)
     ss["dataset"], ss["level"] = ui.UPLOAD_PREFIX + name, "commune"
 result = ss.get("hh_result")
@@ -100,6 +113,8 @@ p = result.problems
 st.success(T("household.cli_done", households=int(result.communes["listed"].sum()), communes=len(result.communes),
              unknown=p["unknown_commune"]["count"], duplicates=p["duplicate"]["count"],
              contradictions=p["contradiction"]["count"], dropped=len({d["column"] for d in result.load.dropped_personal}), path="—"))
+if ss.get("hh_saved"):
+    st.caption(T("household.mapping_saved"))
 messages = wf.problem_messages(result, lang=lang)
 if messages:
     with st.expander(T("hh.problems", n=len(messages)), expanded=True):

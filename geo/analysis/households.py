@@ -65,70 +65,165 @@ def _fold_place(text: object) -> str:
     return out
 
 
-def resolve_communes(con, *, province: str | None, vintage: str) -> list[dict]:
-    """Match every distinct (district, commune) text of the lists to a GSO commune; writes ``commune_map``.
+def _fold_province(text: object) -> str:
+    out = fold_text(text)
+    for prefix in ("thanhpho", "tinh", "tp"):
+        if out.startswith(prefix) and len(out) > len(prefix) + 2:
+            return out[len(prefix):]
+    return out
 
-    Uses the project's join (:func:`geo.join.match.match_units`: codes, then names within the
-    district, then folded names; fuzzy candidates only suggested). Returns one record per
-    distinct text with the method and, when unmatched, the suggestions.
-    """
+
+def _province_codes(values, *, vintage: str) -> dict:
+    """Province text of the lists (code, "Tỉnh Lạng Sơn", "Lang Son") -> GSO province code, or None."""
     from geo.units import registry
 
-    reg = registry.units(province=province, level="commune", vintage=vintage).reset_index(drop=True)
-    has_districts = vintage == "pre2025"
+    provinces = registry.units(province=None, level="province", vintage=vintage)
+    codes = set(provinces["code"])
+    keys: dict[str, str] = {}
+    for code, name, short in provinces[["code", "name", "short_name"]].itertuples(index=False):
+        keys[_fold_province(name)] = code
+        keys[_fold_province(short)] = code
+    out = {}
+    for value in values:
+        text = nfc(value) if value else ""
+        if text.isdigit() and text.zfill(2) in codes:
+            out[value] = text.zfill(2)
+        else:
+            out[value] = keys.get(_fold_province(text)) if text else None
+    return out
+
+
+def _unit_columns(has_districts: bool) -> dict:
     cols = {"code": "code", "name": "name", "type": "type"}
     if has_districts:
         cols.update(parent_code="district_code", parent_name="district_name")
-    units = prepare_units(reg, level="commune", columns=cols)
-    pairs = con.execute("SELECT DISTINCT district_raw, commune_raw FROM households WHERE set_aside IS NULL "
-                        "ORDER BY 2, 1").fetchall()
+    return cols
+
+
+def _match_scope(reg: pd.DataFrame, triples: list[tuple], *, has_districts: bool,
+                 units: pd.DataFrame | None = None) -> tuple[list, pd.DataFrame]:
+    """Match (province, district, commune) texts to the communes of ``reg`` (one province, or the country).
+
+    ``units`` is ``reg`` already through :func:`prepare_units` (same index), when the caller has it.
+    Returns (position in ``reg`` or None, match record) per triple, and ``reg`` re-indexed from 0.
+    """
+    if units is None:
+        units = prepare_units(reg, level="commune", columns=_unit_columns(has_districts))
+    reg = reg.reset_index(drop=True)
+    units = units.reset_index(drop=True)
     districts = {}
     if has_districts:
-        for code, name, short in reg[["district_code", "district_name"]].drop_duplicates().assign(
-                short=lambda d: d["district_name"]).itertuples(index=False):
+        for name in reg["district_name"].dropna().unique():
             districts[_fold_place(name)] = name
     rows = pd.DataFrame({
-        "name": [nfc(c) if c else None for _, c in pairs],
-        "parent_name": [districts.get(_fold_place(d)) if d else None for d, _ in pairs],
-        "code": [None] * len(pairs),
+        "name": [nfc(c) if c else None for _, _, c in triples],
+        "parent_name": [districts.get(_fold_place(d)) if d else None for _, d, _ in triples],
+        "code": [None] * len(triples),
     })
     rows["code"] = [str(c) if c and str(c).isdigit() and len(str(c)) == 5 else None for c in rows["name"]]
     prepared = prepare_units(rows, level="commune", columns={"code": "code", "name": "name", "parent_name": "parent_name"})
     found, records = match_units(prepared, units)
-    out = []
-    mapping = []
-    for (district, commune), idx, rec in zip(pairs, found, records):
-        item = {"district": district, "commune": commune, "method": rec["method"]}
-        if idx is not None:
-            unit = reg.loc[idx]
-            urban = unit["type"] in ("Phường", "Thị trấn")
-            mapping.append((district, commune, unit["code"], unit["name"],
-                            unit["district_code"] if has_districts else None,
-                            unit["district_name"] if has_districts else None, urban))
-            item["code"] = unit["code"]
+    return [(None if idx is None else int(idx), rec) for idx, rec in zip(found, records)], reg
+
+
+def resolve_communes(con, *, province: str | None, vintage: str) -> list[dict]:
+    """Match every distinct (province, district, commune) text of the lists to a GSO commune; writes ``commune_map``.
+
+    Communes are looked up within one province, never across provinces (district and commune names
+    repeat between provinces: "Huyện Châu Thành", "Xã Tân Phú"): the province of a row is its
+    province column, else ``province``. A row whose province column names another province than
+    ``province`` is not matched (``other_province``); with neither (a national list without a
+    province column) a name found in several provinces is ``ambiguous`` and names them. Uses the
+    project's join (:func:`geo.join.match.match_units`: codes, then names within the district, then
+    folded names; fuzzy candidates only suggested). Returns one record per distinct text.
+    """
+    from geo.units import registry
+
+    has_districts = vintage == "pre2025"
+    triples = con.execute("SELECT DISTINCT province_raw, district_raw, commune_raw FROM households "
+                          "WHERE set_aside IS NULL ORDER BY 3, 2, 1").fetchall()
+    prov_of = _province_codes({p for p, _, _ in triples if p}, vintage=vintage)
+    scopes: dict[str | None, list[int]] = {}
+    out: list[dict] = [{"province": p, "district": d, "commune": c, "method": None} for p, d, c in triples]
+    for i, (p_raw, _, _) in enumerate(triples):
+        given = prov_of.get(p_raw) if p_raw else None
+        if p_raw and given is None:
+            out[i].update(method="unknown_province")
+        elif province and given and given != province:
+            out[i].update(method="other_province", province_code=given)
         else:
+            scopes.setdefault(given or province, []).append(i)
+    mapping = []
+    everywhere = None
+    if len(scopes) > 1 or None in scopes:  # a national list: the registry prepared once, cut by province
+        everywhere = registry.units(province=None, level="commune", vintage=vintage).reset_index(drop=True)
+        prepared = prepare_units(everywhere, level="commune", columns=_unit_columns(has_districts))
+        by_province = {code: part.index for code, part in everywhere.groupby("province_code", sort=False)}
+    for scope, members in scopes.items():
+        if everywhere is None:
+            reg, units = registry.units(province=scope, level="commune", vintage=vintage), None
+        elif scope is None:
+            reg, units = everywhere, prepared
+        else:
+            rows = by_province.get(scope, everywhere.index[:0])
+            reg, units = everywhere.loc[rows], prepared.loc[rows]
+        matched, reg = _match_scope(reg, [triples[i] for i in members], has_districts=has_districts, units=units)
+        # Plain lists: a row lookup per matched unit (reg.loc) would cost seconds nationally.
+        u_code, u_name, u_type = reg["code"].tolist(), reg["name"].tolist(), reg["type"].tolist()
+        u_dcode = reg["district_code"].tolist() if has_districts else [None] * len(reg)
+        u_dname = reg["district_name"].tolist() if has_districts else [None] * len(reg)
+        for i, (idx, rec) in zip(members, matched):
+            p_raw, district, commune = triples[i]
+            item = out[i]
+            item["method"] = rec["method"]
+            if idx is not None:
+                mapping.append((p_raw, district, commune, u_code[idx], u_name[idx], u_dcode[idx], u_dname[idx],
+                                u_type[idx] in ("Phường", "Thị trấn"), None, None))
+                item["code"] = u_code[idx]
+                continue
             item["suggestions"] = [{"code": s.get("code"), "name": s.get("name"), "score": s.get("score")}
                                    for s in rec.get("suggestions", [])]
             item["candidates"] = rec.get("candidates", [])
-        out.append(item)
-    con.execute("CREATE OR REPLACE TABLE commune_map (district_raw VARCHAR, commune_raw VARCHAR, code VARCHAR, "
-                "name VARCHAR, parent_code VARCHAR, parent_name VARCHAR, urban BOOLEAN)")
+            if rec["method"] == "ambiguous":
+                where = reg.set_index("code")["province_name"]
+                item["provinces"] = sorted({str(where.get(c["code"], "")) for c in item["candidates"] if c.get("code")})
+    for item in out:  # rows left without a commune, with the reason and the provinces that would fit
+        if item.get("code") is None:
+            mapping.append((item["province"], item["district"], item["commune"], None, None, None, None, False,
+                            item["method"], ", ".join(item.get("provinces", []))))
+    con.execute("CREATE OR REPLACE TABLE commune_map (province_raw VARCHAR, district_raw VARCHAR, commune_raw VARCHAR, "
+                "code VARCHAR, name VARCHAR, parent_code VARCHAR, parent_name VARCHAR, urban BOOLEAN, reason VARCHAR, "
+                "provinces VARCHAR)")
     if mapping:
-        con.executemany("INSERT INTO commune_map VALUES (?, ?, ?, ?, ?, ?, ?)", mapping)
+        frame = pd.DataFrame(mapping, columns=["province_raw", "district_raw", "commune_raw", "code", "name",
+                                               "parent_code", "parent_name", "urban", "reason", "provinces"], dtype=object)
+        frame["urban"] = frame["urban"].astype(bool)
+        con.register("_hh_map", frame)
+        try:
+            con.execute("INSERT INTO commune_map SELECT * FROM _hh_map")
+        finally:
+            con.unregister("_hh_map")
     return out
 
 
 def _prepare(con) -> None:
+    """The view ``hh``: household rows with their commune's code, deprivation count and income line.
+
+    A view, not a copy: each aggregate joins the (small) ``commune_map`` again, which costs less than
+    holding the national list twice.
+    """
     deps = " + ".join(f"coalesce(dep_{k}::INTEGER, 0)" for k in DEPRIVATIONS)
     known = " OR ".join(f"dep_{k} IS NOT NULL" for k in DEPRIVATIONS)
     line_rural, line_urban = (settings.HOUSEHOLD_INCOME_LINE_VND[k] for k in ("rural", "urban"))
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE hh AS
+        CREATE OR REPLACE TEMP VIEW hh AS
         SELECT h.*, m.code, m.name, m.parent_code, m.parent_name, coalesce(m.urban, false) AS urban,
+               m.reason, m.provinces,
                CASE WHEN {known} THEN {deps} ELSE h.dep_given END AS dep_count,
                CASE WHEN coalesce(m.urban, false) THEN {line_urban} ELSE {line_rural} END AS income_line
         FROM households h LEFT JOIN commune_map m
           ON h.commune_raw IS NOT DISTINCT FROM m.commune_raw AND h.district_raw IS NOT DISTINCT FROM m.district_raw
+         AND h.province_raw IS NOT DISTINCT FROM m.province_raw
         WHERE h.set_aside IS NULL
     """)
 
@@ -254,14 +349,16 @@ def problems(con, *, limit: int = settings.HOUSEHOLD_REPORT_MAX_ITEMS) -> dict[s
     """
     out: dict[str, dict] = {}
     unknown = con.execute("""
-        SELECT file, sheet, commune_raw, district_raw, count(*) AS n, min(row) AS first_row,
-               list(row ORDER BY row)[1:10] AS rows
-        FROM hh WHERE code IS NULL GROUP BY file, sheet, commune_raw, district_raw ORDER BY file, sheet, first_row
+        SELECT file, sheet, commune_raw, district_raw, province_raw, any_value(reason), any_value(provinces),
+               count(*) AS n, min(row) AS first_row, list(row ORDER BY row)[1:10] AS rows
+        FROM hh WHERE code IS NULL GROUP BY file, sheet, commune_raw, district_raw, province_raw
+        ORDER BY file, sheet, first_row
     """).fetchall()
     out["unknown_commune"] = {
-        "count": int(sum(r[4] for r in unknown)),
-        "items": [{"file": f, "sheet": s, "commune": c, "district": d, "rows_count": int(n), "row": int(first),
-                   "rows": [int(x) for x in rows]} for f, s, c, d, n, first, rows in unknown[:limit]],
+        "count": int(sum(r[7] for r in unknown)),
+        "items": [{"file": f, "sheet": s, "commune": c, "district": d, "province": p, "reason": reason or "not_found",
+                   "provinces": provinces or "", "rows_count": int(n), "row": int(first), "rows": [int(x) for x in rows]}
+                  for f, s, c, d, p, reason, provinces, n, first, rows in unknown[:limit]],
     }
     dups = con.execute("""
         WITH twice AS (SELECT hkey FROM hh WHERE hkey IS NOT NULL GROUP BY hkey HAVING count(*) > 1)

@@ -23,7 +23,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("households", help=HELP)
     p.add_argument("--lists", nargs="+", help="tệp .xlsx/.csv, thư mục hoặc tệp .zip danh sách hộ")
     p.add_argument("--totals", default=None, help="bảng tổng số hộ theo xã (để tính tỷ lệ); không bắt buộc")
-    p.add_argument("--mapping", default=None, help="tệp ghép cột .json (loại của từng cột; xã của tệp không ghi xã)")
+    p.add_argument("--mapping", default=None, help="tệp ghép cột .json (loại của từng cột; xã của tệp không ghi xã); "
+                                                   "được lưu vào kho dữ liệu cho các tệp cùng dạng tiêu đề")
+    p.add_argument("--no-saved-mapping", action="store_true",
+                   help="không dùng và không lưu cách ghép cột trong kho dữ liệu / ignore the workspace's saved mappings")
     p.add_argument("--province", default=settings.DEFAULT_PROVINCE, help="mã tỉnh GSO, mặc định 20 (Lạng Sơn)")
     p.add_argument("--vintage", choices=("pre2025", "2025"), default=settings.DEFAULT_VINTAGE)
     p.add_argument("--out", help="tệp chỉ tiêu .xlsx (xã, huyện, thôn, nguồn, cách tính) hoặc .csv")
@@ -52,6 +55,18 @@ def _example(args) -> int:
     return EXIT_OK
 
 
+def _store(lang: str):
+    """The workspace (for saved column mappings), or None with a warning when it cannot be opened."""
+    from geo._errors import GeoError
+    from geo.workspace import open_workspace
+
+    try:
+        return open_workspace()
+    except GeoError as exc:
+        print(exc.message(lang), file=sys.stderr)
+        return None
+
+
 def run(args) -> int:
     from geo.cli import EXIT_OK, _inputs
     from geo.io.write import atomic_path, check_output
@@ -70,8 +85,21 @@ def run(args) -> int:
     for i, out in enumerate(outputs):
         check_output(out, inputs=inputs + outputs[:i], overwrite=args.overwrite)
     mapping = wf.load_mapping(args.mapping)
+    store = None if args.no_saved_mapping else _store(args.lang)
+    if store is not None:
+        from geo.workspace.household_mappings import with_saved
+
+        mapping = with_saved(store, mapping)
     result = wf.import_lists(args.lists, totals=args.totals, mapping=mapping, province=args.province,
                              vintage=args.vintage)
+    applied = wf.mapping_message(result, lang=args.lang)
+    if applied:
+        print(applied, file=sys.stderr)
+    if store is not None and mapping.columns:
+        from geo.workspace.household_mappings import save_mapping
+
+        if save_mapping(store, layouts=result.layouts, mapping=mapping, origin="cli"):
+            print(t("household.mapping_saved", args.lang), file=sys.stderr)
     wf.write_workbook(result, args.out, lang=args.lang)
     written = {"indicators": str(args.out)}
     if args.villages:

@@ -44,14 +44,14 @@ from geo.text.names import nfc
 
 __all__ = [
     "ROLES", "PERSONAL_ROLES", "DEPRIVATION_ROLES", "Source", "SheetLayout", "ColumnMapping", "LoadReport",
-    "open_sources", "inspect_source", "load_households", "installation_key", "hmac_hex", "guess_role",
-    "classify_value", "mark_value", "HOUSEHOLD_COLUMNS",
+    "open_sources", "inspect_source", "load_households", "installation_key", "key_hash", "guess_role",
+    "classify_value", "mark_value", "HOUSEHOLD_COLUMNS", "header_shape", "shape_key",
 ]
 
 DEPRIVATIONS = tuple(key for key, _ in settings.HOUSEHOLD_DEPRIVATIONS)
 DEPRIVATION_ROLES = tuple(f"dep_{key}" for key in DEPRIVATIONS)
 PERSONAL_ROLES = ("head_name", "id_number", "phone", "birth_date", "address")
-DATA_ROLES = ("district", "commune", "village", "classification", "change", "members", "ethnicity", "income",
+DATA_ROLES = ("province", "district", "commune", "village", "classification", "change", "members", "ethnicity", "income",
               "deprivation_count") + DEPRIVATION_ROLES
 ROLES = DATA_ROLES + PERSONAL_ROLES + ("ignore",)
 
@@ -90,6 +90,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("members", r"\b(nhan khau|thanh vien|so nguoi|so khau|members)\b"),
     ("ethnicity", r"\b(dan toc|ethnicity)\b"),
     ("income", r"\b(thu nhap|income)\b"),
+    ("province", r"^(ma |ten )?(tinh|tinh thanh pho|tinh/thanh pho|tinh, thanh pho|province)\b"),
     ("district", r"\b(huyen|quan|thi xa|district)\b"),
     ("commune", r"\b(xa|phuong|thi tran|commune|ward)\b"),
     ("village", r"\b(thon|ban|to dan pho|khoi|xom|ap|khu pho|village)\b"),
@@ -162,6 +163,7 @@ class SheetLayout:
     title_district: str | None = None  # and the district
     delimiter: str | None = None
     grid: list[list[object]] | None = field(default=None, repr=False)  # XLSX body, already in memory
+    saved_mapping: str | None = None  # when a mapping saved for this header shape was applied: the date it was saved
 
     @property
     def where(self) -> str:
@@ -170,7 +172,11 @@ class SheetLayout:
     @property
     def shape(self) -> str:
         """A key for the header shape: files laid out the same way share it (and a saved mapping)."""
-        return " ‖ ".join(_fold(h) for h in self.headers)
+        return header_shape(self.headers)
+
+    @property
+    def shape_key(self) -> str:
+        return shape_key(self.headers)
 
     def columns(self, role: str) -> list[int]:
         return [i for i, r in enumerate(self.roles) if r == role]
@@ -179,16 +185,31 @@ class SheetLayout:
         return [{"column": self.headers[i], "role": r} for i, r in enumerate(self.roles) if r in PERSONAL_ROLES]
 
 
+def header_shape(headers: list[str]) -> str:
+    """The header signature of a sheet: its column headers folded (case, diacritics, spaces), in order."""
+    return " ‖ ".join(_fold(h) for h in headers)
+
+
+def shape_key(headers: list[str]) -> str:
+    """A short stable key of :func:`header_shape` (names the saved mapping of that shape)."""
+    import hashlib
+
+    return hashlib.sha256(header_shape(headers).encode("utf-8")).hexdigest()[:16]
+
+
 @dataclass
 class ColumnMapping:
     """The planner's corrections: header text (or its folded form) -> role; saved per header shape.
 
     ``commune`` gives the commune of a file that names it nowhere (neither a column, nor the sheet,
-    nor the file name), keyed by the file's display name.
+    nor the file name), keyed by the file's display name. ``saved`` holds the mappings saved in the
+    workspace for earlier files, by :func:`shape_key`: ``{key: {"columns": {header: role}, "saved": date}}``;
+    they apply to a sheet of the same header shape, under the corrections of ``columns``.
     """
 
     columns: dict[str, str] = field(default_factory=dict)
     commune: dict[str, str] = field(default_factory=dict)
+    saved: dict[str, dict] = field(default_factory=dict)
 
     def role_for(self, header: str) -> str | None:
         if header in self.columns:
@@ -200,7 +221,17 @@ class ColumnMapping:
         return None
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The corrections (the saved mappings are in the workspace, not repeated here)."""
+        return {"columns": dict(self.columns), "commune": dict(self.commune)}
+
+    def for_shape(self, headers: list[str]) -> dict[str, str]:
+        """``{header: role}`` of the corrections that touch these headers (what is saved for their shape)."""
+        out = {}
+        for header in headers:
+            role = self.role_for(header) if header else None
+            if role is not None:
+                out[header] = role
+        return out
 
     @classmethod
     def from_dict(cls, data: dict | None) -> "ColumnMapping":
@@ -249,21 +280,30 @@ def installation_key(path: str | os.PathLike | None = None) -> bytes:
     return key
 
 
-def _pads(key: bytes) -> tuple[bytes, bytes]:
+HASH_HEX_DIGITS = 15  # 60 bits of SHA-256 (a signed BIGINT): two households of 2 million collide with p < 2e-6
+
+
+def _hash_prefix(key: bytes) -> str:
+    """What the secret adds in front of every hashed text (its hex, then a separator)."""
+    return key.hex() + "|"
+
+
+def key_hash(key: bytes, text: str) -> int:
+    """The keyed duplicate hash of ``text``: the first 60 bits of SHA-256(secret ‖ text), as an integer.
+
+    The Python twin of the SQL of :func:`_hash_sql` (workbooks are hashed in Python, CSV in DuckDB:
+    both give the same number, so a household in a workbook and in a CSV is found twice). Without
+    the secret the number cannot be recomputed from a guessed ID card number; nothing reverses it.
+    """
     import hashlib
 
-    if len(key) > 64:
-        key = hashlib.sha256(key).digest()
-    key = key.ljust(64, b"\0")
-    return bytes(b ^ 0x5C for b in key), bytes(b ^ 0x36 for b in key)
+    digest = hashlib.sha256((_hash_prefix(key) + text).encode("utf-8")).hexdigest()
+    return int(digest[:HASH_HEX_DIGITS], 16)
 
 
-def hmac_hex(key: bytes, text: str) -> str:
-    """HMAC-SHA256 of ``text`` in hex (the Python twin of the SQL one, for tests)."""
-    import hashlib
-    import hmac
-
-    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+def _hash_sql(text_sql: str, prefix_param: str) -> str:
+    """DuckDB expression of :func:`key_hash` over the SQL text expression ``text_sql`` (NULL stays NULL)."""
+    return f"('0x' || left(sha256({prefix_param} || {text_sql}), {HASH_HEX_DIGITS}))::BIGINT"
 
 
 # --------------------------------------------------------------------------
@@ -365,6 +405,8 @@ def _find_header(rows: list[list[str]]) -> tuple[int, int, list[str]] | None:
     """(first, last) 0-based rows of the header block and the column texts, or None."""
     best: tuple[int, int, int, list[str]] | None = None
     for start in range(min(len(rows), HEADER_SCAN_ROWS)):
+        if best is not None and best[0] >= settings.HOUSEHOLD_MIN_HEADER_ROLES and start > best[2] + 1:
+            break  # past a header block: the rows below are households (unique texts, slow to fold)
         if sum(1 for v in rows[start] if v) < 2:
             continue
         for depth in range(1, MAX_HEADER_ROWS + 1):
@@ -496,6 +538,13 @@ def _layout(source: Source, sheet: str | None, rows: list[list[str]], mapping: C
             and any(rows[body]):
         body += 1  # a row of column numbers (1) (2) (3) under the header
     roles = [guess_role(h) for h in headers]
+    saved_date = None
+    if mapping is not None and mapping.saved:
+        saved = mapping.saved.get(shape_key(headers))
+        if saved:
+            given = saved.get("columns") or {}
+            roles = [given.get(h, r) if given.get(h) in ROLES else r for h, r in zip(headers, roles)]
+            saved_date = str(saved.get("saved") or "?")
     title = " ".join(v for row in rows[:first] for v in row if v)
     default_class = None
     if "classification" not in roles:
@@ -515,7 +564,7 @@ def _layout(source: Source, sheet: str | None, rows: list[list[str]], mapping: C
         samples.append([("•••" if roles[j] in PERSONAL_ROLES and v else v) for j, v in enumerate(row[: len(headers)])])
     return SheetLayout(source=source, sheet=sheet, header_rows=list(range(first + 1, last + 2)), body_start=body + 1,
                        headers=headers, roles=roles, samples=samples, default_class=default_class,
-                       title_commune=title_commune, title_district=title_district)
+                       title_commune=title_commune, title_district=title_district, saved_mapping=saved_date)
 
 
 # --------------------------------------------------------------------------
@@ -574,10 +623,10 @@ def _is_minority(text: object) -> bool | None:
 # Loading into DuckDB
 # --------------------------------------------------------------------------
 HOUSEHOLD_COLUMNS = (
-    "file VARCHAR, sheet VARCHAR, row INTEGER, district_raw VARCHAR, commune_raw VARCHAR, village VARCHAR, "
+    "file VARCHAR, sheet VARCHAR, row INTEGER, province_raw VARCHAR, district_raw VARCHAR, commune_raw VARCHAR, village VARCHAR, "
     "cls VARCHAR, is_new BOOLEAN, escaped_change BOOLEAN, members DOUBLE, minority BOOLEAN, income DOUBLE, "
     + ", ".join(f"{r} BOOLEAN" for r in DEPRIVATION_ROLES)
-    + ", dep_given INTEGER, hkey VARCHAR, set_aside VARCHAR"
+    + ", dep_given INTEGER, hkey BIGINT, set_aside VARCHAR"
 )
 
 
@@ -586,10 +635,13 @@ def _col(i: int) -> str:
 
 
 def _number_sql(expr: str) -> str:
+    """A number cell as DOUBLE: plain digits directly; else "1.500.000" / "1 500" (thousands) or "2,5" (decimal)."""
     s = f"regexp_replace(trim(coalesce({expr}, '')), '[\\s\u00a0]', '', 'g')"
-    return (f"CASE WHEN regexp_full_match({s}, '\\d{{1,3}}([.,]\\d{{3}})+') "
+    slow = (f"CASE WHEN regexp_full_match({s}, '\\d{{1,3}}([.,]\\d{{3}})+') "
             f"THEN TRY_CAST(regexp_replace({s}, '[.,]', '', 'g') AS DOUBLE) "
             f"ELSE TRY_CAST(replace({s}, ',', '.') AS DOUBLE) END")
+    return (f"CASE WHEN length({expr}) BETWEEN 1 AND 15 AND ltrim({expr}, '0123456789') = '' "
+            f"THEN {expr}::DOUBLE ELSE {slow} END")
 
 
 def _first(layout: SheetLayout, role: str) -> str | None:
@@ -605,28 +657,293 @@ def load_households(con, layouts: list[SheetLayout], *, key: bytes, mapping: Col
     only inside the query that hashes them (``hkey``). Rows that are not households are kept
     with the reason in ``set_aside`` (``blank``, ``note``, ``total``, ``group``,
     ``no_classification``), so every row of every file is accounted for.
+
+    Text files laid out the same way (same header, roles, delimiter, encoding and first body row:
+    the lists of one office, or a national export split by province) are read by one multi-file
+    ``read_csv`` in two passes: the distinct values of the coded columns first (mapped in Python,
+    once per value), then one ``INSERT … SELECT`` that maps, hashes and numbers the rows. No
+    household row passes through Python.
     """
     report = report or LoadReport()
     mapping = mapping or ColumnMapping()
     con.execute(f"CREATE TABLE IF NOT EXISTS households ({HOUSEHOLD_COLUMNS})")
-    opad, ipad = _pads(key)
     batch: list[tuple] = []
+    groups: dict[tuple, list[SheetLayout]] = {}
     for layout in layouts:
         if layout.grid is not None:  # a workbook is in memory already: mapped in Python, inserted in one batch
             batch.extend(_grid_rows(layout, key=key, mapping=mapping, report=report))
         else:
-            _load_one(con, layout, opad=opad, ipad=ipad, mapping=mapping, report=report)
+            groups.setdefault(_read_signature(layout), []).append(layout)
+    before = con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0]
+    con.execute("SET preserve_insertion_order = true")  # row numbers are the order of the file
+    try:
+        for group in groups.values():
+            _load_text_group(con, group, key=key, mapping=mapping, report=report)
+    finally:
+        con.execute(f"SET preserve_insertion_order = {'true' if before else 'false'}")
     if batch:
         import pandas as pd
 
         names = [c.split()[0] for c in HOUSEHOLD_COLUMNS.split(", ")]
         frame = pd.DataFrame(batch, columns=names)
+        frame["hkey"] = frame["hkey"].astype("Int64")
         con.register("_hh_batch", frame)
         try:
             con.execute("INSERT INTO households SELECT * FROM _hh_batch")
         finally:
             con.unregister("_hh_batch")
     return report
+
+
+def _read_signature(layout: SheetLayout) -> tuple:
+    return (tuple(layout.headers), tuple(layout.roles), layout.delimiter, layout.encoding, layout.legacy,
+            layout.body_start, layout.default_class)
+
+
+def _load_text_group(con, group: list[SheetLayout], *, key: bytes, mapping: ColumnMapping, report: LoadReport) -> None:
+    """Load text files of one layout; a malformed file is found by reading the files one by one."""
+    try:
+        _load_csv_group(con, group, key=key, mapping=mapping, report=report)
+    except GeoError:
+        raise
+    except Exception as exc:  # duckdb.Error: a malformed CSV line; name the file
+        if type(exc).__module__.split(".")[0] != "duckdb":
+            raise
+        if len(group) > 1:  # nothing was inserted (one statement): find the file at fault
+            for layout in group:
+                _load_text_group(con, [layout], key=key, mapping=mapping, report=report)
+            return
+        raise GeoError("household_unreadable", path=group[0].source.display,
+                       reason=str(exc).splitlines()[0][:200]) from exc
+
+
+def _fold_sql(expr: str) -> str:
+    return f"lower(strip_accents(replace(replace({expr}, 'đ', 'd'), 'Đ', 'D')))"
+
+
+def _load_csv_group(con, group: list[SheetLayout], *, key: bytes, mapping: ColumnMapping, report: LoadReport) -> None:
+    layout = group[0]
+    width = len(layout.headers)
+    names = [_col(i) for i in range(width)]
+    legacy = layout.legacy
+    skip = layout.body_start - 1
+    transcoded: list[Path] = []
+    try:
+        paths = []
+        for lay in group:  # DuckDB reads UTF-8: a byte view or UTF-16 is re-encoded first (streamed)
+            if (lay.encoding or "utf-8") != "utf-8":
+                transcoded.append(_to_utf8(lay.source.path, lay.encoding))
+                paths.append(str(transcoded[-1]))
+            else:
+                paths.append(str(lay.source.path))
+        _insert_csv_group(con, group, paths, names=names, skip=skip, legacy=legacy, key=key, mapping=mapping,
+                          report=report)
+    finally:
+        for path in transcoded:
+            path.unlink(missing_ok=True)
+
+
+def _insert_csv_group(con, group, paths, *, names, skip, legacy, key, mapping, report) -> None:
+    layout = group[0]
+    spec = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
+    params: dict[str, object] = {"paths": paths, "delim": layout.delimiter or ","}
+    rel = (f"read_csv($paths, header=false, skip={int(skip)}, delim=$delim, quote='\"', escape='\"', columns={spec}, "
+           "null_padding=true, strict_mode=false, encoding='utf-8', ignore_errors=false, auto_detect=false, "
+           "filename=true)")
+
+    def param(value: object) -> str:  # named, so that the order of use in the SQL text does not matter
+        if isinstance(value, dict):  # a lookup table; '' (an empty cell) is never a key: a miss gives NULL
+            value = {k: v for k, v in value.items() if k} or {"\u0000": v for v in list(value.values())[:1]} or {"\u0000": None}
+        name = f"p{len(params)}"
+        params[name] = value
+        return f"${name}"
+
+    # Filled cells (workbooks are read without merged ranges, so a merged group row counts once).
+    filled = " + ".join(f"coalesce(trim({n}) <> '', false)::INTEGER" for n in names)
+    first_text = f"trim(coalesce({', '.join(f'nullif(trim({n}), {chr(39)}{chr(39)})' for n in names)}, ''))"
+    cls_col, change_col, eth_col = (_first(layout, r) for r in ("classification", "change", "ethnicity"))
+    dep_cols = {role: _first(layout, role) for role in DEPRIVATION_ROLES}
+    coded = list(dict.fromkeys(c for c in (cls_col, change_col, eth_col, *dep_cols.values()) if c))
+
+    # Pass 1: per file, its rows, its group rows and the distinct values of the coded columns.
+    aggs = "".join(f", list(DISTINCT trim({c})) FILTER (WHERE {c} IS NOT NULL) AS {c}" for c in coded)
+    # A group row ("Xã …" alone on a row) has no class: files whose every row has one need no group pass.
+    # (Only the columns named here are parsed: the count of rows without a class costs nothing.)
+    classless = f"count(*) FILTER (WHERE {cls_col} IS NULL)" if cls_col else "count(*)"
+    found = con.execute(f"SELECT filename, count(*), {classless}{aggs} FROM {rel} GROUP BY filename",
+                        params).fetchall()
+    per_file = {r[0]: r for r in found}
+    distinct: dict[str, dict[str, list[str]]] = {c: {} for c in coded}  # column -> path -> values
+    for r in found:
+        for c, values in zip(coded, r[3:]):
+            distinct[c][r[0]] = values or []
+    groups = sum(int(r[2]) for r in found)
+    display = {p: lay.source.display for p, lay in zip(paths, group)}
+    where_of = {p: {"file": lay.source.display, "sheet": lay.sheet} for p, lay in zip(paths, group)}
+
+    def fix(values) -> dict[str, str]:
+        values = list(values)
+        if legacy is None and layout.encoding != "latin-1":
+            return {v: nfc(v) for v in values}
+        fixed, _ = fix_column(values)
+        return {v: nfc(f) for v, f in zip(values, fixed)}
+
+    def union(col: str) -> list[str]:
+        return list(dict.fromkeys(v for p in paths for v in distinct[col].get(p, [])))
+
+    cls_map, new_map = {}, {}
+    if cls_col:
+        texts = fix(union(cls_col))
+        for raw, text in texts.items():
+            cls, new = classify_value(text)
+            if cls is not None:
+                cls_map[raw], new_map[raw] = cls, new
+        for p in paths:
+            for raw in distinct[cls_col].get(p, []):
+                if raw and raw not in cls_map:
+                    report.unknown_classifications.append({**where_of[p], "value": texts[raw]})
+        cls_sql = f"nullif(map_extract_value({param(cls_map or {'': ''})}::MAP(VARCHAR, VARCHAR), trim({cls_col})), '')"
+        new_sql = f"coalesce(map_extract_value({param(new_map or {'': False})}::MAP(VARCHAR, BOOLEAN), trim({cls_col})), false)"
+    elif layout.default_class:
+        total = f"regexp_matches({_fold_sql('first_text')}, {param(_TOTAL.pattern)})"
+        cls_sql = f"CASE WHEN n_filled >= 3 AND NOT {total} THEN {param(layout.default_class)} END"
+        new_sql = "false"
+    else:
+        cls_sql, new_sql = "NULL::VARCHAR", "false"
+    if change_col:
+        change_new, change_escaped = {}, {}
+        for raw, text in fix(union(change_col)).items():
+            change_new[raw], change_escaped[raw] = change_value(text)
+        new_sql = (f"({new_sql} OR coalesce(map_extract_value({param(change_new or {'': False})}::MAP(VARCHAR, BOOLEAN), "
+                   f"trim({change_col})), false))")
+        esc_sql = f"coalesce(map_extract_value({param(change_escaped or {'': False})}::MAP(VARCHAR, BOOLEAN), trim({change_col})), false)"
+    else:
+        esc_sql = "false"
+
+    dep_sql = []
+    for role, col in dep_cols.items():
+        if col is None:
+            dep_sql.append(f"NULL::BOOLEAN AS {role}")
+            continue
+        yes = set()
+        for p in paths:
+            for raw in distinct[col].get(p, []):
+                value = mark_value(raw)
+                if value is None:
+                    report.unknown_marks.append({**where_of[p], "column": layout.headers[int(col[1:])], "value": raw})
+                elif value:
+                    yes.add(raw)
+        # An empty cell (most of them) is not deprived without looking it up.
+        dep_sql.append(f"(CASE WHEN {col} IS NULL THEN false ELSE coalesce(list_contains({param(sorted(yes))}::VARCHAR[], "
+                       f"trim({col})), false) END) AS {role}")
+
+    if eth_col:
+        eth = {raw: _is_minority(text) for raw, text in fix(union(eth_col)).items()}
+        eth = {k: v for k, v in eth.items() if v is not None}
+        minority_sql = f"map_extract_value({param(eth or {'': False})}::MAP(VARCHAR, BOOLEAN), trim({eth_col}))"
+    else:
+        minority_sql = "NULL::BOOLEAN"
+
+    def text_sql(role: str) -> str:
+        col = _first(layout, role)
+        return f"nullif(trim({col}), '')" if col else "NULL::VARCHAR"
+
+    offsets, start = {}, 0
+    for p in paths:  # the files are read in the order given: a row's number is its rank minus the files before
+        offsets[p] = start
+        start += int(per_file[p][1]) if p in per_file else 0
+    def by_file(values: dict, kind: str = "VARCHAR") -> str:
+        return f"map_extract_value({param(values)}::MAP(VARCHAR, {kind}), filename)"
+
+    fallback_commune = by_file({p: _fallback_commune(lay, mapping) for p, lay in zip(paths, group)})
+    fallback_district = by_file({p: _fallback_district(lay) for p, lay in zip(paths, group)})
+    members_sql = _number_sql(_first(layout, "members")) if _first(layout, "members") else "NULL::DOUBLE"
+    income_sql = _number_sql(_first(layout, "income")) if _first(layout, "income") else "NULL::DOUBLE"
+    given_sql = (f"TRY_CAST({_number_sql(_first(layout, 'deprivation_count'))} AS INTEGER)"
+                 if _first(layout, "deprivation_count") else "NULL::INTEGER")
+
+    # The keyed hash: the ID number's digits, else the folded name with the village and the birth date.
+    id_col, name_col, birth_col, village_col = (_first(layout, r) for r in ("id_number", "head_name", "birth_date", "village"))
+    key_parts = []
+    if id_col:
+        key_parts.append(f"nullif(regexp_replace(coalesce({id_col}, ''), '[^0-9]', '', 'g'), '')")
+    if name_col:
+        village_key = _fold_sql(f"trim(coalesce({village_col}, ''))") if village_col else "''"
+        name_key = (f"'n:' || {_fold_sql(f'trim({name_col})')} || '|' || {village_key} || '|' || "
+                    f"coalesce(trim({birth_col or 'NULL'}), '')")
+        key_parts.append(f"CASE WHEN trim(coalesce({name_col}, '')) <> '' THEN {name_key} END")
+    hkey_sql = _hash_sql(f"coalesce({', '.join(key_parts)})", param(_hash_prefix(key))) if key_parts else "NULL::BIGINT"
+
+    # Group rows ("Xã Hoàng Đồng", "Thôn Nà Lầu" alone on a row) name the commune or village of the rows under them.
+    if groups:
+        fill_commune = "last_value(grp_commune IGNORE NULLS) OVER w,"
+        fill_village = "last_value(grp_village IGNORE NULLS) OVER w,"
+        window = "WINDOW w AS (PARTITION BY filename ORDER BY row ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
+    else:
+        fill_commune = fill_village = window = ""
+    folded_first = _fold_sql("first_text")
+    cls_first = cls_sql if cls_col else "NULL::VARCHAR"
+    if cls_col:
+        cls_sql = "cls_given"
+    select = f"""
+    WITH numbered AS (
+        SELECT row_number() OVER () AS rn, * FROM {rel}
+    ), counted AS (
+        SELECT *, (rn - {by_file(offsets, "BIGINT")} + {int(skip)})::INTEGER AS row,
+               {cls_first} AS cls_given
+        FROM numbered
+    ), summed AS (  -- the row's filled cells and first text: needed only where no class is given
+        SELECT *, CASE WHEN cls_given IS NULL THEN {filled} END AS n_filled,
+               CASE WHEN cls_given IS NULL THEN {first_text} END AS first_text
+        FROM counted
+    ), base AS (
+        SELECT *, {cls_sql} AS cls FROM summed
+    ), grouped AS (
+        SELECT *,
+            CASE WHEN cls IS NULL AND n_filled <= 2 AND regexp_matches({folded_first}, {param(_GROUP_COMMUNE.pattern)})
+                 THEN first_text END AS grp_commune,
+            CASE WHEN cls IS NULL AND n_filled <= 2 AND regexp_matches({folded_first}, {param(_GROUP_VILLAGE.pattern)})
+                 THEN first_text END AS grp_village
+        FROM base
+    ), filled AS (
+        SELECT *,
+            coalesce({text_sql('commune')}, {fill_commune} {fallback_commune}) AS commune_raw,
+            coalesce({text_sql('village')}, {fill_village} NULL) AS village_out,
+            coalesce({text_sql('district')}, {fallback_district}) AS district_raw
+        FROM grouped {window}
+    )
+    SELECT {by_file(display)}, NULL::VARCHAR, row, {text_sql('province')},
+           district_raw, commune_raw, village_out, cls, {new_sql}, {esc_sql}, {members_sql}, {minority_sql},
+           {income_sql}, {', '.join(dep_sql)}, {given_sql}, {hkey_sql},
+           CASE WHEN cls IS NOT NULL THEN NULL
+                WHEN n_filled = 0 THEN 'blank'
+                WHEN grp_commune IS NOT NULL OR grp_village IS NOT NULL THEN 'group'
+                WHEN regexp_matches({folded_first}, {param(_TOTAL.pattern)}) THEN 'total'
+                WHEN n_filled <= 2 THEN 'note'
+                ELSE 'no_classification' END
+    FROM filled
+    """
+    con.execute(f"INSERT INTO households {select}", params)
+    files = [display[p] for p in paths]
+    # Legacy text in names: repair the distinct values in place (a few hundred at most).
+    if legacy is not None or layout.encoding == "latin-1":
+        for column in ("province_raw", "commune_raw", "village", "district_raw"):
+            values = [r[0] for r in con.execute(
+                f"SELECT DISTINCT {column} FROM households WHERE list_contains(?, file) AND {column} IS NOT NULL",
+                [files]).fetchall()]
+            for raw, text in fix(values).items():
+                if raw != text:
+                    con.execute(f"UPDATE households SET {column} = ? WHERE list_contains(?, file) AND {column} = ?",
+                                [text, files, raw])
+    for p, lay in zip(paths, group):
+        _report_columns(lay, report)
+        n = int(per_file[p][1]) if p in per_file else 0
+        report.rows_read += n
+        report.sheets.append({
+            **where_of[p], "header_rows": lay.header_rows, "body_start": lay.body_start, "rows": n,
+            "encoding": lay.encoding, "legacy_encoding": lay.legacy,
+            "columns": [{"column": h, "role": r} for h, r in zip(lay.headers, lay.roles) if h],
+        })
 
 
 def _fallback_commune(layout: SheetLayout, mapping: ColumnMapping) -> str:
@@ -662,9 +979,7 @@ def _number(text: str) -> float | None:
 
 
 def _grid_rows(layout: SheetLayout, *, key: bytes, mapping: ColumnMapping, report: LoadReport) -> list[tuple]:
-    """The rows of a workbook sheet as ``households`` records: the same rules as the SQL of :func:`_load_one`."""
-    import hashlib
-    import hmac
+    """The rows of a workbook sheet as ``households`` records: the same rules as the SQL of :func:`_insert_csv_group`."""
 
     where = _report_columns(layout, report)
     first = {role: (cols[0] if (cols := layout.columns(role)) else None) for role in DATA_ROLES + PERSONAL_ROLES}
@@ -732,10 +1047,11 @@ def _grid_rows(layout: SheetLayout, *, key: bytes, mapping: ColumnMapping, repor
         name = cell(row, "head_name")
         key_text = ident or (("n:" + _fold_plain(name) + "|" + _fold_plain(cell(row, "village")) + "|"
                               + cell(row, "birth_date")) if name else None)
-        hkey = hmac.new(key, key_text.encode("utf-8"), hashlib.sha256).hexdigest()[:32] if key_text else None
+        hkey = key_hash(key, key_text) if key_text else None
         given = _number(cell(row, "deprivation_count")) if first["deprivation_count"] is not None else None
         out.append((
-            layout.source.display, layout.sheet, number, cell(row, "district") or fallback_district,
+            layout.source.display, layout.sheet, number, cell(row, "province") or None,
+            cell(row, "district") or fallback_district,
             cell(row, "commune") or group_commune or fallback_commune, village or None, cls, bool(new or change_new),
             bool(change_escaped), _number(cell(row, "members")) if first["members"] is not None else None,
             _is_minority(cell(row, "ethnicity")) if first["ethnicity"] is not None else None,
@@ -760,62 +1076,6 @@ def _fold_plain(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFD", text) if unicodedata.category(ch) != "Mn").lower()
 
 
-def _stage(con, layout: SheetLayout, *, opad: bytes, ipad: bytes) -> None:
-    """Copy one sheet into the temporary table ``_hh_src``: its data columns, two row summaries and the keyed
-    hash. Personal columns are read only by this statement, to count filled cells and to hash them."""
-    width = len(layout.headers)
-    names = [_col(i) for i in range(width)]
-    keep = [i for i, role in enumerate(layout.roles) if role in DATA_ROLES]
-    params: dict[str, object] = {"opad": opad, "ipad": ipad}
-    every = ", ".join(names)
-    # Filled cells (workbooks are read without merged ranges, so a merged group row counts once).
-    filled = " + ".join(f"(CASE WHEN trim(coalesce({n}, '')) <> '' THEN 1 ELSE 0 END)" for n in names)
-    first_text = f"trim(coalesce({', '.join(f'nullif(trim({n}), {chr(39)}{chr(39)})' for n in names)}, ''))"
-    id_col, name_col, birth_col, village_col = (_first(layout, r) for r in ("id_number", "head_name", "birth_date", "village"))
-    key_parts = []
-    if id_col:
-        key_parts.append(f"nullif(regexp_replace(coalesce({id_col}, ''), '[^0-9]', '', 'g'), '')")
-    if name_col:
-        fold = "lower(strip_accents(replace(replace(trim({}), 'đ', 'd'), 'Đ', 'D')))"
-        name_key = (f"'n:' || {fold.format(name_col)} || '|' || {fold.format(f'coalesce({village_col or chr(39) * 2}, {chr(39) * 2})')}"
-                    f" || '|' || coalesce(trim({birth_col or 'NULL'}), '')")
-        key_parts.append(f"CASE WHEN trim(coalesce({name_col}, '')) <> '' THEN {name_key} END")
-    key_text = f"coalesce({', '.join(key_parts)})" if key_parts else "NULL"
-    hkey = (f"CASE WHEN {key_text} IS NULL THEN NULL ELSE left(sha256($opad::BLOB || "
-            f"unhex(sha256($ipad::BLOB || encode({key_text})))), 32) END")
-    columns = ", ".join(f"{_col(i)} VARCHAR" for i in keep)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _hh_src (row INTEGER, {columns + ', ' if columns else ''}"
-                "n_filled INTEGER, first_text VARCHAR, hkey VARCHAR)")
-    select = (f"SELECT row, {''.join(_col(i) + ', ' for i in keep)}{filled}, {first_text}, {hkey} FROM ")
-    if layout.grid is not None:
-        import pandas as pd
-
-        frame = pd.DataFrame([(r + [""] * width)[:width] for r in layout.grid], columns=names, dtype=object)
-        frame.insert(0, "row", range(layout.body_start, layout.body_start + len(frame)))
-        con.register("_hh_grid", frame)
-        try:
-            con.execute(f"INSERT INTO _hh_src {select} _hh_grid", params)
-        finally:
-            con.unregister("_hh_grid")
-        return
-    spec = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
-    path, transcoded = layout.source.path, None
-    if (layout.encoding or "utf-8") != "utf-8":  # DuckDB reads UTF-8: a byte view or UTF-16 is re-encoded first
-        transcoded = _to_utf8(path, layout.encoding)
-        path = transcoded
-    params.update(skip=layout.body_start - 1, path=str(path), delim=layout.delimiter or ",")
-    try:
-        con.execute(
-            f"INSERT INTO _hh_src {select} (SELECT (row_number() OVER () + $skip)::INTEGER AS row, * FROM read_csv($path, "
-            f"header=false, skip=$skip, delim=$delim, quote='\"', escape='\"', columns={spec}, null_padding=true, "
-            "strict_mode=false, encoding='utf-8', ignore_errors=false, auto_detect=false))",
-            params,
-        )
-    finally:
-        if transcoded is not None:
-            transcoded.unlink(missing_ok=True)
-
-
 def _to_utf8(path: Path, encoding: str) -> Path:
     """A private temporary UTF-8 copy of a text file (streamed; removed by the caller)."""
     fd, name = tempfile.mkstemp(prefix="geo-households-", suffix=".csv")
@@ -825,170 +1085,6 @@ def _to_utf8(path: Path, encoding: str) -> Path:
             dst.write(decoder.decode(chunk).encode("utf-8"))
         dst.write(decoder.decode(b"", final=True).encode("utf-8"))
     return Path(name)
-
-
-def _load_one(con, layout: SheetLayout, *, opad: bytes, ipad: bytes, mapping: ColumnMapping, report: LoadReport) -> None:
-    try:
-        _stage(con, layout, opad=opad, ipad=ipad)
-    except Exception as exc:  # duckdb.Error: a malformed CSV line; name the file
-        if type(exc).__module__.split(".")[0] != "duckdb":
-            raise
-        raise GeoError("household_unreadable", path=layout.source.display,
-                       reason=str(exc).splitlines()[0][:200]) from exc
-    where = _report_columns(layout, report)
-    legacy = layout.legacy
-
-    def fix(values: list[str]) -> dict[str, str]:
-        if legacy is None and layout.encoding != "latin-1":
-            return {v: nfc(v) for v in values}
-        fixed, _ = fix_column(values)
-        return {v: nfc(f) for v, f in zip(values, fixed)}
-
-    def distinct(col: str | None) -> list[str]:
-        if col is None:
-            return []
-        return [r[0] for r in con.execute(f"SELECT DISTINCT trim({col}) FROM _hh_src WHERE {col} IS NOT NULL").fetchall()]
-
-    params: dict[str, object] = {}
-
-    def param(value: object) -> str:  # named, so that the order of use in the SQL text does not matter
-        if isinstance(value, dict):  # a lookup table; '' (an empty cell) is never a key: a miss gives NULL
-            value = {k: v for k, v in value.items() if k} or {"\u0000": v for v in list(value.values())[:1]} or {"\u0000": None}
-        name = f"p{len(params)}"
-        params[name] = value
-        return f"${name}"
-
-    filled, first_text = "n_filled", "first_text"
-    # Classification and change values, mapped in Python once per distinct value.
-    cls_col = _first(layout, "classification")
-    cls_map, new_map = {}, {}
-    for raw, text in fix(distinct(cls_col)).items():
-        cls, new = classify_value(text)
-        if cls is not None:
-            cls_map[raw], new_map[raw] = cls, new
-        elif raw:
-            report.unknown_classifications.append({**where, "value": text})
-    change_col = _first(layout, "change")
-    change_new, change_escaped = {}, {}
-    for raw, text in fix(distinct(change_col)).items():
-        change_new[raw], change_escaped[raw] = change_value(text)
-    if cls_col:
-        cls_sql = f"map_extract_value({param(cls_map or {'': ''})}::MAP(VARCHAR, VARCHAR), trim({cls_col}))"
-        cls_sql = f"nullif({cls_sql}, '')"
-        new_sql = f"coalesce(map_extract_value({param(new_map or {'': False})}::MAP(VARCHAR, BOOLEAN), trim({cls_col})), false)"
-    elif layout.default_class:
-        total = f"regexp_matches(lower(strip_accents(replace({first_text}, 'đ', 'd'))), {param(_TOTAL.pattern)})"
-        cls_sql = f"CASE WHEN {filled} >= 3 AND NOT {total} THEN {param(layout.default_class)} END"
-        new_sql = "false"
-    else:
-        cls_sql, new_sql = "NULL::VARCHAR", "false"
-    if change_col:
-        new_sql = (f"({new_sql} OR coalesce(map_extract_value({param(change_new or {'': False})}::MAP(VARCHAR, BOOLEAN), "
-                   f"trim({change_col})), false))")
-        esc_sql = f"coalesce(map_extract_value({param(change_escaped or {'': False})}::MAP(VARCHAR, BOOLEAN), trim({change_col})), false)"
-    else:
-        esc_sql = "false"
-
-    # Deprivation marks.
-    dep_sql = []
-    for role in DEPRIVATION_ROLES:
-        col = _first(layout, role)
-        if col is None:
-            dep_sql.append(f"NULL::BOOLEAN AS {role}")
-            continue
-        marks = {}
-        for raw in distinct(col):
-            value = mark_value(raw)
-            if value is None:
-                report.unknown_marks.append({**where, "column": layout.headers[int(col[1:])], "value": raw})
-            marks[raw] = bool(value)
-        dep_sql.append(f"coalesce(map_extract_value({param(marks or {'': False})}::MAP(VARCHAR, BOOLEAN), "
-                       f"trim({col})), false) AS {role}")
-
-    eth_col = _first(layout, "ethnicity")
-    if eth_col:
-        eth = {raw: _is_minority(text) for raw, text in fix(distinct(eth_col)).items()}
-        eth = {k: v for k, v in eth.items() if v is not None}
-        minority_sql = f"map_extract_value({param(eth or {'': False})}::MAP(VARCHAR, BOOLEAN), trim({eth_col}))"
-    else:
-        minority_sql = "NULL::BOOLEAN"
-
-    fallback_commune = _fallback_commune(layout, mapping)
-    commune_col, village_col, district_col = (_first(layout, r) for r in ("commune", "village", "district"))
-    commune_sql = f"nullif(trim({commune_col}), '')" if commune_col else "NULL"
-    village_sql = f"nullif(trim({village_col}), '')" if village_col else "NULL"
-    district_sql = f"nullif(trim({district_col}), '')" if district_col else "NULL"
-    fallback_district = _fallback_district(layout)
-
-    members_sql = _number_sql(_first(layout, "members")) if _first(layout, "members") else "NULL::DOUBLE"
-    income_sql = _number_sql(_first(layout, "income")) if _first(layout, "income") else "NULL::DOUBLE"
-    given_sql = f"TRY_CAST({_number_sql(_first(layout, 'deprivation_count'))} AS INTEGER)" if _first(layout, "deprivation_count") else "NULL::INTEGER"
-
-    # Group rows ("Xã Hoàng Đồng", "Thôn Nà Lầu" alone on a row) name the commune or village of the rows under them.
-    groups = con.execute("SELECT count(*) FROM _hh_src WHERE n_filled BETWEEN 1 AND 2").fetchall()[0][0]
-    if groups:
-        fill_commune = "last_value(grp_commune IGNORE NULLS) OVER w,"
-        fill_village = "last_value(grp_village IGNORE NULLS) OVER w,"
-        window = "WINDOW w AS (ORDER BY row ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
-    else:
-        fill_commune = fill_village = window = ""
-    select = f"""
-    WITH base AS (
-        SELECT *, {cls_sql} AS cls,
-               {commune_sql} AS commune_col, {village_sql} AS village_col, {district_sql} AS district_col
-        FROM _hh_src
-    ), grouped AS (
-        SELECT *,
-            CASE WHEN cls IS NULL AND n_filled <= 2 AND regexp_matches(lower(strip_accents(replace(first_text, 'đ', 'd'))), {param(_GROUP_COMMUNE.pattern)})
-                 THEN first_text END AS grp_commune,
-            CASE WHEN cls IS NULL AND n_filled <= 2 AND regexp_matches(lower(strip_accents(replace(first_text, 'đ', 'd'))), {param(_GROUP_VILLAGE.pattern)})
-                 THEN first_text END AS grp_village
-        FROM base
-    ), filled AS (
-        SELECT *,
-            coalesce(commune_col, {fill_commune} {param(fallback_commune)}) AS commune_raw,
-            coalesce(village_col, {fill_village} NULL) AS village,
-            coalesce(district_col, {param(fallback_district)}) AS district_raw
-        FROM grouped {window}
-    )
-    SELECT {param(layout.source.display)}, {param(layout.sheet)}, row, district_raw, commune_raw, village,
-           cls, {new_sql}, {esc_sql}, {members_sql}, {minority_sql}, {income_sql},
-           {', '.join(dep_sql)}, {given_sql}, hkey,
-           CASE WHEN cls IS NOT NULL THEN NULL
-                WHEN n_filled = 0 THEN 'blank'
-                WHEN grp_commune IS NOT NULL OR grp_village IS NOT NULL THEN 'group'
-                WHEN regexp_matches(lower(strip_accents(replace(first_text, 'đ', 'd'))), {param(_TOTAL.pattern)}) THEN 'total'
-                WHEN n_filled <= 2 THEN 'note'
-                ELSE 'no_classification' END
-    FROM filled
-    """
-    try:
-        con.execute(f"INSERT INTO households {select}", params)
-    except Exception as exc:  # duckdb.Error: a malformed CSV line; name the file
-        if type(exc).__module__.split(".")[0] != "duckdb":
-            raise
-        raise GeoError("household_unreadable", path=layout.source.display,
-                       reason=str(exc).splitlines()[0][:200]) from exc
-    finally:
-        con.execute("DROP TABLE IF EXISTS _hh_src")
-    n = con.execute("SELECT count(*) FROM households WHERE file = ? AND sheet IS NOT DISTINCT FROM ?",
-                    [layout.source.display, layout.sheet]).fetchall()[0][0]
-    report.rows_read += n
-    # Legacy text in names: repair the distinct values in place (a few hundred at most).
-    if legacy is not None or layout.encoding == "latin-1":
-        for column in ("commune_raw", "village", "district_raw"):
-            values = [r[0] for r in con.execute(
-                f"SELECT DISTINCT {column} FROM households WHERE file = ? AND {column} IS NOT NULL",
-                [layout.source.display]).fetchall()]
-            for raw, text in fix(values).items():
-                if raw != text:
-                    con.execute(f"UPDATE households SET {column} = ? WHERE file = ? AND {column} = ?",
-                                [text, layout.source.display, raw])
-    report.sheets.append({
-        **where, "header_rows": layout.header_rows, "body_start": layout.body_start, "rows": int(n),
-        "encoding": layout.encoding, "legacy_encoding": legacy,
-        "columns": [{"column": h, "role": r} for h, r in zip(layout.headers, layout.roles) if h],
-    })
 
 
 def cleanup(folder: str | os.PathLike) -> None:

@@ -39,7 +39,7 @@ _DEP_P = np.array([0.10, 0.08, 0.12, 0.10, 0.20, 0.06, 0.15, 0.09, 0.30, 0.45, 0
 # Headers as the official review forms name them (with diacritics), and the same typed without them.
 HEADERS = {
     "ordinal": "STT", "head_name": "Họ và tên chủ hộ", "id_number": "Số CCCD/CMND", "phone": "Số điện thoại",
-    "district": "Huyện", "commune": "Xã", "village": "Thôn/bản", "classification": "Phân loại hộ",
+    "province": "Tỉnh", "district": "Huyện", "commune": "Xã", "village": "Thôn/bản", "classification": "Phân loại hộ",
     "change": "Biến động", "members": "Số nhân khẩu", "ethnicity": "Dân tộc", "income": "Thu nhập bình quân (đồng/người/tháng)",
 }
 DEP_HEADERS = {
@@ -106,7 +106,7 @@ def fake_households(*, n: int, province: str | None = "20", vintage: str = "pre2
     middle = np.array(_MIDDLES, dtype=object)[rng.integers(0, len(_MIDDLES), n)]
     given = np.array(_GIVEN, dtype=object)[rng.integers(0, len(_GIVEN), n)]
     frame = pd.DataFrame({
-        "province_code": u["province_code"].to_numpy(),
+        "province_code": u["province_code"].to_numpy(), "province_name": u["province_name"].to_numpy(),
         "commune_code": u["code"].to_numpy(), "commune_name": u["name"].to_numpy(),
         "district_code": u["district_code"].to_numpy(), "district_name": u["district_name"].to_numpy(),
         "village": "Thôn " + vil_a + " " + vil_b,
@@ -143,10 +143,13 @@ def fake_totals(frame: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
         ["Mã xã", "Tên xã", "Tổng số hộ"]]
 
 
-def _rows(frame: pd.DataFrame, *, marks_rng: np.random.Generator, with_commune: bool, with_personal: bool) -> list[list]:
+def _rows(frame: pd.DataFrame, *, marks_rng: np.random.Generator, with_commune: bool, with_personal: bool,
+          with_province: bool = False) -> list[list]:
     cols = []
     if with_personal:
         cols += [frame["head_name"], frame["id_number"], frame["phone"]]
+    if with_province:
+        cols += [frame["province_name"]]
     if with_commune:
         cols += [frame["district_name"], frame["commune_name"]]
     cols += [frame["village"], frame["cls"].map(CLASS_TEXT) + np.where(frame["is_new"], " mới phát sinh", ""),
@@ -159,11 +162,13 @@ def _rows(frame: pd.DataFrame, *, marks_rng: np.random.Generator, with_commune: 
 
 
 def _header_block(*, with_commune: bool, with_personal: bool, diacritics: bool,
-                  rename: dict[str, str] | None = None) -> list[list[str]]:
+                  rename: dict[str, str] | None = None, with_province: bool = False) -> list[list[str]]:
     """Three header rows: fields (merged down), the group over the 12 indicators, the dimensions, the indicators."""
     first = [HEADERS["ordinal"]]
     if with_personal:
         first += [HEADERS["head_name"], HEADERS["id_number"], HEADERS["phone"]]
+    if with_province:
+        first += [HEADERS["province"]]
     if with_commune:
         first += [HEADERS["district"], HEADERS["commune"]]
     first += [HEADERS[k] for k in ("village", "classification", "members", "ethnicity", "income")]
@@ -182,30 +187,34 @@ def _header_block(*, with_commune: bool, with_personal: bool, diacritics: bool,
 
 def write_lists(frame: pd.DataFrame, folder: str | Path, *, form: str = "xlsx_per_commune", diacritics: bool = True,
                 encoding: str = "utf-8", seed: int = 0, with_personal: bool = True,
-                rename: dict[str, str] | None = None) -> list[Path]:
+                rename: dict[str, str] | None = None, with_province: bool | None = None) -> list[Path]:
     """Write ``frame`` as communes send it; returns the files written.
 
     ``form`` is ``xlsx_per_commune`` (one workbook per commune, in a folder per district, commune
     named only by the file and the title), ``xlsx_sheets`` (one workbook per district, one sheet per
     commune), ``csv`` (one CSV per province with district and commune columns) or ``csv_per_district``.
-    ``rename`` replaces header texts (to test the column-mapping step). ``encoding`` applies to CSV: ``utf-8``, ``utf-8-sig``, ``utf-16`` or a legacy ``cp1258``, ``tcvn3``, ``vni``.
+    ``rename`` replaces header texts (to test the column-mapping step). ``with_province`` adds a province
+    column to CSV lists (default: when ``frame`` spans several provinces, as a national export does). ``encoding`` applies to CSV: ``utf-8``, ``utf-8-sig``, ``utf-16`` or a legacy ``cp1258``, ``tcvn3``, ``vni``.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed + 7)
     written: list[Path] = []
+    if with_province is None:
+        with_province = frame["province_code"].nunique() > 1
     if form.startswith("csv"):
         key = {"csv_per_district": "district_code", "csv_per_province": "province_code"}.get(form)
         groups = frame.groupby(key, sort=True) if key else [("all", frame)]
         for name, part in groups:
             path = folder / f"ds_ho_{name}.csv"
             header = _header_block(with_commune=True, with_personal=with_personal, diacritics=diacritics,
-                                   rename=rename)
+                                   rename=rename, with_province=with_province)
             buf = io.StringIO()
             writer = csv.writer(buf, lineterminator="\r\n")
             writer.writerow(["DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO (DỮ LIỆU MINH HỌA)" if diacritics else "DANH SACH HO NGHEO (DU LIEU MINH HOA)"])
             writer.writerows(header)
-            writer.writerows(_rows(part, marks_rng=rng, with_commune=True, with_personal=with_personal))
+            writer.writerows(_rows(part, marks_rng=rng, with_commune=True, with_personal=with_personal,
+                                   with_province=with_province))
             text = buf.getvalue()
             if encoding in ("cp1258", "tcvn3", "vni"):  # legacy: what old Vietnamese Excel and fonts wrote
                 from geo.text.encoding import to_legacy

@@ -30,7 +30,7 @@ from geo.io.write import atomic_path
 from geo.text.i18n import DEFAULT_LANG, t
 
 __all__ = ["HouseholdImport", "preview_lists", "import_lists", "as_indicator_table", "write_workbook", "report_dict",
-           "breakdown", "problem_messages", "ColumnMapping", "read_totals", "load_mapping"]
+           "breakdown", "problem_messages", "ColumnMapping", "read_totals", "load_mapping", "mapping_message"]
 
 ColumnMapping = hio.ColumnMapping
 PROBLEM_KINDS = ("unknown_commune", "duplicate", "contradiction")
@@ -49,10 +49,17 @@ class HouseholdImport:
     vintage: str
     totals: dict | None = None
     mapping: ColumnMapping = field(default_factory=ColumnMapping)
+    layouts: list[hio.SheetLayout] = field(default_factory=list, repr=False)  # headers and roles (no cell kept)
 
     @property
     def communes(self) -> pd.DataFrame:
         return self.tables.communes
+
+    @property
+    def saved_mapping_applied(self) -> list[dict]:
+        """The sheets read with a column mapping saved in the workspace for their header shape."""
+        return [{"file": lay.source.display, "sheet": lay.sheet, "saved": lay.saved_mapping}
+                for lay in self.layouts if lay.saved_mapping]
 
 
 def load_mapping(path: str | os.PathLike | None) -> ColumnMapping:
@@ -104,11 +111,13 @@ def read_totals(path, *, province: str | None, vintage: str) -> tuple[pd.Series,
 
 
 def _connect(work: Path):
+    """A DuckDB database in the import's private folder: memory bounded by ``HOUSEHOLD_DUCKDB_MEMORY`` whatever
+    the size of the lists (tables live in the file and spill files beside it; the folder is removed after)."""
     import duckdb
 
     spill = work / "spill"
     spill.mkdir(exist_ok=True)
-    con = duckdb.connect(":memory:", config={
+    con = duckdb.connect(str(work / "households.duckdb"), config={
         "memory_limit": settings.HOUSEHOLD_DUCKDB_MEMORY, "threads": settings.HOUSEHOLD_DUCKDB_THREADS,
         "temp_directory": str(spill), "preserve_insertion_order": False,
     })
@@ -151,9 +160,11 @@ def import_lists(paths, *, totals=None, mapping: ColumnMapping | None = None, pr
             con.close()
     finally:
         hio.cleanup(work)
+    for layout in layouts:  # nothing of a cell stays with the result: the preview rows are dropped
+        layout.samples, layout.grid = [], None
     return HouseholdImport(tables=tables, load=load, problems=problems, resolution=resolution,
                            sources=[s.display for s in sources], province=province, vintage=vintage,
-                           totals=totals_summary, mapping=mapping)
+                           totals=totals_summary, mapping=mapping, layouts=layouts)
 
 
 # --------------------------------------------------------------------------
@@ -193,12 +204,32 @@ def _where(item: dict) -> dict:
     return {"file": item.get("file"), "sheet": item.get("sheet") or "-", "row": item.get("row")}
 
 
+def mapping_message(layouts, *, lang: str = DEFAULT_LANG) -> str | None:
+    """"Applied the column mapping saved on … to N sheets …" for ``layouts`` (or an import's), else None."""
+    if isinstance(layouts, HouseholdImport):
+        layouts = layouts.layouts
+    applied = [lay for lay in layouts if lay.saved_mapping]
+    if not applied:
+        return None
+    where = ", ".join(lay.where for lay in applied[:5]) + (", …" if len(applied) > 5 else "")
+    return t("household.mapping_applied", lang, date=", ".join(sorted({lay.saved_mapping for lay in applied})),
+             n=len(applied), where=where)
+
+
 def problem_messages(result: HouseholdImport, *, lang: str = DEFAULT_LANG, limit: int | None = None) -> list[str]:
     """One sentence per problem row (file, sheet, row, what to do), unknown communes first."""
     out = []
     for item in result.problems["unknown_commune"]["items"]:
-        out.append(t("household.issue.unknown_commune", lang, **_where(item), commune=item["commune"] or "",
-                     n=item["rows_count"]))
+        reason = item.get("reason")
+        if reason == "ambiguous" and item.get("provinces"):
+            key = "household.issue.ambiguous_commune"
+        elif reason in ("other_province", "unknown_province"):
+            key = f"household.issue.{reason}"
+        else:
+            key = "household.issue.unknown_commune"
+        out.append(t(key, lang, **_where(item), commune=item["commune"] or "", n=item["rows_count"],
+                     district=item.get("district") or "", province=item.get("province") or "",
+                     provinces=item.get("provinces") or ""))
     for item in result.problems["duplicate"]["items"]:
         first, second = item["rows"][0], item["rows"][1]
         out.append(t(f"household.issue.duplicate_{item['kind']}", lang, file=first["file"], sheet=first["sheet"] or "-",
@@ -231,6 +262,8 @@ def report_dict(result: HouseholdImport, *, lang: str = DEFAULT_LANG, outputs: d
         "problems": result.problems,
         "messages": problem_messages(result, lang=lang),
         "mapping": result.mapping.to_dict(),
+        "saved_mapping_applied": result.saved_mapping_applied,
+        "saved_mapping_message": mapping_message(result, lang=lang),
         "method": t("household.method", lang),
         "outputs": outputs or {},
     }

@@ -37,8 +37,9 @@ __all__ = ["DatasetInfo", "Dataset", "AuditEntry", "Store", "SqliteStore", "KIND
 
 # What a workspace holds. "table": indicator tables; "boundaries": boundary layers; "designations": a
 # province's designation set (lists and hand tags); "converted": tables carried to the 2025 communes;
-# "scenario": a self-contained scenario GeoPackage.
-KINDS = ("table", "boundaries", "designations", "converted", "scenario")
+# "scenario": a self-contained scenario GeoPackage; "mapping": a household list's column mapping, per header
+# shape (geo.workspace.household_mappings).
+KINDS = ("table", "boundaries", "designations", "converted", "scenario", "mapping")
 SCHEMA_VERSION = 1
 
 

@@ -65,13 +65,14 @@ def test_mark_value(text, expected):
     assert hio.mark_value(text) is expected
 
 
-def test_sql_hmac_equals_python_hmac():
+def test_sql_hash_equals_python_hash():
     key = b"k" * 32
-    opad, ipad = hio._pads(key)
     con = duckdb.connect()
-    got = con.execute("SELECT left(sha256($o::BLOB || unhex(sha256($i::BLOB || encode($t)))), 32)",
-                      {"o": opad, "i": ipad, "t": "999000000123"}).fetchall()[0][0]
-    assert got == hio.hmac_hex(key, "999000000123")[:32]
+    got = con.execute(f"SELECT {hio._hash_sql('$t', '$prefix')}",
+                      {"prefix": hio._hash_prefix(key), "t": "999000000123"}).fetchall()[0][0]
+    assert got == hio.key_hash(key, "999000000123")
+    assert got == int(__import__("hashlib").sha256(("6b" * 32 + "|999000000123").encode()).hexdigest()[:15], 16)
+    assert hio.key_hash(b"j" * 32, "999000000123") != got  # keyed: another secret, another number
 
 
 def test_installation_key_created_private_and_stable(tmp_path):
