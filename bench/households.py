@@ -9,12 +9,16 @@ Generated lists (ILLUSTRATIVE: fake names, IDs starting 999, phones 0900):
 Each import runs in a fresh child process, so that its peak resident memory (VmHWM, reset at exec, unlike
 ru_maxrss which keeps the forking parent's) is its own, registry included; the generator's memory is not counted. A peer is measured in the same run: pandas reading the same CSV files
 (all columns, as text) and counting poor households per commune, to put the times in proportion.
+Times: wall clock and the child's CPU seconds (user + system, both DuckDB threads), because the 2-core machine
+is shared: the load average before and after each import is printed beside it. Generating the lists is set-up
+and is not counted; reading, aggregating and writing the workbook and the report are.
 Prints figures only; tests never assert on time. ``python bench/households.py [--skip-2m] [--xlsx]``.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -27,19 +31,27 @@ sys.path.insert(0, str(ROOT))
 from geo.io.households_fake import fake_households, write_lists  # noqa: E402
 
 CHILD = r"""
-import json, resource, sys, time
+import json, os, resource, sys, tempfile, time
 sys.path.insert(0, {root!r})
 from geo.workflows import households as wf
 from geo.units import registry
 registry.units(province=None)  # warm the registry (read once per server, not per import)
-t = time.perf_counter()
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+c0, t = cpu(), time.perf_counter()
 {body}
 hwm = [int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:")][0]
-print(json.dumps({{"seconds": time.perf_counter() - t, "peak_mb": hwm / 1024, **extra}}))
+print(json.dumps({{"seconds": time.perf_counter() - t, "cpu": cpu() - c0, "peak_mb": hwm / 1024, **extra}}))
 """
 IMPORT = """
 r = wf.import_lists({paths!r}, province={province!r}, key=b"bench-key-0123456789abcdef")
-extra = {{"households": int(r.communes["listed"].sum()), "communes": len(r.communes)}}
+read = time.perf_counter() - t
+with tempfile.TemporaryDirectory() as out:  # writing counts: the indicators workbook and the report
+    wf.write_workbook(r, os.path.join(out, "chi_tieu.xlsx"))
+    wf.write_report(r, os.path.join(out, "bao_cao.json"))
+extra = {{"households": int(r.communes["listed"].sum()), "communes": len(r.communes), "read_aggregate": read,
+          "unknown": r.problems["unknown_commune"]["count"]}}
 """
 PANDAS = """
 import pandas as pd
@@ -47,7 +59,7 @@ n = 0
 counts = None
 for p in {paths!r}:
     df = pd.read_csv(p, skiprows=4, header=None, dtype=str, keep_default_na=False)
-    c = df[df[8].str.startswith("Hộ nghèo")].groupby(5).size()
+    c = df[df[{cls}].str.startswith("Hộ nghèo")].groupby({commune}).size()
     counts = c if counts is None else counts.add(c, fill_value=0)
     n += len(df)
 extra = {{"households": n}}
@@ -62,6 +74,10 @@ def child(body: str, **fmt) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def load() -> str:
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def case(name: str, n: int, province: str | None, form: str, folder: Path, peer: bool = True) -> None:
     t = time.perf_counter()
     frame = fake_households(n=n, province=province, seed=7)
@@ -70,13 +86,17 @@ def case(name: str, n: int, province: str | None, form: str, folder: Path, peer:
     gen = time.perf_counter() - t
     del frame
     paths = [str(f) for f in files]
+    before = load()
     ours = child(IMPORT, paths=paths, province=province)
-    line = (f"{name:<34} {n:>9,} households {len(files):>4} files {size:7.1f} MB | import {ours['seconds']:6.2f} s, "
-            f"peak {ours['peak_mb']:6.0f} MB ({ours['communes']} communes, {ours['households']:,} counted)")
+    line = (f"{name:<30} {n:>9,} households {len(files):>4} files {size:6.1f} MB | read+aggregate "
+            f"{ours['read_aggregate']:6.2f} s, with writing {ours['seconds']:6.2f} s (CPU {ours['cpu']:5.1f} s), "
+            f"peak {ours['peak_mb']:5.0f} MB ({ours['communes']} communes, {ours['households']:,} counted, "
+            f"{ours['unknown']} unknown) load {before} -> {load()}")
     if peer:
-        other = child(PANDAS, paths=paths)
-        line += f" | pandas read+count {other['seconds']:6.2f} s, peak {other['peak_mb']:6.0f} MB"
-    print(line + f" [generated in {gen:.0f} s]", flush=True)
+        shift = 1 if province is None else 0  # a national list has a province column first
+        other = child(PANDAS, paths=paths, cls=7 + shift, commune=5 + shift)
+        line += f" | pandas read+count {other['seconds']:6.2f} s (CPU {other['cpu']:5.1f} s), peak {other['peak_mb']:5.0f} MB"
+    print(line + f" [generated in {gen:.0f} s, not counted]", flush=True)
 
 
 def main() -> None:

@@ -183,6 +183,7 @@ HOUSEHOLD_DUCKDB_THREADS = 2
 HOUSEHOLD_XLSX_MAX_ROWS = 1_000_000  # rows of one worksheet (Excel holds 1,048,576)
 HOUSEHOLD_CLI_MESSAGES = 20  # problem lines printed by the CLI (all are in the report)
 HOUSEHOLD_EXAMPLE_SIZE = 800  # households in the illustrative lists of "python -m geo households --example"
+HOUSEHOLD_WORKBOOK_MAX_VILLAGES = 20_000  # village rows put in the indicators workbook; a longer table is written alone (CSV)
 
 # Trust at the gate (geo.analysis.checks, geo.join.placement): what a table or a boundary layer may hold.
 PERCENT = 100.0  # a rate is count / households × PERCENT

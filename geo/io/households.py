@@ -212,11 +212,16 @@ class ColumnMapping:
     saved: dict[str, dict] = field(default_factory=dict)
 
     def role_for(self, header: str) -> str | None:
+        """The corrected role of a column: its whole header text, else its last header line ("Cột 18" for
+        "Chỉ số thiếu hụt | Nước sinh hoạt và vệ sinh | Cột 18"), compared folded."""
         if header in self.columns:
             return self.columns[header]
-        folded = _fold(header)
+        folded, last = _fold(header), _fold(header.split(" | ")[-1])
         for key, role in self.columns.items():
             if _fold(key) == folded:
+                return role
+        for key, role in self.columns.items():
+            if _fold(key) == last:
                 return role
         return None
 
@@ -702,13 +707,11 @@ def _read_signature(layout: SheetLayout) -> tuple:
 
 def _load_text_group(con, group: list[SheetLayout], *, key: bytes, mapping: ColumnMapping, report: LoadReport) -> None:
     """Load text files of one layout; a malformed file is found by reading the files one by one."""
+    import duckdb
+
     try:
         _load_csv_group(con, group, key=key, mapping=mapping, report=report)
-    except GeoError:
-        raise
-    except Exception as exc:  # duckdb.Error: a malformed CSV line; name the file
-        if type(exc).__module__.split(".")[0] != "duckdb":
-            raise
+    except duckdb.Error as exc:  # a malformed CSV line or invalid UTF-8 past the sample: name the file
         if len(group) > 1:  # nothing was inserted (one statement): find the file at fault
             for layout in group:
                 _load_text_group(con, [layout], key=key, mapping=mapping, report=report)

@@ -24,7 +24,7 @@ from geo._errors import GeoError
 from geo.analysis import households as agg
 from geo.analysis.indicators import label
 from geo.io import households as hio
-from geo.io.sheets import _plain, set_cell as _set
+from geo.io.sheets import _plain
 from geo.io.tables import IndicatorTable
 from geo.io.write import atomic_path
 from geo.text.i18n import DEFAULT_LANG, t
@@ -269,20 +269,34 @@ def report_dict(result: HouseholdImport, *, lang: str = DEFAULT_LANG, outputs: d
     }
 
 
-def _sheet(wb, title: str, df: pd.DataFrame, *, lang: str, labels: bool = True) -> None:
+def _cell(ws, value: object, *, bold: bool = False):
+    """A value for a write-only row: text that looks like a formula stays text (as :func:`geo.io.sheets.set_cell`)."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
+    from geo.io.sheets import looks_like_formula
+
+    value = _plain(value)
+    if not bold and not looks_like_formula(value):
+        return value
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+        cell.quotePrefix = looks_like_formula(value)
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def _sheet(wb, title: str, df: pd.DataFrame, *, lang: str, labels: bool = True) -> None:
+    """One table in a write-only workbook: translated headers, then the column keys, then the rows (streamed)."""
     ws = wb.create_sheet(title[:31])
-    columns = list(df.columns)
-    for j, col in enumerate(columns, start=1):
-        head = label(col, lang) if labels and _has_label(col) else str(col)
-        _set(ws.cell(row=1, column=j), head)
-        _set(ws.cell(row=2, column=j), str(col))
-        ws.cell(row=1, column=j).font = Font(bold=True)
-    for i, row in enumerate(df.itertuples(index=False, name=None), start=3):
-        for j, value in enumerate(row, start=1):
-            _set(ws.cell(row=i, column=j), _plain(value))
     ws.freeze_panes = "C3"
+    columns = list(df.columns)
+    ws.append([_cell(ws, label(c, lang) if labels and _has_label(c) else str(c), bold=True) for c in columns])
+    ws.append([_cell(ws, str(c)) for c in columns])
+    for row in df.itertuples(index=False, name=None):
+        ws.append([_cell(ws, v) for v in row])
 
 
 def _has_label(col: str) -> bool:
@@ -292,22 +306,32 @@ def _has_label(col: str) -> bool:
 
 
 def workbook_bytes(result: HouseholdImport, *, lang: str = DEFAULT_LANG) -> bytes:
-    """The indicators workbook: communes (with the total row), districts, villages, sources, method."""
+    """The indicators workbook: communes (with the total row), districts, villages, sources, method.
+
+    Written row by row (openpyxl's write-only mode). A village table longer than
+    ``HOUSEHOLD_WORKBOOK_MAX_VILLAGES`` rows (a national list: ~80,000 villages, millions of cells) is
+    not put in the workbook: its sheet says so and points to the village table written on its own
+    (``--villages thon.csv``, or the page's download).
+    """
     from openpyxl import Workbook
 
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
     tables = result.tables
     communes = pd.concat([tables.communes, tables.total], ignore_index=True)
     _sheet(wb, t("household.sheet.communes", lang), communes, lang=lang)
     if not tables.districts.empty:
         _sheet(wb, t("household.sheet.districts", lang), pd.concat([tables.districts, tables.total], ignore_index=True),
                lang=lang)
-    _sheet(wb, t("household.sheet.villages", lang), tables.villages, lang=lang)
+    if len(tables.villages) <= settings.HOUSEHOLD_WORKBOOK_MAX_VILLAGES:
+        _sheet(wb, t("household.sheet.villages", lang), tables.villages, lang=lang)
+    else:
+        ws = wb.create_sheet(t("household.sheet.villages", lang)[:31])
+        ws.append([_cell(ws, t("household.villages_elsewhere", lang, n=len(tables.villages),
+                               limit=settings.HOUSEHOLD_WORKBOOK_MAX_VILLAGES))])
     _sheet(wb, t("household.sheet.sources", lang), tables.provenance, lang=lang, labels=False)
     ws = wb.create_sheet(t("household.sheet.method", lang)[:31])
-    for i, line in enumerate(t("household.method", lang).split("\n"), start=1):
-        _set(ws.cell(row=i, column=1), line)
+    for line in t("household.method", lang).split("\n"):
+        ws.append([_cell(ws, line)])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -191,3 +191,35 @@ def test_zip_folder_sources(tmp_path):
     assert len(sources) == 3
     assert [s.display for s in sources][0].startswith("ds.zip/Thanh_pho_Lang_Son/")
     assert {s.folder for s in sources} == {"Thanh_pho_Lang_Son"}  # the district, as a hint for the join
+
+
+def test_bad_file_among_files_of_one_layout_is_named(tmp_path):
+    """Files of one layout are read together; a broken one (invalid UTF-8 past the sample) is named alone."""
+    from geo.workflows import households as wf
+
+    frame = fake_households(n=2500, seed=5, communes=4)
+    (good,) = write_lists(frame, tmp_path / "a", form="csv")
+    bad = tmp_path / "xa_hong.csv"
+    bad.write_bytes(good.read_bytes() + b"2501,\xff\xfe,Thon X,Ho ngheo,3,Tay,100\r\n")
+    with pytest.raises(GeoError) as err:
+        wf.import_lists([good, bad], key=b"x" * 32)
+    assert err.value.code == "household_unreadable"
+    assert err.value.params["path"] == "xa_hong.csv"
+    assert err.value.params["reason"] == f"Invalid Input Error: CSV Error on Line: {2500 + 5}"
+
+
+def test_rows_numbered_as_in_the_files_when_read_together(tmp_path):
+    """Several files of one layout in one read: every row keeps its own file's line number (STT = line - 4)."""
+    frame = fake_households(n=3000, seed=6, communes=30)
+    files = write_lists(frame, tmp_path, form="csv_per_district")
+    assert len(files) > 1
+    layouts = [hio.inspect_source(hio.Source(p, p.name))[0] for p in files]
+    con = duckdb.connect(config={"threads": 2, "preserve_insertion_order": False})
+    hio.load_households(con, layouts, key=b"x" * 32)
+    counts = con.execute("SELECT file, count(*), min(row), max(row) FROM households GROUP BY file ORDER BY file").fetchall()
+    sizes = frame.groupby("district_code").size().sort_index().tolist()
+    assert [(c, lo, hi) for _, c, lo, hi in counts] == [(n, 5, n + 4) for n in sizes]
+    assert con.execute("SELECT count(DISTINCT (file, row)) FROM households").fetchall()[0][0] == len(frame)
+    for path, (_, part) in zip(files, frame.groupby("district_code", sort=True)):  # and in the file's order
+        got = con.execute("SELECT cls, members FROM households WHERE file = ? ORDER BY row", [path.name]).fetchall()
+        assert got == [(c, float(m)) for c, m in zip(part["cls"], part["members"])]

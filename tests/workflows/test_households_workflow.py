@@ -146,3 +146,85 @@ def test_mapping_file_fixes_a_column(tmp_path):
     row = result.communes.iloc[0]
     assert (row["name"], int(row["poor"]), int(row["near_poor"])) == ("Xã Hoàng Đồng", 1, 1)
     assert int(row["deprived_sanitation"]) == 1 and row["deprived_sanitation_share"] == 100.0
+
+
+# --------------------------------------------------------------------------
+# National lists: district and commune names repeat between provinces
+# --------------------------------------------------------------------------
+BEN_TRE, DONG_THAP = "83", "87"  # both have a "Huyện Châu Thành" with a "Xã Tân Phú" (and an "Xã An Hiệp"...)
+
+
+@pytest.fixture(scope="module")
+def two_provinces():
+    import pandas as pd
+
+    parts = [fake_households(n=400, province=p, seed=50 + i, every_commune=True) for i, p in enumerate((BEN_TRE, DONG_THAP))]
+    frame = pd.concat(parts, ignore_index=True)
+    from geo.units import registry
+
+    units = registry.units(province=None, level="commune", vintage="pre2025")
+    provinces = units.groupby(["district_name", "name"])["province_code"].nunique()
+    repeated = set(provinces[provinces > 1].index)  # (district, commune) names of several provinces, nationally
+    twice = pd.Series([(d, c) in repeated for d, c in zip(frame["district_name"], frame["commune_name"])])
+    assert twice.sum() > 0  # the generated list does hold such names
+    return frame, twice
+
+
+def test_two_provinces_resolved_within_their_province(tmp_path, two_provinces):
+    frame, _ = two_provinces
+    (path,) = write_lists(frame, tmp_path, form="csv")  # a national export: a province column
+    result = wf.import_lists([path], province=None, key=KEY)
+    assert result.problems["unknown_commune"]["count"] == 0
+    truth = frame.groupby("commune_code").agg(listed=("cls", "size"), poor=("cls", lambda s: int((s == "poor").sum())))
+    got = result.communes.set_index("code")[["listed", "poor"]].astype(int)
+    assert got.sort_index().to_dict() == truth.sort_index().astype(int).to_dict()
+    # "Xã Tân Phú" of Huyện Châu Thành counted in each province, not merged
+    tan_phu = result.communes[(result.communes["name"] == "Xã Tân Phú") & (result.communes["parent_name"] == "Huyện Châu Thành")]
+    assert sorted(tan_phu["code"]) == ["28840", "30274"]
+    districts = result.tables.districts.set_index("code")["listed"].astype(int).to_dict()
+    assert districts == frame.groupby("district_code").size().astype(int).to_dict()
+
+
+def test_two_provinces_without_province_column_ambiguous_named(tmp_path, two_provinces):
+    frame, twice = two_provinces
+    (path,) = write_lists(frame, tmp_path, form="csv", with_province=False)
+    result = wf.import_lists([path], province=None, key=KEY)
+    p = result.problems["unknown_commune"]
+    assert p["count"] == int(twice.sum())  # only names found in several provinces are left, none guessed
+    assert {i["reason"] for i in p["items"]} == {"ambiguous"}
+    item = next(i for i in p["items"] if i["commune"] == "Xã Tân Phú")
+    assert item["provinces"] == "Tỉnh An Giang, Tỉnh Bến Tre, Tỉnh Đồng Tháp"  # every province that has the name
+    msg = next(m for m in wf.problem_messages(result, lang="vi") if "Xã Tân Phú" in m)
+    assert msg.startswith(f"Tệp ds_ho_all.csv, trang -, dòng {item['row']}: xã 'Xã Tân Phú' (Huyện Châu Thành) có ở "
+                          "nhiều tỉnh: Tỉnh An Giang, Tỉnh Bến Tre, Tỉnh Đồng Tháp")
+    assert "--province" in msg
+    assert int(result.communes["listed"].sum()) == len(frame) - int(twice.sum())
+
+
+def test_province_chosen_keeps_other_province_rows_out(tmp_path, two_provinces):
+    frame, _ = two_provinces
+    (path,) = write_lists(frame, tmp_path, form="csv")
+    result = wf.import_lists([path], province=BEN_TRE, key=KEY)
+    assert set(result.communes["code"]) == set(frame.loc[frame["province_code"] == BEN_TRE, "commune_code"])
+    p = result.problems["unknown_commune"]
+    assert p["count"] == int((frame["province_code"] == DONG_THAP).sum())
+    assert {i["reason"] for i in p["items"]} == {"other_province"}
+    msg = wf.problem_messages(result, lang="en")[0]
+    assert "is in province 'Tỉnh Đồng Tháp', not the chosen province" in msg
+
+
+def test_workbook_keeps_formula_looking_text_as_text(tmp_path):
+    import io
+
+    from openpyxl import load_workbook
+
+    frame = fake_households(n=30, seed=23, communes=2)
+    frame.loc[0, "village"] = '=HYPERLINK("http://x","Thôn")'
+    (path,) = write_lists(frame, tmp_path, form="csv")
+    result = wf.import_lists([path], key=KEY)
+    book = load_workbook(io.BytesIO(wf.workbook_bytes(result, lang="vi")))
+    assert book.sheetnames == ["Xa", "Huyen", "Thon", "Nguon", "Cach tinh"]
+    villages = book.worksheets[2]
+    cells = [c for row in villages.iter_rows(min_row=3) for c in row if c.value == frame.loc[0, "village"]]
+    assert len(cells) == 1 and cells[0].data_type == "s" and cells[0].quotePrefix
+    assert villages.freeze_panes == "C3" and villages["A1"].font.bold
