@@ -122,6 +122,7 @@ def _connect(work: Path):
         "temp_directory": str(spill), "preserve_insertion_order": False,
     })
     con.execute("SET enable_progress_bar = false")
+    con.execute("PRAGMA disable_checkpoint_on_shutdown")  # the file is thrown away: nothing to write at close
     return con
 
 
@@ -295,8 +296,16 @@ def _sheet(wb, title: str, df: pd.DataFrame, *, lang: str, labels: bool = True) 
     columns = list(df.columns)
     ws.append([_cell(ws, label(c, lang) if labels and _has_label(c) else str(c), bold=True) for c in columns])
     ws.append([_cell(ws, str(c)) for c in columns])
-    for row in df.itertuples(index=False, name=None):
-        ws.append([_cell(ws, v) for v in row])
+    from geo.io.sheets import looks_like_formula
+
+    frame = df.astype(object).where(df.notna(), None)  # NaN and NA -> empty cells, numbers as Python numbers
+    risky = [j for j, c in enumerate(columns) if frame[c].map(looks_like_formula).any()]  # text read as a formula
+    for row in frame.itertuples(index=False, name=None):
+        if risky:
+            row = list(row)
+            for j in risky:
+                row[j] = _cell(ws, row[j])
+        ws.append(row)
 
 
 def _has_label(col: str) -> bool:
