@@ -25,11 +25,6 @@ ss = st.session_state
 ss.setdefault("hh_mapping", wf.ColumnMapping())
 mapping: wf.ColumnMapping = ss["hh_mapping"]
 store = ui.workspace()  # column mappings saved for earlier files apply to files of the same header shape
-try:
-    mapping.saved = saved_mappings(store) if store is not None else {}
-except GeoError as exc:
-    ui.show_error(exc)
-
 st.title(T("page.households"))
 st.caption(T("hh.intro"))
 files = st.file_uploader(T("hh.upload"), type=["xlsx", "csv", "zip"], accept_multiple_files=True, key="hh_files")
@@ -45,6 +40,10 @@ if ss.get("hh_paths_key") != key:
         ui.show_error(exc)
         st.stop()
     ss["hh_paths_key"] = key
+    try:  # read once per upload: what this session saves applies to the next files, not to the page in use
+        mapping.saved = saved_mappings(store) if store is not None else {}
+    except GeoError as exc:
+        ui.show_error(exc)
 paths = ss["hh_paths"]
 
 # ---------------------------------------------------------------- preview and column mapping
