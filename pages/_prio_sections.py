@@ -16,6 +16,7 @@ from geo.units.designations import DESIGNATION_TYPES, designation_label
 from geo.workflows.priority import coverage_view, designation_tables, import_report_tables, map_includes
 from geo.workflows.priority_view import manual_table, undo_options
 from pages import _prio_callbacks as cb
+from pages._picker import unit_picker
 from pages import _ui as ui
 
 
@@ -41,7 +42,7 @@ def manual_section(*, ranked: pd.DataFrame, manual: list, labels: dict[str, str]
     st.caption(T("prio.manual.help"))
     m1, m2 = st.columns([2, 1])
     ranked_labels = {c: labels.get(c, c) for c in ranked["code"].astype(str)}
-    m1.selectbox(T("prio.d.unit"), list(ranked_labels), key="prio_m_unit", format_func=ranked_labels.get)
+    unit_picker(T("prio.d.unit"), list(ranked_labels), ranked_labels, key="prio_m_unit", where=m1)
     keep("prio_m_action", "include")
     m2.radio(T("prio.manual.action"), ["include", "exclude"], key="prio_m_action", horizontal=True,
              format_func=lambda a: T(f"prio.manual.{a}"))
@@ -90,7 +91,7 @@ def designations_section(*, designations, labels: dict[str, str], province: str,
     kinds = list(dict.fromkeys([*DESIGNATION_TYPES, *designations.types]))
     with st.expander(T("prio.d.tag"), expanded=False):
         h1, h2 = st.columns([2, 1])
-        h1.selectbox(T("prio.d.unit"), list(labels), key="prio_h_unit", format_func=labels.get)
+        unit_picker(T("prio.d.unit"), list(labels), labels, key="prio_h_unit", where=h1)
         h2.selectbox(T("prio.d.type"), kinds, key="prio_h_type", format_func=lambda k: designation_label(k, lang))
         st.text_input(T("prio.d.note"), key="prio_h_note")
         h3, h4, _ = st.columns([1, 1, 3])

@@ -11,6 +11,7 @@ from geo.workflows.mapview import focus_view, parse_breaks, render_map, value_co
 from geo.render.mapcomponent import map_component
 from geo.units.search import search_units
 from pages import _ui as ui
+from pages._picker import unit_picker
 
 ui.init_state()
 T = ui.T
@@ -24,7 +25,7 @@ with st.sidebar:
     if ss["province"] not in codes:
         ss["province"] = settings.DEFAULT_PROVINCE if settings.DEFAULT_PROVINCE in codes else codes[0]
     names = dict(zip(provinces["code"], provinces["name"]))
-    st.selectbox(T("ui.province"), codes, key="province", format_func=lambda c: f"{names[c]} ({c})")
+    unit_picker(T("ui.province"), codes, lambda c: f"{names[c]} ({c})", key="province")
     st.radio(T("ui.vintage"), ["pre2025", "2025"], key="vintage", format_func=lambda v: T(f"ui.vintage.{v}"))
 ui.level_and_dataset_sidebar()
 

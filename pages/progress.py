@@ -10,6 +10,7 @@ from geo.analysis import progress as pg
 from geo.analysis.standards import STANDARDS, standard_by_key
 from geo.workflows import progress as wp
 from pages import _ui as ui
+from pages._picker import unit_picker
 
 ui.init_state()
 T = ui.T
@@ -116,8 +117,8 @@ if clicked in codes and clicked != ss.get("progress_unit"):
     st.rerun()
 with col_side:
     st.caption(T("progress.trend_hint"))
-    unit = st.selectbox(T("progress.trend_pick"), [""] + codes, key="progress_unit",
-                        format_func=lambda c: f"{names.get(c, c)} ({c})" if c else "–")
+    unit = unit_picker(T("progress.trend_pick"), [""] + codes, lambda c: f"{names.get(c, c)} ({c})" if c else "–",
+                       key="progress_unit")
     if unit:
         st.image(wp.trend_png(dataset, unit, name=names.get(unit), lang=lang), width="stretch")
 

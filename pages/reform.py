@@ -21,6 +21,7 @@ from geo.workflows.layer import unit_columns
 from geo.analysis.indicators import is_rate, label
 from pages import _reform_sections as sections
 from pages import _ui as ui
+from pages._picker import unit_picker
 
 ui.init_state()
 T = ui.T
@@ -108,8 +109,7 @@ if clicked and clicked in new_labels and clicked != picked:
 st.subheader(T("reform.sources"))
 if ss.get("rf_new") not in new_labels:
     ss["rf_new"] = None
-st.selectbox(T("reform.sources.pick"), list(new_labels), key="rf_new", index=None, format_func=new_labels.get,
-             placeholder=T("reform.sources.placeholder"))
+unit_picker(T("reform.sources.pick"), list(new_labels), new_labels, key="rf_new", placeholder=T("reform.sources.placeholder"))
 picked = ss.get("rf_new")
 if not picked:
     st.caption(T("reform.sources.none"))

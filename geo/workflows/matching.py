@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from geo.text.names import fold_text
+from geo.units.search import match_options
 
 __all__ = ["RowChoice", "unit_labels", "row_choices", "filter_options", "file_row"]
 
@@ -74,17 +74,16 @@ def row_choices(report, data: pd.DataFrame, labels: Mapping[str, str]) -> list[R
 
 
 def filter_options(options: Sequence[str], labels: Mapping[str, str], query: str | None) -> list[str]:
-    """The options whose label holds ``query``, diacritics and case optional; "" (a none choice) is kept.
+    """The options answering ``query`` (:func:`geo.units.search.match_options`, best first), "" (a none choice) kept first.
 
     Examples
     --------
     >>> filter_options(["", "1", "2"], {"1": "Thái Bình", "2": "Lạng Sơn"}, "thai binh")
     ['', '1']
     """
-    wanted = fold_text(query or "")
-    if not wanted:
+    if not (query or "").strip():
         return list(options)
-    return [o for o in options if not o or wanted in fold_text(labels.get(o, o))]
+    return [o for o in options if not o] + match_options(query, [o for o in options if o], labels)
 
 
 def file_row(data: pd.DataFrame, index) -> object:

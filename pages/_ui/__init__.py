@@ -18,7 +18,7 @@ from pages._ui.cached import (boundaries_from_old, builtin_table, default_bounda
 from pages._ui.layer import (clicked_code, component_click, current_layer, current_table, dataset_citation, dataset_is_official,
                              dataset_meta, dataset_options, layer_key, layer_or_stop, level_and_dataset_sidebar,
                              overrides_for, picks_for, save_overrides, selection_table, trust_warnings)
-from pages._ui.matching import conflict_pickers, hand_choices, hand_matches, unit_filter
+from pages._ui.matching import conflict_pickers, hand_choices, hand_matches
 from pages._ui.scenarios import (adopt_scenario, open_scenario_from_workspace, save_scenario_to_workspace,
                                  workspace_scenarios)
 from pages._ui.state import (PERSISTENT_KEYS, T, init_state, keep, lang, language_switch, prefill, remember, selection,
@@ -37,7 +37,7 @@ __all__ = [
     "clicked_code", "component_click", "current_layer", "current_table", "dataset_citation", "dataset_is_official", "dataset_meta",
     "dataset_options", "layer_key", "layer_or_stop", "level_and_dataset_sidebar", "overrides_for", "picks_for",
     "save_overrides", "selection_table", "trust_warnings",
-    "conflict_pickers", "hand_choices", "hand_matches", "unit_filter",
+    "conflict_pickers", "hand_choices", "hand_matches",
     "adopt_scenario", "open_scenario_from_workspace", "save_scenario_to_workspace", "workspace_scenarios",
     "boundary_layer", "boundary_sources", "content_key", "digest", "keep_converted", "save_upload",
     "upload_boundaries", "upload_table",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.workflows.matching import file_row, filter_options, row_choices, unit_labels
+from geo.workflows.matching import file_row, row_choices, unit_labels
+from pages._picker import unit_picker
 from pages._ui.layer import overrides_for, picks_for, save_overrides
 from pages._ui.state import T
 
@@ -53,14 +54,8 @@ def hand_choices(layer, table, dataset: str) -> None:
                    else unit_label.get(c, c)) for c in item.options if c}
         fmt[""] = T("ui.report.keep_unmatched")
         idx = item.index
-        current = overrides.get(idx, "")
-        options = unit_filter(item.options, fmt, key=f"find_{dataset}_{idx}")
-        if current and current not in options:  # a filter never hides the current choice
-            options.insert(1, current)
-        choices[idx] = st.selectbox(
-            T("ui.report.pick", row=item.row, name=item.name), options,
-            index=options.index(current) if current in options else 0, format_func=fmt.get, key=f"pick_{dataset}_{idx}",
-        )
+        choices[idx] = unit_picker(T("ui.report.pick", row=item.row, name=item.name), item.options, fmt,
+                                   key=f"pick_{dataset}_{idx}", default=overrides.get(idx, ""))
     if st.button(T("ui.report.apply"), type="primary"):
         for idx, code in choices.items():
             if code:
@@ -71,11 +66,3 @@ def hand_choices(layer, table, dataset: str) -> None:
         st.success(T("ui.report.applied", n=len(overrides)))
         st.rerun()
 
-
-def unit_filter(options: list[str], labels: dict, *, key: str) -> list[str]:
-    """A search box above a unit picker: keeps the options whose label holds the typed text, diacritics optional.
-
-    Streamlit's selectbox matches accents exactly ("thai binh" does not find "Thái Bình"); this does.
-    Empty options (a "none" choice) are always kept.
-    """
-    return filter_options(options, labels, st.text_input(T("trust.search"), key=key))
