@@ -33,11 +33,12 @@ False
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 __all__ = [
     "PovertyStandard", "StandardChange", "STANDARDS", "standard_for_year", "standard_by_key",
-    "crosses_standards", "standard_change", "standard_from_text",
+    "crosses_standards", "standard_change", "standard_from_text", "standard_of_table",
 ]
 
 
@@ -83,7 +84,13 @@ STANDARDS: tuple[PovertyStandard, ...] = (
     ),
 )
 
-_KEY = re.compile(r"(20\d\d)\s*[-–—/]\s*(20\d\d)")
+_KEY = re.compile(r"(20\d\d)\s*[-–—‒−/]\s*(20\d\d)")
+# The same in folded words (fold_words): "2016 2020", "2016 den 2020", "2016 to 2020".
+_FOLDED_PERIOD = re.compile(r"(20\d\d) (?:den |to |)(20\d\d)")
+# Words that say a text names a poverty standard, folded (diacritics dropped).
+_STANDARD_WORDS = re.compile(r"\b(?:chuan ngheo|poverty (?:standard|line|threshold)s?)\b")
+# The documents that set each standard, as planners cite them ("theo Quyết định 59/2015/QĐ-TTg").
+_DOCUMENTS = {"59 2015 qd ttg": "2016-2020", "07 2021 nd cp": "2021-2025", "351 2025 nd cp": "2026-2030"}
 
 
 def standard_by_key(key: str) -> PovertyStandard | None:
@@ -97,15 +104,61 @@ def standard_by_key(key: str) -> PovertyStandard | None:
 def standard_from_text(text: object) -> PovertyStandard | None:
     """The standard a header or title names ("Theo chuẩn nghèo giai đoạn 2016-2020"), or None.
 
-    Only text that says *chuẩn nghèo* / *poverty standard* (diacritics optional) counts, so that a
-    plan's "giai đoạn 2021–2025" title alone does not declare a standard.
-    """
-    from geo.text.names import fold_text
+    Only text that says *chuẩn nghèo* / *poverty standard* (diacritics optional) with a period, or cites the
+    document that set a standard (Quyết định 59/2015/QĐ-TTg, Nghị định 07/2021/NĐ-CP), counts, so that a
+    plan's "giai đoạn 2021–2025" title alone does not declare a standard. The period named after the words
+    wins: "Kết quả 2016–2020 theo chuẩn nghèo đa chiều giai đoạn 2021–2025" is 2021–2025. Any dash, or
+    none, between the years; diacritics optional.
 
-    folded = fold_text(str(text or ""))
-    if not any(word in folded for word in ("chuanngheo", "povertystandard", "povertyline")):
+    Examples
+    --------
+    >>> standard_from_text("SỐ HỘ NGHÈO NĂM 2020 (theo chuẩn nghèo giai đoạn 2016–2020)").key
+    '2016-2020'
+    >>> standard_from_text("ty le ho ngheo theo chuan ngheo da chieu giai doan 2021-2025").key
+    '2021-2025'
+    >>> standard_from_text("KẾ HOẠCH GIẢM NGHÈO GIAI ĐOẠN 2021-2025") is None
+    True
+    """
+    from geo.text.names import fold_words
+
+    folded = fold_words(str(text or ""))
+    for number, key in _DOCUMENTS.items():
+        if f" {number} " in f" {folded} ":
+            return standard_by_key(key)
+    said = _STANDARD_WORDS.search(folded)
+    if said is None:
         return None
-    return standard_by_key(str(text))
+    periods = [standard_by_key(f"{m.group(1)}-{m.group(2)}") for m in _FOLDED_PERIOD.finditer(folded)]
+    after = [p for m, p in zip(_FOLDED_PERIOD.finditer(folded), periods) if m.start() >= said.start() and p]
+    if after:
+        return after[0]
+    known = [p for p in periods if p]
+    return known[-1] if known else None
+
+
+def standard_of_table(table) -> PovertyStandard | None:
+    """The poverty standard a table names about itself, or None to go by each year's period.
+
+    Read from its title rows (:attr:`geo.io.tables.IndicatorTable.title`), then its header texts
+    (:attr:`~geo.io.tables.IndicatorTable.columns`). A table whose title names two different standards
+    declares none (each year then keeps its own).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> standard_of_table(SimpleNamespace(title=("BIỂU 01", "Theo chuẩn nghèo giai đoạn 2016 - 2020"))).key
+    '2016-2020'
+    """
+    title, headers = getattr(table, "title", ()), getattr(table, "columns", None)
+    title = [title] if isinstance(title, str) else list(title or ())
+    headers = list(headers.values()) if isinstance(headers, Mapping) else []
+    for texts in (title, headers):
+        found = {s for s in (standard_from_text(text) for text in texts) if s is not None}
+        if len(found) == 1:
+            return found.pop()
+        if found:
+            return None
+    return None
 
 
 def standard_for_year(year: int | str | None, *, declared: str | PovertyStandard | None = None) -> PovertyStandard | None:

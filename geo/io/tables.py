@@ -171,6 +171,10 @@ class IndicatorTable:
         ``"pre2025"`` or ``"2025"`` when known (a table converted by
         :func:`geo.analysis.reform.conversion_table` is ``"2025"``); None for a file read
         as typed, whose codes may be of either vintage.
+    title
+        The text of the rows above the header, one line per row ("SỐ HỘ NGHÈO NĂM 2020 (theo chuẩn nghèo
+        giai đoạn 2016–2020)"): what the table says about itself, e.g. its poverty standard
+        (:func:`geo.analysis.standards.standard_of_table`).
     """
 
     data: pd.DataFrame
@@ -183,6 +187,7 @@ class IndicatorTable:
     level: str | None
     warnings: list[TableWarning] = field(default_factory=list)
     vintage: str | None = None
+    title: tuple[str, ...] = ()
 
     @property
     def indicators(self) -> list[str]:
@@ -669,7 +674,14 @@ def _parse_grid(grid: _Grid, *, path: str, level: str | None) -> IndicatorTable:
         years=years,
         level=table_level,
         warnings=warnings,
+        title=tuple(_line(rows[r]) for r in range(start) if any(_filled(v) for v in rows[r])),
     )
+
+
+def _line(row: list) -> str:
+    """One grid row as a line of text: its filled cells, in order, single-spaced (a merged cell once)."""
+    cells = [_cell_text(v) for v in row if _filled(v)]
+    return " ".join(c for i, c in enumerate(cells) if i == 0 or c != cells[i - 1])
 
 
 def _indicator_columns(

@@ -271,12 +271,16 @@ def _table_vintage(table) -> str | None:
 
 
 def _declared_standard(table, spec) -> str | None:
-    """The poverty standard a table declares: a built-in table's, or the table's own ``standard``."""
+    """The poverty standard a table declares: its own ``standard``, the one its title names, or a built-in table's."""
+    from geo.analysis.standards import standard_of_table
     from geo.join.files import BUILTIN_INDICATORS
 
     own = _attr(table, "standard")
     if own:
         return getattr(own, "key", own)
+    named = None if isinstance(table, pd.DataFrame) else standard_of_table(table)
+    if named is not None:
+        return named.key
     if isinstance(spec, str) and spec in BUILTIN_INDICATORS:
         return BUILTIN_INDICATORS[spec].get("standard")
     source = _attr(table, "source")

@@ -38,15 +38,13 @@ def _plan_years(table, meta: dict | None) -> tuple[int, ...]:
 
 
 def _standard_of(table, meta: dict | None) -> str | None:
-    from geo.analysis.standards import standard_from_text
+    """The standard a table declares: a built-in table's metadata, else what its title or headers name."""
+    from geo.analysis.standards import standard_from_text, standard_of_table
 
     if meta is not None and meta.get("standard"):
         return meta["standard"]
-    for text in [getattr(table, "source", "")] + list(getattr(table, "columns", {}) or {}).copy():
-        found = standard_from_text(text)
-        if found is not None:
-            return found.key
-    return None
+    found = standard_of_table(table) or standard_from_text(getattr(table, "source", ""))
+    return found.key if found is not None else None
 
 
 def _layer_rows(layer) -> pd.DataFrame:
