@@ -66,7 +66,7 @@ def test_wrong_zone_upload_offers_the_right_zone_which_fixes_the_map(app_url, vn
         wait_idle(page)
         uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Tải lên ranh giới")
         uploader.locator('input[type="file"]').set_input_files(str(vn2000_zip))
-        error = page.locator('[data-testid="stAlert"]').filter(has_text="23.9 km")
+        error = page.locator('[data-testid="stAlert"]').filter(has_text="23,9 km")
         error.first.wait_for(state="visible", timeout=90_000)
         assert "EPSG:9215" in error.first.inner_text()
         button = page.get_by_role("button", name="Dùng EPSG:9215")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from geo import settings
 from geo._errors import GeoError
+from geo.text.i18n import megabytes
 from geo.analysis.rules import Rule, RuleSet, ScoreSpec, Tier, Weight
 from geo.io.safe import check_size
 from geo.io.upload import decode_text
@@ -98,8 +99,8 @@ def _parse_yaml(text: str, path: str):
 
     size = len(text.encode("utf-8", errors="replace"))
     if size > settings.RULES_MAX_BYTES:
-        raise GeoError("file_too_large", path=path, size_mb=f"{size / 1048576:.1f}",
-                       limit_mb=f"{settings.RULES_MAX_BYTES / 1048576:.2f}")
+        raise GeoError("file_too_large", path=path, size_mb=megabytes(size),
+                       limit_mb=megabytes(settings.RULES_MAX_BYTES, 2))
     loader = None
     try:
         loader = _loader()(text, path=path)  # the reader refuses control characters here already
@@ -235,8 +236,8 @@ def rules_from_bytes(data: bytes, *, name: str = "<rules>") -> RuleSet:
     Latin letters of Windows-1252), so a rules file saved by Notepad or old Excel reads as written.
     """
     if len(data) > settings.RULES_MAX_BYTES:
-        raise GeoError("file_too_large", path=name, size_mb=f"{len(data) / 1048576:.1f}",
-                       limit_mb=f"{settings.RULES_MAX_BYTES / 1048576:.2f}")
+        raise GeoError("file_too_large", path=name, size_mb=megabytes(len(data)),
+                       limit_mb=megabytes(settings.RULES_MAX_BYTES, 2))
     try:
         text = decode_text(data, path=name)
     except GeoError as exc:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from geo import settings
 from geo._errors import GeoError
-from geo.text.i18n import DEFAULT_LANG, LANGS
+from geo.text.i18n import DEFAULT_LANG, LANGS, Num
 
 __all__ = ["main", "build_parser"]
 
@@ -381,7 +381,7 @@ def _cmd_webmap(args) -> int:
     out = save_html(m, args.out, overwrite=args.overwrite)
     for note in layer.notes:
         print(t(note, args.lang), file=sys.stderr)
-    print(t("webmap.cli_done", args.lang, path=args.out, n=len(layer.gdf), kb=round(out.stat().st_size / 1024)))
+    print(t("webmap.cli_done", args.lang, path=args.out, n=len(layer.gdf), kb=Num(round(out.stat().st_size / 1024))))
     return EXIT_OK
 
 

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from geo import settings
 from geo._errors import GeoError
+from geo.text.i18n import Num, megabytes
 from geo.io import safe
 from geo.io.tables import MAX_COLUMNS, _cell_text, _fold
 from geo.io.upload import check_workbook
@@ -358,8 +359,8 @@ def _check_file(source: Source) -> bytes:
         raise GeoError("household_old_excel", path=source.display)
     if size > limit * 1024 * 1024:
         code = "household_xlsx_too_large" if excel else "household_file_too_large"
-        raise GeoError(code, path=source.display, size_mb=round(size / 2**20, 1), limit_mb=limit,
-                       csv_mb=settings.HOUSEHOLD_CSV_MAX_MB)
+        raise GeoError(code, path=source.display, size_mb=megabytes(size), limit_mb=Num(limit, None),
+                       csv_mb=Num(settings.HOUSEHOLD_CSV_MAX_MB, None))
     return head
 
 

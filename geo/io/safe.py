@@ -20,6 +20,7 @@ from pathlib import Path
 
 from geo import settings
 from geo._errors import GeoError
+from geo.text.i18n import Num, megabytes
 
 __all__ = [
     "MAX_UPLOAD_BYTES",
@@ -42,8 +43,14 @@ _CHUNK = 1 * MB
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
-def _mb(size: int) -> str:
-    return f"{size / MB:.1f}"
+def _mb(size: int) -> Num:
+    """A size for a message: megabytes written the reader's way when shown ("57,2 MB")."""
+    return megabytes(size)
+
+
+def _limit_mb(max_bytes: int) -> Num:
+    """A limit for a message: whole megabytes without decimals ("200 MB"), or up to two ("0,25 MB")."""
+    return Num(round(max_bytes / MB, 2), None)
 
 
 def check_size(path: str | os.PathLike, *, max_bytes: int = MAX_UPLOAD_BYTES) -> int:
@@ -61,7 +68,7 @@ def check_size(path: str | os.PathLike, *, max_bytes: int = MAX_UPLOAD_BYTES) ->
         raise GeoError("file_not_found", path=str(path))
     size = path.stat().st_size
     if size > max_bytes:
-        raise GeoError("file_too_large", path=str(path), size_mb=_mb(size), limit_mb=_mb(max_bytes))
+        raise GeoError("file_too_large", path=str(path), size_mb=_mb(size), limit_mb=_limit_mb(max_bytes))
     return size
 
 
@@ -123,16 +130,16 @@ def check_members(
             folders |= parents
         total += info.file_size
         if total > max_total_bytes:
-            raise GeoError("zip_too_large", path=shown, size_mb=_mb(total), limit_mb=_mb(max_total_bytes))
+            raise GeoError("zip_too_large", path=shown, size_mb=_mb(total), limit_mb=_limit_mb(max_total_bytes))
         if info.file_size >= RATIO_CHECK_MIN_BYTES and info.file_size > max_ratio * max(info.compress_size, 1):
             raise GeoError(
-                "zip_too_large", path=shown, size_mb=_mb(info.file_size), limit_mb=_mb(max_total_bytes)
+                "zip_too_large", path=shown, size_mb=_mb(info.file_size), limit_mb=_limit_mb(max_total_bytes)
             )
         checked.append((info, parts))
     # Many small members each under the per-member check must not add up to a bomb either.
     packed = sum(i.compress_size for i in infos)
     if total >= RATIO_CHECK_MIN_BYTES and total > max_ratio * max(packed, 1):
-        raise GeoError("zip_too_large", path=shown, size_mb=_mb(total), limit_mb=_mb(max_total_bytes))
+        raise GeoError("zip_too_large", path=shown, size_mb=_mb(total), limit_mb=_limit_mb(max_total_bytes))
     return checked
 
 
@@ -213,7 +220,7 @@ def _write_members(
                     written += len(chunk)
                     if written > max_total_bytes or dst.tell() + len(chunk) > info.file_size:
                         raise GeoError(
-                            "zip_too_large", path=path.name, size_mb=_mb(written), limit_mb=_mb(max_total_bytes)
+                            "zip_too_large", path=path.name, size_mb=_mb(written), limit_mb=_limit_mb(max_total_bytes)
                         )
                     dst.write(chunk)
         except FileExistsError:

@@ -21,6 +21,7 @@ from pathlib import Path
 from geo import settings
 from geo._errors import GeoError
 from geo.io.fingerprint import digest
+from geo.text.i18n import Num, megabytes
 
 __all__ = ["spool_root", "spool", "release", "sweep", "SessionFiles", "SPOOL_ENV"]
 
@@ -54,8 +55,8 @@ def spool(data: bytes, name: str, *, holder: str | None = None, root: Path | Non
         Who uses the file (a session id); :func:`release` removes it once no holder is left.
     """
     if len(data) > settings.MAX_UPLOAD_MB * 1024 * 1024:
-        raise GeoError("file_too_large", path=_safe_name(name), size_mb=round(len(data) / 1e6, 1),
-                       limit_mb=settings.MAX_UPLOAD_MB)
+        raise GeoError("file_too_large", path=_safe_name(name), size_mb=megabytes(len(data)),
+                       limit_mb=Num(settings.MAX_UPLOAD_MB, None))
     folder = (root or spool_root()) / digest(data)
     path = folder / _safe_name(name)
     with _lock:

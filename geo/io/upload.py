@@ -43,6 +43,7 @@ import pandas as pd
 
 from geo import settings
 from geo._errors import GeoError
+from geo.text.i18n import Num, megabytes
 from geo.text.names import nfc
 
 __all__ = [
@@ -102,8 +103,8 @@ class Records:
 # --------------------------------------------------------------------------
 # Bytes
 # --------------------------------------------------------------------------
-def _limit_mb(max_bytes: int) -> float:
-    return round(max_bytes / MB, 2)
+def _limit_mb(max_bytes: int) -> Num:
+    return Num(round(max_bytes / MB, 2), None)
 
 
 def load_bytes(source: SourceLike, *, name: str | None = None, max_bytes: int | None = None) -> tuple[str, bytes]:
@@ -142,14 +143,14 @@ def load_bytes(source: SourceLike, *, name: str | None = None, max_bytes: int | 
             raise GeoError("file_not_found", path=display)
         size = path.stat().st_size
         if size > limit:
-            raise GeoError("file_too_large", path=display, size_mb=round(size / MB, 1), limit_mb=_limit_mb(limit))
+            raise GeoError("file_too_large", path=display, size_mb=megabytes(size), limit_mb=_limit_mb(limit))
         try:
             with open(path, "rb") as fh:
                 data = fh.read(limit + 1)
         except OSError as exc:
             raise GeoError("unreadable_file", path=display, reason=exc.strerror or type(exc).__name__) from None
     if len(data) > limit:
-        raise GeoError("file_too_large", path=display, size_mb=round(len(data) / MB, 1), limit_mb=_limit_mb(limit))
+        raise GeoError("file_too_large", path=display, size_mb=megabytes(len(data)), limit_mb=_limit_mb(limit))
     return display, data
 
 
@@ -319,7 +320,8 @@ def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, *, path: str) -> _Sh
             chunk = fh.read(_SCAN_CHUNK)
             read += len(chunk)
             if read > settings.MAX_XLSX_SHEET_MB * MB:
-                raise GeoError("zip_too_large", path=path, size_mb=round(read / MB), limit_mb=settings.MAX_XLSX_SHEET_MB)
+                raise GeoError("zip_too_large", path=path, size_mb=megabytes(read, 0),
+                                 limit_mb=Num(settings.MAX_XLSX_SHEET_MB, None))
             buf = carry + chunk
             cut = buf.rfind(b">") + 1 if chunk else len(buf)
             body, carry = buf[:cut], buf[cut:][-_SCAN_CARRY:]
@@ -389,16 +391,18 @@ def check_workbook(data: bytes, *, path: str) -> dict[str, _SheetScan]:
             lower = info.filename.lower()
             if _SHEET_MEMBER.match(info.filename):
                 if info.file_size > settings.MAX_XLSX_SHEET_MB * MB:
-                    raise GeoError("zip_too_large", path=path, size_mb=round(info.file_size / MB),
-                                   limit_mb=settings.MAX_XLSX_SHEET_MB)
+                    raise GeoError("zip_too_large", path=path, size_mb=megabytes(info.file_size, 0),
+                                   limit_mb=Num(settings.MAX_XLSX_SHEET_MB, None))
             elif lower.endswith(".xml") or lower.endswith(".rels"):
                 if info.file_size > settings.MAX_SHARED_STRINGS_MB * MB:
                     raise GeoError("table_shared_strings_too_large", path=path, member=info.filename,
-                                   size_mb=round(info.file_size / MB, 1), limit_mb=settings.MAX_SHARED_STRINGS_MB)
+                                   size_mb=megabytes(info.file_size),
+                                   limit_mb=Num(settings.MAX_SHARED_STRINGS_MB, None))
         unpacked = sum(i.file_size for i in infos)
         limit = settings.MAX_XLSX_UNPACKED_MB * MB
         if unpacked > limit or unpacked > max(MB, settings.MAX_ZIP_RATIO * len(data)):
-            raise GeoError("zip_too_large", path=path, size_mb=round(unpacked / MB), limit_mb=settings.MAX_XLSX_UNPACKED_MB)
+            raise GeoError("zip_too_large", path=path, size_mb=megabytes(unpacked, 0),
+                           limit_mb=Num(settings.MAX_XLSX_UNPACKED_MB, None))
         for info in infos:
             if _SHEET_MEMBER.match(info.filename):
                 try:

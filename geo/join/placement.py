@@ -20,6 +20,7 @@ import pandas as pd
 
 from geo import settings
 from geo._errors import GeoError
+from geo.text.i18n import Num
 from geo.units import registry
 
 __all__ = ["Placement", "placement_offsets", "check_placement", "best_crs"]
@@ -138,5 +139,6 @@ def check_placement(gdf: gpd.GeoDataFrame, *, level: str, vintage: str, province
     best, best_km = best_crs(gdf, read_crs=read_crs or WGS84, level=level, vintage=vintage)
     found.best_crs, found.best_km = best, best_km
     if best is not None and best_km is not None and best_km <= settings.PLACEMENT_MAX_KM:
-        raise GeoError("boundaries_misplaced", path=path, km=median, crs=read_crs or WGS84, fit=best, fit_km=best_km)
-    raise GeoError("boundaries_misplaced_nofit", path=path, km=median, crs=read_crs or WGS84)
+        raise GeoError("boundaries_misplaced", path=path, km=Num(median, 1), crs=read_crs or WGS84, fit=best,
+                       fit_km=Num(best_km, 1))
+    raise GeoError("boundaries_misplaced_nofit", path=path, km=Num(median, 1), crs=read_crs or WGS84)

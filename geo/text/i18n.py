@@ -23,8 +23,8 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import parse_pattern
 
-__all__ = ["LANGS", "DEFAULT_LANG", "ERRORS", "STRINGS", "error_message", "format_number", "format_numbers",
-           "format_percent", "format_day", "has_message", "t"]
+__all__ = ["LANGS", "DEFAULT_LANG", "ERRORS", "STRINGS", "Num", "error_message", "format_number", "format_numbers",
+           "format_percent", "format_day", "has_message", "megabytes", "t"]
 
 LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"
@@ -76,11 +76,77 @@ def error_message(code: str, lang: str = DEFAULT_LANG, /, **params: object) -> s
         detail = ", ".join(f"{k}={v}" for k, v in params.items())
         return f"{code}: {detail}" if detail else code
     template = entry.get(lang) or entry["vi"]
-    return _SafeFormatter().format(template, **params)
+    return _SafeFormatter(lang).format(template, **params)
+
+
+class Num(float):
+    """A number put into a message, written the reader's way when the message is rendered.
+
+    Distances, sizes and shares in messages are numbers, not text: ``GeoError("boundaries_misplaced",
+    km=Num(234.5, 1))`` reads "234,5 km" in Vietnamese and "234.5 km" in English (Babel, through
+    :func:`format_number`). It is a float, so reports, JSON and comparisons see the plain value.
+
+    Parameters
+    ----------
+    value
+        The number.
+    decimals
+        Digits after the separator, always written; None writes up to two, without trailing zeros
+        (a limit of ``200`` MB, or ``0,25`` MB).
+
+    Examples
+    --------
+    >>> error_message("boundaries_misplaced_nofit", "vi", path="a.zip", km=Num(234.5, 1), crs="EPSG:4326")[:48]
+    "Các đơn vị trong tệp 'a.zip' nằm lệch trung bình"
+    >>> t("cli.border.done", "vi", path="b.csv", n=3, total=11, km=Num(1234.56, 1)).split("tổng ")[1]
+    '1.234,6 km dọc biên giới.'
+    >>> Num(57.2, 1) == 57.2
+    True
+    """
+
+    decimals: int | None
+
+    def __new__(cls, value: float, decimals: int | None = 0) -> Num:
+        obj = super().__new__(cls, value)
+        obj.decimals = None if decimals is None else int(decimals)
+        return obj
+
+    def __reduce__(self):  # pickled with its decimals (Streamlit caches errors)
+        return (Num, (float(self), self.decimals))
+
+    def __repr__(self) -> str:
+        return f"Num({float(self)!r}, {self.decimals!r})"
+
+    def text(self, lang: str = DEFAULT_LANG) -> str:
+        """The number as readers of ``lang`` write it."""
+        if self.decimals is None:
+            return _apply(_TRIMMED, float(self), _locale(lang))
+        return format_number(float(self), self.decimals, lang)
+
+
+def megabytes(n_bytes: float, decimals: int = 1) -> Num:
+    """A size in bytes as megabytes (MiB, as the limits are counted) for a message: ``57,2 MB``.
+
+    A size too small for ``decimals`` gets two more ("0,06 MB", never "0,0 MB").
+
+    >>> error_message("file_too_large", "en", path="x.csv", size_mb=megabytes(60_000_000), limit_mb=Num(50, None))
+    "File 'x.csv' is too large (57.2 MB); the limit is 50 MB."
+    """
+    mb = n_bytes / (1024 * 1024)
+    if n_bytes and round(mb, decimals) == 0:
+        decimals += 2
+    return Num(round(mb, decimals), decimals)
 
 
 class _SafeFormatter(string.Formatter):
-    """Formats a template, leaving ``{name}`` visible when a param is missing."""
+    """Formats a template in ``lang``, leaving ``{name}`` visible when a param is missing.
+
+    :class:`Num` params are written with Babel in ``lang``.
+    """
+
+    def __init__(self, lang: str = DEFAULT_LANG) -> None:
+        super().__init__()
+        self.lang = lang
 
     def get_value(self, key, args, kwargs):
         if isinstance(key, str) and key not in kwargs:
@@ -88,6 +154,8 @@ class _SafeFormatter(string.Formatter):
         return super().get_value(key, args, kwargs)
 
     def format_field(self, value, format_spec):
+        if isinstance(value, Num) and not format_spec:
+            return value.text(self.lang)
         try:
             return super().format_field(value, format_spec)
         except (ValueError, TypeError):
@@ -108,6 +176,9 @@ MISSING = "–"
 @functools.lru_cache(maxsize=16)
 def _pattern(decimals: int):
     return parse_pattern("#,##0" + ("." + "0" * decimals if decimals > 0 else ""))
+
+
+_TRIMMED = parse_pattern("#,##0.##")  # up to two decimals, none written when zero
 
 
 def _locale(lang: str) -> Locale:
@@ -197,4 +268,4 @@ def t(key: str, lang: str = DEFAULT_LANG, /, **params: object) -> str:
         if strict():
             raise MissingMessage(key)
         return key
-    return _SafeFormatter().format(entry.get(lang) or entry["vi"], **params)
+    return _SafeFormatter(lang).format(entry.get(lang) or entry["vi"], **params)

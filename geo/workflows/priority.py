@@ -32,7 +32,7 @@ from geo._errors import GeoError
 from geo.units import registry
 from geo.units.designations import DESIGNATION_TYPES, DesignationSet, designation_label
 from geo.join.designations import DesignationImportReport
-from geo.text.i18n import DEFAULT_LANG, format_number, t
+from geo.text.i18n import DEFAULT_LANG, Num, format_number, megabytes, t
 from geo.text.markup import markdown_text
 from geo.analysis.coverage import Coverage, coverage
 from geo.analysis.indicators import aggregate
@@ -334,7 +334,8 @@ def scenario_from_bytes(data: bytes, *, name: str = "scenario.gpkg"):
     from geo.workflows.scenario import open_scenario
 
     if len(data) > settings.MAX_UPLOAD_MB * 1024 * 1024:
-        raise GeoError("file_too_large", path=name, size_mb=round(len(data) / 1e6, 1), limit_mb=settings.MAX_UPLOAD_MB)
+        raise GeoError("file_too_large", path=name, size_mb=megabytes(len(data)),
+                       limit_mb=Num(settings.MAX_UPLOAD_MB, None))
     with tempfile.TemporaryDirectory(prefix="geo-scenario-") as folder:
         path = Path(folder) / "scenario.gpkg"
         path.write_bytes(data)

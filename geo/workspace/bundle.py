@@ -29,6 +29,7 @@ from pathlib import Path
 
 from geo import settings
 from geo._errors import GeoError
+from geo.text.i18n import Num, megabytes
 from geo.io.write import atomic_path, check_output
 from geo.workspace.store import _AUDIT_COLS, _DATASET_COLS, SqliteStore, Store, _audit, _info, init_geopackage, now, sha256
 
@@ -146,8 +147,8 @@ def _open_bundle(path: Path) -> tuple[sqlite3.Connection, dict]:
     if not path.is_file():
         raise GeoError("file_not_found", path=shown)
     if path.stat().st_size > settings.MAX_UPLOAD_MB * 1024 * 1024:
-        raise GeoError("file_too_large", path=shown, size_mb=round(path.stat().st_size / 1e6, 1),
-                       limit_mb=settings.MAX_UPLOAD_MB)
+        raise GeoError("file_too_large", path=shown, size_mb=megabytes(path.stat().st_size),
+                       limit_mb=Num(settings.MAX_UPLOAD_MB, None))
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}

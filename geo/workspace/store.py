@@ -32,6 +32,7 @@ from pathlib import Path
 
 from geo import settings
 from geo._errors import GeoError
+from geo.text.i18n import Num, megabytes
 
 __all__ = ["DatasetInfo", "Dataset", "AuditEntry", "Store", "SqliteStore", "KINDS", "sha256", "now", "current_user"]
 
@@ -292,8 +293,8 @@ class Store:
         _check_kind(kind)
         name = _check_name(name)
         if len(data) > settings.MAX_UPLOAD_MB * 1024 * 1024:
-            raise GeoError("file_too_large", path=file_name or name, size_mb=round(len(data) / 1e6, 1),
-                           limit_mb=settings.MAX_UPLOAD_MB)
+            raise GeoError("file_too_large", path=file_name or name, size_mb=megabytes(len(data)),
+                           limit_mb=Num(settings.MAX_UPLOAD_MB, None))
         digest = sha256(data)
         params_json = json.dumps(params or {}, ensure_ascii=False, sort_keys=True, default=str)
         report_json = json.dumps(report or {}, ensure_ascii=False, sort_keys=True, default=str)

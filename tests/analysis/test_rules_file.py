@@ -93,7 +93,8 @@ def test_yaml_nested_ten_thousand_deep_is_refused():
 def test_size_cap_is_checked_before_parsing(tmp_path):
     text = "tiers:\n" + "  - {label: A, when: border}\n" * 20_000  # 600 kB
     err = _refused(text)
-    assert (err.code, err.params["limit_mb"]) == ("file_too_large", "0.25")
+    assert (err.code, err.params["limit_mb"]) == ("file_too_large", 0.25)
+    assert err.message("vi").endswith("giới hạn là 0,25 MB.") and err.message("en").endswith("the limit is 0.25 MB.")
     path = tmp_path / "big.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(GeoError) as exc:

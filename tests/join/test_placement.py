@@ -12,7 +12,7 @@ from geo.cli import main as geo_main
 from geo.workflows.layer import build_layer
 
 
-@pytest.mark.parametrize(("crs", "km"), [("EPSG:3405", 234.5), ("EPSG:9216", 23.9)])
+@pytest.mark.parametrize(("crs", "km"), [("EPSG:3405", "234,5"), ("EPSG:9216", "23,9")])
 def test_wrong_zone_is_refused_with_exit_2_naming_the_crs_that_fits(tmp_path, vn2000_zip, crs, km, capsys):
     out, report = tmp_path / "out.gpkg", tmp_path / "report.json"
     code = geo_main(["join", "--boundaries", str(vn2000_zip), "--crs", crs, "--indicators", "langson_kh78_2021",
