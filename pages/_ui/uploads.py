@@ -16,6 +16,7 @@ from geo import settings
 from geo._errors import GeoError
 from geo.io import fingerprint
 from geo.io.fingerprint import digest
+from geo.text.i18n import Num, megabytes
 from geo.workflows.datasets import UPLOAD_PREFIX
 from pages._ui.state import session_id
 from pages._ui.workspace import workspace, workspace_list
@@ -64,8 +65,8 @@ def upload_table(uploaded, *, level: str | None = None):
 
     data = uploaded.getvalue()
     if len(data) > settings.MAX_UPLOAD_MB * 1024 * 1024:
-        raise GeoError("file_too_large", path=uploaded.name, size_mb=round(len(data) / 1e6, 1),
-                       limit_mb=settings.MAX_UPLOAD_MB)
+        raise GeoError("file_too_large", path=uploaded.name, size_mb=megabytes(len(data)),
+                       limit_mb=Num(settings.MAX_UPLOAD_MB, None))
     name = Path(uploaded.name or "upload").name
     seen = st.session_state.setdefault("uploaded", {})
     key = ("table", digest(data), name, level)
