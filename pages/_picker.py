@@ -18,7 +18,7 @@ __all__ = ["unit_picker"]
 
 
 def unit_picker(label: str, options: Sequence, labels: Mapping | Callable, *, key: str, where=None,
-                default=None, placeholder: str | None = None, **selectbox_kwargs):
+                default=None, placeholder: str | None = None, search: str = "picker.search", **selectbox_kwargs):
     """A unit picker searching without diacritics; returns the selected option like ``st.selectbox``.
 
     Parameters
@@ -37,6 +37,8 @@ def unit_picker(label: str, options: Sequence, labels: Mapping | Callable, *, ke
         The selection before the planner picks anything (when ``key`` has no state yet).
     placeholder
         When given, nothing is selected until the planner picks (``index=None``) and this shows instead.
+    search
+        Catalogue key of the search box's label; ``<search>.placeholder`` is its example text.
     **selectbox_kwargs
         Passed to ``st.selectbox`` (``help``, ``disabled``...).
 
@@ -52,8 +54,8 @@ def unit_picker(label: str, options: Sequence, labels: Mapping | Callable, *, ke
     blanks = [o for o in options if o is None or o == ""]
     units = [o for o in options if not (o is None or o == "")]
     lang = ss.get("lang", "vi")
-    query = (where.text_input(t("picker.search", lang), key=f"{key}__find",
-                              placeholder=t("picker.search.placeholder", lang)) or "").strip()
+    query = (where.text_input(t(search, lang), key=f"{key}__find",
+                              placeholder=t(f"{search}.placeholder", lang)) or "").strip()
     hits = match_options(query, units, {o: str(label_of(o)) for o in units}) if query else units
     if key not in ss and default is not None:
         ss[key] = default

@@ -25,7 +25,7 @@ with st.sidebar:
     if ss["province"] not in codes:
         ss["province"] = settings.DEFAULT_PROVINCE if settings.DEFAULT_PROVINCE in codes else codes[0]
     names = dict(zip(provinces["code"], provinces["name"]))
-    unit_picker(T("ui.province"), codes, lambda c: f"{names[c]} ({c})", key="province")
+    unit_picker(T("ui.province"), codes, lambda c: f"{names[c]} ({c})", key="province", search="picker.province")
     st.radio(T("ui.vintage"), ["pre2025", "2025"], key="vintage", format_func=lambda v: T(f"ui.vintage.{v}"))
 ui.level_and_dataset_sidebar()
 

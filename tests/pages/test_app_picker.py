@@ -83,3 +83,18 @@ def test_a_none_choice_stays_first_and_a_placeholder_selects_nothing():
     assert at.selectbox(key="unit").value is None
     _type(at, "nt thai binh")
     assert at.selectbox(key="unit").value == "06616"
+
+
+def test_map_page_province_typed_without_diacritics_draws_that_province():
+    from geo.units import registry
+    from tests.test_app_map import APP, TIMEOUT as APP_TIMEOUT, _run, map_payload
+
+    at = _run(AppTest.from_file(APP, default_timeout=APP_TIMEOUT))
+    find = [w for w in at.sidebar.text_input if w.label == "Tìm tỉnh (gõ không dấu cũng được)"]
+    assert len(find) == 1
+    find[0].input("ha noi")
+    _run(at)
+    assert at.session_state["province"] == "01"
+    assert at.sidebar.selectbox(key="province").options[0] == "Thành phố Hà Nội (01)"
+    g, _, _ = map_payload(at)
+    assert set(g["codes"]) == set(registry.units(province="01", level="district")["code"])
