@@ -10,6 +10,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from geo import settings
+
 from geo.render.charts import coverage_chart
 from geo.text.markup import markdown_text
 from geo.units.designations import DESIGNATION_TYPES, designation_label
@@ -100,7 +102,8 @@ def designations_section(*, designations, labels: dict[str, str], province: str,
 
     with st.expander(T("prio.d.import"), expanded=False):
         st.caption(T("prio.d.import.help"))
-        st.file_uploader(T("prio.d.import.file"), type=["csv", "xlsx"], key="prio_d_upload")
+        st.file_uploader(T("prio.d.import.file"), type=["csv", "xlsx"], key="prio_d_upload",
+                         max_upload_size=settings.MAX_TABLE_MB)
         i1, i2 = st.columns(2)
         i1.selectbox(T("prio.d.type"), [""] + list(DESIGNATION_TYPES), key="prio_d_type",
                      format_func=lambda k: designation_label(k, lang) if k else T("prio.d.type.column"))

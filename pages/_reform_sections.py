@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from geo import settings
+
 from geo._errors import GeoError
 from geo.analysis.reform import conversion_table, convert_indicators
 from geo.io.weights import read_weights
@@ -41,7 +43,8 @@ def input_section(province: str):
     """
     ss = st.session_state
     st.subheader(T("reform.input"))
-    up = st.file_uploader(T("reform.input.upload"), type=["csv", "xlsx", "txt", "tsv"], key="rf_upload")
+    up = st.file_uploader(T("reform.input.upload"), type=["csv", "xlsx", "txt", "tsv"], key="rf_upload",
+                          max_upload_size=settings.MAX_TABLE_MB)
     if up is not None:
         _read_upload(up)
     eligible = rf.convertible_tables(ss["tables"])
@@ -57,7 +60,8 @@ def input_section(province: str):
     if table.level != rf.LEVEL:
         st.warning(T("reform.input.not_commune", name=markdown_text(table.source)))
 
-    w_file = st.file_uploader(T("reform.weights"), type=["csv", "txt"], key="rf_weights")
+    w_file = st.file_uploader(T("reform.weights"), type=["csv", "txt"], key="rf_weights",
+                              max_upload_size=settings.MAX_TABLE_MB)
     weights, weights_key = None, ""
     if w_file is not None:
         try:

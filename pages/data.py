@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from geo import settings
+
 from geo._errors import GeoError
 from geo.text.i18n import t
 from geo.io.template import indicator_template
@@ -61,7 +63,8 @@ st.selectbox(T("ui.boundaries"), sources, key="boundary_source",
 
 # ---------------------------------------------------------------- tables
 st.subheader(T("ui.dataset"))
-t_file = st.file_uploader(T("ui.upload.table"), type=["csv", "xlsx", "txt", "tsv"], key="t_upload")
+t_file = st.file_uploader(T("ui.upload.table"), type=["csv", "xlsx", "txt", "tsv"], key="t_upload",
+                          max_upload_size=settings.MAX_TABLE_MB)
 if t_file is not None:
     try:
         dataset_id, uploaded_table = ui.upload_table(t_file)

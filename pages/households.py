@@ -8,6 +8,8 @@ import json
 
 import streamlit as st
 
+from geo import settings
+
 from geo._errors import GeoError
 from geo.analysis.indicators import label
 from geo.io.households import ROLES
@@ -28,7 +30,8 @@ store = ui.workspace()  # column mappings saved for earlier files apply to files
 st.title(T("page.households"))
 st.caption(T("hh.intro"))
 files = st.file_uploader(T("hh.upload"), type=["xlsx", "csv", "zip"], accept_multiple_files=True, key="hh_files")
-totals_file = st.file_uploader(T("hh.totals"), type=["xlsx", "csv"], key="hh_totals")
+totals_file = st.file_uploader(T("hh.totals"), type=["xlsx", "csv"], key="hh_totals",
+                               max_upload_size=settings.MAX_TABLE_MB)
 if not files:
     st.stop()
 

@@ -115,6 +115,19 @@ def _inputs(*paths) -> list[Path]:
     return [Path(p) for p in paths if p and Path(p).exists()]
 
 
+
+def join_summary(summary: dict, by_method: dict, *, out: str, report: str, lang: str) -> str:
+    """The join command's summary line: counts written with Babel, match methods in words."""
+    from geo.text.i18n import format_number, t
+
+    def n(key: str) -> str:
+        return format_number(summary[key], 0, lang)
+
+    methods = "; ".join(f"{t(f'method.{k}', lang)}: {format_number(v, 0, lang)}" for k, v in by_method.items())
+    return t("cli.join.summary", lang, matched=n("matched"), methods=f" ({methods})" if methods else "",
+             unmatched_rows=n("unmatched_rows"), unmatched_units=n("unmatched_boundaries"), ambiguous=n("ambiguous"),
+             inconsistent=n("inconsistent"), out=out, report=report)
+
 def _cmd_join(args) -> int:
     from geo.io.write import atomic_path, check_output
     from geo.workflows.layer import build_layer, output_layer
@@ -136,15 +149,7 @@ def _cmd_join(args) -> int:
     s = result.report.summary() if result.report is not None else {k: 0 for k in (
         "matched", "unmatched_rows", "unmatched_boundaries", "ambiguous", "inconsistent")}
     by_method = result.report.by_method if result.report is not None else {}
-    methods = f" ({', '.join(f'{k}: {v}' for k, v in by_method.items())})" if by_method else ""
-    if args.lang == "en":
-        line = (f"Joined {s['matched']} units{methods}; "
-                f"unmatched rows {s['unmatched_rows']}, unmatched units {s['unmatched_boundaries']}, "
-                f"ambiguous {s['ambiguous']}, inconsistent {s['inconsistent']}. Wrote {args.out} and {args.report}.")
-    else:
-        line = (f"Đã ghép {s['matched']} đơn vị{methods}; "
-                f"dòng chưa ghép {s['unmatched_rows']}, đơn vị chưa có số liệu {s['unmatched_boundaries']}, "
-                f"không rõ ràng {s['ambiguous']}, số liệu không khớp {s['inconsistent']}. Đã ghi {args.out} và {args.report}.")
+    line = join_summary(s, by_method, out=args.out, report=args.report, lang=args.lang)
     checks = result.build.checks
     if result.build.problems:
         from geo.text.i18n import t
