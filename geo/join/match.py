@@ -296,32 +296,39 @@ def _suggest_pool(queries: list[str], units: _Units, pool: tuple, free: set) -> 
     Scores come from one ``rapidfuzz.process.cdist`` per chunk of rows (C code, no Python loop over
     pairs); units still free rank first, then by score, then by code.
     """
-    from rapidfuzz import fuzz, process
-
     out: list[list[dict]] = [[] for _ in queries]
     members = [k for k in units.members(pool) if units.keys(k)[2]]
     if not members or not queries:
         return out
-    choices = [units.keys(k)[2] for k in members]
+    for q, row_scores, hits in _fuzzy_hits(queries, [units.keys(k)[2] for k in members]):
+        found = []
+        for j in hits:
+            k = members[j]
+            item = units.label(k)
+            item["score"] = round(float(row_scores[j]), 1)
+            item["free"] = k in free
+            found.append(item)
+        # Units still free first: a unit another row already claimed is rarely the answer.
+        found.sort(key=lambda d: (not d["free"], -d["score"], str(d["code"] or d["name"])))
+        out[q] = found[: settings.FUZZY_SUGGEST_LIMIT]
+    return out
+
+
+def _fuzzy_hits(queries: list[str], choices: list[str]):
+    """``(query position, its scores, choice positions at or above the cutoff)`` for each non-empty query.
+
+    Scores come from one ``rapidfuzz.process.cdist`` per chunk of :data:`geo.settings.FUZZY_SUGGEST_CHUNK`
+    queries (C code, no Python loop over pairs).
+    """
+    from rapidfuzz import fuzz, process
+
     cutoff = settings.FUZZY_SUGGEST_MIN_SCORE
     for start in range(0, len(queries), settings.FUZZY_SUGGEST_CHUNK):
         chunk = queries[start:start + settings.FUZZY_SUGGEST_CHUNK]
         scores = process.cdist(chunk, choices, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float64, workers=1)
         for i, query in enumerate(chunk):
-            if not query:
-                continue
-            row_scores = scores[i]
-            found = []
-            for j in np.flatnonzero(row_scores >= cutoff):
-                k = members[j]
-                item = units.label(k)
-                item["score"] = round(float(row_scores[j]), 1)
-                item["free"] = k in free
-                found.append(item)
-            # Units still free first: a unit another row already claimed is rarely the answer.
-            found.sort(key=lambda d: (not d["free"], -d["score"], str(d["code"] or d["name"])))
-            out[start + i] = found[: settings.FUZZY_SUGGEST_LIMIT]
-    return out
+            if query:
+                yield start + i, scores[i], np.flatnonzero(scores[i] >= cutoff)
 
 
 def _suggest_rows(records: list[dict], row_dicts: dict, units: _Units, free: set) -> None:
@@ -664,21 +671,13 @@ def _row_suggestions(names: list, free_keys: dict, ident_of: list[dict]) -> list
 
     One ``rapidfuzz.process.cdist`` per chunk of units; ties keep the rows' order.
     """
-    from rapidfuzz import fuzz, process
-
     out: list[list[dict]] = [[] for _ in names]
     if not free_keys or not names:
         return out
     rows, keys = list(free_keys), list(free_keys.values())
     targets = [fold_key(name) if name else "" for name in names]
-    cutoff = settings.FUZZY_SUGGEST_MIN_SCORE
-    for start in range(0, len(targets), settings.FUZZY_SUGGEST_CHUNK):
-        chunk = targets[start:start + settings.FUZZY_SUGGEST_CHUNK]
-        scores = process.cdist(chunk, keys, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float64, workers=1)
-        for i, target in enumerate(chunk):
-            if not target:
-                continue
-            hits = sorted(np.flatnonzero(scores[i] >= cutoff), key=lambda j: -scores[i][j])
-            out[start + i] = [{**ident_of[rows[j]], "score": round(float(scores[i][j]), 1)}
-                              for j in hits[: settings.FUZZY_SUGGEST_LIMIT]]
+    for q, scores, hits in _fuzzy_hits(targets, keys):
+        ordered = sorted(hits, key=lambda j: -scores[j])
+        out[q] = [{**ident_of[rows[j]], "score": round(float(scores[j]), 1)}
+                  for j in ordered[: settings.FUZZY_SUGGEST_LIMIT]]
     return out
