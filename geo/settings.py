@@ -62,6 +62,8 @@ WEB_GRID_PIXELS = 0.1  # coordinates of a level are integers on a grid of at mos
 WEB_SIMPLIFY_ATTEMPTS = 8  # checks of a level; borders of units made invalid by simplifying are simplified less
 WEB_SIMPLIFY_QUARTERS = 2  # ... first with a quarter of the tolerance (this many times), then not at all
 WEB_VERTEX_BUDGET = 100_000  # vertices sent for all levels of a layer; finer levels that do not fit are left out
+# The Map page's "Toàn quốc" (whole country) choice in the province box: not a GSO code (those are 2 digits).
+NATIONAL_AREA = "VN"
 
 # Offline web assets: copied from installed packages, served by Streamlit at /app/static/.
 STATIC_DIR = "static"

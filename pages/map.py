@@ -10,8 +10,7 @@ from geo.analysis.indicators import indicator_options, label
 from geo.workflows.mapview import focus_view, parse_breaks, render_map, value_column as choose_column, value_summary
 from geo.render.mapcomponent import map_component
 from geo.units.search import search_units
-from pages import _ui as ui
-from pages._picker import unit_picker
+from pages import _national as national, _ui as ui
 
 ui.init_state()
 T = ui.T
@@ -19,17 +18,8 @@ lang = ui.lang()
 ss = st.session_state
 
 # ---------------------------------------------------------------- sidebar
-with st.sidebar:
-    provinces = ui.provinces(ss["vintage"])
-    codes = provinces["code"].tolist()
-    if ss["province"] not in codes:
-        ss["province"] = settings.DEFAULT_PROVINCE if settings.DEFAULT_PROVINCE in codes else codes[0]
-    names = dict(zip(provinces["code"], provinces["name"]))
-    unit_picker(T("ui.province"), codes, lambda c: f"{names[c]} ({c})", key="province", search="picker.province")
-    st.radio(T("ui.vintage"), ["pre2025", "2025"], key="vintage", format_func=lambda v: T(f"ui.vintage.{v}"))
-ui.level_and_dataset_sidebar()
-
-layer = ui.layer_or_stop()
+national.area_sidebar()  # a province or "Toàn quốc"; vintage, level and dataset
+layer = national.layer_or_stop()
 
 gdf = layer.gdf
 options = indicator_options(layer.indicators)
@@ -109,7 +99,7 @@ map_kw = dict(
     indicator=value_column, palette=ss["palette"], lang=lang, designations=designations,
     overlays=ss.get("overlays", []), selected=selected, basemap=ss["basemap"],
     illustrative=table is not None and not ui.dataset_is_official(),
-    geometry_key=(ss["province"], ss["level"], ss["vintage"], ss.get("boundary_source")),
+    geometry_key=national.geometry_key(),
     asset_urls=ui.static_assets(),
 )
 try:

@@ -654,6 +654,7 @@ def build_map(
     legend_kwds: Mapping | None = None,
     style_kwds: Mapping | None = None,
     map_kwds: Mapping | None = None,
+    provinces_shown: Collection[str] | None = None,
 ):
     """A choropleth of one indicator over admin units, as a :class:`folium.Map`.
 
@@ -710,6 +711,11 @@ def build_map(
         Overrides of :data:`UNIT_STYLE` (``color``, ``weight``, ``opacity``, ``fillOpacity``).
     map_kwds
         Passed to :class:`folium.Map` (``width``, ``height``, ``min_zoom``…).
+    provinces_shown
+        GSO codes of the provinces the map shows; default from ``gdf``'s ``province_code`` column (or its
+        codes when they are province codes). When Đà Nẵng (48) or Khánh Hòa (56) is among them, Quần đảo
+        Hoàng Sa and Quần đảo Trường Sa are drawn at their islands and labelled with their province
+        (:func:`sovereignty_overlay`).
 
     Returns
     -------
@@ -816,6 +822,7 @@ def build_map(
         "header": header_html,
         "pattern": PATTERN_SIZE_PX,
         "darcs": district_arcs,
+        "sov": sovereignty_overlay(gdf if provinces_shown is None else None, provinces=provinces_shown, lang=lang),
     }
 
     minx, miny, maxx, maxy = geom.bounds
@@ -835,6 +842,48 @@ def build_map(
     if np.isfinite([minx, miny, maxx, maxy]).all():
         m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
+
+
+SOVEREIGNTY_STYLE = {"color": "#1f3d7a", "weight": 1.2, "fill": "#1f3d7a", "fillOpacity": 0.35,
+                     "font": "italic 12px Arial, Helvetica, sans-serif", "halo": "#ffffff"}
+_SOV_DECIMALS = 3  # ~100 m: island symbols are several kilometres across
+
+
+def _provinces_of(gdf) -> set[str]:
+    if gdf is None or len(gdf) == 0:
+        return set()
+    if "province_code" in gdf.columns:
+        return {str(c) for c in gdf["province_code"].dropna()}
+    if "code" in gdf.columns:
+        codes = gdf["code"].astype(str)
+        if codes.str.fullmatch(r"\d{2}").all():
+            return set(codes)
+    return set()
+
+
+def sovereignty_overlay(gdf=None, *, provinces: Collection[str] | None = None, lang: str = DEFAULT_LANG,
+                        vintage: str = "pre2025") -> dict | None:
+    """Quần đảo Hoàng Sa and Trường Sa for a web map that shows Đà Nẵng, Khánh Hòa or the whole country.
+
+    The islands (:func:`geo.units.sovereignty.archipelago_geometry`, Natural Earth 1:10m grown to a visible
+    symbol) as rings of ``[lon, lat, lon, lat, …]`` and one label per archipelago naming its province
+    ("Quần đảo Hoàng Sa (TP. Đà Nẵng)") at its point in the East Sea. ``provinces`` wins over ``gdf``'s
+    province codes. None when the map shows neither province.
+    """
+    from geo.units.sovereignty import ARCHIPELAGOS, archipelago_geometry
+
+    shown = {str(c) for c in provinces} if provinces is not None else _provinces_of(gdf)
+    out = {"labels": [], "islands": [], "style": SOVEREIGNTY_STYLE}
+    for arch in ARCHIPELAGOS:
+        if arch.codes[(vintage, "province")] not in shown:
+            continue
+        name = arch.name if lang == "vi" else arch.name.replace("Quần đảo ", "") + " Islands"
+        lon, lat = arch.label_point
+        out["labels"].append({"text": f"{name} ({arch.province_short})", "lon": lon, "lat": lat})
+        for poly in archipelago_geometry(arch.key).geoms:
+            ring = np.round(np.asarray(poly.exterior.coords), _SOV_DECIMALS)
+            out["islands"].append(ring.ravel().tolist())
+    return out if out["labels"] else None
 
 
 def _esc(text: object) -> str:

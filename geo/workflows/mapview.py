@@ -289,4 +289,6 @@ def render_map(
         designations=designation_overlays(designations, overlays, codes=gdf["code"]), selected=selected,
         approximate=layer.approximate, illustrative=illustrative, basemap=basemap, title=title,
         geometry_key=geometry_key, asset_urls=asset_urls, legend_kwds={"title": legend_title}, map_kwds=map_kwds,
+        # Hoàng Sa and Trường Sa on a map of Đà Nẵng, Khánh Hòa or the whole country (province codes of the units).
+        provinces_shown=None if layer.province is None else {str(layer.province)},
     )

@@ -131,15 +131,16 @@ def layer_or_stop():
         st.stop()
 
 
-def level_and_dataset_sidebar() -> None:
-    """The level radio and the dataset box, as every map-based page shows them."""
+def level_and_dataset_sidebar(levels: list[str] | None = None, level_key: str = "level") -> None:
+    """The level radio and the dataset box, as every map-based page shows them (the Map page's whole-country
+    view has its own ``levels`` and ``level_key``)."""
     ss = st.session_state
-    levels = ["district", "commune"] if ss["vintage"] == "pre2025" else ["commune"]
-    if ss["level"] not in levels:
-        ss["level"] = levels[0]
+    levels = levels or (["district", "commune"] if ss["vintage"] == "pre2025" else ["commune"])
+    if ss.get(level_key) not in levels:
+        ss[level_key] = ss["level"] if ss["level"] in levels else levels[0]
     words = {v: T(f"ui.level.{v}") for v in levels}  # this run's language, also when format_func is called later
     with st.sidebar:
-        st.radio(T("ui.level"), levels, key="level", horizontal=True, format_func=words.get)
+        st.radio(T("ui.level"), levels, key=level_key, horizontal=True, format_func=words.get)
         datasets = dataset_options()
         if ss["dataset"] not in datasets:
             ss["dataset"] = next(iter(k for k in datasets if k), "")

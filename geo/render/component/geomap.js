@@ -96,6 +96,33 @@
       return ctx.createPattern(pc, "repeat");
     };
 
+    // Zoom-0 pixel of a longitude, latitude (Web Mercator, as GeoMap.decode).
+    GeoMap.world = function (lon, lat) {
+      var s = Math.sin(Math.max(Math.min(lat, 85), -85) * Math.PI / 180);
+      return [(lon + 180) / 360 * 256, (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)) * 256];
+    };
+    // Quần đảo Hoàng Sa and Trường Sa: their islands outlined and each labelled with its province.
+    GeoMap.sovereignty = function (ctx, V, sc, ox, oy) {
+      var st = V.style;
+      ctx.beginPath();
+      V.islands.forEach(function (ring) {
+        for (var i = 0; i < ring.length; i += 2) {
+          var w = GeoMap.world(ring[i], ring[i + 1]), x = w[0] * sc - ox, y = w[1] * sc - oy;
+          if (i === 0) ctx.moveTo(x, y); else ctx.lineTo(x, y);
+        }
+        ctx.closePath();
+      });
+      ctx.globalAlpha = st.fillOpacity; ctx.fillStyle = st.fill; ctx.fill("nonzero");
+      ctx.globalAlpha = 1; ctx.strokeStyle = st.color; ctx.lineWidth = st.weight; ctx.stroke();
+      ctx.font = st.font; ctx.textAlign = "center"; ctx.textBaseline = "middle"; ctx.lineJoin = "round";
+      V.labels.forEach(function (lb) {  // canvas text: never parsed as HTML
+        var w = GeoMap.world(lb.lon, lb.lat), x = w[0] * sc - ox, y = w[1] * sc - oy;
+        ctx.strokeStyle = st.halo; ctx.lineWidth = 3; ctx.strokeText(lb.text, x, y);
+        ctx.fillStyle = st.color; ctx.fillText(lb.text, x, y);
+      });
+      GeoMap.sovereigntyDrawn = V.labels.map(function (lb) { return lb.text; });
+    };
+
   GeoMap.mount = function (map, G, S, D) {
     var T = GeoMap.decode(G), TD = D ? GeoMap.decode(D) : null, nf = G.codes.length, TIP = S.tip;
     var desOf = [];
@@ -160,6 +187,7 @@
         ctx.strokeStyle = S.district.color; ctx.lineWidth = S.district.weight; ctx.globalAlpha = S.district.opacity; ctx.stroke();
         ctx.globalAlpha = 1;
       }
+      if (S.sov) GeoMap.sovereignty(ctx, S.sov, sc, ox, oy);
       if (!patterns) patterns = S.des.map(function (d) { return d.pattern ? GeoMap.pattern(ctx, d, S.pattern) : null; });
       S.des.forEach(function (d, k) {
         if (!d.idx.length) return;
