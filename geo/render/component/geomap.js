@@ -184,7 +184,9 @@
         ctx.beginPath();
         if (S.darcs) S.darcs.forEach(function (arc) { GeoMap.arc(ctx, lv, arc, sc, ox, oy, true); });
         if (TD) { var lvd = GeoMap.level(TD, zoom); for (var a2 = 0; a2 < lvd.start.length - 1; a2++) GeoMap.arc(ctx, lvd, a2, sc, ox, oy, true); }
-        ctx.strokeStyle = S.district.color; ctx.lineWidth = S.district.weight; ctx.globalAlpha = S.district.opacity; ctx.stroke();
+        // Thin when the units are too small for their own borders (a national commune map): outlines, not ink.
+        ctx.strokeStyle = S.district.color; ctx.lineWidth = showBorders ? S.district.weight : 0.5;
+        ctx.globalAlpha = showBorders ? S.district.opacity : 0.6; ctx.stroke();
         ctx.globalAlpha = 1;
       }
       if (S.sov) GeoMap.sovereignty(ctx, S.sov, sc, ox, oy);
