@@ -137,7 +137,7 @@ def _browser(path: Path, *, ours: bool, units: int) -> dict:
 def _coverage(geom: webmap.WebGeometry) -> tuple[int, int, float]:
     import shapely
 
-    page = json.loads(geom.payload)
+    page = webmap.decode_payload(geom.payload)
     worst_invalid = worst_misaligned = 0
     overlap = 0.0
     for lv in page["levels"]:

@@ -51,7 +51,7 @@ def communes(langson):
 
 def _payloads(page: str) -> tuple[dict, dict]:
     """The encoded geometry (G) and the style data (S) embedded in the page."""
-    g = json.loads(re.search(r"var G = (\{.*?\});\n", page).group(1))
+    g = webmap.decode_payload(re.search(r"var G = (\{.*?\});\n", page).group(1))  # integer arrays as lists
     s = json.loads(re.search(r"var S = (\{.*?\});\n", page).group(1))
     return g, s
 
@@ -297,7 +297,7 @@ def test_district_outlines_from_a_layer(communes, langson):
     districts = gpd.read_file(langson / "districts_2019_gischinhphu.geojson")
     districts["code"] = districts["level2_id"].astype(str)
     page = _render(webmap.build_map(communes, value_column="poor_rate", geometry_key=KEY, district_outlines=districts))
-    d = json.loads(re.search(r"var D = (\{.*?\});\n", page).group(1))
+    d = webmap.decode_payload(re.search(r"var D = (\{.*?\});\n", page).group(1))
     assert sorted(d["codes"]) == sorted(districts["code"])
     assert len(d["f"]["fp"]) == 11 and d["levels"]
     assert "Ranh giới huyện" in _payloads(page)[1]["legend"]

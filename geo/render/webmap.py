@@ -33,6 +33,7 @@ same symbol and its name in the legend.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import json
@@ -158,7 +159,8 @@ class WebGeometry:
     codes
         Unit codes, in the order of the encoded features.
     gdf
-        GeoDataFrame (``code``, ``geometry``) of the units at the finest level sent, EPSG:4326.
+        GeoDataFrame (``code``, ``geometry``) of the units at the finest level sent, EPSG:4326 (``finest``;
+        None for a layer read from the disk cache until first used).
     payload
         The encoded geometry as script-safe JSON (see :func:`_encode`).
     bounds
@@ -173,13 +175,23 @@ class WebGeometry:
 
     key: object
     codes: tuple[str, ...]
-    gdf: object = field(repr=False)
+    finest: object = field(repr=False)
     payload: str = field(repr=False)
     bounds: tuple[float, float, float, float]
     n_vertices: int
     levels: tuple[WebLevel, ...] = ()
     check: CoverageCheck = CoverageCheck(0, ())
     _derived: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def gdf(self):
+        """GeoDataFrame (``code``, ``geometry``) of the units at the finest level sent, EPSG:4326 (a layer read
+        from the disk cache rebuilds it on first use)."""
+        if self.finest is None:
+            if "gdf" not in self._derived:
+                self._derived["gdf"] = self._derived.pop("rebuild")()
+            return self._derived["gdf"]
+        return self.finest
 
     @property
     def index(self) -> dict[str, int]:
@@ -247,6 +259,7 @@ def web_geometry(
     tolerance: float | None = None,
     decimals: int = settings.WEB_COORD_DECIMALS,
     code_column: str = "code",
+    persist: bool = False,
 ) -> WebGeometry:
     """Simplify (shared borders kept), round and encode a layer; cached.
 
@@ -263,6 +276,10 @@ def web_geometry(
         ``shapely.coverage_simplify`` tolerance in degrees.
     decimals
         Decimals kept in coordinates (5 ≈ 1 m).
+    persist
+        Also keep the prepared layer on disk, keyed by its content (the default boundaries: a national layer
+        takes seconds to prepare and is the same for every session and every restart). Files are numpy
+        archives read without pickle, in the boundary cache's folder (``web/``).
 
     The statistics of the cache are ``web_geometry.cache_info()``; empty it
     with ``web_geometry.cache_clear()``.
@@ -275,7 +292,18 @@ def web_geometry(
     hit = _CACHE.get(cache_key)
     if hit is not None:
         return hit
+    path = None
+    if persist:
+        content = (_geometry_hash(gdf), fingerprint, cache_key[2], cache_key[3], WEB_METHOD_VERSION, tuple(codes),
+                   _web_settings())
+        path = _disk_path(hashlib.blake2b(repr(content).encode(), digest_size=16).hexdigest())
+        result = _read_disk(path, key=key, codes=codes)
+        if result is not None:
+            _CACHE.put(cache_key, result)
+            return result
     result = _prepare(gdf, codes, key=key, tolerance=tolerance, decimals=decimals)
+    if path is not None:
+        _write_disk(path, result)
     _CACHE.put(cache_key, result)
     return result
 
@@ -289,6 +317,125 @@ def _code_strings(values) -> list[str]:
     ``?<position>``, so it is drawn and never mistaken for another unit (pandas keeps NaN through astype(str))."""
     return [f"?{i + 1}" if v is None or v is pd.NA or (isinstance(v, float) and v != v) else str(v)
             for i, v in enumerate(list(values))]
+
+
+WEB_METHOD_VERSION = 2  # bump when _prepare or _encode change what they produce
+
+
+def _web_settings() -> tuple:
+    return tuple(getattr(settings, n) for n in (
+        "WEB_VIEW_PX", "WEB_MIN_LEVEL_ZOOM", "WEB_MAX_LEVEL_ZOOM", "WEB_LEVEL_ZOOM_STEP", "WEB_LEVELS",
+        "WEB_LEVEL_PIXELS", "WEB_GRID_PIXELS", "WEB_SIMPLIFY_ATTEMPTS", "WEB_SIMPLIFY_QUARTERS",
+        "WEB_VERTEX_BUDGET", "WEB_EXTRA_COORD_DECIMALS"))
+
+
+def _disk_path(digest: str) -> Path | None:
+    """Where a prepared layer is kept: the first writable boundary cache folder (None: none is)."""
+    from geo.units.tessellation import REPO_CACHE_DIR, USER_CACHE_DIR
+
+    for folder in (REPO_CACHE_DIR / "web", USER_CACHE_DIR / "web"):
+        path = folder / f"web_{digest}.npz"
+        if path.is_file():
+            return path
+    for folder in (REPO_CACHE_DIR / "web", USER_CACHE_DIR / "web"):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            continue
+        if os.access(folder, os.W_OK):
+            return folder / f"web_{digest}.npz"
+    return None
+
+
+def _write_disk(path: Path, geom: WebGeometry) -> None:
+    """The prepared layer as plain arrays (no pickle): payload, metadata and its topology."""
+    import io
+
+    from geo.io.write import write_bytes
+
+    topo = geom._derived.get("topology")
+    if topo is None:
+        return
+    meta = {"bounds": list(geom.bounds), "n_vertices": geom.n_vertices,
+            "levels": [dataclasses.asdict(lv) for lv in geom.levels],
+            "invalid": geom.check.invalid_polygons, "misaligned": list(geom.check.misaligned_codes),
+            "codes": list(geom.codes)}
+    refs, rl, pr, fp = [], [], [], []
+    for polys in topo.features:
+        fp.append(len(polys))
+        for rings in polys:
+            pr.append(len(rings))
+            for ring in rings:
+                rl.append(len(ring))
+                refs.extend(ring)
+    af_n = [len(f) for f in topo.arc_features]
+    arrays = {
+        "meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
+        "payload": np.frombuffer(geom.payload.encode(), dtype=np.uint8),
+        "arcs_xy": np.concatenate(topo.arcs) if topo.arcs else np.zeros((0, 2)),
+        "arcs_n": np.array([len(a) for a in topo.arcs], dtype=np.int64),
+        "r": np.array(refs, dtype=np.int64), "rl": np.array(rl, dtype=np.int64),
+        "pr": np.array(pr, dtype=np.int64), "fp": np.array(fp, dtype=np.int64),
+        "af": np.array([f for fs in topo.arc_features for f in fs], dtype=np.int64),
+        "af_n": np.array(af_n, dtype=np.int64),
+    }
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    try:
+        write_bytes(path, buf.getvalue())
+    except OSError:
+        pass
+
+
+def _read_disk(path: Path | None, *, key, codes: list[str]) -> WebGeometry | None:
+    """A prepared layer written by :func:`_write_disk`; None when absent, unreadable or for other codes."""
+    import geopandas as gpd
+
+    from geo.units import topology
+
+    if path is None or not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(z["meta"].tobytes().decode())
+            payload = z["payload"].tobytes().decode()
+            xy, n = z["arcs_xy"], z["arcs_n"]
+            r, rl, pr, fp = z["r"].tolist(), z["rl"], z["pr"], z["fp"]
+            af, af_n = z["af"].tolist(), z["af_n"]
+    except Exception:  # a half-written or foreign file: prepare again
+        return None
+    kept = meta["codes"]
+    if not set(kept) <= set(codes):
+        return None
+    arcs = [xy[a:b] for a, b in zip(*_bounds(n))]
+    ring_refs = [r[a:b] for a, b in zip(*_bounds(rl))]
+    rings_of_poly = [ring_refs[a:b] for a, b in zip(*_bounds(pr))]
+    features = [rings_of_poly[a:b] for a, b in zip(*_bounds(fp))]
+    arc_features = [af[a:b] for a, b in zip(*_bounds(af_n))]
+    topo = topology.Topology(arcs, features, arc_features)
+
+    def rebuild():
+        page = decode_payload(payload)
+        finest = page["levels"][-1] if page["levels"] else None
+        drawn = []
+        if finest is not None:
+            q = np.cumsum(np.asarray(finest["c"], dtype=np.int64).reshape(-1, 2), axis=0) / finest["q"]
+            drawn = list(topology.to_polygons(topo, [q[a:b] for a, b in zip(*_bounds(finest["n"]))]))
+        return gpd.GeoDataFrame({"code": kept}, geometry=drawn, crs="EPSG:4326")
+
+    levels = tuple(WebLevel(**lv) for lv in meta["levels"])
+    return WebGeometry(
+        key=key, codes=tuple(kept), finest=None, payload=payload, bounds=tuple(meta["bounds"]),
+        n_vertices=int(meta["n_vertices"]), levels=levels,
+        check=CoverageCheck(int(meta["invalid"]), tuple(meta["misaligned"])),
+        _derived={"topology": topo, "rebuild": rebuild},
+    )
+
+
+def _bounds(sizes) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end offsets of consecutive runs of ``sizes``."""
+    ends = np.cumsum(np.asarray(sizes, dtype=np.int64))
+    return ends - np.asarray(sizes, dtype=np.int64), ends
 
 
 def _codes(gdf, code_column: str) -> list[str]:
@@ -367,9 +514,8 @@ def _prepare(gdf, codes: list[str], *, key, tolerance: float, decimals: int) -> 
         arr[invalid] = [_polygonal_part(g) for g in arr[invalid]]
     if not len(arr):
         check = CoverageCheck(int(invalid.sum()), ())
-        payload = _js_json({"codes": [], "f": {"r": [], "rl": [], "pr": [], "fp": []},
-                            "levels": []})
-        return WebGeometry(key=key, codes=(), gdf=gpd.GeoDataFrame({"code": []}, geometry=[], crs="EPSG:4326"),
+        payload = _js_json({"codes": [], "f": {"r": "", "rl": "", "pr": "", "fp": ""}, "levels": []})
+        return WebGeometry(key=key, codes=(), finest=gpd.GeoDataFrame({"code": []}, geometry=[], crs="EPSG:4326"),
                            payload=payload, bounds=(np.nan,) * 4, n_vertices=0, check=check)
     bounds = tuple(float(b) for b in shapely.total_bounds(arr))
     arr = shapely.orient_polygons(arr)  # exteriors counter-clockwise: the page fills with "nonzero"
@@ -420,7 +566,7 @@ def _prepare(gdf, codes: list[str], *, key, tolerance: float, decimals: int) -> 
     finest = gpd.GeoDataFrame({"code": kept_codes}, geometry=finest_drawn, crs="EPSG:4326")
     payload = _encode(topo, level_payloads, kept_codes)
     return WebGeometry(
-        key=key, codes=tuple(kept_codes), gdf=finest, payload=payload, bounds=bounds, n_vertices=n_total,
+        key=key, codes=tuple(kept_codes), finest=finest, payload=payload, bounds=bounds, n_vertices=n_total,
         levels=tuple(levels), check=check, _derived={"topology": topo},
     )
 
@@ -556,6 +702,59 @@ def _coverage_check(arr: np.ndarray, codes: Sequence[str], invalid: int) -> Cove
     return CoverageCheck(invalid, tuple(codes[i] for i in bad))
 
 
+_VARINT_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+_VARINT_DIGITS = np.frombuffer(_VARINT_ALPHABET, dtype=np.uint8)
+_VARINT_VALUES = {c: i for i, c in enumerate(_VARINT_ALPHABET)}
+
+
+def encode_ints(values) -> str:
+    """Integers as compact text: zigzag, then 5 bits a character (a sixth bit says "more follows").
+
+    Characters are ``A–Z a–z 0–9 - _``: nothing to escape in JSON or HTML. A
+    coordinate difference of a few hundred grid steps takes 2 characters
+    instead of 4–5 digits and a comma. Decoded by ``GeoMap.ints`` in the page
+    and :func:`decode_ints` here.
+    """
+    v = np.asarray(values, dtype=np.int64).ravel()
+    if not len(v):
+        return ""
+    z = ((v << 1) ^ (v >> 63)).view(np.uint64)
+    n_chunks = np.ones(len(z), dtype=np.int64)
+    rest = z >> np.uint64(5)
+    while rest.any():
+        n_chunks += rest > 0
+        rest >>= np.uint64(5)
+    width = int(n_chunks.max())
+    step = np.arange(width)
+    chunks = ((z[:, None] >> (step.astype(np.uint64) * np.uint64(5))[None, :]) & np.uint64(31)).astype(np.uint8)
+    chunks |= ((step[None, :] < (n_chunks[:, None] - 1)).astype(np.uint8) << 5)
+    return _VARINT_DIGITS[chunks[step[None, :] < n_chunks[:, None]]].tobytes().decode("ascii")
+
+
+def decode_ints(text) -> list[int]:
+    """The integers of :func:`encode_ints` (a list passes through unchanged)."""
+    if not isinstance(text, str):
+        return list(text)
+    out, value, shift = [], 0, 0
+    for ch in text.encode("ascii"):
+        d = _VARINT_VALUES[ch]
+        value |= (d & 31) << shift
+        if d & 32:
+            shift += 5
+        else:
+            out.append(-((value + 1) >> 1) if value & 1 else value >> 1)
+            value, shift = 0, 0
+    return out
+
+
+def decode_payload(payload) -> dict:
+    """An encoded geometry (:func:`_encode`) with every integer array as a list, as the page decodes it."""
+    g = json.loads(payload) if isinstance(payload, str) else dict(payload)
+    g["f"] = {k: decode_ints(v) for k, v in g["f"].items()}
+    g["levels"] = [{**lv, "n": decode_ints(lv["n"]), "c": decode_ints(lv["c"])} for lv in g["levels"]]
+    return g
+
+
 def _encode(topo, levels, codes: Sequence[str]) -> str:
     """Compact, script-safe JSON of a topology; decoded by ``GeoMap.decode`` in the page.
 
@@ -565,6 +764,7 @@ def _encode(topo, levels, codes: Sequence[str]) -> str:
     zoom, ``q`` its grid (coordinates are integers, degrees × ``q``), ``n``
     the vertices of each arc and ``c`` the coordinates of all arcs, each the
     difference from the one before. Each shared border is sent once per level.
+    Every integer array is text of :func:`encode_ints`; see :func:`decode_payload`.
     """
     refs, ring_len, poly_rings, feat_polys = [], [], [], []
     for polys in topo.features:
@@ -574,11 +774,11 @@ def _encode(topo, levels, codes: Sequence[str]) -> str:
             for ring in rings:
                 ring_len.append(len(ring))
                 refs.extend(ring)
-    head = _js_json({"codes": list(codes), "f": {"r": refs, "rl": ring_len, "pr": poly_rings, "fp": feat_polys}})
+    head = _js_json({"codes": list(codes), "f": {"r": encode_ints(refs), "rl": encode_ints(ring_len),
+                                                 "pr": encode_ints(poly_rings), "fp": encode_ints(feat_polys)}})
     parts = []
     for z, scale, sizes, delta in levels:
-        parts.append('{"z":%d,"q":%d,"n":[%s],"c":[%s]}' % (
-            z, scale, ",".join(map(str, sizes.tolist())), ",".join(map(str, delta.ravel().tolist()))))
+        parts.append('{"z":%d,"q":%d,"n":"%s","c":"%s"}' % (z, scale, encode_ints(sizes), encode_ints(delta)))
     return head[:-1] + ',"levels":[' + ",".join(parts) + "]}"
 
 
@@ -655,6 +855,7 @@ def build_map(
     style_kwds: Mapping | None = None,
     map_kwds: Mapping | None = None,
     provinces_shown: Collection[str] | None = None,
+    persist_geometry: bool = False,
 ):
     """A choropleth of one indicator over admin units, as a :class:`folium.Map`.
 
@@ -716,6 +917,8 @@ def build_map(
         codes when they are province codes). When Đà Nẵng (48) or Khánh Hòa (56) is among them, Quần đảo
         Hoàng Sa and Quần đảo Trường Sa are drawn at their islands and labelled with their province
         (:func:`sovereignty_overlay`).
+    persist_geometry
+        Keep the prepared geometry on disk too (see :func:`web_geometry`); for the default boundaries.
 
     Returns
     -------
@@ -729,7 +932,7 @@ def build_map(
     unit_style = {**UNIT_STYLE, **dict(style_kwds or {})}
     kind = value_kind or guess_value_kind(value_column)
 
-    geom = web_geometry(gdf, key=geometry_key)
+    geom = web_geometry(gdf, key=geometry_key, persist=persist_geometry)
     if classification is not None and len(classification.yb) != len(gdf):
         msg = f"classification has {len(classification.yb)} values for {len(gdf)} rows"
         raise ValueError(msg)

@@ -291,4 +291,7 @@ def render_map(
         geometry_key=geometry_key, asset_urls=asset_urls, legend_kwds={"title": legend_title}, map_kwds=map_kwds,
         # Hoàng Sa and Trường Sa on a map of Đà Nẵng, Khánh Hòa or the whole country (province codes of the units).
         provinces_shown=None if layer.province is None else {str(layer.province)},
+        # The default boundaries are the same for everyone: their prepared geometry is kept on disk (a national
+        # layer takes seconds to prepare).
+        persist_geometry=layer.approximate and layer.build.boundaries.get("source") == "default",
     )

@@ -45,7 +45,7 @@ def test_national_page_draws_and_labels_both_archipelagos_east_of_111():
     islands = [np.asarray(r).reshape(-1, 2) for r in style["sov"]["islands"]]
     assert len(islands) == 19 and all((r[:, 0] > EAST).all() for r in islands)
     # The units huyện Hoàng Sa (498) and huyện Trường Sa (576) lie on their islands, not on the mainland.
-    geometry = json.loads(m.geo_parts.geometry.payload)
+    geometry = webmap.decode_payload(m.geo_parts.geometry.payload)
     for code in ("498", "576"):
         assert (_features_lon(geometry, code) > EAST).all(), code
     assert "GeoMap.sovereignty" in html

@@ -5,11 +5,26 @@
 (function () {
   if (window.GeoMap && window.GeoMap.mount) return;
   var GeoMap = window.GeoMap = {};
+    // Integers sent as text (webmap.encode_ints): 5 bits a character, a sixth for "more follows", zigzag sign.
+    var DIGITS = new Int8Array(128);
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".split("").forEach(function (ch, k) { DIGITS[ch.charCodeAt(0)] = k; });
+    GeoMap.ints = function (s) {
+      if (typeof s !== "string") return s;
+      var out = [], v = 0, m = 1;
+      for (var i = 0; i < s.length; i++) {
+        var d = DIGITS[s.charCodeAt(i)];
+        v += (d & 31) * m;
+        if (d & 32) m *= 32;
+        else { out.push(v % 2 ? -(v + 1) / 2 : v / 2); v = 0; m = 1; }
+      }
+      return out;
+    };
     // Arcs of each level, projected once to Web Mercator pixels at zoom 0 (Float64Array x, y).
     GeoMap.decode = function (g) {
-      var out = {codes: g.codes, f: g.f, levels: []}, D2R = Math.PI / 180;
+      var f0 = g.f, out = {codes: g.codes, levels: []}, D2R = Math.PI / 180;
+      out.f = {r: GeoMap.ints(f0.r), rl: GeoMap.ints(f0.rl), pr: GeoMap.ints(f0.pr), fp: GeoMap.ints(f0.fp)};
       g.levels.forEach(function (lv) {
-        var q = lv.q, n = lv.n, c = lv.c, xy = new Float64Array(c.length), start = new Int32Array(n.length + 1);
+        var q = lv.q, n = GeoMap.ints(lv.n), c = GeoMap.ints(lv.c), xy = new Float64Array(c.length), start = new Int32Array(n.length + 1);
         var x = 0, y = 0, i;
         for (i = 0; i < c.length; i += 2) {
           x += c[i]; y += c[i + 1];
@@ -21,7 +36,7 @@
         out.levels.push({z: lv.z, xy: xy, start: start});
       });
       // Rings as ranges of arc references; bounding boxes of units at the coarsest level.
-      var f = g.f, ringStart = new Int32Array(f.rl.length + 1), polyStart = new Int32Array(f.pr.length + 1),
+      var f = out.f, ringStart = new Int32Array(f.rl.length + 1), polyStart = new Int32Array(f.pr.length + 1),
           featStart = new Int32Array(f.fp.length + 1), k;
       for (k = 0; k < f.rl.length; k++) ringStart[k + 1] = ringStart[k] + f.rl[k];
       for (k = 0; k < f.pr.length; k++) polyStart[k + 1] = polyStart[k] + f.pr[k];
@@ -139,78 +154,117 @@
     var renderer = L.canvas({padding: 0.2});
     renderer.addTo(map);
     var patterns = null;
+    // Paths are built once per level of detail, in zoom-0 pixels relative to the layer's corner (small numbers:
+    // float precision holds to the finest zoom), and drawn under a transform: a zoom or a pan re-traces nothing.
+    var BX = T.bbox.length ? Infinity : 0, BY = BX;
+    for (var q0 = 0; q0 < nf; q0++) { BX = Math.min(BX, T.bbox[4 * q0]); BY = Math.min(BY, T.bbox[4 * q0 + 1]); }
+    var cache = {};  // level zoom -> {unit: [Path2D], cls: {version, paths}, borders: Path2D, darcs, outlines}
+    var styleVersion = 0;
+    function levelCache(lv) { return cache[lv.z] || (cache[lv.z] = {unit: new Array(nf), cls: null}); }
+    function unitPath(C, lv, i) {
+      var p = C.unit[i];
+      if (!p) { p = C.unit[i] = new Path2D(); GeoMap.feature(p, T, lv, i, 1, BX, BY); }
+      return p;
+    }
+    function arcsPath(lv, list) {
+      var p = new Path2D();
+      for (var a = 0; a < list.length; a++) GeoMap.arc(p, lv, list[a], 1, BX, BY, true);
+      return p;
+    }
     function draw() {
       var ctx = renderer._ctx;
       if (!ctx || !renderer._bounds) return;
       var t0 = performance.now();
       var zoom = map.getZoom(), sc = Math.pow(2, zoom), org = map.getPixelOrigin(), ox = org.x, oy = org.y;
       var b = renderer._bounds, vx0 = (b.min.x + ox) / sc, vy0 = (b.min.y + oy) / sc, vx1 = (b.max.x + ox) / sc, vy1 = (b.max.y + oy) / sc;
-      var lv = GeoMap.level(T, zoom), bb = T.bbox, i, c;
+      var lv = GeoMap.level(T, zoom), bb = T.bbox, i, c, C = levelCache(lv);
       ctx.clearRect(b.min.x, b.min.y, b.max.x - b.min.x, b.max.y - b.min.y);
       var visible = [];
       for (i = 0; i < nf; i++) if (bb[4 * i] <= vx1 && bb[4 * i + 2] >= vx0 && bb[4 * i + 1] <= vy1 && bb[4 * i + 3] >= vy0) visible.push(i);
-      // One path per class, filled once: a restyle only changes the colours.
-      var byClass = {};
-      visible.forEach(function (i) { var k = state.cls[i]; (byClass[k] = byClass[k] || []).push(i); });
-      ctx.globalAlpha = S.unit.fillOpacity;
-      for (c in byClass) {
-        ctx.beginPath();
-        byClass[c].forEach(function (i) { GeoMap.feature(ctx, T, lv, i, sc, ox, oy); });
-        ctx.fillStyle = c < 0 ? S.nd : state.pal[c];
-        ctx.fill("nonzero");
+      var all = visible.length === nf;
+      // One path per class, filled once; with every unit in view the class paths are kept until a restyle.
+      var classPaths;
+      if (all && C.cls && C.cls.version === styleVersion) classPaths = C.cls.paths;
+      else {
+        classPaths = {};
+        visible.forEach(function (i) { var k = state.cls[i]; (classPaths[k] = classPaths[k] || new Path2D()).addPath(unitPath(C, lv, i)); });
+        if (all) C.cls = {version: styleVersion, paths: classPaths};
       }
+      ctx.save();
+      ctx.transform(sc, 0, 0, sc, BX * sc - ox, BY * sc - oy);
+      var px = 1 / sc;  // one screen pixel in path units
+      ctx.globalAlpha = S.unit.fillOpacity;
+      for (c in classPaths) { ctx.fillStyle = c < 0 ? S.nd : state.pal[c]; ctx.fill(classPaths[c], "nonzero"); }
       ctx.globalAlpha = 1;
-      // Borders: every arc once.
       ctx.lineJoin = "bevel";
-      // Unit borders only when units are big enough on screen to show them (about 6 px across).
+      // Unit borders only when units are big enough on screen to show them (about 6 px across); every arc once.
       var span = 0;
       visible.forEach(function (i) { span += (bb[4 * i + 2] - bb[4 * i]) * sc; });
       var showBorders = visible.length > 0 && span / visible.length >= 6;
-      ctx.beginPath();
-      var seen = new Uint8Array(lv.start.length - 1);
-      if (showBorders) visible.forEach(function (i) {
-        for (var r = T.polyStart[T.featStart[i]]; r < T.polyStart[T.featStart[i + 1]]; r++) {
-          for (var a = T.ringStart[r]; a < T.ringStart[r + 1]; a++) {
-            var ref = T.f.r[a], arc = ref < 0 ? ~ref : ref;
-            if (seen[arc]) continue;
-            seen[arc] = 1;
-            GeoMap.arc(ctx, lv, arc, sc, ox, oy, true);
-          }
+      if (showBorders) {
+        var borders;
+        if (all) borders = C.borders || (C.borders = arcsPath(lv, Array.from({length: lv.start.length - 1}, function (_, k) { return k; })));
+        else {
+          var seen = new Uint8Array(lv.start.length - 1), list = [];
+          visible.forEach(function (i) {
+            for (var r = T.polyStart[T.featStart[i]]; r < T.polyStart[T.featStart[i + 1]]; r++) {
+              for (var a = T.ringStart[r]; a < T.ringStart[r + 1]; a++) {
+                var ref = T.f.r[a], arc = ref < 0 ? ~ref : ref;
+                if (!seen[arc]) { seen[arc] = 1; list.push(arc); }
+              }
+            }
+          });
+          borders = arcsPath(lv, list);
         }
-      });
-      ctx.strokeStyle = S.unit.color; ctx.lineWidth = S.unit.weight; ctx.globalAlpha = S.unit.opacity; ctx.stroke();
-      ctx.globalAlpha = 1;
-      if (S.darcs || TD) {
-        ctx.beginPath();
-        if (S.darcs) S.darcs.forEach(function (arc) { GeoMap.arc(ctx, lv, arc, sc, ox, oy, true); });
-        if (TD) { var lvd = GeoMap.level(TD, zoom); for (var a2 = 0; a2 < lvd.start.length - 1; a2++) GeoMap.arc(ctx, lvd, a2, sc, ox, oy, true); }
-        // Thin when the units are too small for their own borders (a national commune map): outlines, not ink.
-        ctx.strokeStyle = S.district.color; ctx.lineWidth = showBorders ? S.district.weight : 0.5;
-        ctx.globalAlpha = showBorders ? S.district.opacity : 0.6; ctx.stroke();
+        ctx.strokeStyle = S.unit.color; ctx.lineWidth = S.unit.weight * px; ctx.globalAlpha = S.unit.opacity; ctx.stroke(borders);
         ctx.globalAlpha = 1;
       }
+      if (S.darcs || TD) {
+        // Thin when the units are too small for their own borders (a national commune map): outlines, not ink.
+        ctx.strokeStyle = S.district.color; ctx.lineWidth = (showBorders ? S.district.weight : 0.5) * px;
+        ctx.globalAlpha = showBorders ? S.district.opacity : 0.6;
+        if (S.darcs) {
+          if (!C.darcs || C.darcsOf !== S.darcs) { C.darcs = arcsPath(lv, S.darcs); C.darcsOf = S.darcs; }
+          ctx.stroke(C.darcs);
+        }
+        if (TD) {
+          var lvd = GeoMap.level(TD, zoom);
+          if (!C.outlines) {
+            C.outlines = new Path2D();
+            for (var a2 = 0; a2 < lvd.start.length - 1; a2++) GeoMap.arc(C.outlines, lvd, a2, 1, BX, BY, true);
+          }
+          ctx.stroke(C.outlines);
+        }
+        ctx.globalAlpha = 1;
+      }
+      ctx.restore();
       if (S.sov) GeoMap.sovereignty(ctx, S.sov, sc, ox, oy);
       if (!patterns) patterns = S.des.map(function (d) { return d.pattern ? GeoMap.pattern(ctx, d, S.pattern) : null; });
+      var M = new DOMMatrix([sc, 0, 0, sc, BX * sc - ox, BY * sc - oy]);
+      function screenPath(list) {  // in layer pixels: patterns and dashes keep their screen size
+        var p = new Path2D();
+        list.forEach(function (i) { p.addPath(unitPath(C, lv, i), M); });
+        return p;
+      }
       S.des.forEach(function (d, k) {
         if (!d.idx.length) return;
-        ctx.beginPath();
-        d.idx.forEach(function (i) { GeoMap.feature(ctx, T, lv, i, sc, ox, oy); });
-        if (patterns[k]) { ctx.fillStyle = patterns[k]; ctx.fill("nonzero"); }
+        var p = screenPath(d.idx);
+        if (patterns[k]) { ctx.fillStyle = patterns[k]; ctx.fill(p, "nonzero"); }
         ctx.setLineDash(d.dash ? d.dash.split(" ").map(Number) : []);
-        ctx.strokeStyle = d.color; ctx.lineWidth = d.weight; ctx.stroke();
+        ctx.strokeStyle = d.color; ctx.lineWidth = d.weight; ctx.stroke(p);
         ctx.setLineDash([]);
       });
       function outline(list, colour, width) {
         if (!list.length) return;
-        ctx.beginPath();
-        list.forEach(function (i) { GeoMap.feature(ctx, T, lv, i, sc, ox, oy); });
-        ctx.strokeStyle = colour; ctx.lineWidth = width; ctx.stroke();
+        var p = screenPath(list);
+        ctx.strokeStyle = colour; ctx.lineWidth = width; ctx.stroke(p);
       }
       var ss = S.selStyle;
       outline(state.sel, ss.halo, ss.halo_weight);
       outline(state.sel, ss.color, ss.weight);
       if (state.hover >= 0) outline([state.hover], S.hover.color, S.hover.weight);
       GeoMap.lastDraw = {ms: performance.now() - t0, level: lv.z, units: visible.length};
+      if (!GeoMap.drawnAt) GeoMap.drawnAt = performance.now();
     }
     // Leaflet's canvas renderer clears and redraws its canvas (moves, zooms, resets): draw the units then.
     renderer._draw = draw;
@@ -238,13 +292,13 @@
       if (GeoMap.onclick) GeoMap.onclick(GeoMap.clicked);
     });
     // Restyle in place: new classes and palette, same geometry.
-    GeoMap.restyle = function (cls, pal, sel) { state.cls = cls; state.pal = pal; if (sel) state.sel = sel; draw(); };
+    GeoMap.restyle = function (cls, pal, sel) { if (cls !== state.cls) styleVersion++; state.cls = cls; state.pal = pal; if (sel) state.sel = sel; draw(); };
     // A new style from the app (classes, palette, values, legend, overlays): no geometry.
     GeoMap.update = function (S2) {
       Object.keys(S2).forEach(function (k) { S[k] = S2[k]; });
       TIP = S.tip; desOf = []; patterns = null;
       S.des.forEach(function (d) { d.idx.forEach(function (i) { (desOf[i] = desOf[i] || []).push(d.label); }); });
-      state.cls = S.cls; state.pal = S.pal; state.sel = S.sel;
+      styleVersion++; state.cls = S.cls; state.pal = S.pal; state.sel = S.sel;
       if (legendDiv) legendDiv.innerHTML = S.legend;
       if (head) head.innerHTML = S.header || "";
       draw();
