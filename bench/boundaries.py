@@ -2,8 +2,13 @@
 
 Compares :func:`geo.units.tessellation.default_boundaries` for Lạng Sơn (pre2025)
 with the official outlines in ``../shared/data/langson`` and times the
-generation for one province and for the whole country. Prints figures only:
-the thresholds are asserted in ``tests/test_tessellation.py``.
+generation for one province and for the whole country. Then, on layers with
+real detail (:func:`geo.units.detail.with_detail`: Lạng Sơn's communes at about
+2,000 vertices each in VN-2000, the country's at about 60), the one checked
+reader (:func:`geo.workflows.layer.load_checked_boundaries`: safe read, CRS,
+codes, placement) against the peer ``geopandas.read_file`` on the same
+GeoPackage, with the ratio, and whether each layer is a valid coverage.
+Prints figures only: the thresholds are asserted in ``tests/test_tessellation.py``.
 
 Run from the repository root: ``python bench/boundaries.py``.
 """
@@ -82,10 +87,43 @@ def timings(cache_dir: Path) -> None:
               f"built {built:6.1f} s  cached {cached:5.2f} s")
 
 
+def reading(folder: Path, runs: int = 3) -> None:
+    """Our checked reader vs geopandas.read_file on realistic layers, median of ``runs``, and coverage."""
+    from geo.units import detail
+    from geo.workflows.layer import load_checked_boundaries
+
+    folder.mkdir(parents=True, exist_ok=True)
+    cases = (("Lạng Sơn communes, ~2,000 vertices, EPSG:3405", LANGSON_CODE, 2000, "EPSG:3405"),
+             ("Viet Nam communes, ~60 vertices", None, 60, None))
+    print("reading a boundary file with real detail (median of 3):")
+    for label, province, vertices, crs in cases:
+        base = tessellation.default_boundaries(province=province, level="commune", vintage="pre2025")
+        gdf = detail.with_detail(base, vertices_per_unit=vertices, seed=1)
+        gdf = gdf.to_crs(crs) if crs else gdf
+        path = folder / f"{province or 'all'}.gpkg"
+        gdf[["code", "name", "geometry"]].rename(columns={"code": "ma_xa", "name": "ten_xa"}).to_file(path)
+        n = int(shapely.get_num_coordinates(gdf.geometry.values).sum())
+
+        def median(fn) -> float:
+            times = []
+            for _ in range(runs):
+                t0 = time.perf_counter()
+                fn()
+                times.append(time.perf_counter() - t0)
+            return float(np.median(times))
+
+        peer = median(lambda: gpd.read_file(path))
+        ours = median(lambda: load_checked_boundaries(path, province=province, level="commune", vintage="pre2025"))
+        valid = bool(shapely.coverage_is_valid(gdf.geometry.values))
+        print(f"  {label}: {len(gdf):,} units, {n:,} vertices; coverage valid: {valid}; "
+              f"geopandas.read_file {peer:.2f} s, checked reader {ours:.2f} s, ratio {ours / peer:.2f}")
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         quality(Path(tmp) / "quality")
         timings(Path(tmp) / "timings")
+        reading(Path(tmp) / "reading")
 
 
 if __name__ == "__main__":

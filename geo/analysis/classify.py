@@ -22,10 +22,12 @@ the copy that ships with branca, one hand-made list per class count 3–7.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import warnings
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -57,7 +59,12 @@ def _load_palettes() -> dict[str, dict[int, tuple[str, ...]]]:
     are not subsets of each other (YlOrRd-3 starts at #ffeda0, YlOrRd-5 at
     #ffffb2), so each k gets its own list and nothing is interpolated.
     """
-    raw = json.loads(resources.files("branca").joinpath("_schemes.json").read_text(encoding="utf-8"))
+    # Found without importing branca (its __init__ loads its colormap module and jinja2: ~0.3 s an annex
+    # command does not need).
+    spec = importlib.util.find_spec("branca")
+    folder = Path(list(spec.submodule_search_locations)[0]) if spec and spec.submodule_search_locations else None
+    source = folder / "_schemes.json" if folder else resources.files("branca").joinpath("_schemes.json")
+    raw = json.loads(source.read_text(encoding="utf-8"))
     out: dict[str, dict[int, tuple[str, ...]]] = {}
     for name in settings.SEQUENTIAL_PALETTES:
         out[name] = {k: tuple(c.lower() for c in raw[f"{name}_{k:02d}"]) for k in range(settings.MIN_K, settings.MAX_K + 1)}

@@ -284,13 +284,41 @@ def _annex_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--crs", default=None, help="hệ tọa độ của tệp không có .prj, ví dụ EPSG:9215")
     prefer_arg(p)
     p.add_argument("--selection", default=None, help="tệp danh sách mã đơn vị được chọn (CSV, TXT, XLSX)")
-    p.add_argument("--format", choices=_ANNEX_FORMATS, required=True)
-    p.add_argument("--out", required=True, help="tệp kết quả")
+    p.add_argument("--format", action="append", required=True, type=_annex_formats,
+                   help="pdf, png, svg, xlsx, csv, docx, gpkg, geojson hoặc atlas; nhiều dạng một lần: "
+                        "--format pdf,atlas,png (hoặc lặp lại --format)")
+    p.add_argument("--out", required=True, help="tệp kết quả (nhiều dạng: cùng tên, đuôi theo dạng; atlas: <tên>_atlas.pdf)")
     p.add_argument("--atlas", action="store_true", help="PDF nhiều trang: trang tổng quan + mỗi huyện một trang")
     p.add_argument("--paper", choices=settings.PAPERS, default=settings.DEFAULT_PAPER)
     p.add_argument("--orientation", choices=settings.ORIENTATIONS, default=settings.DEFAULT_ORIENTATION)
     p.add_argument("--title", default=None, help="tiêu đề (mặc định: tên chỉ tiêu, năm, tỉnh)")
     p.add_argument("--subtitle", default=None, help="dòng phụ, ví dụ '(Kèm theo Kế hoạch số …/KH-UBND …)'")
+
+
+def _annex_formats(text: str) -> list[str]:
+    """``pdf,png`` -> ``["pdf", "png"]`` (argparse type of ``--format``)."""
+    kinds = [k.strip().lower() for k in str(text).split(",") if k.strip()]
+    bad = [k for k in kinds if k not in (*_ANNEX_FORMATS, "atlas")]
+    if bad or not kinds:
+        raise argparse.ArgumentTypeError(
+            f"'{text}': {', '.join(bad) or '-'} ∉ {', '.join((*_ANNEX_FORMATS, 'atlas'))}")
+    return kinds
+
+
+def _annex_targets(args) -> dict[str, Path]:
+    """{kind: output path}: ``--out`` for one kind; for several, its name with each kind's suffix."""
+    from geo.workflows.exports import EXPORTS
+
+    kinds = list(dict.fromkeys(k for group in args.format for k in group))
+    if args.atlas:
+        if "pdf" not in kinds:
+            raise GeoError("annex_atlas_pdf", format=",".join(kinds))
+        kinds = ["atlas" if k == "pdf" else k for k in kinds]
+    out = Path(args.out)
+    if len(kinds) == 1:
+        return {kinds[0]: out}
+    return {k: out.with_name(f"{out.stem}_atlas.pdf") if k == "atlas" else out.with_suffix("." + EXPORTS[k].suffix)
+            for k in kinds}
 
 
 def _cmd_annex(args) -> int:
@@ -302,11 +330,10 @@ def _cmd_annex(args) -> int:
     from geo.workflows.mapview import value_column
     from geo.join.files import BUILTIN_INDICATORS
 
-    kind = "atlas" if args.atlas else args.format
-    if args.atlas and args.format != "pdf":
-        raise GeoError("annex_atlas_pdf", format=args.format)
+    targets = _annex_targets(args)
     inputs = _inputs(args.boundaries, args.indicators, args.selection)
-    check_output(args.out, inputs=inputs, overwrite=args.overwrite)
+    for path in targets.values():
+        check_output(path, inputs=inputs, overwrite=args.overwrite)
     selection = annex.read_selection(args.selection, level=args.level) if args.selection else None
     # The Annex page calls the same geo.workflows.exports functions on the same kind of layer.
     layer = build_layer(boundaries=args.boundaries, table=args.indicators, province=args.province,
@@ -322,14 +349,16 @@ def _cmd_annex(args) -> int:
         data_source=builtin["citation"] if builtin else Path(args.indicators).name,
         boundary_source=None if args.boundaries == "default" else Path(args.boundaries).name,
     )
-    exports.write_export(args.out, layer, choices, kind, units=units, overwrite=args.overwrite, inputs=inputs)
-    if kind == "atlas":
-        what = t("annex.cli_pages", args.lang, n=exports.atlas_pages(layer))
-    elif exports.EXPORTS[kind].what == "map":
-        what = t("annex.cli_units", args.lang, n=len(layer.gdf))
-    else:
-        what = t("annex.cli_units", args.lang, n=len(units.frame))
-    print(t("annex.cli_done", args.lang, path=args.out, what=what))
+    # Several formats in one process: the layer is built once and the print map drawn once.
+    exports.write_exports(targets, layer, choices, units=units, overwrite=args.overwrite, inputs=inputs)
+    for kind, path in targets.items():
+        if kind == "atlas":
+            what = t("annex.cli_pages", args.lang, n=exports.atlas_pages(layer))
+        elif exports.EXPORTS[kind].what == "map":
+            what = t("annex.cli_units", args.lang, n=len(layer.gdf))
+        else:
+            what = t("annex.cli_units", args.lang, n=len(units.frame))
+        print(t("annex.cli_done", args.lang, path=str(path), what=what))
     return EXIT_OK
 
 

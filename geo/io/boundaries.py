@@ -262,12 +262,20 @@ def _share_inside(box, target) -> float:
     return _area(_intersection(box, target)) / area
 
 
-def _in_vietnam(bounds) -> bool:
+def _in_vietnam(bounds, geoms=None) -> bool:
+    """Whether a layer lies in Viet Nam: its box, or (a national layer with Hoàng Sa and Trường Sa, whose box
+    spans the sea between them and the mainland) the boxes of the parts of its features, ``geoms``."""
     area = shapely.union_all([shapely.box(*b) for b in VIETNAM_AREAS])
     layer = shapely.box(*bounds) if _area(bounds) > 0 else shapely.Point(bounds[0], bounds[1])
     if layer.area == 0:
         return bool(area.covers(layer))
-    return layer.intersection(area).area / layer.area >= INSIDE_SHARE
+    if layer.intersection(area).area / layer.area >= INSIDE_SHARE:
+        return True
+    if geoms is None or not len(geoms):
+        return False
+    parts = shapely.get_parts(np.asarray(geoms))  # a province's islands apart from its mainland
+    boxes = shapely.box(*np.asarray(shapely.bounds(parts)).T)
+    return float(np.mean(shapely.covers(area, boxes))) >= INSIDE_SHARE
 
 
 def _iou(a, b) -> float:
@@ -737,7 +745,7 @@ def _finish(gdf: gpd.GeoDataFrame, *, crs: object, province: str | int | None, s
     if gdf.empty:
         raise GeoError("empty_layer", path=shown)
     bounds = tuple(float(v) for v in gdf.total_bounds)
-    if not all(math.isfinite(v) for v in bounds) or not _in_vietnam(bounds):
+    if not all(math.isfinite(v) for v in bounds) or not _in_vietnam(bounds, gdf.geometry.values):
         raise GeoError("crs_out_of_vietnam", path=shown, bounds=", ".join(f"{v:.3f}" for v in bounds))
     report.n_features = len(gdf)
     return gdf.reset_index(drop=True), report

@@ -191,6 +191,8 @@ class _Prepared:
     crs_name: str
     north_deg: float  # grid convergence: true north relative to the map's up, degrees
     label_points: list[tuple[float, float] | None] = field(default_factory=list)
+    values: np.ndarray | None = None  # the mapped values, original order (the panel's summary)
+    names: list[str] = field(default_factory=list)
 
 
 def _metric_crs(gdf: gpd.GeoDataFrame):
@@ -297,7 +299,7 @@ def _prepare(
     codes = np.array(_code_strings(gdf[code_column]), dtype=object)
     dup = pd.Series(codes)[pd.Series(codes).duplicated()].unique().tolist()
     if dup:
-        raise GeoError("map_duplicate_codes", codes=", ".join(dup[:5]))
+        raise GeoError("map_duplicate_codes", codes=", ".join(map(str, dup[:5])))
     if classification is None:
         classification = classify(gdf[value_column], scheme=scheme, k=k, bins=bins, column=value_column)
     elif len(classification.yb) != len(gdf):
@@ -340,6 +342,9 @@ def _prepare(
         crs_name=_crs_name(crs),
         north_deg=north,
         label_points=[_label_point(g) for g in proj.geometry] if labels else [None] * len(proj),
+        values=pd.to_numeric(gdf[value_column], errors="coerce").to_numpy(dtype=float),
+        names=[(_short_label(nfc(v)) or c) if isinstance(v, str) else str(c) for v, c in
+               zip(gdf[name_column] if name_column in gdf else codes, codes)],
     )
 
 
@@ -614,6 +619,54 @@ def _draw_rows(ax, x: float, top: float, rows: list[tuple], *, size: float, pitc
     return y
 
 
+SUMMARY_EXTREMES = 3  # units named as highest and lowest in the panel's summary
+
+
+def _summary_lines(prep: _Prepared, lang: str, n_extremes: int) -> list[tuple[str, bool]]:
+    """(text, bold) lines: units with a value, median, the highest and lowest units with their values."""
+    values = prep.values
+    if values is None:
+        return []
+    ok = np.flatnonzero(np.isfinite(values))
+    if not len(ok):
+        return []
+
+    def fmt(v: float) -> str:
+        return format_number(float(v), prep.decimals, lang)
+
+    lines = [(t("print.summary.title", lang), True),
+             (t("print.summary.count", lang, n=format_number(len(ok), 0, lang),
+                total=format_number(len(values), 0, lang)), False),
+             (t("print.summary.median", lang, value=fmt(np.median(values[ok]))), False)]
+    if n_extremes and len(ok) > 2 * n_extremes:
+        order = ok[np.argsort(values[ok], kind="stable")]
+        for key, picked in (("print.summary.highest", order[::-1][:n_extremes]), ("print.summary.lowest",
+                                                                                  order[:n_extremes])):
+            items = "; ".join(f"{prep.names[i]} {fmt(values[i])}" for i in picked)
+            lines.append((t(key, lang, units=items), False))
+    return lines
+
+
+def _summary(ax, prep: _Prepared, lang: str, *, x: float, top: float, bottom: float, width: float,
+             size: float) -> None:
+    """The summary in the panel, as many lines as fit between ``top`` and ``bottom`` (mm)."""
+    line_mm = size / _PT_PER_MM * 1.3
+    for n_extremes in (SUMMARY_EXTREMES, 2, 1, 0):
+        lines = [(_wrap(text, width, size), bold) for text, bold in _summary_lines(prep, lang, n_extremes)]
+        height = sum((text.count("\n") + 1) * line_mm for text, _ in lines) + line_mm * 0.3 * len(lines)
+        if top - height >= bottom:
+            break
+    else:
+        return
+    y = top
+    for text, bold in lines:
+        ax.text(x, y, text, ha="left", va="top", **_text_kw(size, fontweight="bold" if bold else "normal",
+                                                            linespacing=1.15))
+        y -= (text.count("\n") + 1) * line_mm + line_mm * 0.3
+        if y < bottom:
+            break
+
+
 def _north_arrow(ax, cx: float, cy: float, size: float, angle_deg: float, lang: str) -> None:
     """A split arrow pointing to true north (rotated by the grid convergence)."""
     a = math.radians(-angle_deg)
@@ -665,8 +718,11 @@ def _panel(fig: Figure, lay: _Layout, prep: _Prepared, scale: int, lang: str, *,
         ax.text(0, h, _wrap(prep.legend_title, col_w, title_size), ha="left", va="top",
                 **_text_kw(title_size, fontweight="bold"))
         _draw_rows(ax, 0, h - 5 * k, classes, size=size, pitch=pitch, width=col_w)
+        y = h - 5 * k
         if symbols:
-            _draw_rows(ax, col_w + 4, h - 5 * k + 0.0, symbols, size=size, pitch=pitch, width=w * 0.34)
+            y = _draw_rows(ax, col_w + 4, y, symbols, size=size, pitch=pitch, width=w * 0.34) - 2 * k
+        # The rest of the middle column: what the figures say (the lower band of a portrait page is not left empty).
+        _summary(ax, prep, lang, x=col_w + 4, top=y, bottom=0, width=w * 0.34, size=size)
         right_x = w * 0.78
         _north_arrow(ax, right_x + (w - right_x) / 2, h - 12 * k, 12 * k, prep.north_deg, lang)
         bar_max = w - right_x - 4

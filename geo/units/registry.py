@@ -329,6 +329,18 @@ def old_to_new(*, province: str | int | None = None) -> pd.DataFrame:
     return df.reset_index(drop=True).copy()
 
 
+@functools.lru_cache(maxsize=1)
+def _vintage_only_codes() -> tuple[frozenset[str], frozenset[str]]:
+    """Commune codes found only before the reform, and only after it (computed once per process, from the codes
+    alone: guessing a table's vintage does not build the other vintage's whole unit list)."""
+    def codes(table: str) -> set[str]:
+        found = _query(f"SELECT DISTINCT wardCode AS code FROM {table} WHERE wardCode IS NOT NULL")["code"]
+        return {c for c in (normalize_code(v, "commune") for v in found) if c}
+
+    old, new = codes("admin_units_legacy"), codes("admin_units")
+    return frozenset(old - new), frozenset(new - old)
+
+
 def guess_vintage(codes, *, level: str | None = None) -> str | None:
     """Which vintage a table's codes belong to, or None when they fit both.
 
@@ -342,9 +354,8 @@ def guess_vintage(codes, *, level: str | None = None) -> str | None:
     found.discard(None)
     if not found:
         return None
-    old = set(_units_all("commune", "pre2025")["code"])
-    new = set(_units_all("commune", "2025")["code"])
-    only_old, only_new = bool(found & (old - new)), bool(found & (new - old))
+    old_only, new_only = _vintage_only_codes()
+    only_old, only_new = bool(found & old_only), bool(found & new_only)
     if only_old and not only_new:
         return "pre2025"
     if only_new and not only_old:

@@ -404,6 +404,44 @@ def write_export(
     return annex.write_geodata(path, frame, table=table, format=kind, overwrite=overwrite, inputs=inputs)
 
 
+def write_exports(
+    targets: Mapping[str, str | os.PathLike],
+    layer,
+    choices: AnnexChoices,
+    *,
+    units: AnnexUnits | None = None,
+    overwrite: bool = False,
+    inputs: Iterable[str | os.PathLike] = (),
+) -> list[Path]:
+    """Several exports of one layer in one call (``{kind: path}``, kinds of :data:`EXPORTS`).
+
+    The print map is drawn once and saved as every map format asked for (PDF, PNG, SVG) and put in the Word
+    annex; the layer, the classes and the table are shared. Same errors as :func:`write_export`.
+    """
+    from geo.render import annex_table as annex, printmap
+
+    for kind, path in targets.items():
+        if kind not in EXPORTS:
+            raise GeoError("unsupported_format", path=str(path), supported=", ".join(EXPORTS))
+    code, _ = _district_columns(layer)
+    if "atlas" in targets and code not in layer.gdf.columns:  # checked before anything is written
+        raise GeoError("map_column_missing", column=code, columns=", ".join(map(str, layer.gdf.columns)))
+    fig, written = None, []
+    for kind, path in targets.items():
+        if EXPORTS[kind].what == "map" or kind == "docx":
+            fig = fig if fig is not None else _figure(layer, choices, units)
+        if EXPORTS[kind].what == "map":
+            written.append(printmap.save_figure(fig, path, format=kind, overwrite=overwrite, inputs=inputs,
+                                                title=choices.title))
+        elif kind == "docx":
+            written.append(annex.write_docx(path, title=choices.title, table=_table(layer, choices, units),
+                                            map_image=printmap.figure_png(fig), lang=choices.lang,
+                                            overwrite=overwrite, inputs=inputs))
+        else:
+            written.append(write_export(path, layer, choices, kind, units=units, overwrite=overwrite, inputs=inputs))
+    return written
+
+
 def export_filename(kind: str, layer, choices: AnnexChoices) -> str:
     """An ASCII file name: ``phu_luc_ban_do_poor_rate_2020_20_district.pdf``, ``tap_ban_do_…pdf``…"""
     stem = {"map": "ban_do", "atlas": "tap_ban_do", "table": "bang", "geo": "ranh_gioi"}[EXPORTS[kind].what]
