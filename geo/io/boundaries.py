@@ -776,6 +776,17 @@ _LEVELS = ("commune", "district", "province")
 _CODE_LEVEL = {5: "commune", 3: "district", 2: "province"}
 
 
+def _generic_code_level(gdf: pd.DataFrame, column: str | None) -> str | None:
+    """The level of a generic code column from the usual length of its codes (5 commune, 3 district, 2 province)."""
+    if column is None:
+        return None
+    lengths = gdf[column].dropna().astype(str).str.strip().str.len()
+    if lengths.empty:
+        return None
+    usual = int(lengths.mode().iloc[0])
+    return "commune" if usual == 4 else _CODE_LEVEL.get(usual)  # 4 digits: a commune code that lost its zero
+
+
 def guess_key_columns(gdf: pd.DataFrame) -> dict[str, str | None]:
     """Guess which columns hold the unit code, name and parent of a boundary layer.
 
@@ -801,6 +812,9 @@ def guess_key_columns(gdf: pd.DataFrame) -> dict[str, str | None]:
     >>> import pandas as pd
     >>> guess_key_columns(pd.DataFrame(columns=["level1_id", "level2_id", "name", "geometry"]))
     {'code': 'level2_id', 'name': 'name', 'parent_code': 'level1_id', 'parent_name': None, 'level': 'district'}
+    >>> guess_key_columns(pd.DataFrame({"code": ["06616"], "name": ["Thị trấn NT Thái Bình"],
+    ...                                 "district_code": ["189"], "district_name": ["Huyện Đình Lập"]}))
+    {'code': 'code', 'name': 'name', 'parent_code': 'district_code', 'parent_name': 'district_name', 'level': 'commune'}
     """
     geometry = getattr(getattr(gdf, "geometry", None), "name", "geometry")
     folded = {col: fold_text(col) for col in gdf.columns if col != geometry}
@@ -812,9 +826,13 @@ def guess_key_columns(gdf: pd.DataFrame) -> dict[str, str | None]:
                 found[key] = hit
                 break
     level = next((lv for lv in _LEVELS if (lv, "code") in found or (lv, "name") in found), None)
-    if level is None and ("any", "code") in found:
-        lengths = gdf[found[("any", "code")]].dropna().astype(str).str.strip().str.len()
-        level = _CODE_LEVEL.get(int(lengths.mode().iloc[0])) if not lengths.empty else None
+    generic = _generic_code_level(gdf, found.get(("any", "code")))
+    if level is None:
+        level = generic
+    elif generic is not None and _LEVELS.index(generic) < _LEVELS.index(level):
+        # ``code`` holds 5-digit commune codes beside a ``district_code``: the layer is of communes, and the
+        # district columns are its parent (never the unit's own code)
+        level = generic
     out: dict[str, str | None] = {"code": None, "name": None, "parent_code": None, "parent_name": None,
                                   "level": level}
     out["code"] = found.get((level, "code")) or found.get(("any", "code"))
