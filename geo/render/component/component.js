@@ -41,6 +41,16 @@
       legend: r ? [r.left - box.left, r.top - box.top, r.right - box.left, r.bottom - box.top] : null};
   }
 
+  // Right after the frame is created it may not have its height yet: the padded fit then has no room and
+  // Leaflet throws (NaN zoom). Try again once the frame is laid out, instead of leaving the render half done.
+  function fitClearSoon(bounds, el, tries) {
+    try {
+      fitClear(bounds, el);
+    } catch (e) {
+      if (tries < 50) setTimeout(function () { map.invalidateSize(); fitClearSoon(bounds, el, tries + 1); }, 100);
+    }
+  }
+
   function render(args) {
     setHeight(args.height);
     document.getElementById("map").style.height = args.height + "px";
@@ -67,7 +77,7 @@
         var b = args.bounds;
         if (b) map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
         GeoMap.mount(map, entry.G, S, entry.D);
-        if (b) fitClear([[b[1], b[0]], [b[3], b[2]]], el);
+        if (b) fitClearSoon([[b[1], b[0]], [b[3], b[2]]], el, 0);
         current = gid;
         GeoMap.onclick = function (code) {
           if (!code) return;
