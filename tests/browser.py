@@ -236,7 +236,11 @@ def nav(page, title: str) -> None:
 
 def unit_point(frame) -> tuple[float, float]:
     """Page coordinates of a point inside a unit of ``frame`` (the largest one fully in view)."""
+    deadline = time.time() + 20  # the map may still be fitting itself beside the legend
     point = frame.evaluate("GeoMap.unitPoint()")
+    while point is None and time.time() < deadline:
+        time.sleep(0.25)
+        point = frame.evaluate("GeoMap.unitPoint()")
     assert point is not None, "no unit fully visible"
     box = frame.locator(".leaflet-container").bounding_box()  # page coordinates
     return box["x"] + point[0], box["y"] + point[1]
