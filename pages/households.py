@@ -111,10 +111,7 @@ if result is None:
     st.stop()
 
 # ---------------------------------------------------------------- report
-p = result.problems
-st.success(T("household.cli_done", households=int(result.communes["listed"].sum()), communes=len(result.communes),
-             unknown=p["unknown_commune"]["count"], duplicates=p["duplicate"]["count"],
-             contradictions=p["contradiction"]["count"], dropped=len({d["column"] for d in result.load.dropped_personal}), path="—"))
+st.success(wf.summary_line(result, path="—", lang=lang))
 if ss.get("hh_saved"):
     st.caption(T("household.mapping_saved"))
 messages = wf.problem_messages(result, lang=lang)

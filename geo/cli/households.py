@@ -110,9 +110,5 @@ def run(args) -> int:
     wf.write_report(result, args.report, lang=args.lang, outputs=written)
     for line in wf.problem_messages(result, lang=args.lang, limit=settings.HOUSEHOLD_CLI_MESSAGES):
         print(line, file=sys.stderr)
-    p = result.problems
-    dropped = len({d["column"] for d in result.load.dropped_personal})
-    print(t("household.cli_done", args.lang, households=int(result.communes["listed"].sum()) if len(result.communes) else 0,
-            communes=len(result.communes), unknown=p["unknown_commune"]["count"], duplicates=p["duplicate"]["count"],
-            contradictions=p["contradiction"]["count"], dropped=dropped, path=args.out))
+    print(wf.summary_line(result, path=args.out, lang=args.lang))
     return EXIT_OK

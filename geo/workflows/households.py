@@ -217,6 +217,19 @@ def mapping_message(layouts, *, lang: str = DEFAULT_LANG) -> str | None:
              n=len(applied), where=where)
 
 
+def summary_line(result: HouseholdImport, *, path: str, lang: str = DEFAULT_LANG) -> str:
+    """The import's one-line summary (households, communes, problems, personal columns dropped), as the CLI
+    prints it and the page shows it."""
+    from geo.text.i18n import t
+
+    p = result.problems
+    return t("household.cli_done", lang,
+             households=int(result.communes["listed"].sum()) if len(result.communes) else 0,
+             communes=len(result.communes), unknown=p["unknown_commune"]["count"], duplicates=p["duplicate"]["count"],
+             contradictions=p["contradiction"]["count"],
+             dropped=len({d["column"] for d in result.load.dropped_personal}), path=path)
+
+
 def problem_messages(result: HouseholdImport, *, lang: str = DEFAULT_LANG, limit: int | None = None) -> list[str]:
     """One sentence per problem row (file, sheet, row, what to do), unknown communes first."""
     out = []

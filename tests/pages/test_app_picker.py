@@ -95,6 +95,6 @@ def test_map_page_province_typed_without_diacritics_draws_that_province():
     find[0].input("ha noi")
     _run(at)
     assert at.session_state["province"] == "01"
-    assert at.sidebar.selectbox(key="area").options[0] == "Thành phố Hà Nội (01)"  # the Map page's area box (province or Toàn quốc)
+    assert at.sidebar.selectbox(key="area").options[0] == "Thành phố Hà Nội (01)"  # the Map page's area box, narrowed to the typed province
     g, _, _ = map_payload(at)
     assert set(g["codes"]) == set(registry.units(province="01", level="district")["code"])
