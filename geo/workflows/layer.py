@@ -31,6 +31,7 @@ from geo import settings
 from geo._errors import GeoError
 from geo.analysis.checks import TableChecks, check_table, outliers_by_group
 from geo.analysis.indicators import aggregate_units
+from geo.analysis.standards import standard_by_key
 from geo.join.files import BoundaryLayer, load_boundaries, load_indicators
 from geo.join.match import UNIT_KEYS, JoinReport, _jsonable, indicator_columns, join_indicators, prepare_units
 from geo.join.placement import check_placement
@@ -133,7 +134,8 @@ class LayerReport:
                       communes=", ".join(m["name"] or m["code"] for m in i["missing"])) for i in self.aggregation]
             out.append(t("trust.aggregation", lang, n=len(rows), rows=listing(rows)))
         if c.standards:
-            periods = "; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in c.standards.items())
+            periods = "; ".join(f"{_standard_label(k, lang)}: {', '.join(map(str, v))}"
+                                for k, v in c.standards.items())
             out.append(t("trust.standards", lang, periods=periods))
         return out
 
@@ -498,3 +500,9 @@ def output_layer(layer: LayerResult) -> gpd.GeoDataFrame:
             + [c for c in trail if c in gdf])
     out = gdf[keep + ["geometry"]].copy()
     return out.to_crs("EPSG:4326") if out.crs is not None else out.set_crs("EPSG:4326")
+
+
+def _standard_label(key: str, lang: str) -> str:
+    """"chuẩn nghèo giai đoạn 2016–2020 (theo thu nhập)" for the key ``"2016-2020"``; an unknown key as written."""
+    standard = standard_by_key(key)
+    return standard.label(lang) if standard is not None else str(key)

@@ -102,8 +102,9 @@ def test_the_layer_check_uses_the_title_over_the_years(tmp_path):
     by_year.write_bytes(_csv([]))
     layer = build_layer(boundaries="default", table=by_year, province="20", level="district")
     assert layer.build.checks.standards == {OLD: [2020], NEW: [2021]}
-    assert "Bảng có số liệu theo nhiều chuẩn nghèo khác nhau (2016-2020: 2020; 2021-2025: 2021); so sánh giữa các " \
-           "năm này cần thận trọng." in layer.build.warnings("vi")
+    assert "Bảng có số liệu theo nhiều chuẩn nghèo khác nhau: chuẩn nghèo giai đoạn 2016–2020 (theo thu nhập): 2020; " \
+           "chuẩn nghèo giai đoạn 2021–2025 (đa chiều): 2021. So sánh giữa các năm này cần thận trọng." \
+           in layer.build.warnings("vi")
 
     titled = tmp_path / "co_tieu_de.xlsx"
     titled.write_bytes(_xlsx(TITLES["en_dash"][0]))

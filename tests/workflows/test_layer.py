@@ -186,3 +186,14 @@ def test_map_page_switches_to_district_after_a_commune_upload(communes_csv):
     g, s, _ = map_payload(at)
     assert sorted(g["codes"]) == DISTRICTS
     assert -1 not in s["cls"] and len(s["cls"]) == 11
+
+
+def test_mixed_standards_warning_names_each_standard_with_its_years():
+    from geo.analysis.checks import TableChecks
+    from geo.workflows.layer import LayerReport
+
+    report = LayerReport(checks=TableChecks(standards={"2016-2020": [2019, 2020], "2021-2025": [2021]}))
+    assert report.warnings("vi") == [
+        "Bảng có số liệu theo nhiều chuẩn nghèo khác nhau: chuẩn nghèo giai đoạn 2016–2020 (theo thu nhập): "
+        "2019, 2020; chuẩn nghèo giai đoạn 2021–2025 (đa chiều): 2021. So sánh giữa các năm này cần thận trọng."]
+    assert "2016–2020 poverty standard (income-based): 2019, 2020" in report.warnings("en")[0]
