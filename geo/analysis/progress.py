@@ -24,7 +24,8 @@ import pandas as pd
 
 from geo._errors import GeoError
 from geo.analysis.indicators import parse_column
-from geo.analysis.standards import PovertyStandard, StandardChange, standard_change, standard_for_year
+from geo.analysis.standards import (PovertyStandard, StandardChange, standard_by_key, standard_change,
+                                    standard_for_year)
 
 __all__ = [
     "TARGET_PREFIX", "ROUNDING_TOLERANCE", "RATE", "COUNT", "YearTable", "StackReport", "year_table",
@@ -99,6 +100,8 @@ class StackReport:
     extra: list[str] = field(default_factory=list)  # codes of the new table absent from the dataset
     replaced: list[str] = field(default_factory=list)  # result columns already present, replaced by the new table
     kept_as_targets: list[str] = field(default_factory=list)  # plan columns of the same year, kept as targets
+    standards: dict[int, str] = field(default_factory=dict)  # year -> poverty standard key it is measured under
+    standard_from: str = "year"  # "year" (the year's own) | "declared" (chosen by the user) | "title" (read from it)
 
     def summary(self, lang: str = "vi") -> str:
         from geo.text.i18n import t
@@ -111,6 +114,15 @@ class StackReport:
             text += " " + t("progress.stack_extra", lang, n=len(self.extra), codes=", ".join(self.extra[:10]))
         if self.replaced:
             text += " " + t("progress.stack_replaced", lang, columns=", ".join(self.replaced))
+        by_standard: dict[str, list[int]] = {}
+        for year, key in sorted(self.standards.items()):
+            if key:
+                by_standard.setdefault(key, []).append(year)
+        for key, years in by_standard.items():
+            found = standard_by_key(key)
+            text += " " + t("progress.stack_standard", lang, years=", ".join(map(str, years)),
+                            standard=found.label(lang) if found else key,
+                            how=t(f"progress.standard_from.{self.standard_from}", lang))
         return text
 
 
@@ -217,7 +229,8 @@ def add_year(dataset: YearTable, table: pd.DataFrame, *, year: int | None = None
     report = StackReport(
         years=years, year_from="typed" if undated else "header", columns=new_values, matched=len(common),
         missing=sorted(set(base["code"]) - set(new["code"])), extra=sorted(set(new["code"]) - set(base["code"])),
-        replaced=replaced, kept_as_targets=kept,
+        replaced=replaced, kept_as_targets=kept, standards={y: standards[y] for y in years},
+        standard_from="declared" if standard else "year",
     )
     return YearTable(merged, sources, standards, tuple(sorted(plan_years))), report
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -73,7 +73,11 @@ def add_table(dataset: YearTable, layer, *, year: int | None = None, source: str
     :func:`geo.workflows.layer.build_layer`, so names are matched to codes by the join's own rules)."""
     plan = plan or bool(_plan_years(table, None))
     declared = standard or _standard_of(table, None)
-    return pg.add_year(dataset, _layer_rows(layer), year=year, source=source, standard=declared, plan=plan)
+    stacked, report = pg.add_year(dataset, _layer_rows(layer), year=year, source=source, standard=declared,
+                                  plan=plan)
+    if declared and not standard:  # read from the table's title or headers: say so
+        report = replace(report, standard_from="title")
+    return stacked, report
 
 
 def add_upload(dataset: YearTable, layer, table, *, year: int | None = None, source: str = "",

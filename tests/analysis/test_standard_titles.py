@@ -122,8 +122,11 @@ def test_progress_change_warns_from_the_titles_where_the_years_share_a_period(tm
     layer = build_layer(boundaries="default", table=base, province="20", level="district")
     dataset = wp.dataset_from_layer(layer, table=base, source=base.source)
     assert dataset.standards == {2021: OLD}
-    dataset, _ = wp.add_upload(dataset, layer, result, source=result.source)
+    dataset, report = wp.add_upload(dataset, layer, result, source=result.source)
     assert dataset.standards == {2021: OLD, 2022: NEW}
+    assert (report.standards, report.standard_from) == ({2022: NEW}, "title")
+    assert report.summary("vi").endswith(
+        " Năm 2022 tính theo chuẩn nghèo giai đoạn 2021–2025 (đa chiều), đọc từ tiêu đề bảng.")
     change = pg.change_table(dataset, year_from=2021, year_to=2022, lang="vi")
     assert change.attrs["standard_change"] is not None
     assert (change.attrs["standard_change"].standard_from.key, change.attrs["standard_change"].standard_to.key) == (
@@ -135,5 +138,11 @@ def test_progress_change_warns_from_the_titles_where_the_years_share_a_period(tm
     plain_result = read_indicators(_csv([], years=(2022,)), name="r.csv")
     layer = build_layer(boundaries="default", table=plain_base, province="20", level="district")
     dataset = wp.dataset_from_layer(layer, table=plain_base, source="k.csv")
-    dataset, _ = wp.add_upload(dataset, layer, plain_result, source="r.csv")
+    dataset, report = wp.add_upload(dataset, layer, plain_result, source="r.csv")
+    assert report.summary("vi").endswith(" Năm 2022 tính theo chuẩn nghèo giai đoạn 2021–2025 (đa chiều), "
+                                         "theo năm của số liệu.")
+    chosen, report = wp.add_upload(dataset, layer, plain_result, source="r.csv", standard=OLD)
+    assert (chosen.standards[2022], report.standard_from) == (OLD, "declared")
+    assert report.summary("en").endswith(" Year 2022 is measured under the 2016–2020 poverty standard "
+                                         "(income-based), as chosen.")
     assert pg.change_table(dataset, year_from=2021, year_to=2022).attrs["standard_change"] is None
