@@ -10,6 +10,10 @@
   district): identical rows merge with a note; conflicting rows leave the
   unit without data until the planner picks a row (``picks``) or passes
   ``prefer="first"|"last"``;
+- **rates written as fractions**: a rate column whose values are all within
+  0–1 and agree with its counts only once multiplied by 100 (``0.0851`` for
+  8.51 %, an Excel cell without the % format) is multiplied by 100, listed in
+  ``scaled``;
 - **rates from counts**: a table with ``poor`` and ``households`` but no
   ``poor_rate`` gets ``poor_rate = poor / households × 100`` (the same for
   near-poor), listed in ``derived``;
@@ -61,6 +65,8 @@ class TableChecks:
         Values kept but worth a look: ``{row, column, value, previous, reason}``.
     standards
         Years of the table by poverty standard period when it holds more than one.
+    scaled
+        Rate columns written as fractions (0–1) and multiplied by 100 to percent.
     """
 
     invalid_values: list[dict] = field(default_factory=list)
@@ -69,6 +75,7 @@ class TableChecks:
     derived: list[str] = field(default_factory=list)
     implausible: list[dict] = field(default_factory=list)
     standards: dict[str, list[int]] = field(default_factory=dict)
+    scaled: list[str] = field(default_factory=list)
 
     @property
     def problems(self) -> int:
@@ -79,6 +86,7 @@ class TableChecks:
         return {
             "invalid_values": self.invalid_values, "merged_duplicates": self.merged, "conflicts": self.conflicts,
             "derived": self.derived, "implausible": self.implausible, "standards": self.standards,
+            "scaled_rates": self.scaled,
         }
 
 
@@ -199,6 +207,36 @@ def _duplicates(data: pd.DataFrame, rows: list[int], checks: TableChecks, *, pre
     return data.drop(index=data.index[sorted(drop)])
 
 
+def _fractions(data: pd.DataFrame, checks: TableChecks) -> pd.DataFrame:
+    """Rate columns typed as fractions (``0.0851``), multiplied by 100 when their own counts say so.
+
+    A column is scaled only when every value lies within 0–1 and, on the rows
+    with counts, the value × 100 is nearer to count / households × 100 than the
+    value as written on at least :data:`geo.settings.FRACTION_RATE_SHARE` of
+    them: a real rate below 1 % (a city's 0,18) agrees with its counts as written.
+    """
+    out = data
+    for col in _value_columns(data):
+        base, year = parse_column(col)
+        if base not in ("poor_rate", "near_poor_rate"):
+            continue
+        count, hh = column_name(base[: -len("_rate")], year), column_name("households", year)
+        given = pd.to_numeric(data[col], errors="coerce")
+        if count not in data or hh not in data or not given.notna().any() or not given.dropna().between(0, 1).all():
+            continue
+        den = pd.to_numeric(data[hh], errors="coerce")
+        computed = pd.to_numeric(data[count], errors="coerce") / den.where(den > 0) * settings.PERCENT
+        both = given.notna() & computed.notna()
+        if not both.any():
+            continue
+        nearer = ((given * settings.PERCENT - computed).abs() < (given - computed).abs())[both]
+        if nearer.mean() >= settings.FRACTION_RATE_SHARE:
+            out = out.copy() if out is data else out
+            out[col] = (given * settings.PERCENT).round(10)
+            checks.scaled.append(col)
+    return out
+
+
 def _derive(data: pd.DataFrame, checks: TableChecks) -> pd.DataFrame:
     """``poor_rate`` (and ``near_poor_rate``) from counts where the table has counts and no rate."""
     out = data
@@ -276,7 +314,7 @@ def check_table(table, *, prefer: str | None = None, picks: dict | None = None, 
     rows = _rows(frame)
     if "source_row" not in frame:  # rows keep their place in the file when duplicates are dropped
         frame = frame.assign(source_row=rows)
-    cleaned = _invalid(frame, rows, checks)
+    cleaned = _invalid(_fractions(frame, checks), rows, checks)
     cleaned = _duplicates(cleaned, rows, checks, prefer=prefer, picks=picks)
     kept_rows = _rows(cleaned)
     _jumps(cleaned.reset_index(drop=True), kept_rows, checks)
@@ -313,7 +351,8 @@ def outliers_by_group(frame: pd.DataFrame, *, by: str, columns: list[str], rows:
                 continue
             q1, q3 = v.quantile(0.25), v.quantile(0.75)
             spread = max(q3 - q1, settings.OUTLIER_MIN_SPREAD)
-            low, high = q1 - factor * spread, q3 + factor * spread
+            # A rate lies within 0–100: the fences are said within that range ("0–20,08", never "-6,62–20,08").
+            low, high = max(q1 - factor * spread, 0.0), min(q3 + factor * spread, settings.MAX_RATE)
             for i in v.index[(v < low) | (v > high)]:
                 item = {"code": frame.at[i, "code"], "name": frame.at[i, "name"] if "name" in frame else None,
                         "column": col, "value": _num(v[i]), "group": group, "low": round(float(low), 2),

@@ -54,7 +54,11 @@ def prefer_arg(p: argparse.ArgumentParser) -> None:
 
 
 def report_checks(layer, lang: str) -> None:
-    """The value checks' warnings, one line each, on stderr (the report file has every row)."""
+    """The layer's notes and the value checks' warnings, one line each, on stderr (the report file has every row)."""
+    from geo.text.i18n import t
+
+    for note in layer.notes:  # why a table shows nothing (other vintage, coarser level) or what was derived
+        print(t(note, lang), file=sys.stderr)
     for line in layer.build.warnings(lang):
         print(line, file=sys.stderr)
 

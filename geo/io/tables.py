@@ -553,6 +553,25 @@ def _row_kind(row: list[object], roles: _Roles, *, level: str | None) -> str:
     return "data"
 
 
+def _signature_block(kinds: dict[int, str], rows: list[list[object]], roles: _Roles) -> dict[int, str]:
+    """Rows under a signature or footnote line that follows the units are notes, not units.
+
+    "Người lập biểu", "KT. GIÁM ĐỐC", "Ghi chú" below the table are followed by the signers' names
+    ("Nguyễn Văn A") in the name column: without a code such a row is part of the footer.
+    """
+    seen_data, footer = False, False
+    out = dict(kinds)
+    for r, kind in kinds.items():
+        if footer and kind == "data" and (roles.code is None or normalize_code(rows[r][roles.code], "commune") is None):
+            out[r] = NOTE
+        elif kind == "data":
+            seen_data = True
+        elif kind == NOTE and seen_data:
+            texts = [_fold(v) for v in rows[r] if _is_text(v)]
+            footer = footer or any(_NOTE.search(x) for x in texts)
+    return out
+
+
 def _level_from_names(names: list[object]) -> str | None:
     """Commune when unit names carry Xã/Phường/Thị trấn, district when Huyện/Thị xã/... only."""
     types = Counter(unit_type_of(n) for n in names if _is_text(n))
@@ -610,7 +629,7 @@ def _parse_grid(grid: _Grid, *, path: str, level: str | None) -> IndicatorTable:
     if table_level is None and roles.name is not None:
         table_level = _level_from_names([rows[r][roles.name] for r in body])
 
-    kinds = {r: _row_kind(rows[r], roles, level=table_level) for r in body}
+    kinds = _signature_block({r: _row_kind(rows[r], roles, level=table_level) for r in body}, rows, roles)
     data_rows = [r for r in body if kinds[r] == "data"]
     if not data_rows:
         raise GeoError("table_empty", path=path)

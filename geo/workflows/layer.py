@@ -67,6 +67,10 @@ class LayerReport:
         The other vintage when the table's names match its units better than the chosen one's.
     placement
         Median offset of the layer's units from the registry (boundary files only).
+    read_warnings
+        What the table reader noticed and left empty or set aside (a cell that is no number, a
+        column of text, a code that is no code, a total row that disagrees):
+        :class:`geo.io.tables.TableWarning` records, shown with the value checks.
     """
 
     boundaries: dict[str, Any] = field(default_factory=dict)
@@ -78,6 +82,7 @@ class LayerReport:
     outliers: list[dict] = field(default_factory=list)
     names_vintage: str | None = None
     placement: dict | None = None
+    read_warnings: list = field(default_factory=list)
 
     @property
     def problems(self) -> int:
@@ -106,6 +111,9 @@ class LayerReport:
 
         c = self.checks
         out = []
+        if self.read_warnings:
+            rows = [w.message(lang).rstrip(".") for w in self.read_warnings]
+            out.append(t("qa.read_warnings", lang, n=len(rows), rows=listing(rows)))
         if c.invalid_values:
             rows = [t("trust.row_item", lang, row=i["row"], column=i["column"], value=value(i["value"]),
                       reason=reason(i)) for i in c.invalid_values]
@@ -144,6 +152,8 @@ class LayerReport:
             "boundaries": self.boundaries, "table_level": self.table_level, "table_vintage": self.table_vintage,
             "notes": list(self.notes), "aggregation": self.aggregation, **self.checks.to_dict(),
             "outliers": self.outliers, "names_vintage": self.names_vintage, "placement": self.placement,
+            "read_warnings": [{"code": w.code, "row": w.row, "column": w.column, "detail": w.detail}
+                              for w in self.read_warnings],
         })
 
 
@@ -260,6 +270,16 @@ def check_boundaries(layer: BoundaryLayer, *, province: str | None) -> dict | No
                             read_crs=read.get("crs_used"), path=Path(str(layer.source)).name)
     layer.read_report = {**read, "placement": found.to_dict()}
     return found.to_dict()
+
+
+# Reader warnings a planner must see beside the value checks ("projected" feeds the Progress page, and a
+# unit listed twice is already a merged or conflicting row of the checks).
+_SHOWN_READ_WARNINGS = ("bad_number", "bad_code", "code_width", "text_column", "duplicate_column",
+                        "total_mismatch", "no_year")
+
+
+def _read_warnings(table) -> list:
+    return [w for w in (_attr(table, "warnings") or []) if getattr(w, "code", None) in _SHOWN_READ_WARNINGS]
 
 
 def _table_vintage(table) -> str | None:
@@ -455,6 +475,9 @@ def build_layer(
         "source": Path(str(source.source)).name if not source.approximate else source.source, "level": source.level, "vintage": source.vintage, "approximate": source.approximate,
         "read": source.read_report, "code_resolution": source.resolution,
     })
+    build.read_warnings = _read_warnings(table)
+    if checks.scaled:
+        build.notes.append("note.rates_scaled")
     done = dict(level=level, vintage=vintage, province=province, approximate=source.approximate, build=build,
                 table=table)
     base = _with_identity(source)
@@ -463,6 +486,13 @@ def build_layer(
     table_level = table_level or level
     build.table_level = table_level
     build.table_vintage = table_vintage = _table_vintage(table)
+    if table_vintage is None:
+        # 2025 communes reuse old commune codes, so codes seldom tell; names of the other vintage do, and a join
+        # by code would then put each new commune's figures on the old commune of the same code.
+        build.names_vintage = _names_vintage(table, level=table_level, vintage=vintage, province=province)
+        if build.names_vintage:
+            build.table_vintage = table_vintage = build.names_vintage
+            build.notes.append(f"note.names_vintage.{build.names_vintage}")
     if table_vintage is not None and table_vintage != vintage:
         gdf, values = _empty_values(base, table)
         build.notes.append(f"note.other_vintage.{table_vintage}")

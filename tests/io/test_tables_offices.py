@@ -1,0 +1,62 @@
+"""Tables as other offices make them (generated here, illustrative values): the footer is never a unit."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+
+from geo.io.tables import NOTE, SUBTOTAL, TOTAL, read_indicators
+
+
+def _office_workbook() -> bytes:
+    """Title, a header merged over two rows, district headings with Roman numerals, a subtotal per district,
+    a province total, then "Người lập biểu" / "KT. GIÁM ĐỐC" and the signers' names under them."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["KẾT QUẢ RÀ SOÁT HỘ NGHÈO NĂM 2023 (số liệu minh họa)"])
+    ws.append(["STT", "Mã xã", "Đơn vị", "Tổng số hộ", "Hộ nghèo", None])
+    ws.append([None, None, None, None, "Số hộ", "Tỷ lệ %"])
+    for rng in ("A2:A3", "B2:B3", "C2:C3", "D2:D3", "E2:F2"):
+        ws.merge_cells(rng)
+    ws.append(["I", None, "Huyện Tràng Định", None, None, None])
+    ws.append([1, 5998, "Xã Khánh Long", "1.000", "50", "5,00"])  # a code stored as a number: lost its zero
+    ws.append([2, 6001, "Xã Đoàn Kết", "2.000", "300", "15,00"])
+    ws.append([None, None, "Cộng huyện Tràng Định", "3.000", "350", "11,67"])
+    ws.append(["II", None, "Huyện Bình Gia", None, None, None])
+    ws.append([1, 6049, "Thị trấn Bình Gia", "1.500", "30", "2,00"])
+    ws.append([None, None, "Toàn tỉnh", "4.500", "380", "8,44"])
+    ws.append([])
+    ws.append([None, None, "Người lập biểu", None, None, "KT. GIÁM ĐỐC"])
+    ws.append([None, None, "Nguyễn Văn A", None, None, "Trần Thị B"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_signers_names_under_the_footer_are_not_units():
+    table = read_indicators(_office_workbook(), name="bieu_01.xlsx")
+    data = table.data
+    assert data["code"].tolist() == ["05998", "06001", "06049"]
+    assert data["name"].tolist() == ["Xã Khánh Long", "Xã Đoàn Kết", "Thị trấn Bình Gia"]
+    assert data["households"].tolist() == [1000.0, 2000.0, 1500.0]
+    assert data["poor_rate"].tolist() == [5.0, 15.0, 2.0]
+    assert data["parent_name"].tolist() == ["Huyện Tràng Định", "Huyện Tràng Định", "Huyện Bình Gia"]
+    skipped = dict(table.skipped)
+    assert (skipped[7], skipped[10]) == (SUBTOTAL, TOTAL)
+    assert (skipped[12], skipped[13]) == (NOTE, NOTE)  # "Người lập biểu", then "Nguyễn Văn A"
+    assert table.warnings == []
+
+
+def test_a_unit_with_a_code_after_a_note_is_still_read():
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Mã xã", "Tên xã", "Tỷ lệ hộ nghèo (%)"])
+    ws.append(["05998", "Xã Khánh Long", 5.0])
+    ws.append(["Ghi chú: số liệu minh họa", None, None])
+    ws.append(["06001", "Xã Đoàn Kết", 7.5])
+    buf = io.BytesIO()
+    wb.save(buf)
+    table = read_indicators(buf.getvalue(), name="xa.xlsx")
+    assert table.data["code"].tolist() == ["05998", "06001"]
+    assert table.data["poor_rate"].tolist() == [5.0, 7.5]
