@@ -16,18 +16,16 @@ ui.init_state()
 ui.language_switch()
 lang = ui.lang()
 
-home = st.Page("pages/map.py", title=t("page.map", lang), default=True, url_path="ban-do")
-pages = [
-    home,
-    st.Page("pages/data.py", title=t("page.data", lang), url_path="du-lieu"),
-    st.Page("pages/households.py", title=t("page.households", lang), url_path="danh-sach-ho"),
-    st.Page("pages/priority.py", title=t("page.priority", lang), url_path="uu-tien"),
-    st.Page("pages/annex.py", title=t("page.annex", lang), url_path="phu-luc"),
-    st.Page("pages/reform.py", title=t("page.reform", lang), url_path="sap-nhap-2025"),
-    st.Page("pages/progress.py", title=t("page.progress", lang), url_path="tien-do"),
-    st.Page("pages/workspace.py", title=t("ws.page", lang), url_path="kho-du-lieu"),
-]
-page = st.navigation(pages)
+# file in pages/ -> (title key, address)
+PAGES = {"map": ("page.map", "ban-do"), "data": ("page.data", "du-lieu"), "households": ("page.households", "danh-sach-ho"),
+         "priority": ("page.priority", "uu-tien"), "annex": ("page.annex", "phu-luc"),
+         "reform": ("page.reform", "sap-nhap-2025"), "progress": ("page.progress", "tien-do"),
+         "workspace": ("ws.page", "kho-du-lieu")}
+by_file = {name: st.Page(f"pages/{name}.py", title=t(key, lang), url_path=url, default=name == "map")
+           for name, (key, url) in PAGES.items()}
+home = by_file["map"]
+ui.follow_old_address({name: url for name, (_, url) in PAGES.items()})  # /priority, from before these addresses
+page = st.navigation(list(by_file.values()))
 if page.url_path == home.url_path:  # the home page opens with the getting-started panel
     start_panel()
 page.run()

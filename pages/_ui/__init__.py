@@ -21,7 +21,8 @@ from pages._ui.layer import (clicked_code, component_click, current_layer, curre
 from pages._ui.matching import conflict_pickers, hand_choices, hand_matches
 from pages._ui.scenarios import (adopt_scenario, open_scenario_from_workspace, save_scenario_to_workspace,
                                  workspace_scenarios)
-from pages._ui.state import (PERSISTENT_KEYS, T, init_state, keep, lang, language_switch, prefill, remember, selection,
+from pages._ui.state import (PERSISTENT_KEYS, T, init_state, keep, lang, language_switch,
+                             follow_old_address, leave_pages_folder_navigation, prefill, remember, selection,
                              session_id, show_error)
 from pages._ui.uploads import (boundary_layer, boundary_sources, content_key, digest, keep_converted, save_upload,
                                upload_boundaries, upload_table)
@@ -31,7 +32,8 @@ from pages._ui.workspace import (designations, forget_workspace_versions, set_de
 
 __all__ = [
     "BUILTIN_PREFIX", "DEFAULT_DATASET", "UPLOAD_PREFIX", "PERSISTENT_KEYS",
-    "T", "init_state", "keep", "lang", "language_switch", "prefill", "remember", "selection", "session_id",
+    "T", "init_state", "keep", "lang", "language_switch", "follow_old_address", "leave_pages_folder_navigation",
+    "prefill", "remember", "selection", "session_id",
     "show_error",
     "boundaries_from_old", "builtin_table", "default_boundaries", "provinces", "registry_units", "static_assets",
     "clicked_code", "component_click", "current_layer", "current_table", "dataset_citation", "dataset_is_official", "dataset_meta",
@@ -45,3 +47,5 @@ __all__ = [
     "workspace_info", "workspace_is_server", "workspace_list", "workspace_login", "workspace_notice",
     "workspace_table",
 ]
+
+leave_pages_folder_navigation()
