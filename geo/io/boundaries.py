@@ -566,6 +566,12 @@ def _set_crs(gdf: gpd.GeoDataFrame, *, crs: object, province: str | int | None, 
     # GeoJSON without a "crs" member is declared WGS 84 by the driver even when
     # its coordinates are metres: treat that as a missing CRS too.
     if file_crs is None or (file_crs.is_geographic and not _is_lonlat(bounds)):
+        swapped = (bounds[1], bounds[0], bounds[3], bounds[2])
+        if not _is_lonlat(bounds) and _is_lonlat(swapped) and _in_vietnam(swapped):
+            # Latitude written first (x=22, y=107): Viet Nam in lon/lat once the axes are swapped, never metres.
+            report.note("axes_swapped", path=shown)
+            report.crs_source, report.crs_used = "assumed", WGS84
+            return gdf.set_geometry(shapely.transform(gdf.geometry.values, lambda xy: xy[:, ::-1]), crs=WGS84)
         if _is_lonlat(bounds):
             report.note("crs_assumed_wgs84", path=shown)
             report.crs_source, report.crs_used = "assumed", WGS84
@@ -787,6 +793,20 @@ def _generic_code_level(gdf: pd.DataFrame, column: str | None) -> str | None:
     return "commune" if usual == 4 else _CODE_LEVEL.get(usual)  # 4 digits: a commune code that lost its zero
 
 
+def _names_finer(gdf: pd.DataFrame, found: dict[tuple[str, str], str], level: str) -> bool:
+    """A generic name column naming finer units than the level's own name column.
+
+    True when the level was told by a name column only (no code of that level), a generic name column
+    exists, and the level's names repeat across features while the generic names are more varied.
+    """
+    if level == _LEVELS[0] or (level, "code") in found or (level, "name") not in found or ("any", "name") not in found:
+        return False
+    if len(gdf) < 2:
+        return False
+    own, generic = gdf[found[(level, "name")]], gdf[found[("any", "name")]]
+    return own.nunique() < own.notna().sum() and generic.nunique() > own.nunique()
+
+
 def guess_key_columns(gdf: pd.DataFrame) -> dict[str, str | None]:
     """Guess which columns hold the unit code, name and parent of a boundary layer.
 
@@ -833,6 +853,10 @@ def guess_key_columns(gdf: pd.DataFrame) -> dict[str, str | None]:
         # ``code`` holds 5-digit commune codes beside a ``district_code``: the layer is of communes, and the
         # district columns are its parent (never the unit's own code)
         level = generic
+    elif _names_finer(gdf, found, level):
+        # A generic ``TEN`` beside ``HUYEN`` whose names repeat feature after feature: ``TEN`` names the units
+        # (communes) and ``HUYEN`` their district, never 194 polygons each called by its district.
+        level = _LEVELS[_LEVELS.index(level) - 1]
     out: dict[str, str | None] = {"code": None, "name": None, "parent_code": None, "parent_name": None,
                                   "level": level}
     out["code"] = found.get((level, "code")) or found.get(("any", "code"))
