@@ -28,4 +28,7 @@ ui.follow_old_address({name: url for name, (_, url) in PAGES.items()})  # /prior
 page = st.navigation(list(by_file.values()))
 if page.url_path == home.url_path:  # the home page opens with the getting-started panel
     start_panel()
-page.run()
+try:
+    page.run()
+finally:  # once per server, after its first page: the national layers prepared in the background
+    ui.warm_national()

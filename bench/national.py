@@ -58,7 +58,7 @@ def main() -> None:
     with server(ROOT) as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1500, "height": 1000})
-        page.goto(url + "/map")
+        page.goto(url + "/")
         _wait_count(page, 11)
         wait_idle(page, timeout=120)
         select(page, "Tỉnh/thành phố", "Toàn quốc", typed="Toàn")

@@ -51,6 +51,10 @@ WEB_SIMPLIFY_TOLERANCE_DEG = 0.0007  # ~75 m; under one screen pixel up to zoom 
 WEB_COORD_DECIMALS = 5  # ~1 m
 WEB_EXTRA_COORD_DECIMALS = 4  # a level whose borders come closer than its grid is redone on a 10x finer grid (up to 10^4 x)
 WEB_GEOMETRY_CACHE_SIZE = 16  # prepared layers kept in memory (province x level x vintage)
+# Prepared layers of the default boundaries kept on disk (data/boundaries/web/*.npz, geo.render.webmap): at most this
+# many files and this many megabytes; the least recently used go first (a national commune layer is ~2-4 MB).
+WEB_DISK_CACHE_MAX_FILES = 200
+WEB_DISK_CACHE_MAX_MB = 256
 # Levels of detail (geo.render.webmap): the first at the zoom that shows the layer whole in a map of
 # WEB_VIEW_PX, then every WEB_LEVEL_ZOOM_STEP zooms, each simplified to WEB_LEVEL_PIXELS screen pixel.
 WEB_VIEW_PX = (900, 620)
@@ -65,6 +69,11 @@ WEB_SIMPLIFY_QUARTERS = 2  # ... first with a quarter of the tolerance (this man
 WEB_VERTEX_BUDGET = 100_000  # vertices sent for all levels of a layer; finer levels that do not fit are left out
 # The Map page's "Toàn quốc" (whole country) choice in the province box: not a GSO code (those are 2 digits).
 NATIONAL_AREA = "VN"
+# National layers whose web geometry a server prepares in the background after its first page
+# (geo.workflows.warmup; GEO_WARMUP=0 turns it off): the slow ones first (a commune layer takes seconds to prepare,
+# the others under one).
+WARMUP_NATIONAL_LAYERS = (("pre2025", "commune"), ("2025", "commune"), ("pre2025", "district"),
+                          ("pre2025", "province"), ("2025", "province"))
 
 # Offline web assets: copied from installed packages, served by Streamlit at /app/static/.
 STATIC_DIR = "static"

@@ -67,9 +67,11 @@ def area_sidebar() -> None:
 def geometry_key() -> tuple:
     """Key of the map's prepared geometry in the browser and the server's cache."""
     ss = st.session_state
-    area = NATIONAL if is_national() else ss["province"]
-    source = "default" if is_national() else ss.get("boundary_source")
-    return (area, level(), ss["vintage"], source)
+    if is_national():  # the key the server's start-up warm-up prepared it under
+        from geo.workflows.warmup import national_geometry_key
+
+        return national_geometry_key(level(), ss["vintage"])
+    return (ss["province"], level(), ss["vintage"], ss.get("boundary_source"))
 
 
 def national_layer():

@@ -49,10 +49,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server():
-    """Run ``streamlit run app.py`` on a free local port; yield its URL."""
+def streamlit_server(env: dict | None = None):
+    """Run ``streamlit run app.py`` on a free local port; yield its URL. ``env``: more environment variables
+    (e.g. ``{"GEO_WARMUP": "1"}``: the tests turn the national warm-up off)."""
     port = free_port()
-    env = {**os.environ, "STREAMLIT_SERVER_HEADLESS": "true", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    env = {**os.environ, "STREAMLIT_SERVER_HEADLESS": "true", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+           **(env or {})}
     log = (ARTIFACTS / f"streamlit-{port}.log")
     ARTIFACTS.mkdir(exist_ok=True)
     with open(log, "w") as out:

@@ -23,6 +23,9 @@ _SESSION_TMP = tempfile.mkdtemp(prefix="geo-tests-")
 atexit.register(shutil.rmtree, _SESSION_TMP, True)
 os.environ["GEO_WORKSPACE"] = os.path.join(_SESSION_TMP, "workspace")
 os.environ["GEO_UPLOAD_DIR"] = os.path.join(_SESSION_TMP, "uploads")
+# No background preparation of the national layers (geo.workflows.warmup) in the app tests and the servers they
+# start: it would compete for the CPU; the national browser test turns it back on.
+os.environ["GEO_WARMUP"] = "0"
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

@@ -29,7 +29,7 @@ def test_restyle_sends_no_geometry(app_url):
     with offline_page() as page:
         frames: list[bytes] = []
         page.on("websocket", lambda ws: ws.on("framereceived", lambda p: frames.append(_as_bytes(p))))
-        page.goto(app_url.rstrip("/") + "/map")
+        page.goto(app_url)
         frame = wait_units(page, 11)
         deadline = time.time() + 30
         while time.time() < deadline and not any(GEOMETRY_MARK in f for f in frames):

@@ -40,6 +40,7 @@ import json
 import math
 import os
 import re
+import threading
 from collections import OrderedDict, namedtuple
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -205,34 +206,66 @@ CacheInfo = namedtuple("CacheInfo", ["hits", "misses", "maxsize", "currsize"])
 
 
 class _GeometryCache:
-    """A small LRU of prepared layers with functools-style statistics."""
+    """A small LRU of prepared layers with functools-style statistics, shared by every session's thread.
+
+    A layer asked for while another thread prepares it (two sessions, or the start-up warm-up of
+    :mod:`geo.workflows.warmup` and a planner) is waited for, not prepared twice: see :meth:`claim`.
+    """
 
     def __init__(self, maxsize: int) -> None:
         self.maxsize = maxsize
         self._data: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+        self._pending: dict = {}
         self.hits = 0
         self.misses = 0
 
-    def get(self, key):
-        if key in self._data:
-            self._data.move_to_end(key)
-            self.hits += 1
-            return self._data[key]
-        self.misses += 1
-        return None
+    def get(self, key, *, count: bool = True):
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                self.hits += count
+                return self._data[key]
+            self.misses += count
+            return None
+
+    def claim(self, key):
+        """``(value, None)`` when cached (waiting for a preparation in progress in another thread);
+        otherwise ``(None, done)``: the caller prepares the layer, puts it, and calls ``done()``."""
+        while True:
+            with self._lock:
+                if key in self._data:
+                    self._data.move_to_end(key)
+                    self.hits += 1
+                    return self._data[key], None
+                event = self._pending.get(key)
+                if event is None:
+                    self.misses += 1
+                    event = self._pending[key] = threading.Event()
+
+                    def done(event=event):
+                        with self._lock:
+                            self._pending.pop(key, None)
+                        event.set()
+
+                    return None, done
+            event.wait()  # prepared by another thread meanwhile; if it failed, prepare it here
 
     def put(self, key, value) -> None:
-        self._data[key] = value
-        self._data.move_to_end(key)
-        while len(self._data) > self.maxsize:
-            self._data.popitem(last=False)
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.maxsize:
+                self._data.popitem(last=False)
 
     def info(self) -> CacheInfo:
-        return CacheInfo(self.hits, self.misses, self.maxsize, len(self._data))
+        with self._lock:
+            return CacheInfo(self.hits, self.misses, self.maxsize, len(self._data))
 
     def clear(self) -> None:
-        self._data.clear()
-        self.hits = self.misses = 0
+        with self._lock:
+            self._data.clear()
+            self.hits = self.misses = 0
 
 
 _CACHE = _GeometryCache(settings.WEB_GEOMETRY_CACHE_SIZE)
@@ -289,23 +322,26 @@ def web_geometry(
     if key is None:
         key = ("content", _geometry_hash(gdf))
     cache_key = (key, fingerprint, None if tolerance is None else float(tolerance), int(decimals))
-    hit = _CACHE.get(cache_key)
+    hit, done = _CACHE.claim(cache_key)
     if hit is not None:
         return hit
-    path = None
-    if persist:
-        content = (_geometry_hash(gdf), fingerprint, cache_key[2], cache_key[3], WEB_METHOD_VERSION, tuple(codes),
-                   _web_settings())
-        path = _disk_path(hashlib.blake2b(repr(content).encode(), digest_size=16).hexdigest())
-        result = _read_disk(path, key=key, codes=codes)
-        if result is not None:
-            _CACHE.put(cache_key, result)
-            return result
-    result = _prepare(gdf, codes, key=key, tolerance=tolerance, decimals=decimals)
-    if path is not None:
-        _write_disk(path, result)
-    _CACHE.put(cache_key, result)
-    return result
+    try:
+        path = None
+        if persist:
+            content = (_geometry_hash(gdf), fingerprint, cache_key[2], cache_key[3], WEB_METHOD_VERSION,
+                       tuple(codes), _web_settings())
+            path = _disk_path(hashlib.blake2b(repr(content).encode(), digest_size=16).hexdigest())
+            result = _read_disk(path, key=key, codes=codes)
+            if result is not None:
+                _CACHE.put(cache_key, result)
+                return result
+        result = _prepare(gdf, codes, key=key, tolerance=tolerance, decimals=decimals)
+        if path is not None:
+            _write_disk(path, result)
+        _CACHE.put(cache_key, result)
+        return result
+    finally:
+        done()
 
 
 web_geometry.cache_info = _CACHE.info  # type: ignore[attr-defined]
@@ -319,7 +355,7 @@ def _code_strings(values) -> list[str]:
             for i, v in enumerate(list(values))]
 
 
-WEB_METHOD_VERSION = 2  # bump when _prepare or _encode change what they produce
+WEB_METHOD_VERSION = 3  # bump when _prepare or _encode change what they produce
 
 
 def _web_settings() -> tuple:
@@ -382,9 +418,45 @@ def _write_disk(path: Path, geom: WebGeometry) -> None:
     buf = io.BytesIO()
     np.savez(buf, **arrays)
     try:
-        write_bytes(path, buf.getvalue())
-    except OSError:
-        pass
+        write_bytes(path, buf.getvalue())  # atomic: a reader never sees half a file
+    except (OSError, GeoError):
+        return
+    evict_disk_cache(path.parent, keep=path)
+
+
+def evict_disk_cache(folder: Path, *, keep: Path | None = None,
+                     max_files: int | None = None, max_mb: float | None = None) -> list[Path]:
+    """Bound the folder of prepared layers: remove the least recently used ``web_*.npz`` beyond
+    ``max_files`` files or ``max_mb`` megabytes (default ``settings.WEB_DISK_CACHE_MAX_FILES`` and
+    ``settings.WEB_DISK_CACHE_MAX_MB``); ``keep`` (the file just written) stays whatever its size.
+
+    A layer read from the folder is touched (:func:`_read_disk`), so "least recently used" is the
+    oldest modification time. Another process may remove a file meanwhile: that is not an error.
+    Returns the files removed, oldest first.
+    """
+    max_files = settings.WEB_DISK_CACHE_MAX_FILES if max_files is None else max_files
+    max_bytes = (settings.WEB_DISK_CACHE_MAX_MB if max_mb is None else max_mb) * 1e6
+    entries = []
+    for path in Path(folder).glob("web_*.npz"):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        entries.append((st.st_mtime, path.name, path, st.st_size))
+    entries.sort(reverse=True)  # newest first
+    kept_files, kept_bytes, full, removed = 0, 0, False, []
+    for _mtime, _name, path, size in entries:
+        full = full or kept_files + 1 > max_files or kept_bytes + size > max_bytes
+        if not full or (keep is not None and path == Path(keep)):
+            kept_files += 1
+            kept_bytes += size
+            continue
+        try:
+            path.unlink()
+            removed.append(path)
+        except OSError:
+            pass
+    return removed[::-1]  # oldest first
 
 
 def _read_disk(path: Path | None, *, key, codes: list[str]) -> WebGeometry | None:
@@ -404,6 +476,10 @@ def _read_disk(path: Path | None, *, key, codes: list[str]) -> WebGeometry | Non
             af, af_n = z["af"].tolist(), z["af_n"]
     except Exception:  # a half-written or foreign file: prepare again
         return None
+    try:
+        os.utime(path)  # recently used: the disk cache evicts the oldest first
+    except OSError:
+        pass
     kept = meta["codes"]
     if not set(kept) <= set(codes):
         return None
@@ -528,10 +604,12 @@ def _prepare(gdf, codes: list[str], *, key, tolerance: float, decimals: int) -> 
     candidates = level_zooms(bounds)
     input_is_coverage = topo.shared_fraction > 0
     levels, level_payloads, n_total, drawn = [], [], 0, None
+    grid_needed = 0  # a finer level starts on the grid the coarser one needed (its borders are no further apart)
     for z in candidates:
         px = _pixel_deg(z, lat)
         level_decimals = int(np.clip(np.ceil(-np.log10(settings.WEB_GRID_PIXELS * px)), 1, decimals))
         finest_grid = level_decimals + settings.WEB_EXTRA_COORD_DECIMALS
+        level_decimals = min(max(level_decimals, grid_needed), finest_grid)
         while True:
             scale = 10**level_decimals
             quantum = 0.5 * np.sqrt(2.0) / scale
@@ -549,6 +627,7 @@ def _prepare(gdf, codes: list[str], *, key, tolerance: float, decimals: int) -> 
             level_decimals += 1
         if n_bad == -1:
             break
+        grid_needed = level_decimals
         sizes = np.array([len(a) for a in q_parts], dtype=np.int64)
         q = np.concatenate(q_parts) if q_parts else np.zeros((0, 2), dtype=np.int64)
         n_level = int(len(q))

@@ -14,7 +14,7 @@ content keys in ``geo.workflows.datasets``, ``selection``, ``matching`` and ``ge
 
 from geo.workflows.datasets import BUILTIN_PREFIX, DEFAULT_DATASET, UPLOAD_PREFIX
 from pages._ui.cached import (boundaries_from_old, builtin_table, default_boundaries, provinces, registry_units,
-                              static_assets)
+                              static_assets, warm_national)
 from pages._ui.layer import (clicked_code, component_click, current_layer, current_table, dataset_citation, dataset_is_official,
                              dataset_meta, dataset_options, layer_key, layer_or_stop, level_and_dataset_sidebar,
                              overrides_for, picks_for, save_overrides, selection_table, trust_warnings)
@@ -36,6 +36,7 @@ __all__ = [
     "prefill", "remember", "selection", "session_id",
     "show_error",
     "boundaries_from_old", "builtin_table", "default_boundaries", "provinces", "registry_units", "static_assets",
+    "warm_national",
     "clicked_code", "component_click", "current_layer", "current_table", "dataset_citation", "dataset_is_official", "dataset_meta",
     "dataset_options", "layer_key", "layer_or_stop", "level_and_dataset_sidebar", "overrides_for", "picks_for",
     "save_overrides", "selection_table", "trust_warnings",

@@ -49,3 +49,12 @@ def builtin_table(key: str):
     from geo.join.files import builtin_indicators
 
     return builtin_indicators(key)
+
+
+def warm_national() -> None:
+    """Once per server process, after the first page has run: the national layers' boundaries and web geometry
+    prepared in a background thread (:func:`geo.workflows.warmup.warm_national`), into this module's shared
+    boundary cache and the web geometry cache."""
+    from geo.workflows.warmup import warm_national as warm
+
+    warm(lambda level, vintage: default_boundaries(None, level, vintage))

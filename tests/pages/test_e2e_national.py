@@ -19,7 +19,7 @@ def test_national_view_provinces_and_communes(app_url):
     provinces = len(registry.units(level="province", vintage="pre2025"))
     communes = len(registry.units(level="commune", vintage="pre2025"))
     with offline_page() as page:
-        page.goto(app_url.rstrip("/") + "/map")
+        page.goto(app_url)
         wait_units(page, 11, timeout=120)
         select(page, "Tỉnh/thành phố", "Toàn quốc", typed="Toàn")
         wait_idle(page, timeout=180)  # the level box is redrawn with the province level
