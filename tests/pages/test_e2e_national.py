@@ -12,6 +12,16 @@ from tests.browser import offline_page, radio, screenshot, select, wait_idle, wa
 
 pytestmark = pytest.mark.browser
 
+
+@pytest.fixture(scope="module")
+def app_url():
+    """The app as planners run it: with the start-up warm-up of the national layers (the other tests turn it off)."""
+    from tests.browser import require_browser, streamlit_server
+
+    require_browser()
+    with streamlit_server(env={"GEO_WARMUP": "1"}) as url:
+        yield url
+
 LABELS = ["Quần đảo Hoàng Sa (TP. Đà Nẵng)", "Quần đảo Trường Sa (Khánh Hòa)"]
 
 
