@@ -125,7 +125,7 @@ class TableWarning:
 
     ``code`` is stable (``bad_number``, ``bad_code``, ``code_width``, ``text_column``,
     ``duplicate_column``, ``duplicate_unit``, ``no_unit``, ``total_mismatch``,
-    ``projected``, ``no_year``); :meth:`message` says it in the user's language.
+    ``projected``, ``no_year``, ``legacy_text``); :meth:`message` says it in the user's language.
     """
 
     code: str
@@ -638,7 +638,7 @@ def _parse_grid(grid: _Grid, *, path: str, level: str | None) -> IndicatorTable:
             kinds[r] = NOTE
     skipped += [(r + 1, kinds[r]) for r in body if kinds[r] != "data"]
     skipped.sort()
-    warnings: list[TableWarning] = []
+    warnings: list[TableWarning] = [TableWarning("legacy_text", detail=grid.legacy)] if grid.legacy else []
 
     # Identity columns.
     out: dict[str, list[object]] = {"source_row": [r + 1 for r in data_rows]}

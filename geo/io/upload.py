@@ -44,6 +44,7 @@ import pandas as pd
 from geo import settings
 from geo._errors import GeoError
 from geo.text.i18n import Num, megabytes
+from geo.text.encoding import legacy_cells
 from geo.text.names import nfc
 
 __all__ = [
@@ -83,6 +84,7 @@ class Grid:
     rows: list[list[object]]
     sheet: str | None = None
     percent: set[tuple[int, int]] = field(default_factory=set)  # cells Excel shows as percent
+    legacy: str | None = None  # "tcvn3" or "vni" when the text was converted from a legacy font encoding
 
 
 @dataclass(frozen=True)
@@ -239,6 +241,44 @@ def text_grid(data: bytes, *, path: str) -> Grid:
         raise GeoError("table_field_too_long", path=path, row=1, limit=settings.MAX_CSV_FIELD_CHARS)
     head = text[: 200 * HEADER_SCAN_ROWS * 5].splitlines()[: HEADER_SCAN_ROWS * 5]
     delimiter = _delimiter(head)
+    rows = _text_rows(text, path=path, delimiter=delimiter)
+    if _single_byte(data):
+        # Not UTF: the bytes may be TCVN3 or VNI (a CSV saved from an old .VnTime workbook), which Windows-1258
+        # reads as other letters; their Latin-1 view is converted when its cells read as Vietnamese.
+        view = _text_rows(data.decode("latin-1"), path=path, delimiter=delimiter)
+        mapping, legacy = legacy_cells(v for row in view for v in row)
+        if mapping and len(view) == len(rows):
+            rows = [[mapping.get(v, v) if isinstance(v, str) else v for v in row] for row in view]
+            rows = [[nfc(v) if isinstance(v, str) else v for v in row] for row in rows]
+            return Grid(rows=_rectangular(rows), legacy=legacy)
+    return Grid(rows=_rectangular(rows))
+
+
+def _single_byte(data: bytes) -> bool:
+    """Text that decode_text read as Windows-1258: no BOM, not UTF-16, not UTF-8."""
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    sample = data[:4096]
+    if sample.count(0) > len(sample) // 4:
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def _legacy_grid(grid: Grid) -> Grid:
+    """A worksheet typed in a TCVN3 or VNI font ("Tæng sè hé"), its text cells in Unicode."""
+    mapping, legacy = legacy_cells(v for row in grid.rows for v in row)
+    if not mapping:
+        return grid
+    rows = [[mapping.get(v, v) if isinstance(v, str) else v for v in row] for row in grid.rows]
+    return Grid(rows=rows, sheet=grid.sheet, percent=grid.percent, legacy=legacy)
+
+
+def _text_rows(text: str, *, path: str, delimiter: str) -> list[list[object]]:
+    """The records of delimited text within the row, column, cell and field budgets."""
     rows: list[list[object]] = []
     old_limit = csv.field_size_limit()
     csv.field_size_limit(settings.MAX_CSV_FIELD_CHARS)
@@ -257,7 +297,7 @@ def text_grid(data: bytes, *, path: str) -> Grid:
         raise GeoError("unreadable_file", path=path, reason=f"line {reader.line_num}: {exc}") from None
     finally:
         csv.field_size_limit(old_limit)
-    return Grid(rows=_rectangular(rows))
+    return rows
 
 
 def filled(value: object) -> bool:
@@ -442,7 +482,7 @@ def _excel_grids(data: bytes, *, path: str, sheet: str | int | None) -> list[Gri
             raise GeoError("table_sheet_not_found", path=path, sheet=sheet, sheets=", ".join(names))
     else:
         chosen = [ws for ws in book.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
-    grids = [_sheet_grid(ws, path=path) for ws in chosen if hasattr(ws, "merged_cells")]  # skip chartsheets
+    grids = [_legacy_grid(_sheet_grid(ws, path=path)) for ws in chosen if hasattr(ws, "merged_cells")]  # no chartsheets
     grids = [g for g in grids if g.rows]
     if not grids:
         raise GeoError("table_empty", path=path)

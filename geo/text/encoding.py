@@ -37,6 +37,7 @@ __all__ = [
     "to_legacy",
     "detect_legacy",
     "fix_column",
+    "legacy_cells",
     "is_vietnamese",
 ]
 
@@ -535,3 +536,40 @@ def fix_column(values: Iterable[object]) -> tuple[list[object], str | None]:
         found.append(encoding)
     values = [unicodedata.normalize("NFC", v) if isinstance(v, str) else v for v in values]
     return values, "+".join(found) or None
+
+
+# Cells looked at to decide a table's encoding; every distinct cell is converted once decided.
+LEGACY_SAMPLE_CELLS = 2000
+
+
+def legacy_cells(values: Iterable[object]) -> tuple[dict[str, str], str | None]:
+    """Unicode for the cells of a table typed in a TCVN3 or VNI font (an old ``.VnTime`` workbook, its CSV).
+
+    Only cells whose characters are all single bytes (Latin-1/cp1252) and not
+    plain ASCII can hold such text; the encoding is decided on them together
+    (:func:`detect_legacy`), so a Unicode table, whose "Xã Tân Yên" already
+    reads as Vietnamese, is left alone, and so is such a cell among legacy ones.
+
+    Returns
+    -------
+    mapping, encoding
+        Cell text -> converted text (NFC) and ``"tcvn3"`` or ``"vni"``; ``({}, None)`` when nothing is legacy.
+
+    >>> legacy_cells(["Tæng sè hé", "X· Hoµng §ång", "123", "Xã Tân Yên"])
+    ({'Tæng sè hé': 'Tổng số hộ', 'X· Hoµng §ång': 'Xã Hoàng Đồng'}, 'tcvn3')
+    """
+    cells = [v for v in dict.fromkeys(v for v in values if isinstance(v, str))
+             if not v.isascii() and _as_bytes(v) is not None]
+    if not cells:
+        return {}, None
+    encoding = detect_legacy(cells[:LEGACY_SAMPLE_CELLS])
+    if encoding not in ("tcvn3", "vni"):
+        return {}, None
+    out = {}
+    for value in cells:
+        converted = unicodedata.normalize("NFC", from_legacy(value, encoding))
+        # A cell typed in Unicode among legacy ones ("Xã Tân Yên" reads well; "Xó Tõn Yờn" would not) stays.
+        if _share(_score(unicodedata.normalize("NFC", value))) == 1.0 and _share(_score(converted)) < 1.0:
+            continue
+        out[value] = converted
+    return out, encoding

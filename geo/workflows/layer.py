@@ -275,7 +275,7 @@ def check_boundaries(layer: BoundaryLayer, *, province: str | None) -> dict | No
 # Reader warnings a planner must see beside the value checks ("projected" feeds the Progress page, and a
 # unit listed twice is already a merged or conflicting row of the checks).
 _SHOWN_READ_WARNINGS = ("bad_number", "bad_code", "code_width", "text_column", "duplicate_column",
-                        "total_mismatch", "no_year")
+                        "total_mismatch", "no_year", "legacy_text")
 
 
 def _read_warnings(table) -> list:

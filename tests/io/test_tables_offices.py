@@ -60,3 +60,47 @@ def test_a_unit_with_a_code_after_a_note_is_still_read():
     table = read_indicators(buf.getvalue(), name="xa.xlsx")
     assert table.data["code"].tolist() == ["05998", "06001"]
     assert table.data["poor_rate"].tolist() == [5.0, 7.5]
+
+
+def _legacy_rows(encoding: str) -> list[list[object]]:
+    from geo.text.encoding import to_legacy
+
+    return [[to_legacy("BIỂU TỔNG HỢP HỘ NGHÈO (số liệu minh họa)", encoding)],
+            [to_legacy(x, encoding) for x in ("Mã xã", "Tên đơn vị", "Tổng số hộ", "Số hộ nghèo")],
+            ["05986", to_legacy("Xã Hoàng Đồng", encoding), 1000, 85],
+            ["06004", to_legacy("Xã Quốc Khánh", encoding), 400, 20]]
+
+
+def test_a_workbook_typed_in_tcvn3_fonts_is_read_in_unicode():
+    wb = openpyxl.Workbook()
+    for row in _legacy_rows("tcvn3"):
+        wb.active.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    table = read_indicators(buf.getvalue(), name="bieu_vntime.xlsx")
+    assert table.data["name"].tolist() == ["Xã Hoàng Đồng", "Xã Quốc Khánh"]
+    assert table.data["poor"].tolist() == [85.0, 20.0]
+    assert table.title == ("BIỂU TỔNG HỢP HỘ NGHÈO (số liệu minh họa)",)
+    assert [(w.code, w.detail) for w in table.warnings] == [("legacy_text", "tcvn3")]
+
+
+def test_a_csv_saved_from_a_vni_workbook_is_read_in_unicode():
+    import csv
+
+    text = io.StringIO()
+    csv.writer(text).writerows(_legacy_rows("vni")[1:])
+    data = text.getvalue().encode("cp1252")  # the bytes Excel writes for VNI-Times text
+    table = read_indicators(data, name="bieu_vni.csv")
+    assert table.data["name"].tolist() == ["Xã Hoàng Đồng", "Xã Quốc Khánh"]
+    assert table.data["households"].tolist() == [1000.0, 400.0]
+    assert [(w.code, w.detail) for w in table.warnings] == [("legacy_text", "vni")]
+
+
+def test_a_windows_1258_csv_is_not_taken_for_a_legacy_font():
+    from geo.text.encoding import to_legacy
+
+    text = to_legacy("Mã xã,Tên xã,Số hộ nghèo\n05986,Xã Hoàng Đồng,85\n", "cp1258")
+    data = text.encode("cp1252")
+    assert data.decode("cp1258") != data.decode("latin-1")  # tone marks as Windows-1258 bytes
+    table = read_indicators(data, name="x.csv")
+    assert table.data["name"].tolist() == ["Xã Hoàng Đồng"] and table.warnings == []

@@ -18,7 +18,7 @@ def test_cells_that_are_no_number_are_listed_with_their_row_and_column():
     table = read_indicators(text.encode("utf-8"), name="xa.csv")
     layer = build_layer(boundaries="default", table=table, province="20", level="commune")
     (line, *_) = layer.build.warnings("vi")
-    assert line == ("1 điều cần xem khi đọc bảng (ô để trống hoặc cột không dùng): Dòng 3, cột 'Số hộ nghèo': "
+    assert line == ("1 điều cần xem khi đọc bảng: Dòng 3, cột 'Số hộ nghèo': "
                     "'không có' không phải là số; để trống.")
     assert layer.to_dict()["read_warnings"] == [
         {"code": "bad_number", "row": 3, "column": "Số hộ nghèo", "detail": "không có"}]
