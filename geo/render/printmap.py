@@ -195,11 +195,43 @@ class _Prepared:
     names: list[str] = field(default_factory=list)
 
 
-def _metric_crs(gdf: gpd.GeoDataFrame):
-    try:
-        return gdf.estimate_utm_crs()
-    except Exception:  # pragma: no cover - pyproj database without UTM lookups
+def _metric_crs(gdf: gpd.GeoDataFrame) -> str:
+    """The WGS 84 UTM zone of the layer's centre (``EPSG:32648`` for Lạng Sơn), from a lon/lat layer.
+
+    The zone number is computed, as :meth:`geopandas.GeoDataFrame.estimate_utm_crs` finds it for the centre
+    of the bounds, without its query of the pyproj database (0.4 s at start-up).
+    """
+    minx, miny, maxx, maxy = gdf.total_bounds
+    if not np.isfinite([minx, miny, maxx, maxy]).all():
         return "EPSG:32648"
+    lon, lat = (minx + maxx) / 2, (miny + maxy) / 2
+    zone = min(max(int(math.floor((lon + 180) / 6)) + 1, 1), 60)
+    return f"EPSG:{(32600 if lat >= 0 else 32700) + zone}"
+
+
+def _simplify(geoms: np.ndarray, tolerance: float) -> np.ndarray:
+    """Douglas-Peucker at ``tolerance`` (the fast variant); a polygon it leaves invalid is simplified again
+    preserving topology. Both give the same vertices almost everywhere; the first is 15x faster."""
+    out = shapely.simplify(geoms, tolerance, preserve_topology=False)
+    bad = ~shapely.is_valid(out) | (shapely.is_empty(out) & ~shapely.is_empty(geoms))
+    if bad.any():
+        out[bad] = shapely.simplify(geoms[bad], tolerance, preserve_topology=True)
+    return out
+
+
+def _projected(src: gpd.GeoDataFrame, crs, tolerance_m: float) -> gpd.GeoDataFrame:
+    """``src`` in ``crs`` with its geometry simplified to ``tolerance_m`` metres (what the paper can show).
+
+    A lon/lat layer is simplified before it is projected (at the tolerance in degrees of latitude, which is
+    the stricter direction), so that only the vertices kept are transformed.
+    """
+    geoms = src.geometry.to_numpy()
+    if src.crs is not None and src.crs.is_geographic:
+        geoms = _simplify(np.asarray(geoms, dtype=object), tolerance_m / 111_320.0)
+        return src.set_geometry(gpd.GeoSeries(geoms, index=src.index, crs=src.crs)).to_crs(crs)
+    proj = src.to_crs(crs)
+    simple = _simplify(np.asarray(proj.geometry.to_numpy(), dtype=object), tolerance_m)
+    return proj.set_geometry(gpd.GeoSeries(simple, index=proj.index, crs=proj.crs))
 
 
 def _short_label(name: str) -> str:
@@ -242,13 +274,14 @@ def _label_point(geom) -> tuple[float, float] | None:
     return float(p.x), float(p.y)
 
 
-def _district_layer(gdf: gpd.GeoDataFrame, district_outlines, district_column: str, crs) -> gpd.GeoDataFrame | None:
-    """District outlines: given, dissolved from the units, or none (``False``)."""
+def _district_layer(gdf: gpd.GeoDataFrame, district_outlines, district_column: str, crs,
+                    tolerance_m: float = settings.PRINT_SIMPLIFY_M) -> gpd.GeoDataFrame | None:
+    """District outlines: given, dissolved from the units, or none (``False``); simplified to ``tolerance_m``."""
     if district_outlines is False:
         return None
     if isinstance(district_outlines, gpd.GeoDataFrame):
         d = district_outlines if district_outlines.crs is not None else district_outlines.set_crs("EPSG:4326")
-        d = d.to_crs(crs)
+        d = _projected(d, crs, tolerance_m)
         code_col = "code" if "code" in d else (district_column if district_column in d else None)
         name_col = "name" if "name" in d else None
         return gpd.GeoDataFrame(
@@ -263,8 +296,10 @@ def _district_layer(gdf: gpd.GeoDataFrame, district_outlines, district_column: s
     geoms = gdf.geometry.buffer(0.5)  # closes hairline gaps between neighbours before the union
     union = geoms.groupby(keys.to_numpy()).agg(lambda s: shapely.union_all(s.to_numpy()))
     names = gdf.groupby(keys.to_numpy())[name_col].first() if name_col else pd.Series("", index=union.index)
+    # Simplified again: the buffer's rounded corners would otherwise triple the outlines' vertices.
+    outlines = _simplify(np.asarray(list(union.to_numpy()), dtype=object), tolerance_m)
     return gpd.GeoDataFrame({"code": union.index.astype(str), "name": names.reindex(union.index).map(nfc).to_numpy()},
-                            geometry=list(union.to_numpy()), crs=crs)
+                            geometry=list(outlines), crs=crs)
 
 
 def _prepare(
@@ -294,9 +329,9 @@ def _prepare(
             raise GeoError("map_column_missing", column=col, columns=", ".join(map(str, gdf.columns)))
     if labels not in LABEL_MODES:
         raise GeoError("unknown_label_mode", labels=labels, allowed="name, code")
-    from geo.render.webmap import _code_strings  # units without a code: ?<position>, as on the web map
+    from geo.render.codes import code_strings  # units without a code: ?<position>, as on the web map
 
-    codes = np.array(_code_strings(gdf[code_column]), dtype=object)
+    codes = np.array(code_strings(gdf[code_column]), dtype=object)
     dup = pd.Series(codes)[pd.Series(codes).duplicated()].unique().tolist()
     if dup:
         raise GeoError("map_duplicate_codes", codes=", ".join(map(str, dup[:5])))
@@ -307,9 +342,9 @@ def _prepare(
     colors = colors_for(classification, palette)
 
     src = gdf if gdf.crs is not None else gdf.set_crs("EPSG:4326")
-    crs = _metric_crs(src.to_crs("EPSG:4326"))
-    proj = src.to_crs(crs)
-    proj = proj.set_geometry(proj.geometry.simplify(settings.PRINT_SIMPLIFY_M, preserve_topology=True))
+    lonlat = src if src.crs.is_geographic else src.set_geometry(src.geometry.envelope).to_crs("EPSG:4326")
+    crs = _metric_crs(lonlat)
+    proj = _projected(src, crs, settings.PRINT_SIMPLIFY_M)
 
     if labels == "code":
         texts = ["" if c.startswith("?") else c for c in codes]
@@ -320,7 +355,16 @@ def _prepare(
         texts = [""] * len(gdf)
 
     districts = _district_layer(proj, district_outlines, district_column, crs)
-    lon, lat = src.to_crs("EPSG:4326").union_all().centroid.coords[0]
+    # The layer's centre: the area-weighted mean of the units' centroids (the centroid of their union, for a
+    # coverage), from the simplified units, without the union.
+    back = proj.geometry.to_crs("EPSG:4326").to_numpy()
+    area = shapely.area(proj.geometry.to_numpy())
+    cent = shapely.get_coordinates(shapely.centroid(back))
+    ok = np.isfinite(area) & (area > 0)
+    if ok.any() and len(cent) == len(area):
+        lon, lat = (cent[ok] * area[ok, None]).sum(axis=0) / area[ok].sum()
+    else:
+        lon, lat = shapely.box(*lonlat.total_bounds).centroid.coords[0]
     a = gpd.GeoSeries.from_xy([lon, lon], [lat, lat + 0.1], crs="EPSG:4326").to_crs(crs)
     north = math.degrees(math.atan2(a.x.iloc[1] - a.x.iloc[0], a.y.iloc[1] - a.y.iloc[0]))
     title = legend_title or t(f"indicator.{_indicator_key(value_column)}", lang)
@@ -526,20 +570,41 @@ def _ink_on(fill: str | None) -> str:
 
 
 _MEASURE_CACHE: dict = {}
+_FONT_CACHE: dict = {}
+
+
+def _text_width(text: str, size: float, weight: str, dpi: float) -> float:
+    """Width in pixels of one line, as the Agg renderer measures it, without its font lookup on every call
+    (the fonts are found once per size and weight; the shaping itself is what a label costs)."""
+    from matplotlib.backends.backend_agg import get_hinting_flag
+    from matplotlib.font_manager import FontProperties, fontManager, get_font
+
+    files = _FONT_CACHE.get((size, weight))
+    if files is None:
+        prop = FontProperties(family="sans-serif", size=size, weight=weight)
+        files = _FONT_CACHE[(size, weight)] = (fontManager._find_fonts_by_props(prop), prop.get_size_in_points())
+    font = get_font(files[0])
+    font.clear()
+    font.set_size(files[1], dpi)
+    font.set_text(text, 0.0, flags=get_hinting_flag())
+    return font.get_width_height()[0] / 64.0
 
 
 def _measure(renderer, text: str, size: float, weight: str) -> tuple[float, float]:
     """Width and height in pixels of a (possibly two-line) label."""
-    from matplotlib.font_manager import FontProperties
-
     key = (text, size, weight, renderer.dpi)
     hit = _MEASURE_CACHE.get(key)
     if hit:
         return hit
-    prop = FontProperties(family="sans-serif", size=size, weight=weight)
+    line_key = ("\n", size, weight, renderer.dpi)  # the line height, measured once per size
+    line_h = _MEASURE_CACHE.get(line_key)
+    if line_h is None:
+        from matplotlib.font_manager import FontProperties
+
+        prop = FontProperties(family="sans-serif", size=size, weight=weight)
+        line_h = _MEASURE_CACHE[line_key] = renderer.get_text_width_height_descent("ẤỹgÝ", prop, ismath=False)[1]
     lines = text.split("\n")
-    widths = [renderer.get_text_width_height_descent(line, prop, ismath=False)[0] for line in lines]
-    _w, line_h, _d = renderer.get_text_width_height_descent("ẤỹgÝ", prop, ismath=False)
+    widths = [_text_width(line, size, weight, renderer.dpi) for line in lines]
     out = (max(widths), line_h * len(lines) * 1.05)
     if len(_MEASURE_CACHE) > 20000:
         _MEASURE_CACHE.clear()
@@ -995,8 +1060,44 @@ def _format_of(path: Path, format: str | None) -> str:
     return fmt
 
 
+# Tables a PDF reader never uses in an embedded TrueType font: the glyphs are placed by the PDF itself, so
+# the OpenType layout tables (substitutions, positioning, kerning) are dead weight, and subsetting them is
+# most of the time fontTools takes to embed DejaVu Sans (0.4 of 0.5 s a PDF).
+_PDF_UNUSED_FONT_TABLES = ("GSUB", "GPOS", "GDEF", "kern", "JSTF", "BASE", "MATH")
+
+
+def _lean_glyphs_subset(fontfile, glyphs):
+    """:func:`matplotlib.backends._backend_pdf_ps.get_glyphs_subset` (matplotlib 3.11) without the layout
+    tables (:data:`_PDF_UNUSED_FONT_TABLES`)."""
+    from fontTools import subset
+    from matplotlib.backends import _backend_pdf_ps as pdfps
+
+    options = subset.Options(glyph_names=True, recommended_glyphs=True, layout_features=[])
+    options.drop_tables += ["FFTM", "PfEd", "BDF", "meta", "MERG", "TSIV", "Zapf", "bdat", "bloc", "cidg",
+                            "fdsc", "feat", "fmtx", "fond", "just", "kerx", "ltag", "morx", "trak", "xref",
+                            *_PDF_UNUSED_FONT_TABLES]
+    options.font_number = fontfile.face_index
+    font = subset.load_font(fontfile, options)
+    subsetter = subset.Subsetter(options=options)
+    subsetter.populate(gids=glyphs)
+    subsetter.subset(font)
+    return pdfps.SubsetResults(font, subsetter.glyph_index_map)._as_cm()
+
+
+def _lean_pdf_fonts() -> None:
+    """Embed fonts without their layout tables (once per process; only on the matplotlib it was written for)."""
+    from matplotlib.backends import _backend_pdf_ps as pdfps
+
+    if getattr(pdfps.get_glyphs_subset, "_geo_lean", False) or not matplotlib.__version__.startswith("3.11."):
+        return
+    _lean_glyphs_subset._geo_lean = True  # type: ignore[attr-defined]
+    pdfps.get_glyphs_subset = _lean_glyphs_subset
+
+
 def _save(fig: Figure, target, fmt: str, title: str | None, dpi: int = settings.PRINT_DPI) -> None:
     meta = {"pdf": {"Title": title, "Creator": "geo"}, "svg": {"Title": title}, "png": {"Title": title}}[fmt]
+    if fmt == "pdf":
+        _lean_pdf_fonts()
     meta = {k: v for k, v in meta.items() if v}
     with matplotlib.rc_context(_RC):
         if fmt == "png":
@@ -1103,6 +1204,7 @@ def atlas(
                   approximate=approximate, illustrative=illustrative)
     from matplotlib.backends.backend_pdf import PdfPages
 
+    _lean_pdf_fonts()
     with atomic_path(out) as tmp, matplotlib.rc_context(_RC):
         with PdfPages(tmp, metadata={"Title": nfc(title), "Creator": "geo"}) as pdf:
             page = 0

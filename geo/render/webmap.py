@@ -57,6 +57,7 @@ from geo._errors import GeoError
 from geo.analysis.classify import Classification, classify, palette as _palette
 from geo.text.i18n import DEFAULT_LANG, format_number, format_numbers, has_message, t
 from geo.text.kinds import value_kind as guess_value_kind
+from geo.render.codes import code_strings as _code_strings
 
 __all__ = [
     "DESIGNATION_STYLES",
@@ -346,13 +347,6 @@ def web_geometry(
 
 web_geometry.cache_info = _CACHE.info  # type: ignore[attr-defined]
 web_geometry.cache_clear = _CACHE.clear  # type: ignore[attr-defined]
-
-
-def _code_strings(values) -> list[str]:
-    """The units' codes as text; a unit without a code (names-only boundaries, an unknown name) gets
-    ``?<position>``, so it is drawn and never mistaken for another unit (pandas keeps NaN through astype(str))."""
-    return [f"?{i + 1}" if v is None or v is pd.NA or (isinstance(v, float) and v != v) else str(v)
-            for i, v in enumerate(list(values))]
 
 
 WEB_METHOD_VERSION = 3  # bump when _prepare or _encode change what they produce

@@ -22,6 +22,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from geo._errors import GeoError
@@ -117,8 +118,9 @@ def _query(sql: str) -> pd.DataFrame:
     """Rows of the package's SQLite database (read-only), as ``vietnamadminunits.database.query`` returns them."""
     path = _package_dir() / "data" / "dataset.db"
     with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as conn:
-        conn.row_factory = sqlite3.Row
-        return pd.DataFrame([dict(row) for row in conn.execute(sql).fetchall()])
+        cursor = conn.execute(sql)
+        rows = cursor.fetchall()  # plain tuples: sqlite3.Row and a dict per row cost more than the query
+        return pd.DataFrame(rows, columns=[d[0] for d in cursor.description]) if rows else pd.DataFrame()
 
 
 def _parse_bounds(text: object) -> tuple[float, float, float, float]:
@@ -132,19 +134,46 @@ def _parse_bounds(text: object) -> tuple[float, float, float, float]:
     return (min(lon1, lon2), min(lat1, lat2), max(lon1, lon2), max(lat1, lat2))
 
 
+_NUMBER = r"(-?\d+(?:\.\d+)?)"
+_BOUNDS_RE = r"^\D*?" + r"\D+?".join([_NUMBER] * 4) + r"\D*$"  # exactly four numbers, as _parse_bounds reads them
+
+
 def _with_bounds(df: pd.DataFrame, column: str) -> pd.DataFrame:
-    b = pd.DataFrame([_parse_bounds(v) for v in df[column]], columns=["minx", "miny", "maxx", "maxy"], index=df.index)
+    """``df`` with its 'lat1,lon1 – lat2,lon2' column replaced by minx, miny, maxx, maxy (vectorised
+    :func:`_parse_bounds`: NaN unless the text holds exactly four numbers)."""
+    found = df[column].astype(object).where(df[column].notna(), "").astype(str).str.extract(_BOUNDS_RE)
+    lat1, lon1, lat2, lon2 = (pd.to_numeric(found[i], errors="coerce").to_numpy(dtype=float) for i in range(4))
+    b = pd.DataFrame({"minx": np.minimum(lon1, lon2), "miny": np.minimum(lat1, lat2),
+                      "maxx": np.maximum(lon1, lon2), "maxy": np.maximum(lat1, lat2)}, index=df.index)
     return pd.concat([df.drop(columns=[column]), b], axis=1)
+
+
+# The package's columns the registry uses (its tables also hold long keyword, alias and address texts).
+_LEGACY_COLUMNS = (
+    "province", "district", "ward", "provinceShort", "districtShort", "wardShort", "districtType", "wardType",
+    "provinceCode", "provinceLat", "provinceLon", "provinceBounds", "districtCode", "districtLat", "districtLon",
+    "districtBounds", "wardCode", "wardLat", "wardLon", "wardBounds", "provinceKey", "districtKey", "wardKey",
+)
+_CURRENT_COLUMNS = (
+    "province", "ward", "provinceShort", "wardShort", "wardType", "provinceCode", "provinceLat", "provinceLon",
+    "wardCode", "wardLat", "wardLon", "wardAreaKm2", "provinceKey", "wardKey",
+)
 
 
 @functools.lru_cache(maxsize=None)
 def _legacy() -> pd.DataFrame:
-    return _query("SELECT * FROM admin_units_legacy")
+    return _query(f"SELECT {', '.join(_LEGACY_COLUMNS)} FROM admin_units_legacy")
 
 
 @functools.lru_cache(maxsize=None)
 def _current() -> pd.DataFrame:
-    return _query("SELECT * FROM admin_units")
+    return _query(f"SELECT {', '.join(_CURRENT_COLUMNS)} FROM admin_units")
+
+
+def _nfc_column(values: pd.Series) -> pd.Series:
+    """NFC text of a column, each distinct value normalised once (a province's name repeats on every row)."""
+    found = {v: nfc(v) if isinstance(v, str) else v for v in values.dropna().unique()}
+    return values.map(found, na_action="ignore")
 
 
 def _finish(df: pd.DataFrame, level: str, vintage: str) -> pd.DataFrame:
@@ -209,7 +238,7 @@ def _units_all(level: str, vintage: str) -> pd.DataFrame:
             df.loc[df["area_km2"] <= 0, "area_km2"] = float("nan")
     for col in ("name", "short_name", "type", "province_name", "district_name"):
         if col in df:
-            df[col] = df[col].map(lambda v: nfc(v) if isinstance(v, str) else v)
+            df[col] = _nfc_column(df[col])
     return _finish(df, level, vintage)
 
 
