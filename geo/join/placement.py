@@ -54,7 +54,7 @@ def _haversine_km(lon1, lat1, lon2, lat2) -> np.ndarray:
 
 def _reference(codes: pd.Series, *, level: str, vintage: str) -> pd.DataFrame:
     """Registry lon/lat of each code (NaN where the code is unknown)."""
-    reg = registry.units(level=level, vintage=vintage).set_index("code")[["lon", "lat", "province_code"]]
+    reg = registry.positions(level=level, vintage=vintage)[["lon", "lat", "province_code"]]
     return reg.reindex(codes.astype(object).where(codes.notna(), None).tolist())
 
 

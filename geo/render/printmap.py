@@ -43,7 +43,6 @@ import numpy as np
 import pandas as pd
 import shapely
 import shapely.ops
-import shapely.prepared
 from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PathCollection
@@ -302,6 +301,73 @@ def _district_layer(gdf: gpd.GeoDataFrame, district_outlines, district_column: s
                             geometry=list(outlines), crs=crs)
 
 
+@dataclass(frozen=True)
+class _Geometry:
+    """What a layer's geometry gives every page, whatever is mapped on it: the units in the layer's UTM zone
+    simplified to paper resolution, their paths and label points, the district outlines and true north."""
+
+    crs: str
+    geoms: np.ndarray
+    paths: tuple
+    label_points: tuple
+    districts: gpd.GeoDataFrame | None
+    north_deg: float
+
+
+_GEOMETRY_CACHE: dict[tuple, _Geometry] = {}
+_GEOMETRY_CACHE_SIZE = 4  # layers kept (the app's Annex page draws one layer with many choices)
+
+
+def _geometry_key(gdf: gpd.GeoDataFrame, district_outlines, district_column: str) -> tuple | None:
+    """A digest of everything :func:`_geometry` reads; None when the district outlines are a layer of their own
+    (not cached)."""
+    import hashlib
+
+    if isinstance(district_outlines, gpd.GeoDataFrame):
+        return None
+    h = hashlib.blake2b(digest_size=16)
+    for wkb in shapely.to_wkb(np.asarray(gdf.geometry.to_numpy(), dtype=object)):
+        h.update(b"-" if wkb is None else wkb)
+    if district_outlines is not False and district_column in gdf:
+        names = next((c for c in ("district_name", "parent_name") if c in gdf), None)
+        h.update(pd.util.hash_pandas_object(gdf[[district_column] + ([names] if names else [])].astype(str),
+                                            index=False).to_numpy().tobytes())
+    return (h.hexdigest(), str(gdf.crs), district_column, district_outlines is False, settings.PRINT_SIMPLIFY_M)
+
+
+def _geometry(gdf: gpd.GeoDataFrame, *, district_outlines, district_column: str) -> _Geometry:
+    """The layer's :class:`_Geometry`, computed once per geometry (a few layers are kept)."""
+    key = _geometry_key(gdf, district_outlines, district_column)
+    hit = _GEOMETRY_CACHE.get(key) if key is not None else None
+    if hit is not None:
+        return hit
+    src = gdf if gdf.crs is not None else gdf.set_crs("EPSG:4326")
+    lonlat = src if src.crs.is_geographic else src.set_geometry(src.geometry.envelope).to_crs("EPSG:4326")
+    crs = _metric_crs(lonlat)
+    proj = _projected(src, crs, settings.PRINT_SIMPLIFY_M).reset_index(drop=True)
+    districts = _district_layer(proj, district_outlines, district_column, crs)
+    # The layer's centre: the area-weighted mean of the units' centroids (the centroid of their union, for a
+    # coverage), from the simplified units, without the union.
+    back = proj.geometry.to_crs("EPSG:4326").to_numpy()
+    area = shapely.area(proj.geometry.to_numpy())
+    cent = shapely.get_coordinates(shapely.centroid(back))
+    ok = np.isfinite(area) & (area > 0)
+    if ok.any() and len(cent) == len(area):
+        lon, lat = (cent[ok] * area[ok, None]).sum(axis=0) / area[ok].sum()
+    else:
+        lon, lat = shapely.box(*lonlat.total_bounds).centroid.coords[0]
+    a = gpd.GeoSeries.from_xy([lon, lon], [lat, lat + 0.1], crs="EPSG:4326").to_crs(crs)
+    north = math.degrees(math.atan2(a.x.iloc[1] - a.x.iloc[0], a.y.iloc[1] - a.y.iloc[0]))
+    geoms = np.asarray(proj.geometry.to_numpy(), dtype=object)
+    out = _Geometry(crs=crs, geoms=geoms, paths=tuple(_path_of(g) for g in geoms),
+                    label_points=tuple(_label_point(g) for g in geoms), districts=districts, north_deg=north)
+    if key is not None:
+        if len(_GEOMETRY_CACHE) >= _GEOMETRY_CACHE_SIZE:
+            _GEOMETRY_CACHE.pop(next(iter(_GEOMETRY_CACHE)))
+        _GEOMETRY_CACHE[key] = out
+    return out
+
+
 def _prepare(
     gdf: gpd.GeoDataFrame,
     *,
@@ -341,10 +407,9 @@ def _prepare(
         raise GeoError("classification_mismatch", n_classes=len(classification.yb), n_units=len(gdf))
     colors = colors_for(classification, palette)
 
-    src = gdf if gdf.crs is not None else gdf.set_crs("EPSG:4326")
-    lonlat = src if src.crs.is_geographic else src.set_geometry(src.geometry.envelope).to_crs("EPSG:4326")
-    crs = _metric_crs(lonlat)
-    proj = _projected(src, crs, settings.PRINT_SIMPLIFY_M)
+    geo = _geometry(gdf, district_outlines=district_outlines, district_column=district_column)
+    proj = gpd.GeoDataFrame(pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).reset_index(drop=True),
+                            geometry=geo.geoms, crs=geo.crs)
 
     if labels == "code":
         texts = ["" if c.startswith("?") else c for c in codes]
@@ -354,38 +419,25 @@ def _prepare(
     else:
         texts = [""] * len(gdf)
 
-    districts = _district_layer(proj, district_outlines, district_column, crs)
-    # The layer's centre: the area-weighted mean of the units' centroids (the centroid of their union, for a
-    # coverage), from the simplified units, without the union.
-    back = proj.geometry.to_crs("EPSG:4326").to_numpy()
-    area = shapely.area(proj.geometry.to_numpy())
-    cent = shapely.get_coordinates(shapely.centroid(back))
-    ok = np.isfinite(area) & (area > 0)
-    if ok.any() and len(cent) == len(area):
-        lon, lat = (cent[ok] * area[ok, None]).sum(axis=0) / area[ok].sum()
-    else:
-        lon, lat = shapely.box(*lonlat.total_bounds).centroid.coords[0]
-    a = gpd.GeoSeries.from_xy([lon, lon], [lat, lat + 0.1], crs="EPSG:4326").to_crs(crs)
-    north = math.degrees(math.atan2(a.x.iloc[1] - a.x.iloc[0], a.y.iloc[1] - a.y.iloc[0]))
     title = legend_title or t(f"indicator.{_indicator_key(value_column)}", lang)
     if title.startswith("indicator."):
         title = value_column
     return _Prepared(
-        gdf=proj.reset_index(drop=True),
+        gdf=proj,
         codes=codes,
         labels=texts,
         colors=colors,
-        paths=[_path_of(g) for g in proj.geometry],
+        paths=list(geo.paths),
         classification=classification,
         palette=palette,
         legend_title=nfc(title),
         decimals=decimals,
-        districts=districts,
+        districts=geo.districts,
         designations={str(k2): {str(c) for c in v} for k2, v in (designations or {}).items()},
         selected={str(c) for c in (selected or ())},
-        crs_name=_crs_name(crs),
-        north_deg=north,
-        label_points=[_label_point(g) for g in proj.geometry] if labels else [None] * len(proj),
+        crs_name=_crs_name(geo.crs),
+        north_deg=geo.north_deg,
+        label_points=list(geo.label_points) if labels else [None] * len(proj),
         values=pd.to_numeric(gdf[value_column], errors="coerce").to_numpy(dtype=float),
         names=[(_short_label(nfc(v)) or c) if isinstance(v, str) else str(c) for v, c in
                zip(gdf[name_column] if name_column in gdf else codes, codes)],
@@ -502,11 +554,18 @@ def _place_labels(fig: Figure, ax, items: list[tuple[str, tuple[float, float], o
     to_px = ax.transData
     to_data = ax.transData.inverted()
     frame = ax.get_window_extent(renderer)
-    placed = np.empty((0, 4))
+    fx0, fy0, fx1, fy1 = frame.x0, frame.y0, frame.x1, frame.y1
+    placed = np.empty((len(items), 4))  # boxes of the labels placed so far: placed[:n_placed]
+    n_placed = 0
     px_per_pt = fig.dpi / 72.0
     pad = 1.0 * px_per_pt  # clear space around each label
     dropped = 0
-    prepared_geoms = [shapely.prepared.prep(g) if g is not None else None for _t, _p, g, _c in items]
+    prepared_geoms = []
+    for _t, _p, g, _c in items:
+        if g is not None:
+            g = shapely.from_wkb(shapely.to_wkb(g))  # a private copy, prepared for the containment probes
+            shapely.prepare(g)
+        prepared_geoms.append(g)
     for (text, anchor, geom, fill), pgeom in zip(items, prepared_geoms):
         if not text or anchor is None:
             continue
@@ -525,17 +584,18 @@ def _place_labels(fig: Figure, ax, items: list[tuple[str, tuple[float, float], o
                 w, h = _measure(renderer, variant, s, weight)
                 for dx, dy in ((0, 0), (0, 0.6), (0, -0.6), (0.35, 0), (-0.35, 0), (0, 1.1), (0, -1.1)):
                     cx, cy = ax_ + dx * w, ay_ + dy * h
-                    box = np.array([cx - w / 2 - pad, cy - h / 2 - pad, cx + w / 2 + pad, cy + h / 2 + pad])
-                    if box[0] < frame.x0 or box[2] > frame.x1 or box[1] < frame.y0 or box[3] > frame.y1:
+                    box = (cx - w / 2 - pad, cy - h / 2 - pad, cx + w / 2 + pad, cy + h / 2 + pad)
+                    if box[0] < fx0 or box[2] > fx1 or box[1] < fy0 or box[3] > fy1:
                         continue
-                    if len(placed) and np.any((placed[:, 0] < box[2]) & (placed[:, 2] > box[0])
-                                              & (placed[:, 1] < box[3]) & (placed[:, 3] > box[1])):
-                        continue
+                    if n_placed:
+                        p = placed[:n_placed]
+                        if ((p[:, 0] < box[2]) & (p[:, 2] > box[0]) & (p[:, 1] < box[3]) & (p[:, 3] > box[1])).any():
+                            continue
                     if pgeom is not None and (strict or dx or dy):
                         probe = [(cx, cy)] if not strict else [(box[0], box[1]), (box[2], box[1]), (box[0], box[3]),
                                                                 (box[2], box[3]), (cx, box[1]), (cx, box[3])]
                         pts = to_data.transform(np.array(probe))
-                        if not all(pgeom.contains(shapely.Point(px, py)) for px, py in pts):
+                        if not shapely.contains_xy(pgeom, pts[:, 0], pts[:, 1]).all():
                             continue
                     x, y = to_data.transform((cx, cy))
                     # A label crossing its unit's border may lie on several fills: dark text on a white halo.
@@ -543,7 +603,8 @@ def _place_labels(fig: Figure, ax, items: list[tuple[str, tuple[float, float], o
                     ax.text(x, y, variant, ha="center", va="center", ma="center", zorder=6, clip_on=True,
                             path_effects=[patheffects.withStroke(linewidth=2.0, foreground="white")] if haloed else None,
                             **_text_kw(s, fontweight=weight, color=_ink_on(None if haloed else fill), linespacing=1.0))
-                    placed = np.vstack([placed, box])
+                    placed[n_placed] = box
+                    n_placed += 1
                     done = True
                     break
                 if done:

@@ -342,10 +342,10 @@ def _names_vintage(table, *, level: str, vintage: str, province: str | None) -> 
     found = {}
     for v in (vintage, other):
         try:
-            units = registry.units(province=province, level="commune", vintage=v)
+            units = registry.unit_names(province=province, level="commune", vintage=v)
         except Exception:  # noqa: BLE001 - a province code of one vintage only
             return None
-        found[v] = names & {exact_key(n) for n in units["name"]}
+        found[v] = names & {exact_key(n) for n in units}
     gain = len(found[other] - found[vintage]) - len(found[vintage] - found[other])
     return other if gain >= max(3, settings.NAMES_VINTAGE_SHARE * len(names)) else None
 
