@@ -9,6 +9,7 @@ from geo import settings
 
 from geo._errors import GeoError
 from geo.text.i18n import t
+from geo.text.markup import markdown_text
 from geo.io.template import indicator_template
 from geo.workflows.table_view import table_preview
 from pages import _ui as ui
@@ -52,8 +53,10 @@ if b_file is not None:
         if ss.get("b_done") != (name, ui.digest(b_file.getvalue())):  # a new upload becomes current once
             ss["b_done"], ss["boundary_source"] = (name, ui.digest(b_file.getvalue())), name
         st.success(T("ui.upload.loaded", n=len(layer.gdf), name=b_file.name))
+        for note in (layer.read_report or {}).get("warnings", []):  # axes swapped, CRS assumed, text converted
+            st.info(markdown_text(note.get(lang) or note.get("vi", "")))
         if layer.read_report:
-            with st.expander("…", expanded=False):
+            with st.expander(T("qa.read_details"), expanded=False):
                 st.json(layer.read_report)
 sources = ui.boundary_sources()
 if ss.get("boundary_source") not in sources:

@@ -57,6 +57,8 @@ def report_checks(layer, lang: str) -> None:
     """The layer's notes and the value checks' warnings, one line each, on stderr (the report file has every row)."""
     from geo.text.i18n import t
 
+    for note in (layer.build.boundaries.get("read") or {}).get("warnings", []):  # CRS assumed, axes swapped...
+        print(note.get(lang) or note.get("vi", ""), file=sys.stderr)
     for note in layer.notes:  # why a table shows nothing (other vintage, coarser level) or what was derived
         print(t(note, lang), file=sys.stderr)
     for line in layer.build.warnings(lang):

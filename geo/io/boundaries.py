@@ -40,7 +40,7 @@ from geo import settings
 from geo._errors import GeoError
 from geo.io.safe import check_size, extract_zip, is_zip
 from geo.text.encoding import fix_column, from_legacy
-from geo.text.names import fold_text
+from geo.text.names import fold_text, fold_words
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
@@ -408,7 +408,22 @@ def _cpg_codec(shp: Path) -> str | None:
     return _CPG_CODECS.get(re.sub(r"[^0-9a-z]", "", text.lower()))
 
 
-def _layer_name(path: Path, layer: str | int | None, shown: str, report: BoundaryReport) -> str | int | None:
+def _layer_level(path: Path, name: str) -> str | None:
+    """The unit level a layer's column names (else its own name: "xa", "huyen") point to."""
+    try:
+        fields = [str(f) for f in pyogrio.read_info(path, layer=name)["fields"]]
+    except Exception:  # noqa: BLE001 - an unreadable layer is simply not chosen
+        return None
+    level = guess_key_columns(pd.DataFrame(columns=fields))["level"]
+    if level is None:
+        words = set(fold_words(name.replace("_", " ")).split())
+        level = "commune" if words & {"xa", "commune", "communes", "ward", "wards"} else (
+            "district" if words & {"huyen", "district", "districts"} else None)
+    return level
+
+
+def _layer_name(path: Path, layer: str | int | None, shown: str, report: BoundaryReport,
+                level: str | None = None) -> str | int | None:
     try:
         layers = pyogrio.list_layers(path)
     except Exception as exc:  # pyogrio raises several error types for unreadable data
@@ -428,6 +443,12 @@ def _layer_name(path: Path, layer: str | int | None, shown: str, report: Boundar
     if len(usable) == 1:
         report.note("layer_chosen", layers=", ".join(names), layer=usable[0])
         return usable[0]
+    if level is not None:  # a GeoPackage with a district and a commune layer: the level asked for chooses
+        of_level = [n for n in usable if _layer_level(path, n) == level]
+        if len(of_level) == 1:
+            report.note("layer_chosen_level", layers=", ".join(names), layer=of_level[0])
+            return of_level[0]
+        raise GeoError("layer_ambiguous_level", path=shown, layers=", ".join(names))
     raise GeoError("layer_ambiguous", path=shown, layers=", ".join(names))
 
 
@@ -471,7 +492,8 @@ def _fix_text(gdf: gpd.GeoDataFrame, report: BoundaryReport, *, codec: str | Non
     return gdf
 
 
-def _read_layer(path: Path, *, layer: str | int | None, shown: str, report: BoundaryReport) -> gpd.GeoDataFrame:
+def _read_layer(path: Path, *, layer: str | int | None, shown: str, report: BoundaryReport,
+                level: str | None = None) -> gpd.GeoDataFrame:
     suffix = path.suffix.lower()
     codec = None
     encoding = None
@@ -482,7 +504,7 @@ def _read_layer(path: Path, *, layer: str | int | None, shown: str, report: Boun
             encoding = "latin1"  # the raw bytes, one character each; decoded below
     if suffix in (".geojson", ".json"):
         _count_geojson_features(path, shown)
-    name = _layer_name(path, layer, shown, report)
+    name = _layer_name(path, layer, shown, report, level)
     try:
         try:
             info = pyogrio.read_info(path, layer=name, encoding=encoding)
@@ -668,6 +690,7 @@ def read_boundaries(
     crs: object = None,
     province: str | int | None = None,
     layer: str | int | None = None,
+    level: str | None = None,
 ) -> tuple[gpd.GeoDataFrame, BoundaryReport]:
     """Read a boundary layer into EPSG:4326 with its text in Unicode NFC.
 
@@ -688,6 +711,9 @@ def read_boundaries(
     layer
         Layer name or index in a multi-layer file, or the file's name inside
         a ZIP with several layers.
+    level
+        ``"district"`` or ``"commune"``: in a file of several layers and no
+        ``layer``, the one layer whose columns (or name) are of that level.
 
     Returns
     -------
@@ -700,7 +726,7 @@ def read_boundaries(
     GeoError
         ``file_not_found``, ``file_too_large``, ``unsupported_format``,
         ``shapefile_incomplete``, ``unreadable_file``, ``zip_*``,
-        ``layer_not_found``, ``layer_ambiguous``, ``empty_layer``,
+        ``layer_not_found``, ``layer_ambiguous``, ``layer_ambiguous_level``, ``empty_layer``,
         ``crs_invalid``, ``crs_missing_projected``, ``crs_out_of_vietnam``.
     """
     path = Path(path)
@@ -722,9 +748,9 @@ def read_boundaries(
             folder = extract_zip(path, tmp)
             inner, inner_layer = _find_layer_file(folder, layer=layer, shown=shown)
             inner_shown = f"{shown}/{inner.relative_to(folder).as_posix()}"
-            gdf = _read_layer(inner, layer=inner_layer, shown=inner_shown, report=report)
+            gdf = _read_layer(inner, layer=inner_layer, shown=inner_shown, report=report, level=level)
     else:
-        gdf = _read_layer(path, layer=layer, shown=shown, report=report)
+        gdf = _read_layer(path, layer=layer, shown=shown, report=report, level=level)
     return _finish(gdf, crs=crs, province=province, shown=shown, report=report)
 
 

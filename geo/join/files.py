@@ -117,7 +117,7 @@ def load_boundaries(
 
     from geo.io.boundaries import guess_key_columns, read_boundaries
 
-    gdf, report = read_boundaries(spec, crs=crs, province=province)
+    gdf, report = read_boundaries(spec, crs=crs, province=province, level=level)
     guessed = guess_key_columns(gdf)
     level = guessed.get("level") or level
     columns = {k: v for k, v in guessed.items() if k in ("code", "name", "type", "parent_code", "parent_name") and v}

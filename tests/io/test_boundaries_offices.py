@@ -49,3 +49,37 @@ def test_a_district_layer_with_a_province_name_stays_at_district_level():
     frame = pd.DataFrame({"ten": ["Huyện Tràng Định", "Huyện Bình Gia"], "tinh": ["Lạng Sơn", "Lạng Sơn"],
                           "huyen": ["Huyện Tràng Định", "Huyện Bình Gia"]})
     assert guess_key_columns(frame)["level"] == "district"
+
+
+def _two_layer_gpkg(tmp_path):
+    units = registry.units(province=20, level="commune").sort_values("code").head(6)
+    communes = gpd.GeoDataFrame({"ma_xa": units["code"].tolist(), "ten_xa": units["name"].tolist()},
+                                geometry=gpd.points_from_xy(units["lon"], units["lat"]).buffer(0.005), crs=4326)
+    districts = gpd.GeoDataFrame({"MaHuyen": ["178", "180"], "TenHuyen": ["Thành phố Lạng Sơn", "Huyện Tràng Định"]},
+                                 geometry=[communes.geometry.iloc[0].buffer(0.02), communes.geometry.iloc[5].buffer(0.02)],
+                                 crs=4326)
+    path = tmp_path / "ranh_gioi.gpkg"
+    districts.to_file(path, layer="huyen", driver="GPKG")
+    communes.to_file(path, layer="xa", driver="GPKG")
+    return path
+
+
+def test_a_geopackage_of_districts_and_communes_gives_the_layer_of_the_chosen_level(tmp_path):
+    path = _two_layer_gpkg(tmp_path)
+    communes = load_boundaries(path, province="20", level="commune")
+    assert communes.level == "commune" and len(communes.gdf) == 6
+    assert [w["code"] for w in communes.read_report["warnings"]] == ["layer_chosen_level"]
+    districts = load_boundaries(path, province="20", level="district")
+    assert districts.level == "district" and sorted(districts.gdf["MaHuyen"]) == ["178", "180"]
+
+
+def test_a_geopackage_without_a_layer_of_the_level_says_what_to_do(tmp_path):
+    import pytest
+
+    from geo._errors import GeoError
+
+    path = _two_layer_gpkg(tmp_path)
+    with pytest.raises(GeoError) as caught:
+        read_boundaries(path, level="province")
+    assert caught.value.code == "layer_ambiguous_level"
+    assert "huyen, xa" in caught.value.message("vi") and "Huyện/Xã" in caught.value.message("vi")
