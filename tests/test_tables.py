@@ -505,7 +505,7 @@ def test_legacy_xls_is_refused_even_when_renamed(tmp_path):
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
     with pytest.raises(GeoError) as exc:
         read_indicators(path)
-    assert_geo_error(exc, "unsupported_format", "cu.csv")
+    assert_geo_error(exc, "table_old_excel", "cu.csv")  # says to save it as .xlsx or .csv
 
 
 @pytest.mark.parametrize("content", [b"", b"\r\n;;;\r\n\r\n"])

@@ -31,7 +31,7 @@ from geo.io.upload import (
     is_plain_number as _is_plain_number, read_grids,
 )
 from geo.text.i18n import DEFAULT_LANG, t
-from geo.text.names import fold_words, nfc, unit_type_of
+from geo.text.names import fold_words, nfc, strip_enumerator, unit_type_of
 from geo.text.kinds import COUNT_INDICATORS, INDICATORS
 from geo.text.numbers import detect_style, parse_number, parse_numbers
 from geo.units.registry import CODE_WIDTH, normalize_code
@@ -651,7 +651,7 @@ def _parse_grid(grid: _Grid, *, path: str, level: str | None) -> IndicatorTable:
         out["code"] = _codes(raw, data_rows, level=code_level, column=paths[roles.code], warnings=warnings)
         columns["code"] = paths[roles.code]
     if roles.name is not None:
-        out["name"] = [nfc(rows[r][roles.name]) or None for r in data_rows]
+        out["name"] = [strip_enumerator(rows[r][roles.name]) or None for r in data_rows]  # "1. Xã Hùng Sơn"
         columns["name"] = paths[roles.name]
     if roles.parent_code is not None:
         raw = [rows[r][roles.parent_code] for r in data_rows]
@@ -793,8 +793,9 @@ def _parents_from_groups(
         if kind in (GROUP, SUBTOTAL):
             name = rows[r][roles.name] if roles.name is not None else None
             footer = _SUBTOTAL.fullmatch(_fold(name))  # "Cộng huyện X" closes its group
+            name = strip_enumerator(name) if _is_text(name) else name  # "I. HUYỆN TRÀNG ĐỊNH"
             if _is_text(name) and not footer and (level == "commune" or unit_type_of(name) in DISTRICT_TYPES):
-                current = nfc(name)
+                current = name
             else:
                 current = None
         elif kind == TOTAL:

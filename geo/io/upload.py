@@ -196,12 +196,14 @@ def read_text(source: SourceLike, *, name: str | None = None, max_bytes: int | N
 def is_excel(display: str, data: bytes) -> bool:
     """True for a workbook, False for text; the content decides when it contradicts the name.
 
-    Raises ``unsupported_format`` for legacy ``.xls`` and unknown extensions,
+    Raises ``table_old_excel`` for a legacy ``.xls`` (or encrypted) workbook, ``unsupported_format`` for unknown extensions,
     ``unreadable_file`` for an ``.xlsx`` that is not a ZIP.
     """
     suffix = Path(display).suffix.lower()
     supported = ", ".join(SUPPORTED_SUFFIXES)
-    if data.startswith(_OLE_MAGIC) or suffix not in SUPPORTED_SUFFIXES + ("",):
+    if data.startswith(_OLE_MAGIC):  # Excel 97-2003 (.xls), or a password-protected workbook
+        raise GeoError("table_old_excel", path=display)
+    if suffix not in SUPPORTED_SUFFIXES + ("",):
         raise GeoError("unsupported_format", path=display, supported=supported)
     if data.startswith(_ZIP_MAGIC):
         return True

@@ -19,7 +19,7 @@ import re
 import unicodedata
 
 __all__ = ["nfc", "exact_key", "fold_key", "fold_text", "fold_words", "strip_marks", "strip_type", "unit_type_of",
-           "TYPE_PREFIXES"]
+           "strip_enumerator", "TYPE_PREFIXES"]
 
 # Longest first, so "thành phố" wins over "thành". Folded (no diacritics) forms.
 TYPE_PREFIXES: tuple[tuple[str, str], ...] = (
@@ -152,6 +152,31 @@ def _expand_inner(text: str) -> str:
     for pattern, full in _INNER_ABBREVIATIONS:
         text = pattern.sub(full, text)
     return text.strip()
+
+
+_ENUMERATOR = re.compile(r"^([IVXLC]{1,6}|\d{1,3})\s*[.):\-–—]\s*(?=\S)")
+
+
+def strip_enumerator(text: object) -> str:
+    """A unit name without the list marker typed before it in a report: "I. HUYỆN TRÀNG ĐỊNH", "2) Xã Hùng Sơn".
+
+    Only a Roman numeral or a number followed by ``.``, ``)``, ``:`` or a dash is a marker, so "Ia Grai"
+    and "Phường 1" keep their words; a lone "X." is the marker only before a unit type ("X. HUYỆN LỘC
+    BÌNH"), since "X. Chi Lăng" is a xã.
+
+    >>> strip_enumerator("I. THÀNH PHỐ LẠNG SƠN"), strip_enumerator("12 - Xã Hùng Sơn"), strip_enumerator("Ia Grai")
+    ('THÀNH PHỐ LẠNG SƠN', 'Xã Hùng Sơn', 'Ia Grai')
+    >>> strip_enumerator("X. Huyện Lộc Bình"), strip_enumerator("X. Chi Lăng"), strip_enumerator("H. Trang Dinh")
+    ('Huyện Lộc Bình', 'X. Chi Lăng', 'H. Trang Dinh')
+    """
+    text = nfc(text)
+    found = _ENUMERATOR.match(text)
+    if not found:
+        return text
+    rest = text[found.end():]
+    if not rest or (found.group(1) == "X" and not unit_type_of(rest)):
+        return text
+    return rest
 
 
 def strip_type(name: object) -> str:

@@ -104,3 +104,29 @@ def test_a_windows_1258_csv_is_not_taken_for_a_legacy_font():
     assert data.decode("cp1258") != data.decode("latin-1")  # tone marks as Windows-1258 bytes
     table = read_indicators(data, name="x.csv")
     assert table.data["name"].tolist() == ["Xã Hoàng Đồng"] and table.warnings == []
+
+
+def test_district_headings_numbered_in_capitals_are_the_parents_of_the_communes_below():
+    # Names only: "Xã Chi Lăng" is in Tràng Định and in Chi Lăng (beside "Thị trấn Chi Lăng"); the heading decides.
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["TT", "Tên đơn vị", "Số hộ nghèo", "Tổng số hộ", "Ghi chú"])
+    ws.append(["I", "I. HUYỆN TRÀNG ĐỊNH", None, None, None])
+    ws.append([1, "xã Chi Lăng", 11, 500, "ATK"])
+    ws.append([None, "Cộng Huyện Tràng Định", 11, 500, None])
+    ws.append(["II", "II - HUYỆN CHI LĂNG", None, None, None])
+    ws.append([1, "1. xã Chi Lăng", 22, 600, None])
+    ws.append([2, "TT Chi Lăng", 33, 700, None])
+    buf = io.BytesIO()
+    wb.save(buf)
+    table = read_indicators(buf.getvalue(), name="bieu_02.xlsx")
+    assert table.data["name"].tolist() == ["xã Chi Lăng", "xã Chi Lăng", "TT Chi Lăng"]
+    assert table.data["parent_name"].tolist() == ["HUYỆN TRÀNG ĐỊNH", "HUYỆN CHI LĂNG", "HUYỆN CHI LĂNG"]
+    assert [(w.code, w.column) for w in table.warnings] == [("text_column", "Ghi chú")]
+
+    from geo.workflows.layer import build_layer
+
+    layer = build_layer(boundaries="default", table=table, province="20", level="commune")
+    poor = layer.gdf.set_index("code")["poor"]
+    assert (poor["06034"], poor["06523"], poor["06466"]) == (11, 22, 33)  # Tràng Định's, Chi Lăng's, the town
+    assert layer.report.summary()["matched"] == 3

@@ -94,7 +94,7 @@ def test_decode_refuses_binary():
 
 def test_legacy_xls_and_unknown_suffix_are_refused():
     assert _code(read_records, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, name="a.xls").code == \
-        "unsupported_format"
+        "table_old_excel"
     assert _code(read_records, b"a,b\n1,2\n", name="a.pdf").code == "unsupported_format"
 
 
