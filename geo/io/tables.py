@@ -548,9 +548,23 @@ def _row_kind(row: list[object], roles: _Roles, *, level: str | None) -> str:
         return SUBTOTAL if numbers else GROUP
     if level == "commune" and has_name and unit_type_of(name) in DISTRICT_TYPES and not has_code:
         return SUBTOTAL if numbers else GROUP
+    if level == "commune" and has_name and has_code and _coarser_code(code, name):
+        # A GSO-style list gives every row its code: "178 Thành phố Lạng Sơn" heads its communes, "20 Tỉnh
+        # Lạng Sơn" sums them; neither is a commune coded 00178 or 00020.
+        if unit_type_of(name) == "Tỉnh":
+            return TOTAL
+        return SUBTOTAL if numbers else GROUP
     if not has_code and not any(_filled(row[c]) for c in roles.indicators):
         return GROUP
     return "data"
+
+
+def _coarser_code(code: object, name: object) -> bool:
+    """A district or province row of a commune table: its type says so and its code has 3 digits or fewer."""
+    if unit_type_of(name) not in DISTRICT_TYPES | {"Tỉnh"}:
+        return False
+    text = _cell_text(code).strip()
+    return text.isdigit() and len(text) <= CODE_WIDTH["district"]
 
 
 def _signature_block(kinds: dict[int, str], rows: list[list[object]], roles: _Roles) -> dict[int, str]:

@@ -130,3 +130,18 @@ def test_district_headings_numbered_in_capitals_are_the_parents_of_the_communes_
     poor = layer.gdf.set_index("code")["poor"]
     assert (poor["06034"], poor["06523"], poor["06466"]) == (11, 22, 33)  # Tràng Định's, Chi Lăng's, the town
     assert layer.report.summary()["matched"] == 3
+
+
+def test_district_and_province_rows_of_a_gso_style_list_are_not_communes():
+    text = ("Mã ĐVHC,Tên đơn vị hành chính,Tổng số hộ,Số hộ nghèo\n"
+            "20,Tỉnh Lạng Sơn,3000,300\n"
+            "178,Thành phố Lạng Sơn,1000,100\n"
+            "5971,Phường Hoàng Văn Thụ,1000,100\n"
+            "180,Huyện Tràng Định,2000,200\n"
+            "05998,Xã Khánh Long,2000,200\n")
+    table = read_indicators(text.encode("utf-8"), name="dvhc.csv")
+    assert table.level == "commune"
+    assert table.data["code"].tolist() == ["05971", "05998"]
+    assert table.data["parent_name"].tolist() == ["Thành phố Lạng Sơn", "Huyện Tràng Định"]
+    assert table.skipped == [(2, TOTAL), (3, SUBTOTAL), (5, SUBTOTAL)]
+    assert table.warnings == []  # the province row's 3000 and 300 are the sums of the communes
