@@ -168,6 +168,14 @@ def _legacy() -> pd.DataFrame:
 
 
 @functools.lru_cache(maxsize=None)
+def _legacy_firsts(column: str) -> pd.DataFrame:
+    """The rows of :func:`_legacy` that ``drop_duplicates(column)`` keeps (the first of each province or
+    district), read alone: a province's or district's list does not need the 10,000 commune rows."""
+    return _query(f"SELECT {', '.join(_LEGACY_COLUMNS)} FROM admin_units_legacy WHERE rowid IN "
+                  f"(SELECT MIN(rowid) FROM admin_units_legacy GROUP BY {column}) ORDER BY rowid")
+
+
+@functools.lru_cache(maxsize=None)
 def _current() -> pd.DataFrame:
     return _query(f"SELECT {', '.join(_CURRENT_COLUMNS)} FROM admin_units")
 
@@ -195,7 +203,8 @@ def _finish(df: pd.DataFrame, level: str, vintage: str) -> pd.DataFrame:
 def _units_all(level: str, vintage: str) -> pd.DataFrame:
     check_vintage_level(vintage, level)
     if vintage == "pre2025":
-        raw = _legacy()
+        raw = {"province": _legacy_firsts("provinceCode"), "district": _legacy_firsts("districtCode")}.get(level) \
+            if level in ("province", "district") else _legacy()
         if level == "province":
             df = raw.drop_duplicates("provinceCode").rename(columns={
                 "provinceCode": "code", "province": "name", "provinceShort": "short_name",
@@ -299,7 +308,7 @@ def unit_names(*, province: str | int, level: str = "commune", vintage: str = "p
     Raises ``GeoError("unknown_province")`` as :func:`units` does.
     """
     code = normalize_code(province, "province")
-    if code is None or code not in set(_units_all("province", vintage)["code"]):
+    if code is None or code not in positions(level="province", vintage=vintage).index:
         raise GeoError("unknown_province", province=province, vintage=vintage)
     return _unit_names(code, level, vintage)
 
