@@ -22,11 +22,15 @@ are added whenever they apply.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import hashlib
 import os
 import re
 import tempfile
+import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -305,6 +309,41 @@ def _present(layer, designations) -> dict[str, set[str]]:
     return {kind: members for kind, members in found.items() if members}
 
 
+_FIGURES: OrderedDict = OrderedDict()  # (layer id, choices, units key) -> (weak ref to the layer, figure, lock)
+_FIGURES_LOCK = threading.Lock()
+FIGURE_CACHE_SIZE = 4  # pages kept: the Annex page's preview, then its PDF/PNG download, draw the same page
+
+
+@contextlib.contextmanager
+def _page_figure(layer, choices: AnnexChoices, units: AnnexUnits | None):
+    """The print map of ``layer`` for ``choices`` and ``units``, drawn once and kept for the next call with the
+    same three (the page's preview and then its download): used under a lock, as a figure is drawn by one
+    thread at a time. A layer is known by its identity (the app keeps the layer it built)."""
+    from geo.render.printmap import print_map
+
+    key = (id(layer), choices, _date(choices), units.key if units is not None else None)
+    with _FIGURES_LOCK:
+        hit = _FIGURES.get(key)
+        if hit is not None and hit[0]() is layer:
+            _FIGURES.move_to_end(key)
+        else:
+            hit = None
+    if hit is None:
+        gdf, kw = _map_args(layer, choices, units)
+        try:
+            ref = weakref.ref(layer)
+        except TypeError:  # an object without weak references is not kept
+            ref = None
+        hit = (ref, print_map(gdf, **kw), threading.Lock())
+        if ref is not None:
+            with _FIGURES_LOCK:
+                _FIGURES[key] = hit
+                while len(_FIGURES) > FIGURE_CACHE_SIZE:
+                    _FIGURES.popitem(last=False)
+    with hit[2]:
+        yield hit[1]
+
+
 def _figure(layer, choices: AnnexChoices, units: AnnexUnits | None):
     from geo.render.printmap import print_map
 
@@ -316,7 +355,8 @@ def preview_png(layer, choices: AnnexChoices, units: AnnexUnits | None = None, *
     """The print map as a small PNG (the whole page, at ``dpi``)."""
     from geo.render.printmap import figure_png
 
-    return figure_png(_figure(layer, choices, units), dpi=dpi)
+    with _page_figure(layer, choices, units) as fig:
+        return figure_png(fig, dpi=dpi)
 
 
 # --------------------------------------------------------------------------
@@ -385,8 +425,9 @@ def write_export(
         raise GeoError("unsupported_format", path=str(path), supported=", ".join(EXPORTS))
     what = EXPORTS[kind].what
     if what == "map":
-        fig = _figure(layer, choices, units)
-        return printmap.save_figure(fig, path, format=kind, overwrite=overwrite, inputs=inputs, title=choices.title)
+        with _page_figure(layer, choices, units) as fig:
+            return printmap.save_figure(fig, path, format=kind, overwrite=overwrite, inputs=inputs,
+                                        title=choices.title)
     if what == "atlas":
         gdf, kw = _map_args(layer, choices, units)
         _, name_col = _district_columns(layer)
