@@ -29,6 +29,7 @@ name from a file cannot split its diacritics off.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import io
 import math
 import os
@@ -454,7 +455,9 @@ def _prepare(
     )
 
 
-def _crs_name(crs) -> str:
+@functools.lru_cache(maxsize=32)
+def _crs_name(crs: str) -> str:
+    """``WGS 84 / UTM zone 48N (EPSG:32648)`` for ``"EPSG:32648"`` (looked up once per CRS)."""
     from pyproj import CRS
 
     c = CRS.from_user_input(crs)
