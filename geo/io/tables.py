@@ -32,7 +32,7 @@ from geo.io.upload import (
 )
 from geo.text.i18n import DEFAULT_LANG, t
 from geo.text.names import fold_words, nfc, strip_enumerator, unit_type_of
-from geo.text.kinds import COUNT_INDICATORS, INDICATORS
+from geo.text.kinds import COUNT_INDICATORS, INDICATORS, is_rate
 from geo.text.numbers import detect_style, parse_number, parse_numbers
 from geo.units.registry import CODE_WIDTH, normalize_code
 
@@ -740,7 +740,7 @@ def _indicator_columns(
             continue
         base = _canonical(paths[c], previous=previous)
         values = [v * PERCENT if (r, c) in grid.percent else v for r, v in zip(data_rows, raw)]
-        parsed, bad = parse_numbers(values)
+        parsed, bad = parse_numbers(values, upper=settings.MAX_RATE if base and is_rate(base) else None)
         if base is None and (n_filled == 0 or len(bad) * 2 > n_filled):
             if n_filled:
                 warnings.append(TableWarning("text_column", column=paths[c]))

@@ -110,15 +110,36 @@ def parse_number(value: object, style: str | None = None) -> float:
         raise ValueError(value) from exc
 
 
-def parse_numbers(values: Iterable[object]) -> tuple[list[float], list[int]]:
-    """Parse a column; returns the floats and the positions that were not numbers."""
+def _decimal_reading(value: object, number: float, upper: float | None) -> float:
+    """A cell whose lone separator could group thousands, read as a decimal when the column cannot exceed ``upper``.
+
+    A rate is at most 100, so "12,500" or "12.500" in a rate column is 12.5, never 12500.
+    """
+    if upper is None or not isinstance(value, str) or math.isnan(number) or abs(number) <= upper:
+        return number
+    text = _clean(value)
+    if _evidence(text) is not None or ("." in text) == ("," in text):
+        return number
+    alternative = parse_number(value, "en" if "." in text else "vi")
+    return alternative if abs(alternative) <= upper else number
+
+
+def parse_numbers(values: Iterable[object], *, upper: float | None = None) -> tuple[list[float], list[int]]:
+    """Parse a column; returns the floats and the positions that were not numbers.
+
+    ``upper`` is the largest value the column can hold (100 for a rate): an
+    ambiguous cell whose thousands reading exceeds it is read as a decimal.
+
+    >>> parse_numbers(["12,500", "8,250"])[0], parse_numbers(["12,500", "8,250"], upper=100)[0]
+    ([12500.0, 8250.0], [12.5, 8.25])
+    """
     values = list(values)
     style = detect_style(values)
     out: list[float] = []
     bad: list[int] = []
     for i, value in enumerate(values):
         try:
-            out.append(parse_number(value, style))
+            out.append(_decimal_reading(value, parse_number(value, style), upper))
         except ValueError:
             out.append(math.nan)
             bad.append(i)

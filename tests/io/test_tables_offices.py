@@ -145,3 +145,14 @@ def test_district_and_province_rows_of_a_gso_style_list_are_not_communes():
     assert table.data["parent_name"].tolist() == ["Thành phố Lạng Sơn", "Huyện Tràng Định"]
     assert table.skipped == [(2, TOTAL), (3, SUBTOTAL), (5, SUBTOTAL)]
     assert table.warnings == []  # the province row's 3000 and 300 are the sums of the communes
+
+
+def test_a_rate_typed_with_three_decimals_is_a_rate_not_thousands():
+    # "12,500" (Vietnamese) and "12.500" (English) in a rate column are 12.5 %; counts keep their thousands.
+    for rate_a, rate_b, households in (('"12,500"', '"8,250"', '"1.000"'), ("12.500", "8.250", '"1,000"')):
+        text = ("Mã xã,Tên xã,Tổng số hộ,Số hộ nghèo,Tỷ lệ hộ nghèo (%)\n"
+                f"05971,Phường Hoàng Văn Thụ,{households},125,{rate_a}\n"
+                f"05974,Phường Tam Thanh,2000,165,{rate_b}\n")
+        data = read_indicators(text.encode("utf-8"), name="x.csv").data
+        assert data["poor_rate"].tolist() == [12.5, 8.25]
+        assert data["households"].tolist() == [1000.0, 2000.0]

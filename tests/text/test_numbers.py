@@ -171,3 +171,12 @@ def test_format_day():
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_what_is_written_reads_back(value, lang):
     assert parse_number(format_number(value, 3, lang), lang) == value
+
+
+def test_an_ambiguous_cell_of_a_rate_column_is_a_decimal():
+    from geo.text.numbers import parse_numbers
+
+    assert parse_numbers(["12,500", "8,250", "0,18"], upper=100)[0] == [12.5, 8.25, 0.18]
+    assert parse_numbers(["12.500", "27.964"], upper=100)[0] == [12.5, 27.964]
+    assert parse_numbers(["27.964", "1.423"])[0] == [27964.0, 1423.0]  # counts: thousands, as before
+    assert parse_numbers(["150", "1.234.567"], upper=100)[0] == [150.0, 1234567.0]  # no lone separator: kept
