@@ -126,6 +126,8 @@ class ConversionReport:
         ``missing_old`` a list of ``{"code", "name"}``.
     errata
         Registry links removed by :data:`REGISTRY_ERRATA`.
+    from_names
+        Old communes whose code came from their name (a table without a code column).
     """
 
     from_vintage: str = FROM_VINTAGE
@@ -141,6 +143,7 @@ class ConversionReport:
     incomplete: list[dict] = field(default_factory=list)
     errata: list[dict] = field(default_factory=list)
     sources: pd.DataFrame = field(default_factory=pd.DataFrame)
+    from_names: int = 0
 
     def summary(self) -> dict[str, int]:
         """Counts for a one-line message."""
@@ -155,7 +158,7 @@ class ConversionReport:
 
     def warnings(self, lang: str = DEFAULT_LANG) -> list[str]:
         """Things a planner should read, as sentences in ``lang``."""
-        out = []
+        out = [t("qa.convert_from_names", lang, n=self.from_names)] if self.from_names else []
         for item in self.unmapped:
             out.append(t(f"convert.unmapped.{item['reason']}", lang, row=item.get("row"), code=item.get("code") or "",
                          name=item.get("name") or ""))
@@ -192,7 +195,7 @@ class ConversionReport:
             "weights_source": self.weights_source, "counts": self.counts, "rates": self.rates,
             "summary": self.summary(), "unmapped": self.unmapped, "splits": self.splits, "totals": self.totals,
             "dropped_rates": self.dropped_rates, "incomplete": self.incomplete, "errata": self.errata,
-            "sources": self.sources.to_dict("records"),
+            "sources": self.sources.to_dict("records"), "from_names": self.from_names,
         }
         return _jsonable(out)
 
@@ -319,6 +322,18 @@ def _text(value: object) -> str | None:
     return str(value)
 
 
+def _codes_from_names(frame: pd.DataFrame, *, province: str) -> pd.DataFrame:
+    """Old commune codes for a table of names only: its names matched within their district, as a join does.
+
+    A name that matches no old commune, or several, keeps no code and is reported as ``no_code``.
+    """
+    from geo.join.files import resolve_codes
+
+    columns = {k: k for k in ("name", "parent_name", "parent_code") if k in frame.columns}
+    resolved, _ = resolve_codes(frame, columns=columns, level="commune", vintage=FROM_VINTAGE, province=province)
+    return resolved.assign(code_from_name=True)
+
+
 def convert_indicators(
     data,
     *,
@@ -365,13 +380,18 @@ def convert_indicators(
     frame = getattr(data, "data", data)
     if frame is None or len(frame) == 0:
         raise GeoError("table_empty", path=source or "?")
-    if "code" not in frame.columns:
-        raise GeoError("convert_no_code", path=source or "?", columns=", ".join(map(str, frame.columns)))
     if province is not None:
         registry.units(province=province, level="province", vintage=FROM_VINTAGE)  # validates the code
     prov = registry.normalize_code(province, "province") if province is not None else None
+    if "code" not in frame.columns:
+        if "name" not in frame.columns or prov is None:
+            shown = [str(c) for c in frame.columns if c != "source_row"]
+            raise GeoError("convert_no_code", path=source or "?", columns=", ".join(shown))
+        frame = _codes_from_names(frame, province=prov)
 
     report = ConversionReport(province=prov)
+    report.from_names = int(frame["code"].notna().sum()) if "code_from_name" in frame else 0
+    frame = frame.drop(columns=["code_from_name"], errors="ignore")
     base = links(province=prov, errata=errata)
     if errata:
         report.errata = errata_applied(prov)
