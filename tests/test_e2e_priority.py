@@ -143,6 +143,9 @@ def test_rule_builder_two_tiers_with_the_form_only(app_url, tmp_path):
 
         # Two tiers: drop the third default tier, then change the other two with the form's controls only.
         page.get_by_role("button", name="Bớt nhóm cuối").click()
+        # The third tier's box goes once the rerun is done (under load the rerun may start after wait_idle's
+        # settle time, so wait on the box itself).
+        page.locator(".st-key-prio_fd_2").wait_for(state="detached", timeout=60_000)
         wait_idle(page)
         assert page.locator(".st-key-prio_fd_2").count() == 0
         chips = page.locator(".st-key-prio_fd_0 input")
