@@ -21,6 +21,7 @@ MAX_UPLOAD_MB = 200
 # Join diagnostics.
 RATE_TOLERANCE_POINTS = 0.05  # a rate may differ from poor/households*100 by this much
 FRACTION_RATE_SHARE = 0.8  # share of rows whose counts must agree with a 0-1 rate x 100 before it is scaled
+FRACTION_SUSPECT_MIN_ROWS = 5  # a rate column all within 0-1 (no counts) of at least this many rows gets a note
 FUZZY_SUGGEST_MIN_SCORE = 70  # rapidfuzz score (0-100) under which no suggestion is made
 FUZZY_SUGGEST_LIMIT = 3
 # A table that names no district, whose matched rows all lie in one district (a district office's table): a name

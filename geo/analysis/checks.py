@@ -67,6 +67,8 @@ class TableChecks:
         Years of the table by poverty standard period when it holds more than one.
     scaled
         Rate columns written as fractions (0–1) and multiplied by 100 to percent.
+    maybe_fractions
+        Rate columns all within 0–1 without counts to check them: kept as written, with a note.
     """
 
     invalid_values: list[dict] = field(default_factory=list)
@@ -76,6 +78,7 @@ class TableChecks:
     implausible: list[dict] = field(default_factory=list)
     standards: dict[str, list[int]] = field(default_factory=dict)
     scaled: list[str] = field(default_factory=list)
+    maybe_fractions: list[str] = field(default_factory=list)
 
     @property
     def problems(self) -> int:
@@ -86,7 +89,7 @@ class TableChecks:
         return {
             "invalid_values": self.invalid_values, "merged_duplicates": self.merged, "conflicts": self.conflicts,
             "derived": self.derived, "implausible": self.implausible, "standards": self.standards,
-            "scaled_rates": self.scaled,
+            "scaled_rates": self.scaled, "maybe_fraction_rates": self.maybe_fractions,
         }
 
 
@@ -222,7 +225,12 @@ def _fractions(data: pd.DataFrame, checks: TableChecks) -> pd.DataFrame:
             continue
         count, hh = column_name(base[: -len("_rate")], year), column_name("households", year)
         given = pd.to_numeric(data[col], errors="coerce")
-        if count not in data or hh not in data or not given.notna().any() or not given.dropna().between(0, 1).all():
+        if not given.notna().any() or not given.dropna().between(0, 1).all():
+            continue
+        if count not in data or hh not in data:
+            # Nothing to tell 0.0851 (a fraction) from 0.0851 % (a rich ward): say so once a column is all below 1.
+            if given.notna().sum() >= settings.FRACTION_SUSPECT_MIN_ROWS and given.max() > 0:
+                checks.maybe_fractions.append(col)
             continue
         den = pd.to_numeric(data[hh], errors="coerce")
         computed = pd.to_numeric(data[count], errors="coerce") / den.where(den > 0) * settings.PERCENT

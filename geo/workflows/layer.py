@@ -478,6 +478,8 @@ def build_layer(
     build.read_warnings = _read_warnings(table)
     if checks.scaled:
         build.notes.append("note.rates_scaled")
+    if checks.maybe_fractions:
+        build.notes.append("note.rates_maybe_fractions")
     done = dict(level=level, vintage=vintage, province=province, approximate=source.approximate, build=build,
                 table=table)
     base = _with_identity(source)

@@ -36,3 +36,16 @@ def test_outlier_fences_of_a_rate_are_said_within_0_and_100():
     (item,) = outliers_by_group(frame, by="d", columns=["poor_rate"])
     assert (item["code"], item["value"], item["low"]) == ("00007", 60, 0.0)
     assert item["high"] < 60
+
+
+def test_a_rate_column_all_below_one_without_counts_gets_a_note():
+    from geo.units import registry
+    from geo.workflows.layer import build_layer
+
+    reg = registry.units(province="20", level="commune", vintage="pre2025").head(6)
+    table = pd.DataFrame({"code": reg["code"], "poor_rate": [0.085, 0.025, 0.1, 0.3, 0.05, 0.12]})
+    layer = build_layer(boundaries="default", table=table, province="20", level="commune")
+    assert layer.build.checks.maybe_fractions == ["poor_rate"] and "note.rates_maybe_fractions" in layer.notes
+    assert layer.gdf.set_index("code").loc[reg["code"], "poor_rate"].tolist() == [0.085, 0.025, 0.1, 0.3, 0.05, 0.12]
+    few = pd.DataFrame({"code": reg["code"].head(2), "poor_rate": [0.5, 0.7]})
+    assert build_layer(boundaries="default", table=few, province="20", level="commune").build.checks.maybe_fractions == []
