@@ -128,4 +128,41 @@ def load_boundaries(
     if "code" not in columns and "name" in columns:
         layer.gdf, layer.resolution = resolve_codes(gdf, columns=columns, level=level, vintage=vintage, province=province)
         layer.columns["code"] = "code"
+    _merge_parts(layer)
     return layer
+
+
+def _merge_parts(layer: BoundaryLayer) -> None:
+    """Features that share a code and a name are the parts of one unit: one row each, its parts one geometry.
+
+    Offices often store an island or a detached piece as its own feature; joined as they were, the first part
+    would take the figures and the others would show no data. Features sharing a code under different
+    names are left as they are (the join reports the duplicate code).
+    """
+    from geo.io.boundaries import BoundaryNote
+
+    code, name = layer.columns.get("code"), layer.columns.get("name")
+    gdf = layer.gdf
+    if not code or code not in gdf:
+        return
+    keys = gdf[code].map(lambda v: registry.normalize_code(v, layer.level) or str(v) if v is not None and v == v
+                          else None)
+    repeated = keys.notna() & keys.duplicated(keep=False)
+    if not repeated.any():
+        return
+    groups = {k: idx for k, idx in gdf[repeated].groupby(keys[repeated]).groups.items()
+              if not name or name not in gdf or gdf.loc[idx, name].nunique(dropna=True) <= 1}
+    if not groups:
+        return
+    out = gdf.copy()
+    drop = []
+    for idx in groups.values():
+        first, *rest = list(idx)
+        out.at[first, out.geometry.name] = gdf.loc[idx].geometry.union_all()
+        drop += rest
+    layer.gdf = out.drop(index=drop).reset_index(drop=True)
+    note = BoundaryNote("parts_merged", {"units": len(groups), "features": len(drop) + len(groups)})
+    warnings = list((layer.read_report or {}).get("warnings", []))
+    warnings.append({"code": note.code, "params": {k: str(v) for k, v in note.params.items()},
+                     "vi": note.message("vi"), "en": note.message("en")})
+    layer.read_report = {**(layer.read_report or {}), "warnings": warnings}
