@@ -112,6 +112,8 @@ _NOTE = re.compile(
     r"^(ghi chu|chu thich|nguon|luu y|note|notes|source|nguoi lap|lap bieu|kt|tm|chu tich|giam doc|xac nhan"
     r"|thu truong|ngay \d|dvt|don vi tinh|bieu so|bieu mau|mau so)\b"
 )
+# Signature lines: below them come the signers' names, never units ("Ghi chú" may sit between units).
+_SIGNATURE = re.compile(r"^(nguoi lap|lap bieu|kt|tm|chu tich|giam doc|xac nhan|thu truong|pho giam doc|truong phong)\b")
 _ROMAN_OR_LETTER = re.compile(r"([ivxlc]+|[a-h])")
 _COLUMN_NUMBER = re.compile(r"\(?\s*[0-9a-zA-Z]{1,2}\s*\)?(\s*[=+\-*/x:]\s*\(?\s*[0-9a-zA-Z]{1,2}\s*\)?)*")
 
@@ -570,8 +572,9 @@ def _coarser_code(code: object, name: object) -> bool:
 def _signature_block(kinds: dict[int, str], rows: list[list[object]], roles: _Roles) -> dict[int, str]:
     """Rows under a signature or footnote line that follows the units are notes, not units.
 
-    "Người lập biểu", "KT. GIÁM ĐỐC", "Ghi chú" below the table are followed by the signers' names
-    ("Nguyễn Văn A") in the name column: without a code such a row is part of the footer.
+    "Người lập biểu", "KT. GIÁM ĐỐC" below the table are followed by the signers' names ("Nguyễn Văn A")
+    in the name column: without a code such a row is part of the footer. A "Ghi chú" line between units
+    does not end the table.
     """
     seen_data, footer = False, False
     out = dict(kinds)
@@ -582,7 +585,7 @@ def _signature_block(kinds: dict[int, str], rows: list[list[object]], roles: _Ro
             seen_data = True
         elif kind == NOTE and seen_data:
             texts = [_fold(v) for v in rows[r] if _is_text(v)]
-            footer = footer or any(_NOTE.search(x) for x in texts)
+            footer = footer or any(_SIGNATURE.search(x) for x in texts)
     return out
 
 

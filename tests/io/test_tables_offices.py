@@ -156,3 +156,12 @@ def test_a_rate_typed_with_three_decimals_is_a_rate_not_thousands():
         data = read_indicators(text.encode("utf-8"), name="x.csv").data
         assert data["poor_rate"].tolist() == [12.5, 8.25]
         assert data["households"].tolist() == [1000.0, 2000.0]
+
+
+def test_a_note_between_units_of_names_does_not_end_the_table():
+    text = ("Tên xã,Tên huyện,Số hộ nghèo\n"
+            "Xã Khánh Long,Huyện Tràng Định,5\n"
+            "Ghi chú: xã dưới đây đã sáp nhập năm 2020,,\n"
+            "Xã Đoàn Kết,Huyện Tràng Định,7\n")
+    table = read_indicators(text.encode("utf-8"), name="xa.csv")
+    assert table.data["name"].tolist() == ["Xã Khánh Long", "Xã Đoàn Kết"]
