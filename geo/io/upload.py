@@ -270,6 +270,15 @@ def _single_byte(data: bytes) -> bool:
     return False
 
 
+_EXCEL_LITERAL = re.compile(r'^="(.*)"$', re.DOTALL)
+
+
+def _excel_literal(value: str) -> str:
+    """The text of a CSV cell written as Excel's literal ``="05974"`` (how exports keep a code's leading zero)."""
+    found = _EXCEL_LITERAL.match(value.strip()) if value.startswith(("=", " ")) else None
+    return found.group(1) if found else value
+
+
 def _legacy_grid(grid: Grid) -> Grid:
     """A worksheet typed in a TCVN3 or VNI font ("Tæng sè hé"), its text cells in Unicode."""
     mapping, legacy = legacy_cells(v for row in grid.rows for v in row)
@@ -291,7 +300,7 @@ def _text_rows(text: str, *, path: str, delimiter: str) -> list[list[object]]:
                     or len(rows) * len(record) > settings.MAX_TABLE_CELLS):
                 raise GeoError("table_too_large", path=path, max_rows=settings.MAX_TABLE_ROWS,
                                max_columns=settings.MAX_TABLE_COLUMNS)
-            rows.append([nfc(v) or None for v in record])
+            rows.append([nfc(_excel_literal(v)) or None for v in record])
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             raise GeoError("table_field_too_long", path=path, row=reader.line_num,

@@ -165,3 +165,11 @@ def test_a_note_between_units_of_names_does_not_end_the_table():
             "Xã Đoàn Kết,Huyện Tràng Định,7\n")
     table = read_indicators(text.encode("utf-8"), name="xa.csv")
     assert table.data["name"].tolist() == ["Xã Khánh Long", "Xã Đoàn Kết"]
+
+
+def test_codes_exported_as_excel_literals_keep_their_zero():
+    text = 'Mã xã,Tên xã,Số hộ nghèo\n="05971",Phường Hoàng Văn Thụ,"1.234"\n="05974",Phường Tam Thanh,"2.345"\n'
+    table = read_indicators(text.encode("utf-8"), name="xuat_tu_phan_mem.csv")
+    assert table.data["code"].tolist() == ["05971", "05974"]
+    assert table.data["poor"].tolist() == [1234.0, 2345.0]
+    assert table.warnings == []
