@@ -73,6 +73,7 @@ NATIONAL_AREA = "VN"
 # National layers whose web geometry a server prepares in the background after its first page
 # (geo.workflows.warmup; GEO_WARMUP=0 turns it off): the slow ones first (a commune layer takes seconds to prepare,
 # the others under one).
+NATIONAL_LAYERS_KEPT = 6  # joined national layers kept in memory by the app (shared by sessions, ~30 MB each)
 WARMUP_NATIONAL_LAYERS = (("pre2025", "commune"), ("2025", "commune"), ("pre2025", "district"),
                           ("pre2025", "province"), ("2025", "province"))
 

@@ -2,8 +2,8 @@
 
 ``st.session_state["province"]`` stays a GSO province code for every other page; the whole country is the flag
 ``st.session_state["national"]``, shown as :data:`geo.settings.NATIONAL_AREA` in the box. The national layer is
-built by the one layer builder (:func:`geo.workflows.layer.build_layer`, through ``pages._ui.layer._layer``) on the
-default boundaries of the whole country (``province=None``).
+built by the one layer builder (:func:`geo.workflows.layer.build_layer`, through :func:`_national`, shared read-only
+by the sessions) on the default boundaries of the whole country (``province=None``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from geo._errors import GeoError
 from geo.units import registry
 from pages import _ui as ui
 from pages._picker import unit_picker
-from pages._ui.layer import _layer
 
 NATIONAL = settings.NATIONAL_AREA
 LEVEL_KEY = "national_level"  # its own key: the other pages' "level" never becomes "province"
@@ -87,8 +86,17 @@ def national_layer():
     table = ui.current_table()
     overrides_key = tuple(sorted(ui.overrides_for(dataset).items())) if dataset else ()
     picks_key = tuple(sorted(ui.picks_for(dataset).items())) if dataset else ()
-    return _layer(None, chosen, vintage, dataset, overrides_key, "default", ui.content_key(table), None, table,
-                     base, picks_key)
+    return _national(chosen, vintage, dataset, overrides_key, ui.content_key(table), table, base, picks_key)
+
+
+@st.cache_resource(show_spinner=False, max_entries=settings.NATIONAL_LAYERS_KEPT)
+def _national(level, vintage, dataset, overrides_key, table_key, _table, _base, picks_key):
+    """The whole country's layer, shared by every session and read-only (the Map page only reads it): a
+    ``cache_data`` copy would be unpickled on every rerun, 0.2-0.8 s for the communes, more than a restyle."""
+    from geo.workflows.layer import build_layer
+
+    return build_layer(boundaries=_base, table=_table, province=None, level=level, vintage=vintage,
+                       overrides=dict(overrides_key), picks=dict(picks_key))
 
 
 def layer_or_stop():

@@ -879,7 +879,11 @@ def _district_arcs(geom: WebGeometry, gdf) -> list[int]:
         return []
     district_of = dict(zip(_code_strings(gdf["code"]), gdf["district_code"].astype(str).tolist()))
     keys = [district_of.get(c, "") for c in geom.codes]
-    return [a for a, feats in enumerate(topo.arc_features) if len({keys[f] for f in feats}) != 1 or len(feats) == 1]
+    memo = ("darcs", hashlib.blake2b("\x1f".join(keys).encode(), digest_size=16).hexdigest())
+    if memo not in geom._derived:  # the same districts on every restyle of a layer: found once
+        geom._derived[memo] = [a for a, feats in enumerate(topo.arc_features)
+                               if len({keys[f] for f in feats}) != 1 or len(feats) == 1]
+    return geom._derived[memo]
 
 
 def unit_at(gdf, lat: float, lon: float, *, code_column: str = "code") -> str | None:
@@ -1030,7 +1034,9 @@ def build_map(
     decimals = legend_kwds.get("decimals", 0 if kind == "households" else settings.LEGEND_DECIMALS)
     names = column_in_geom_order(_escaped(gdf["name"]) if "name" in gdf.columns else codes)
     value_text = column_in_geom_order(_format_values(gdf[value_column], kind, lang, decimals))
-    tip = {"names": names, "value": value_text, "valueLabel": _esc(_column_label(value_column, lang))}
+    tip = {"names": names, "value": value_text, "valueLabel": _esc(_column_label(value_column, lang)),
+           # How the texts are made, for the app's compact restyle (geo.render.mapcomponent.split_style).
+           "valueParts": {"suffix": _value_suffix(kind, lang), "noData": _esc(t("no_data", lang))}}
     for column, label_key in (("type", "map.type"), ("district_name", "map.district")):
         if column in gdf.columns:
             tip.setdefault("cats", []).append(_categorical(column_in_geom_order(_escaped(gdf[column])), t(label_key, lang)))
@@ -1195,13 +1201,41 @@ def _designation_label(dtype: str, lang: str) -> str:
     return t(key, lang) if has_message(key) else str(dtype)
 
 
+def _value_suffix(kind: str, lang: str) -> str:
+    return {"percent": "%", "households": " " + t("unit.households", lang)}.get(kind, "")
+
+
+_FORMATTED: OrderedDict = OrderedDict()  # (values' digest, kind, lang, decimals) -> texts; a restyle of the same
+_FORMATTED_LOCK = threading.Lock()       # indicator (classes, palette) formats nothing again
+_FORMATTED_SIZE = 8
+
+
 def _format_values(series: pd.Series, kind: str, lang: str, decimals: int) -> list[str]:
-    """Values as text in the reader's number format, with their unit; "no data" when missing."""
-    values = [v if math.isfinite(v) else None for v in pd.to_numeric(series, errors="coerce").astype("float64").tolist()]
-    no_data = _esc(t("no_data", lang))
-    suffix = {"percent": "%", "households": " " + t("unit.households", lang)}.get(kind, "")
-    return [no_data if text is None else text + suffix
-            for text in format_numbers(values, decimals, lang, missing=None)]
+    """Values as text in the reader's number format, with their unit; "no data" when missing.
+
+    Each distinct value is formatted once (a national layer has 10,000 values but a few thousand distinct ones),
+    and the texts of the last few columns are kept: changing the classes or the palette formats nothing.
+    """
+    arr = pd.to_numeric(series, errors="coerce").astype("float64").to_numpy()
+    key = (hashlib.blake2b(np.ascontiguousarray(arr).tobytes(), digest_size=16).hexdigest(), kind, lang, int(decimals))
+    with _FORMATTED_LOCK:
+        hit = _FORMATTED.get(key)
+        if hit is not None:
+            _FORMATTED.move_to_end(key)
+            return list(hit)
+    finite = np.isfinite(arr)
+    uniq, inverse = np.unique(arr[finite], return_inverse=True)
+    suffix = _value_suffix(kind, lang)
+    texts = np.array([text + suffix for text in format_numbers(uniq.tolist(), decimals, lang, missing=None)] or [""],
+                     dtype=object)
+    out = np.full(len(arr), _esc(t("no_data", lang)), dtype=object)
+    out[finite] = texts[inverse] if len(uniq) else []
+    result = out.tolist()
+    with _FORMATTED_LOCK:
+        _FORMATTED[key] = tuple(result)
+        while len(_FORMATTED) > _FORMATTED_SIZE:
+            _FORMATTED.popitem(last=False)
+    return result
 
 
 _PATTERN_SHAPES = {

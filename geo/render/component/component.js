@@ -2,7 +2,8 @@
 // The geometry of a layer arrives once and stays here (GEOMETRIES, keyed by its id); every
 // later render brings only the style (classes, palette, tooltips, legend) and restyles in place.
 (function () {
-  var GEOMETRIES = {}, current = null, map = null, clicks = 0, height = 0, loading = null;
+  var GEOMETRIES = {}, STATICS = {}, current = null, currentStatic = null, map = null, clicks = 0, height = 0,
+      loading = null;
 
   function send(type, extra) {
     var msg = Object.assign({isStreamlitMessage: true, type: type}, extra || {});
@@ -58,17 +59,31 @@
     if (args.geometry) {
       GEOMETRIES[gid] = {G: JSON.parse(args.geometry), D: args.districts ? JSON.parse(args.districts) : null};
     }
-    var entry = GEOMETRIES[gid];
-    if (!entry) {  // this frame was reloaded and lost the geometry: ask for it once
-      setValue({have: null, need: gid, clicks: clicks});
+    if (args.static) STATICS[args.sid] = JSON.parse(args.static);
+    var entry = GEOMETRIES[gid], fixed = STATICS[args.sid];
+    if (!entry || !fixed) {  // this frame was reloaded and lost the geometry or the layer's texts: ask once
+      setValue({have: null, haveStatic: null, need: gid, clicks: clicks});
       return;
     }
     var S = JSON.parse(args.style);
+    // Back together (geo.render.mapcomponent.split_style): the layer's texts kept here, classes and values unpacked.
+    S.darcs = fixed.darcs; S.sov = fixed.sov; S.tip.names = fixed.names;
+    if (fixed.cats) S.tip.cats = fixed.cats;
+    if (typeof S.tip.valueText === "string") {  // "8,51|" + "" (no data) ... with the unit once (split_style)
+      var vp = S.tip.valueParts || {}, suffix = vp.suffix || "", noData = vp.noData || "";
+      S.tip.value = S.tip.valueText.split("|").map(function (v) { return v === "" ? noData : v + suffix; });
+      delete S.tip.valueText;
+    }
     loadAssets(args.assets, function () {
+      S.cls = GeoMap.ints(S.cls);
       if (current === gid && window.GeoMap && GeoMap.update) {
         var t0 = performance.now();
         GeoMap.update(S);
         GeoMap.lastRestyle = performance.now() - t0;
+        if (currentStatic !== args.sid) {  // new texts for the same geometry (e.g. another language): say so once
+          currentStatic = args.sid;
+          setValue({have: current, haveStatic: currentStatic, clicks: clicks});
+        }
       } else {
         if (map) { map.remove(); }
         var el = document.getElementById("map");
@@ -78,13 +93,13 @@
         if (b) map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
         GeoMap.mount(map, entry.G, S, entry.D);
         if (b) fitClearSoon([[b[1], b[0]], [b[3], b[2]]], el, 0);
-        current = gid;
+        current = gid; currentStatic = args.sid;
         GeoMap.onclick = function (code) {
           if (!code) return;
           clicks += 1;
-          setValue({have: current, click: code, clicks: clicks});
+          setValue({have: current, haveStatic: currentStatic, click: code, clicks: clicks});
         };
-        setValue({have: gid, clicks: clicks});
+        setValue({have: gid, haveStatic: currentStatic, clicks: clicks});
       }
       if (args.focus) map.setView([args.focus[0], args.focus[1]], args.focus[2]);
       GeoMap.renders = (GeoMap.renders || 0) + 1;
