@@ -55,7 +55,10 @@ def map_payload(at: AppTest) -> tuple[dict, dict, dict | None]:
     # No browser here reports having the geometry, so every run carries it.
     geometry = json.loads(args["geometry"])
     districts = json.loads(args["districts"]) if args["districts"] else None
-    return geometry, json.loads(args["style"]), districts
+    # ... and the layer's unchanging texts, put back into the style as the component's page does.
+    from geo.render.mapcomponent import join_style
+
+    return geometry, join_style(json.loads(args["style"]), json.loads(args["static"])), districts
 
 
 def _widget(widgets, label: str):

@@ -12,12 +12,13 @@ import time
 
 import pytest
 
-from tests.browser import offline_page, screenshot, wait_units
+from tests.browser import offline_page, screenshot, wait_idle, wait_units
 from tests.browser import select as _select
 
 pytestmark = pytest.mark.browser
 
 GEOMETRY_MARK = b'\\"levels\\"'  # the arcs' key, inside the component's JSON arguments
+HANDSHAKE_MARK = b'"geometry": null'  # arguments sent once the browser has said it holds the geometry
 MAX_RESTYLE_BYTES = 100_000
 
 
@@ -35,7 +36,13 @@ def test_restyle_sends_no_geometry(app_url):
         while time.time() < deadline and not any(GEOMETRY_MARK in f for f in frames):
             time.sleep(0.5)
         assert any(GEOMETRY_MARK in f for f in frames), "the first drawing should carry the geometry"
-        time.sleep(3)  # the component's "have" handshake rerun settles
+        # The component's "have" handshake: until its rerun has answered (no geometry in the arguments), the server
+        # does not know the browser has the geometry. On a busy machine that takes more than a few seconds.
+        deadline = time.time() + 60
+        while time.time() < deadline and not any(HANDSHAKE_MARK in f for f in frames):
+            time.sleep(0.25)
+        assert any(HANDSHAKE_MARK in f for f in frames), "the browser never said it has the geometry"
+        wait_idle(page, timeout=60)
         fills = frame.evaluate("GeoMap.fills()")
         mounted = frame.evaluate("GeoMap.renders")
         frames.clear()

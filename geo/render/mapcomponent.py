@@ -30,7 +30,7 @@ import numpy as np
 
 from geo.render import webmap
 
-__all__ = ["geometry_id", "map_component", "component_args"]
+__all__ = ["geometry_id", "map_component", "component_args", "split_style", "join_style"]
 
 _DIR = Path(__file__).with_name("component")
 _declared = None
@@ -68,6 +68,23 @@ def split_style(style: dict) -> tuple[dict, dict]:
     style["tip"] = tip
     style["cls"] = webmap.encode_ints(style["cls"])
     return style, static
+
+
+def join_style(style: dict, static: dict) -> dict:
+    """The style as :func:`geo.render.webmap.build_map` made it, from :func:`split_style`'s two parts: the Python
+    twin of what ``component.js`` does before drawing (tests read the arguments through it)."""
+    style, tip = dict(style), dict(style["tip"])
+    style["darcs"], style["sov"] = static.get("darcs"), static.get("sov")
+    tip["names"] = static.get("names")
+    if static.get("cats"):
+        tip["cats"] = static["cats"]
+    if isinstance(tip.get("valueText"), str):
+        parts = tip.get("valueParts") or {}
+        tip["value"] = [parts.get("noData", "") if v == "" else v + parts.get("suffix", "")
+                        for v in tip.pop("valueText").split(VALUE_SEP)]
+    style["tip"] = tip
+    style["cls"] = webmap.decode_ints(style["cls"])
+    return style
 
 
 def component_args(parts: webmap.MapParts, *, have: str | None, height: int, asset_urls, focus=None,

@@ -879,7 +879,7 @@ def _district_arcs(geom: WebGeometry, gdf) -> list[int]:
         return []
     district_of = dict(zip(_code_strings(gdf["code"]), gdf["district_code"].astype(str).tolist()))
     keys = [district_of.get(c, "") for c in geom.codes]
-    memo = ("darcs", hashlib.blake2b("\x1f".join(keys).encode(), digest_size=16).hexdigest())
+    memo = ("darcs", hashlib.blake2b("\x1f".join(map(str, keys)).encode(), digest_size=16).hexdigest())
     if memo not in geom._derived:  # the same districts on every restyle of a layer: found once
         geom._derived[memo] = [a for a, feats in enumerate(topo.arc_features)
                                if len({keys[f] for f in feats}) != 1 or len(feats) == 1]

@@ -12,6 +12,7 @@ import re
 import zipfile
 
 import pytest
+from playwright.sync_api import expect
 
 from geo.io.households_fake import DEP_HEADERS, fake_households, write_lists
 from tests.browser import map_frame, nav, offline_page, screenshot, select, unit_point, wait_idle, wait_units
@@ -92,7 +93,7 @@ def test_household_lists_to_map_breakdown_and_rule(app_url, tmp_path, workspace_
         page.get_by_text(re.compile("Thiếu hụt của hộ nghèo — ")).wait_for(timeout=60_000)
         wait_idle(page)
         side = page.locator('[data-testid="stDataFrame"]').last
-        assert side.is_visible()
+        expect(side).to_be_visible(timeout=60_000)
         screenshot(page, "households_vi.png")
 
         # Rank communes with a rule on the water share, on the Priority page (same dataset).

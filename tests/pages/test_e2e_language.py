@@ -38,7 +38,7 @@ def _vietnamese_ui_strings() -> list[str]:
     return out
 
 
-def _visible_text(page) -> str:
+def _read_text(page) -> str:
     parts = [page.locator("body").inner_text()]
     for frame in page.frames[1:]:
         try:
@@ -46,6 +46,22 @@ def _visible_text(page) -> str:
         except Exception:  # a frame that is navigating away: nothing a reader sees
             continue
     return "\n".join(parts)
+
+
+def _visible_text(page, *, timeout: float = 30.0) -> str:
+    """What the page shows once it has settled: the same text twice in a row, a second apart. The script may be
+    done while a frame (the map's legend) still shows the previous render, on a busy machine for seconds."""
+    import time
+
+    deadline = time.time() + timeout
+    text = _read_text(page)
+    while time.time() < deadline:
+        page.wait_for_timeout(1_000)
+        again = _read_text(page)
+        if again == text:
+            return text
+        text = again
+    return text
 
 
 def _page_links(page) -> list[str]:

@@ -25,6 +25,23 @@ def app_url():
 LABELS = ["Quần đảo Hoàng Sa (TP. Đà Nẵng)", "Quần đảo Trường Sa (Khánh Hòa)"]
 
 
+def _labels_inside(frame, timeout: float = 30.0) -> None:
+    """Both archipelago labels whole inside the map and off the legend, once the map has fitted beside it."""
+    deadline = time.time() + timeout
+    while True:
+        size = frame.evaluate("[GeoMap.map.getSize().x, GeoMap.map.getSize().y]")
+        boxes = frame.evaluate("GeoMap.sovereigntyBoxes") or []
+        legend = (frame.evaluate("GeoMap.legendClear") or {}).get("legend")
+        inside = [0 <= b[0] and b[2] <= size[0] and 0 <= b[1] and b[3] <= size[1] for b in boxes]
+        clear = [legend is None or b[2] <= legend[0] or b[0] >= legend[2] or b[3] <= legend[1] or b[1] >= legend[3]
+                 for b in boxes]
+        if len(boxes) == 2 and all(inside) and all(clear):
+            return
+        if time.time() > deadline:
+            raise AssertionError(f"labels {boxes} not inside the map {size} and off the legend {legend}")
+        time.sleep(0.5)
+
+
 def test_national_view_provinces_and_communes(app_url):
     provinces = len(registry.units(level="province", vintage="pre2025"))
     communes = len(registry.units(level="commune", vintage="pre2025"))
@@ -36,6 +53,7 @@ def test_national_view_provinces_and_communes(app_url):
         radio(page, "Cấp", "Tỉnh")
         frame = wait_units(page, provinces, timeout=180)
         assert frame.evaluate("GeoMap.sovereigntyDrawn") == LABELS
+        _labels_inside(frame)
         screenshot(page, "national_provinces.png")
         wait_idle(page, timeout=60)
         t0 = time.time()
@@ -43,5 +61,6 @@ def test_national_view_provinces_and_communes(app_url):
         frame = wait_units(page, communes, timeout=300)
         print(f"national communes drawn {time.time() - t0:.1f} s after the level was chosen")
         assert frame.evaluate("GeoMap.sovereigntyDrawn") == LABELS
+        _labels_inside(frame)
         screenshot(page, "national_communes.png")
         assert page.external == []

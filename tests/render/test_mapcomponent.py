@@ -30,17 +30,8 @@ def parts():
 
 
 def _reassemble(args: dict) -> dict:
-    """Python twin of component.js: the style as build_map made it."""
-    style, fixed = json.loads(args["style"]), json.loads(args["static"])
-    style["darcs"], style["sov"] = fixed["darcs"], fixed["sov"]
-    style["tip"]["names"] = fixed["names"]
-    if fixed["cats"]:
-        style["tip"]["cats"] = fixed["cats"]
-    parts = style["tip"]["valueParts"]
-    style["tip"]["value"] = [parts["noData"] if v == "" else v + parts["suffix"]
-                             for v in style["tip"].pop("valueText").split("|")]
-    style["cls"] = webmap.decode_ints(style["cls"])
-    return style
+    """The style as the page gets it back (mapcomponent.join_style, the twin of component.js)."""
+    return mapcomponent.join_style(json.loads(args["style"]), json.loads(args["static"]))
 
 
 def test_the_style_is_put_back_together_exactly(parts):

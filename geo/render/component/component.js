@@ -12,16 +12,21 @@
   function setValue(value) { send("streamlit:setComponentValue", {value: value, dataType: "json"}); }
   function setHeight(h) { if (h !== height) { height = h; send("streamlit:setFrameHeight", {height: h}); } }
 
+  // Leaflet's script AND its stylesheet before the first map: without the stylesheet the legend is not yet in its
+  // corner when the map is fitted beside it, and moves over the units once the sheet arrives (a busy machine).
+  var ready = false;
   function loadAssets(assets, done) {
-    if (window.L) return done();
+    if (ready) return done();
     if (loading) { loading.push(done); return; }
     loading = [done];
+    var pending = 2;
+    function one() { if (--pending === 0) { ready = true; var l = loading; loading = null; l.forEach(function (f) { f(); }); } }
     var css = document.createElement("link");
-    css.rel = "stylesheet"; css.href = assets.css; document.head.appendChild(css);
+    css.rel = "stylesheet"; css.href = assets.css; css.onload = one; css.onerror = one; document.head.appendChild(css);
     var style = document.createElement("style"); style.textContent = assets.page_css; document.head.appendChild(style);
     var js = document.createElement("script");
     js.src = assets.js;
-    js.onload = function () { var l = loading; loading = null; l.forEach(function (f) { f(); }); };
+    js.onload = one; js.onerror = one;
     document.head.appendChild(js);
   }
 
@@ -38,7 +43,7 @@
     // What the layout tests read: the units' box and the legend's box, in map pixels.
     var sw = map.latLngToContainerPoint(bounds[0]), ne = map.latLngToContainerPoint(bounds[1]);
     var box = el.getBoundingClientRect(), r = lg ? lg.getBoundingClientRect() : null;
-    GeoMap.legendClear = {units: [sw.x, ne.y, ne.x, sw.y], pad: pad,
+    GeoMap.legendClear = {units: [sw.x, ne.y, ne.x, sw.y], pad: pad, count: GeoMap.count,
       legend: r ? [r.left - box.left, r.top - box.top, r.right - box.left, r.bottom - box.top] : null};
   }
 

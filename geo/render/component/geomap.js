@@ -117,7 +117,7 @@
       return [(lon + 180) / 360 * 256, (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)) * 256];
     };
     // Quần đảo Hoàng Sa and Trường Sa: their islands outlined and each labelled with its province.
-    GeoMap.sovereignty = function (ctx, V, sc, ox, oy) {
+    GeoMap.sovereignty = function (ctx, V, sc, ox, oy, frame) {
       var st = V.style;
       ctx.beginPath();
       V.islands.forEach(function (ring) {
@@ -130,12 +130,33 @@
       ctx.globalAlpha = st.fillOpacity; ctx.fillStyle = st.fill; ctx.fill("nonzero");
       ctx.globalAlpha = 1; ctx.strokeStyle = st.color; ctx.lineWidth = st.weight; ctx.stroke();
       ctx.font = st.font; ctx.textAlign = "center"; ctx.textBaseline = "middle"; ctx.lineJoin = "round";
+      GeoMap.sovereigntyBoxes = [];
       V.labels.forEach(function (lb) {  // canvas text: never parsed as HTML
         var w = GeoMap.world(lb.lon, lb.lat), x = w[0] * sc - ox, y = w[1] * sc - oy;
-        ctx.strokeStyle = st.halo; ctx.lineWidth = 3; ctx.strokeText(lb.text, x, y);
-        ctx.fillStyle = st.color; ctx.fillText(lb.text, x, y);
+        var at = frame ? GeoMap.keepInFrame(frame, x, y, ctx.measureText(lb.text).width + 6, 18) : [x, y];
+        ctx.strokeStyle = st.halo; ctx.lineWidth = 3; ctx.strokeText(lb.text, at[0], at[1]);
+        ctx.fillStyle = st.color; ctx.fillText(lb.text, at[0], at[1]);
+        if (frame) GeoMap.sovereigntyBoxes.push(at[2]);
       });
       GeoMap.sovereigntyDrawn = V.labels.map(function (lb) { return lb.text; });
+    };
+    // A label whose point is in view is moved the least needed to be whole inside the frame and off the legend:
+    // on a national map Trường Sa's label sits at the right edge, beside the legend. frame: {x0, y0, x1, y1} of the
+    // view and avoid: [x0, y0, x1, y1] of the legend, in the canvas' pixels. Returns [x, y, box in map pixels].
+    GeoMap.keepInFrame = function (frame, x, y, w, h) {
+      var m = 4, inside = x >= frame.x0 && x <= frame.x1 && y >= frame.y0 && y <= frame.y1;
+      function clamp(v, lo, hi) { return lo > hi ? (lo + hi) / 2 : Math.min(Math.max(v, lo), hi); }
+      if (inside) {
+        x = clamp(x, frame.x0 + w / 2 + m, frame.x1 - w / 2 - m);
+        y = clamp(y, frame.y0 + h / 2 + m, frame.y1 - h / 2 - m);
+        var a = frame.avoid;
+        if (a && x + w / 2 > a[0] && x - w / 2 < a[2] && y + h / 2 > a[1] && y - h / 2 < a[3]) {
+          var left = a[0] - m - w / 2, up = a[1] - m - h / 2;  // beside the legend, or above it
+          var canLeft = left - w / 2 >= frame.x0 + m, canUp = up - h / 2 >= frame.y0 + m;
+          if (canLeft && (!canUp || x - left <= y - up)) x = left; else if (canUp) y = up;
+        }
+      }
+      return [x, y, [x - w / 2 - frame.dx, y - h / 2 - frame.dy, x + w / 2 - frame.dx, y + h / 2 - frame.dy]];
     };
 
   GeoMap.mount = function (map, G, S, D) {
@@ -170,6 +191,16 @@
       var p = new Path2D();
       for (var a = 0; a < list.length; a++) GeoMap.arc(p, lv, list[a], 1, BX, BY, true);
       return p;
+    }
+    // The part of the canvas the reader sees (the canvas is larger, by the renderer's padding), and the legend in it.
+    function viewFrame() {
+      var size = map.getSize(), p0 = map.containerPointToLayerPoint([0, 0]), el = map.getContainer();
+      var f = {x0: p0.x, y0: p0.y, x1: p0.x + size.x, y1: p0.y + size.y, dx: p0.x, dy: p0.y, avoid: null};
+      if (legendDiv && legendDiv.offsetWidth) {
+        var r = legendDiv.getBoundingClientRect(), box = el.getBoundingClientRect();
+        f.avoid = [p0.x + r.left - box.left, p0.y + r.top - box.top, p0.x + r.right - box.left, p0.y + r.bottom - box.top];
+      }
+      return f;
     }
     function draw() {
       var ctx = renderer._ctx;
@@ -238,7 +269,7 @@
         ctx.globalAlpha = 1;
       }
       ctx.restore();
-      if (S.sov) GeoMap.sovereignty(ctx, S.sov, sc, ox, oy);
+      if (S.sov) GeoMap.sovereignty(ctx, S.sov, sc, ox, oy, viewFrame());
       if (!patterns) patterns = S.des.map(function (d) { return d.pattern ? GeoMap.pattern(ctx, d, S.pattern) : null; });
       var M = new DOMMatrix([sc, 0, 0, sc, BX * sc - ox, BY * sc - oy]);
       function screenPath(list) {  // in layer pixels: patterns and dashes keep their screen size
@@ -298,7 +329,9 @@
       Object.keys(S2).forEach(function (k) { S[k] = S2[k]; });
       TIP = S.tip; desOf = []; patterns = null;
       S.des.forEach(function (d) { d.idx.forEach(function (i) { (desOf[i] = desOf[i] || []).push(d.label); }); });
-      styleVersion++; state.cls = S.cls; state.pal = S.pal; state.sel = S.sel;
+      var same = S.cls.length === state.cls.length && S.cls.every(function (c, i) { return c === state.cls[i]; });
+      if (!same) styleVersion++;  // a palette change keeps the class paths: only the colours change
+      state.cls = S.cls; state.pal = S.pal; state.sel = S.sel;
       if (legendDiv) legendDiv.innerHTML = S.legend;
       if (head) head.innerHTML = S.header || "";
       draw();
