@@ -57,7 +57,28 @@
     }
   }
 
+  // The "have" handshake is a value sent to Streamlit, which reruns the page with it. On a busy server that rerun
+  // has been seen not to come (the value sent while the first run was still going): the server then sends the
+  // geometry again on the next restyle (megabytes nationally). Until a render confirms it (no geometry for the
+  // layer shown), say it again, a little later each time.
+  var ack = null, ackTries = 0, ackN = 0;
+  function tell(value) {
+    setValue(value);
+    ack = value.have; ackTries = 0;
+    remind();
+  }
+  function remind() {
+    var waited = ack;
+    setTimeout(function () {
+      if (ack === null || ack !== waited || ackTries >= 6) return;
+      ackTries += 1; ackN += 1;
+      setValue({have: current, haveStatic: currentStatic, clicks: clicks, ack: ackN});
+      remind();
+    }, 1500 * Math.pow(2, ackTries));
+  }
+
   function render(args) {
+    if (!args.geometry && !args.static && args.gid === current && args.sid === currentStatic) ack = null;
     setHeight(args.height);
     document.getElementById("map").style.height = args.height + "px";
     var gid = args.gid;
@@ -87,7 +108,7 @@
         GeoMap.lastRestyle = performance.now() - t0;
         if (currentStatic !== args.sid) {  // new texts for the same geometry (e.g. another language): say so once
           currentStatic = args.sid;
-          setValue({have: current, haveStatic: currentStatic, clicks: clicks});
+          tell({have: current, haveStatic: currentStatic, clicks: clicks});
         }
       } else {
         if (map) { map.remove(); }
@@ -104,7 +125,7 @@
           clicks += 1;
           setValue({have: current, haveStatic: currentStatic, click: code, clicks: clicks});
         };
-        setValue({have: gid, haveStatic: currentStatic, clicks: clicks});
+        tell({have: gid, haveStatic: currentStatic, clicks: clicks});
       }
       if (args.focus) map.setView([args.focus[0], args.focus[1]], args.focus[2]);
       GeoMap.renders = (GeoMap.renders || 0) + 1;
