@@ -151,7 +151,12 @@ def restyles(page, frames: list[bytes], area: str) -> list[tuple]:
         frames.clear()
         t0 = time.perf_counter()
         press()
-        while frame.evaluate("GeoMap.fills().join()") == fills:
+        while True:
+            try:
+                if frame.evaluate("GeoMap.fills().join()") != fills:
+                    break
+            except Exception:  # the map's frame was replaced (Streamlit redrew the element): read the new one
+                frame = _map_frame(page)
             if time.perf_counter() - t0 > 120:
                 raise AssertionError(f"{area} {name}: the map was never recoloured")
             time.sleep(0.02)
