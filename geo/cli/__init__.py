@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -65,8 +66,48 @@ def report_checks(layer, lang: str) -> None:
         print(line, file=sys.stderr)
 
 
+# argparse's own error messages (Python 3.11) -> catalogue key of the same message in the user's language.
+_ARGPARSE_ERRORS = (
+    (re.compile(r"the following arguments are required: (?P<args>.+)"), "cli.argparse.required"),
+    (re.compile(r"unrecognized arguments: (?P<args>.+)"), "cli.argparse.unrecognized"),
+    (re.compile(r"argument (?P<arg>\S+): invalid choice: (?P<value>.+?) \(choose from (?P<choices>.+)\)"),
+     "cli.argparse.choice"),
+    (re.compile(r"argument (?P<arg>\S+): expected (?:one argument|at least one argument)"), "cli.argparse.value"),
+    (re.compile(r"argument (?P<arg>\S+): invalid \S+ value: (?P<value>.+)"), "cli.argparse.invalid"),
+    (re.compile(r"ambiguous option: (?P<arg>\S+) could match (?P<choices>.+)"), "cli.argparse.ambiguous"),
+)
+
+
+def _argv_lang(argv: list[str]) -> str:
+    """The language asked with ``--lang`` on the command line, before it is parsed."""
+    for i, arg in enumerate(argv):
+        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else (
+            argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else None)
+        if value in LANGS:
+            return value
+    return DEFAULT_LANG
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its error messages in the user's language (Vietnamese unless ``--lang en``)."""
+
+    lang = DEFAULT_LANG  # set by main() from the command line, before it is parsed
+
+    def error(self, message: str):  # noqa: D102 - argparse's hook
+        from geo.text.i18n import t
+
+        lang = self.lang
+        for pattern, key in _ARGPARSE_ERRORS:
+            m = pattern.fullmatch(message)
+            if m:
+                message = t(key, lang, **m.groupdict())
+                break
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_INPUT, f"{self.prog}: {t('cli.argparse.error', lang)}: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m geo", description="Bản đồ và danh sách ưu tiên giảm nghèo")
+    parser = _Parser(prog="python -m geo", description="Bản đồ và danh sách ưu tiên giảm nghèo")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("join", help=_HELP["join"])
@@ -440,6 +481,7 @@ def _workspace_inputs(args) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    _Parser.lang = _argv_lang(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     try:
         _workspace_inputs(args)
