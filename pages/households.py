@@ -63,10 +63,7 @@ layouts = ss["hh_layouts"]
 st.caption(T("hh.preview.count", files=len({lay.source.display for lay in layouts}), sheets=len(layouts)))
 if applied := wf.mapping_message(layouts, lang=lang):
     st.info(applied)
-shapes = {}
-for lay in layouts:
-    shapes.setdefault(lay.shape, lay)
-for n, lay in enumerate(shapes.values()):
+for n, lay in enumerate(wf.distinct_layouts(layouts)):
     with st.expander(T("hh.preview.sheet", where=lay.where, rows=", ".join(map(str, lay.header_rows))), expanded=n == 0):
         st.dataframe(wf.mapping_table(lay, lang=lang), hide_index=True, width="stretch")
         personal = [p["column"] for p in lay.personal()]
@@ -122,9 +119,7 @@ d1, d2, d3 = st.columns(3)
 d1.download_button(T("hh.dl.indicators"), wf.workbook_bytes(result, lang=lang), file_name="chi_tieu_ho.xlsx",
                    key="hh_dl_xlsx")
 d2.download_button(T("hh.dl.villages"), wf.villages_bytes(result, lang=lang), file_name="theo_thon.xlsx", key="hh_dl_vil")
-d3.download_button(T("hh.dl.report"), json.dumps(wf.report_dict(result, lang=lang), ensure_ascii=False, indent=2,
-                                                 default=str).encode("utf-8"), file_name="bao_cao_nhap.json",
-                   key="hh_dl_json")
+d3.download_button(T("hh.dl.report"), wf.report_bytes(result, lang=lang), file_name="bao_cao_nhap.json", key="hh_dl_json")
 
 # ---------------------------------------------------------------- map and breakdown
 if ss["level"] != "commune":
@@ -144,8 +139,7 @@ with col_side:
     if not code:
         st.caption(T("hh.click"))
     else:
-        row = result.communes[result.communes["code"] == code]
-        st.subheader(T("hh.breakdown", name=row["name"].iloc[0] if len(row) else code))
+        st.subheader(T("hh.breakdown", name=wf.commune_name(result, code)))
         table = wf.breakdown(result, code, lang=lang)
         if table.empty:
             st.caption(T("hh.breakdown.none"))

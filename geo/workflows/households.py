@@ -30,7 +30,7 @@ from geo.io.write import atomic_path
 from geo.text.i18n import DEFAULT_LANG, t
 
 __all__ = ["HouseholdImport", "preview_lists", "import_lists", "as_indicator_table", "write_workbook", "report_dict",
-           "breakdown", "problem_messages", "ColumnMapping", "read_totals", "load_mapping", "mapping_message"]
+           "report_bytes", "distinct_layouts", "commune_name", "breakdown", "problem_messages", "ColumnMapping", "read_totals", "load_mapping", "mapping_message"]
 
 ColumnMapping = hio.ColumnMapping
 PROBLEM_KINDS = ("unknown_commune", "duplicate", "contradiction")
@@ -381,11 +381,16 @@ def write_workbook(result: HouseholdImport, path, *, lang: str = DEFAULT_LANG) -
     return path
 
 
+def report_bytes(result: HouseholdImport, *, lang: str = DEFAULT_LANG, outputs: dict | None = None) -> bytes:
+    """The import report (:func:`report_dict`) as UTF-8 JSON, as the CLI writes it and the page offers it."""
+    return json.dumps(report_dict(result, lang=lang, outputs=outputs), ensure_ascii=False, indent=2,
+                      default=_json).encode("utf-8")
+
+
 def write_report(result: HouseholdImport, path, *, lang: str = DEFAULT_LANG, outputs: dict | None = None) -> Path:
     path = Path(path)
-    text = json.dumps(report_dict(result, lang=lang, outputs=outputs), ensure_ascii=False, indent=2, default=_json)
     with atomic_path(path) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_bytes(report_bytes(result, lang=lang, outputs=outputs))
     return path
 
 
@@ -416,6 +421,20 @@ def mapping_table(layout: hio.SheetLayout, *, lang: str = DEFAULT_LANG) -> pd.Da
         t("hh.col.values", lang): [", ".join(s[j] for s in samples if j < len(s) and s[j])[:80]
                                    for j in range(len(layout.headers))],
     })
+
+
+def distinct_layouts(layouts) -> list[hio.SheetLayout]:
+    """The first sheet of each header shape: one preview per shape, however many sheets share it."""
+    first: dict = {}
+    for lay in layouts:
+        first.setdefault(lay.shape, lay)
+    return list(first.values())
+
+
+def commune_name(result: HouseholdImport, code: str) -> str:
+    """The imported commune's name, or its code when it has none."""
+    row = result.communes[result.communes["code"] == code]
+    return str(row["name"].iloc[0]) if len(row) else code
 
 
 def map_indicators(columns) -> list[str]:

@@ -228,3 +228,17 @@ def test_workbook_keeps_formula_looking_text_as_text(tmp_path):
     cells = [c for row in villages.iter_rows(min_row=3) for c in row if c.value == frame.loc[0, "village"]]
     assert len(cells) == 1 and cells[0].data_type == "s" and cells[0].quotePrefix
     assert villages.freeze_panes == "C3" and villages["A1"].font.bold
+
+
+def test_page_helpers_report_bytes_name_and_one_layout_per_shape(bad, tmp_path):
+    frame, result, _ = bad
+    # The page's download is the CLI's report, byte for byte.
+    path = wf.write_report(result, tmp_path / "r.json", lang="vi")
+    assert wf.report_bytes(result, lang="vi") == path.read_bytes()
+    assert json.loads(wf.report_bytes(result, lang="vi"))["problems"]["unknown_commune"]["count"] == 1
+    code = str(result.communes["code"].iloc[0])
+    assert wf.commune_name(result, code) == result.communes["name"].iloc[0]
+    assert wf.commune_name(result, "99999") == "99999"
+    layouts = result.layouts
+    assert [lay.shape for lay in wf.distinct_layouts(layouts + layouts)] == list(dict.fromkeys(lay.shape for lay in layouts))
+    assert len(wf.distinct_layouts(layouts + layouts)) == len({lay.shape for lay in layouts})
