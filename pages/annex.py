@@ -11,14 +11,13 @@ import datetime as dt
 
 import streamlit as st
 
-from geo.workflows import exports
-
 from geo import settings
 from geo._errors import GeoError
-from geo.units.designations import designation_label
-from geo.workflows.exports import EXPORTS, AnnexChoices
-from geo.text.i18n import format_number, t
 from geo.analysis.indicators import label
+from geo.text.i18n import format_number, t
+from geo.units.designations import designation_label
+from geo.workflows import exports
+from geo.workflows.exports import EXPORTS, AnnexChoices
 from geo.workflows.mapview import designation_overlays, map_style
 from pages import _ui as ui
 
@@ -32,10 +31,6 @@ def T(key: str, **params) -> str:  # noqa: N802 - bound to this run's language, 
 
 ss = st.session_state
 store = ss.setdefault("annex", {"files": {}})  # widget values and made files survive a visit to another page
-
-
-def _keep(key: str, default) -> None:
-    ui.keep(store, key, default)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -88,20 +83,20 @@ with left:
     map_title, table_title = exports.default_titles(layer, column, lang, which=units.which)
     ui.prefill(store, "annex_title", map_title)
     ui.prefill(store, "annex_table_title", table_title)
-    _keep("annex_subtitle", "")
+    ui.keep(store, "annex_subtitle", "")
     st.text_input(T("annexpage.title"), key="annex_title")
     st.text_input(T("annexpage.table_title"), key="annex_table_title")
     st.text_input(T("annexpage.subtitle"), key="annex_subtitle")
     c1, c2, c3 = st.columns(3)
-    _keep("annex_paper", settings.DEFAULT_PAPER)
-    _keep("annex_orientation", settings.DEFAULT_ORIENTATION)
-    _keep("annex_labels", "name")
+    ui.keep(store, "annex_paper", settings.DEFAULT_PAPER)
+    ui.keep(store, "annex_orientation", settings.DEFAULT_ORIENTATION)
+    ui.keep(store, "annex_labels", "name")
     c1.radio(T("annexpage.paper"), list(settings.PAPERS), key="annex_paper", horizontal=True)
     c2.radio(T("annexpage.orientation"), list(settings.ORIENTATIONS), key="annex_orientation", horizontal=True,
              format_func=lambda o: T(f"annexpage.orientation.{o}"))
     c3.radio(T("annexpage.labels"), ["name", "code", "none"], key="annex_labels", horizontal=True,
              format_func=lambda m: T(f"annexpage.labels.{m}"))
-    _keep("annex_formats", list(EXPORTS))
+    ui.keep(store, "annex_formats", list(EXPORTS))
     st.pills(T("annexpage.formats"), list(EXPORTS), selection_mode="multi", key="annex_formats",
              format_func=lambda kind: T("annexpage.short.atlas") if kind == "atlas" else EXPORTS[kind].suffix.upper())
     ui.remember(store, "annex_units", "annex_title", "annex_table_title", "annex_subtitle", "annex_paper",
