@@ -57,9 +57,14 @@ def test_richer_rules_stay_advanced(text):
     assert form_from_rule(text) is None
 
 
+# The rule language's own "or" (a rule text, not a Python operator).
+REVERSED = "20 <= poor_rate_2024 and (border or zone_iii)"
+WRITTEN = "when: (border or zone_iii) and poor_rate_2024 >= 20"
+
+
 def test_reversed_and_vietnamese_words_read_back():
     assert form_from_rule("poor_rate_2024 ≥ 20 VÀ (border hoặc zone_iii)") == BORDER_OR_III
-    assert form_from_rule("20 <= poor_rate_2024 and (border or zone_iii)") == BORDER_OR_III
+    assert form_from_rule(REVERSED) == BORDER_OR_III
 
 
 def test_label_follows_the_rule_unless_renamed():
@@ -79,7 +84,7 @@ def test_form_yaml_round_trip():
     forms = [BORDER_OR_III, TierForm(indicator="poor_rate", threshold=20, year="2024", label="Nghèo cao")]
     rules = rules_from_forms(forms, lang="vi", base=RuleSet(score=ScoreSpec(weights=(Weight("poor_rate_2024", 2),))))
     text = rules_to_yaml(rules)
-    assert "when: (border or zone_iii) and poor_rate_2024 >= 20" in text
+    assert WRITTEN in text
     assert "label: Xã biên giới hoặc xã khu vực III, và tỷ lệ hộ nghèo năm 2024 ≥ 20%" in text
     back = rules_from_yaml(text)
     assert back == rules
