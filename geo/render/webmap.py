@@ -37,7 +37,6 @@ import dataclasses
 import hashlib
 import html
 import json
-import math
 import os
 import re
 import threading
@@ -377,6 +376,20 @@ def _disk_path(digest: str) -> Path | None:
     return None
 
 
+def _flat_features(topo) -> tuple[list[int], list[int], list[int], list[int]]:
+    """The features' arc references, flat, and the counts that cut them back into rings, polygons and features:
+    (arc references, arcs per ring, rings per polygon, polygons per feature), as the page and the disk cache
+    store them."""
+    refs, ring_len, poly_rings, feat_polys = [], [], [], []
+    for polys in topo.features:
+        feat_polys.append(len(polys))
+        for rings in polys:
+            poly_rings.append(len(rings))
+            for ring in rings:
+                ring_len.append(len(ring))
+                refs.extend(ring)
+    return refs, ring_len, poly_rings, feat_polys
+
 def _write_disk(path: Path, geom: WebGeometry) -> None:
     """The prepared layer as plain arrays (no pickle): payload, metadata and its topology."""
     import io
@@ -390,14 +403,7 @@ def _write_disk(path: Path, geom: WebGeometry) -> None:
             "levels": [dataclasses.asdict(lv) for lv in geom.levels],
             "invalid": geom.check.invalid_polygons, "misaligned": list(geom.check.misaligned_codes),
             "codes": list(geom.codes)}
-    refs, rl, pr, fp = [], [], [], []
-    for polys in topo.features:
-        fp.append(len(polys))
-        for rings in polys:
-            pr.append(len(rings))
-            for ring in rings:
-                rl.append(len(ring))
-                refs.extend(ring)
+    refs, rl, pr, fp = _flat_features(topo)
     af_n = [len(f) for f in topo.arc_features]
     arrays = {
         "meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
@@ -839,14 +845,7 @@ def _encode(topo, levels, codes: Sequence[str]) -> str:
     difference from the one before. Each shared border is sent once per level.
     Every integer array is text of :func:`encode_ints`; see :func:`decode_payload`.
     """
-    refs, ring_len, poly_rings, feat_polys = [], [], [], []
-    for polys in topo.features:
-        feat_polys.append(len(polys))
-        for rings in polys:
-            poly_rings.append(len(rings))
-            for ring in rings:
-                ring_len.append(len(ring))
-                refs.extend(ring)
+    refs, ring_len, poly_rings, feat_polys = _flat_features(topo)
     head = _js_json({"codes": list(codes), "f": {"r": encode_ints(refs), "rl": encode_ints(ring_len),
                                                  "pr": encode_ints(poly_rings), "fp": encode_ints(feat_polys)}})
     parts = []
