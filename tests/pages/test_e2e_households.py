@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from geo.io.households_fake import DEP_HEADERS, fake_households, write_lists
-from tests.browser import map_frame, nav, offline_page, screenshot, select, unit_point, wait_idle, wait_units
+from tests.browser import nav, offline_page, screenshot, select, unit_point, wait_idle, wait_units
 
 pytestmark = pytest.mark.browser
 STRANGE = "Cột 18"
@@ -54,19 +54,24 @@ def _zip(tmp_path) -> tuple[bytes, object]:
     return buf.getvalue(), frame
 
 
+
+def _open_and_upload(page, app_url: str, name: str, data: bytes) -> None:
+    """Open the app, go to the household page and upload ``data`` as the zip ``name``."""
+    page.goto(app_url)
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Danh sách hộ").first.wait_for(timeout=180_000)
+    nav(page, "Danh sách hộ")
+    uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Danh sách hộ (.xlsx, .csv, .zip)")
+    uploader.wait_for(timeout=180_000)
+    uploader.locator('input[type="file"]').set_input_files(
+        files=[{"name": name, "mimeType": "application/zip", "buffer": data}])
+
 def test_household_lists_to_map_breakdown_and_rule(app_url, tmp_path, workspace_dir):
     data, frame = _zip(tmp_path)
     poor = frame[frame["cls"] == "poor"]
     share = poor.groupby("commune_code")["dep_water"].mean() * 100
     expected_selected = int((share.round(2) >= 80).sum())
     with offline_page(viewport=(1500, 1300)) as page:
-        page.goto(app_url)
-        page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Danh sách hộ").first.wait_for(timeout=180_000)
-        nav(page, "Danh sách hộ")
-        uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Danh sách hộ (.xlsx, .csv, .zip)")
-        uploader.wait_for(timeout=180_000)
-        uploader.locator('input[type="file"]').set_input_files(
-            files=[{"name": "ds_ho_2024.zip", "mimeType": "application/zip", "buffer": data}])
+        _open_and_upload(page, app_url, "ds_ho_2024.zip", data)
         page.get_by_text("11 tệp, 194 trang tính có danh sách hộ.").wait_for(timeout=180_000)
         page.get_by_text(re.compile("Cột thông tin cá nhân sẽ bị bỏ: Họ và tên chủ hộ")).first.wait_for(timeout=60_000)
 
@@ -128,13 +133,7 @@ def test_household_lists_to_map_breakdown_and_rule(app_url, tmp_path, workspace_
 
     # Next session, the same form again: the saved mapping is applied before anyone fixes anything.
     with offline_page(viewport=(1500, 1300)) as page:
-        page.goto(app_url)
-        page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Danh sách hộ").first.wait_for(timeout=180_000)
-        nav(page, "Danh sách hộ")
-        uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Danh sách hộ (.xlsx, .csv, .zip)")
-        uploader.wait_for(timeout=180_000)
-        uploader.locator('input[type="file"]').set_input_files(
-            files=[{"name": "ds_ho_2025.zip", "mimeType": "application/zip", "buffer": data}])
+        _open_and_upload(page, app_url, "ds_ho_2025.zip", data)
         page.get_by_text(re.compile(r"Đã áp dụng cách ghép cột đã lưu ngày .* cho 194 trang có cùng dạng tiêu đề"))\
             .wait_for(timeout=180_000)
         page.get_by_role("button", name="2. Nhập và tính chỉ tiêu").click()
