@@ -32,7 +32,7 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -309,7 +309,7 @@ def _present(layer, designations) -> dict[str, set[str]]:
     return {kind: members for kind, members in found.items() if members}
 
 
-_FIGURES: OrderedDict = OrderedDict()  # (layer id, choices, units key) -> (weak ref to the layer, figure, lock)
+_FIGURES: OrderedDict = OrderedDict()  # (layer id, choices but titles, units key) -> (layer ref, figure, lock)
 _FIGURES_LOCK = threading.Lock()
 FIGURE_CACHE_SIZE = 4  # pages kept: the Annex page's preview, then its PDF/PNG download, draw the same page
 
@@ -318,10 +318,12 @@ FIGURE_CACHE_SIZE = 4  # pages kept: the Annex page's preview, then its PDF/PNG 
 def _page_figure(layer, choices: AnnexChoices, units: AnnexUnits | None):
     """The print map of ``layer`` for ``choices`` and ``units``, drawn once and kept for the next call with the
     same three (the page's preview and then its download): used under a lock, as a figure is drawn by one
-    thread at a time. A layer is known by its identity (the app keeps the layer it built)."""
-    from geo.render.printmap import print_map
+    thread at a time. A layer is known by its identity (the app keeps the layer it built). The titles are not
+    part of what is kept: a page kept with another title gets this one (:func:`geo.render.printmap.retitle`)."""
+    from geo.render.printmap import print_map, retitle
 
-    key = (id(layer), choices, _date(choices), units.key if units is not None else None)
+    untitled = replace(choices, title="", subtitle=None, table_title=None)
+    key = (id(layer), untitled, _date(choices), units.key if units is not None else None)
     with _FIGURES_LOCK:
         hit = _FIGURES.get(key)
         if hit is not None and hit[0]() is layer:
@@ -341,7 +343,7 @@ def _page_figure(layer, choices: AnnexChoices, units: AnnexUnits | None):
                 while len(_FIGURES) > FIGURE_CACHE_SIZE:
                     _FIGURES.popitem(last=False)
     with hit[2]:
-        yield hit[1]
+        yield retitle(hit[1], title=choices.title, subtitle=choices.subtitle)
 
 
 def _figure(layer, choices: AnnexChoices, units: AnnexUnits | None):

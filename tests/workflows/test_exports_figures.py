@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 import pypdf
@@ -28,8 +29,17 @@ def test_download_after_preview_reuses_the_page(monkeypatch):
     assert preview.size == (331, 468) and len(drawn) == 1  # the PDF is the preview's page
     assert "Thử" in pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
 
-    other = exports.export_bytes(layer, _choices("Khác"), "pdf", units=units)
-    assert len(drawn) == 2 and "Khác" in pypdf.PdfReader(io.BytesIO(other)).pages[0].extract_text()
+    # Another title: the same page, its header written again.
+    other = pypdf.PdfReader(io.BytesIO(exports.export_bytes(layer, _choices("Khác"), "pdf", units=units)))
+    text = other.pages[0].extract_text()
+    assert len(drawn) == 1 and "Khác" in text and "Thử" not in text
+    assert other.metadata.title == "Khác"
+    subtitled = dataclasses.replace(_choices("Khác"), subtitle="Kế hoạch năm 2026")
+    text = pypdf.PdfReader(io.BytesIO(exports.export_bytes(layer, subtitled, "pdf", units=units))).pages[0].extract_text()
+    assert len(drawn) == 1 and "Kế hoạch năm 2026" in text
+    # Other classes: another page.
+    exports.export_bytes(layer, dataclasses.replace(_choices("Thử"), k=3), "pdf", units=units)
+    assert len(drawn) == 2
     same_data = build_layer(table="langson_kh78_2021", province="20", level="district")
     exports.export_bytes(same_data, _choices("Thử"), "png", units=exports.annex_units(same_data, "all"))
     assert len(drawn) == 3  # another layer object is drawn anew
