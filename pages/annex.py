@@ -120,6 +120,10 @@ with right:
             st.image(_preview(choices, layer_key, units.key, layer, units), width="stretch")
     except GeoError as exc:
         ui.show_error(exc)
+    else:  # the PDF of the page shown is written while the planner reads it, unless it was made before
+        made = store["files"].get("pdf")
+        if "pdf" in ss["annex_formats"] and (made is None or made[0] != ("pdf", choices, layer_key, units.key)):
+            exports.prefetch(layer, choices, "pdf", units=units)
 
 # ---------------------------------------------------------------- one row per export
 with left:

@@ -497,7 +497,64 @@ def export_filename(kind: str, layer, choices: AnnexChoices) -> str:
 
 
 def export_bytes(layer, choices: AnnexChoices, kind: str, *, units: AnnexUnits | None = None) -> bytes:
-    """The bytes of :func:`write_export`, written in a private temporary folder (e.g. for a download button)."""
+    """The bytes of :func:`write_export`, written in a private temporary folder (e.g. for a download button).
+
+    Bytes :func:`prefetch` started for the same layer, choices, kind and units are taken (waiting for them
+    when they are still being written) instead of writing the file again.
+    """
+    key = _prefetch_key(layer, choices, kind, units)
+    with _PREFETCH_LOCK:
+        kept = _PREFETCHED.pop(key, None)
+    if kept is not None and kept[0]() is layer:
+        return kept[1].result()  # raises what writing raised, e.g. a GeoError for the page to show
+    return _write_bytes(layer, choices, kind, units)
+
+
+def _write_bytes(layer, choices: AnnexChoices, kind: str, units: AnnexUnits | None) -> bytes:
     with tempfile.TemporaryDirectory(prefix="geo-annex-") as folder:
         out = Path(folder) / f"annex.{EXPORTS[kind].suffix}" if kind in EXPORTS else Path(folder) / "annex"
         return write_export(out, layer, choices, kind, units=units).read_bytes()
+
+
+# --------------------------------------------------------------------------
+# Writing ahead: the file the planner is about to ask for
+# --------------------------------------------------------------------------
+_PREFETCHED: OrderedDict = OrderedDict()  # key -> (weak ref to the layer, Future of the bytes)
+_PREFETCH_LOCK = threading.Lock()
+PREFETCH_KEPT = 4  # files written ahead and not yet taken; the oldest is dropped
+_PREFETCH_POOL = None  # one background thread, started on first use
+
+
+def _prefetch_key(layer, choices: AnnexChoices, kind: str, units: AnnexUnits | None) -> tuple:
+    return (id(layer), choices, _date(choices), kind, units.key if units is not None else None)
+
+
+def prefetch(layer, choices: AnnexChoices, kind: str, *, units: AnnexUnits | None = None) -> bool:
+    """Start writing the bytes of ``kind`` in a background thread, for :func:`export_bytes` to take.
+
+    The Annex page calls it once its preview is shown: the PDF of the page the planner is looking at is
+    written while they read it, so asking for it returns at once. One thread writes one file at a time
+    (the page is drawn under its own lock, see :func:`_page_figure`); at most :data:`PREFETCH_KEPT` files
+    wait to be taken. Returns False when those bytes are already written or being written, or when the layer
+    cannot be known again (no weak reference).
+    """
+    global _PREFETCH_POOL
+    from concurrent.futures import ThreadPoolExecutor
+
+    if kind not in EXPORTS:
+        raise GeoError("unsupported_format", path=kind, supported=", ".join(EXPORTS))
+    try:
+        ref = weakref.ref(layer)
+    except TypeError:
+        return False
+    key = _prefetch_key(layer, choices, kind, units)
+    with _PREFETCH_LOCK:
+        kept = _PREFETCHED.get(key)
+        if kept is not None and kept[0]() is layer:
+            return False
+        if _PREFETCH_POOL is None:
+            _PREFETCH_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="geo-prefetch")
+        _PREFETCHED[key] = (ref, _PREFETCH_POOL.submit(_write_bytes, layer, choices, kind, units))
+        while len(_PREFETCHED) > PREFETCH_KEPT:
+            _PREFETCHED.popitem(last=False)[1][1].cancel()  # not started yet: never written
+    return True
