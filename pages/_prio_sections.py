@@ -102,7 +102,7 @@ def designations_section(*, designations, labels: dict[str, str], province: str,
 
     with st.expander(T("prio.d.import"), expanded=False):
         st.caption(T("prio.d.import.help"))
-        st.file_uploader(T("prio.d.import.file"), type=["csv", "xlsx"], key="prio_d_upload",
+        ui.file_uploader(T("prio.d.import.file"), type=["csv", "xlsx"], key="prio_d_upload",
                          max_upload_size=settings.MAX_TABLE_MB)
         i1, i2 = st.columns(2)
         i1.selectbox(T("prio.d.type"), [""] + list(DESIGNATION_TYPES), key="prio_d_type",

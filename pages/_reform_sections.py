@@ -43,7 +43,7 @@ def input_section(province: str):
     """
     ss = st.session_state
     st.subheader(T("reform.input"))
-    up = st.file_uploader(T("reform.input.upload"), type=["csv", "xlsx", "txt", "tsv"], key="rf_upload",
+    up = ui.file_uploader(T("reform.input.upload"), type=["csv", "xlsx", "txt", "tsv"], key="rf_upload",
                           max_upload_size=settings.MAX_TABLE_MB)
     if up is not None:
         _read_upload(up)
@@ -60,7 +60,7 @@ def input_section(province: str):
     if table.level != rf.LEVEL:
         st.warning(T("reform.input.not_commune", name=markdown_text(table.source)))
 
-    w_file = st.file_uploader(T("reform.weights"), type=["csv", "txt"], key="rf_weights",
+    w_file = ui.file_uploader(T("reform.weights"), type=["csv", "txt"], key="rf_weights",
                               max_upload_size=settings.MAX_TABLE_MB)
     weights, weights_key = None, ""
     if w_file is not None:

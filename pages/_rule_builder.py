@@ -137,4 +137,4 @@ def rules_file_box(rules) -> None:
     with st.expander(T("prio.rules.file"), expanded=False):
         st.download_button(T("prio.rules.download"), data=rules_to_yaml(rules), file_name="quy_tac_uu_tien.yaml",
                            mime="application/x-yaml", key="prio_rules_download")
-        st.file_uploader(T("prio.rules.upload"), type=["yaml", "yml"], key="prio_rules_upload", on_change=rules_upload)
+        ui.file_uploader(T("prio.rules.upload"), type=["yaml", "yml"], key="prio_rules_upload", on_change=rules_upload)

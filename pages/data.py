@@ -37,7 +37,7 @@ with st.expander(T("ui.template"), expanded=False):
 
 # ---------------------------------------------------------------- boundaries
 st.subheader(T("ui.boundaries"))
-b_file = st.file_uploader(T("ui.upload.boundaries"), type=["geojson", "json", "gpkg", "zip", "kml"], key="b_upload")
+b_file = ui.file_uploader(T("ui.upload.boundaries"), type=["geojson", "json", "gpkg", "zip", "kml"], key="b_upload")
 b_level = st.radio(T("ui.level"), levels, horizontal=True, key="b_level", format_func=lambda v: T(f"ui.level.{v}"))
 crs = st.text_input(T("ui.upload.crs"), key="b_crs").strip() or None
 if b_file is not None:
@@ -66,7 +66,7 @@ st.selectbox(T("ui.boundaries"), sources, key="boundary_source",
 
 # ---------------------------------------------------------------- tables
 st.subheader(T("ui.dataset"))
-t_file = st.file_uploader(T("ui.upload.table"), type=["csv", "xlsx", "txt", "tsv"], key="t_upload",
+t_file = ui.file_uploader(T("ui.upload.table"), type=["csv", "xlsx", "txt", "tsv"], key="t_upload",
                           max_upload_size=settings.MAX_TABLE_MB)
 if t_file is not None:
     try:

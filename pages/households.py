@@ -29,8 +29,8 @@ mapping: wf.ColumnMapping = ss["hh_mapping"]
 store = ui.workspace()  # column mappings saved for earlier files apply to files of the same header shape
 st.title(T("page.households"))
 st.caption(T("hh.intro"))
-files = st.file_uploader(T("hh.upload"), type=["xlsx", "csv", "zip"], accept_multiple_files=True, key="hh_files")
-totals_file = st.file_uploader(T("hh.totals"), type=["xlsx", "csv"], key="hh_totals",
+files = ui.file_uploader(T("hh.upload"), type=["xlsx", "csv", "zip"], accept_multiple_files=True, key="hh_files")
+totals_file = ui.file_uploader(T("hh.totals"), type=["xlsx", "csv"], key="hh_totals",
                                max_upload_size=settings.MAX_TABLE_MB)
 if not files:
     st.stop()

@@ -37,7 +37,7 @@ if key not in store:
 entry = store[key]
 
 with st.sidebar.expander(T("progress.add_year"), expanded=len(entry["dataset"].years) < 2):
-    upload = st.file_uploader(T("progress.add_year"), type=["csv", "xlsx", "txt", "tsv"], key="progress_upload", max_upload_size=settings.MAX_TABLE_MB,
+    upload = ui.file_uploader(T("progress.add_year"), type=["csv", "xlsx", "txt", "tsv"], key="progress_upload", max_upload_size=settings.MAX_TABLE_MB,
                               label_visibility="collapsed")
     typed = st.number_input(T("progress.typed_year"), min_value=2000, max_value=2100, value=None, step=1,
                             key="progress_year")

@@ -24,7 +24,8 @@ from pages._ui.scenarios import (adopt_scenario, open_scenario_from_workspace, s
 from pages._ui.state import (PERSISTENT_KEYS, T, init_state, keep, lang, language_switch,
                              follow_old_address, leave_pages_folder_navigation, prefill, remember, selection,
                              session_id, show_error)
-from pages._ui.uploads import (boundary_layer, boundary_sources, content_key, digest, keep_converted, save_upload,
+from pages._ui.uploads import (boundary_layer, boundary_sources, content_key, digest, file_uploader, keep_converted,
+                               save_upload,
                                upload_boundaries, upload_table)
 from pages._ui.workspace import (designations, forget_workspace_versions, set_designations, workspace,
                                  workspace_caption, workspace_info, workspace_is_server, workspace_list,
@@ -42,7 +43,7 @@ __all__ = [
     "save_overrides", "selection_table", "trust_warnings",
     "conflict_pickers", "hand_choices", "hand_matches",
     "adopt_scenario", "open_scenario_from_workspace", "save_scenario_to_workspace", "workspace_scenarios",
-    "boundary_layer", "boundary_sources", "content_key", "digest", "keep_converted", "save_upload",
+    "boundary_layer", "boundary_sources", "content_key", "digest", "file_uploader", "keep_converted", "save_upload",
     "upload_boundaries", "upload_table",
     "designations", "forget_workspace_versions", "set_designations", "workspace", "workspace_caption",
     "workspace_info", "workspace_is_server", "workspace_list", "workspace_login", "workspace_notice",

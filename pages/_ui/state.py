@@ -120,7 +120,8 @@ def leave_pages_folder_navigation() -> None:
 
 
 def follow_old_address(addresses: dict[str, str]) -> None:
-    """Open the page an old address names (``/priority`` → ``/uu-tien``), before ``st.navigation`` resolves it.
+    """Open the page an old address names (``/priority`` → ``/uu-tien``), before ``st.navigation`` resolves it;
+    on a new server's first visit, also the page its own address names (``/du-lieu``).
 
     Without this Streamlit shows its own English "Page not found" box and the first page.
     """
@@ -131,6 +132,8 @@ def follow_old_address(addresses: dict[str, str]) -> None:
         return
     manager = ctx.pages_manager
     kept = st.session_state.pop("_old_address", None)  # from the first visit's rerun
+    # The first visit of a new server may name a page by its own address (/du-lieu): the rerun forgot it too.
+    addresses = {**addresses, **{address: address for address in addresses.values()}}
     if kept in addresses:
         manager.set_script_intent("", addresses[kept])
     elif not manager.intended_page_script_hash and manager.intended_page_name in addresses:

@@ -18,14 +18,40 @@ from geo.io import fingerprint
 from geo.io.fingerprint import digest
 from geo.text.i18n import Num, megabytes
 from geo.workflows.datasets import UPLOAD_PREFIX
-from pages._ui.state import session_id
+from pages._ui.state import T, session_id
 from pages._ui.workspace import workspace, workspace_list
 
-__all__ = ["digest", "content_key", "save_upload", "upload_table", "upload_boundaries", "keep_converted",
+__all__ = ["digest", "content_key", "file_uploader", "save_upload", "upload_table", "upload_boundaries", "keep_converted",
            "boundary_sources", "boundary_layer"]
 
 _SWEEP_EVERY_S = 600.0
 _last_sweep = [0.0]
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string literal: quotes, backslashes, line breaks and angle brackets escaped."""
+    return '"' + "".join(c if c.isalnum() or c in " •.,()-_" else f"\\{ord(c):06x}" for c in text) + '"'
+
+
+def file_uploader(label: str, *, key: str, type: list[str], max_upload_size: int | None = None, **kwargs):
+    """``st.file_uploader`` with its button and its limits in the page's language.
+
+    Streamlit writes "Upload" and "200MB per file • CSV, XLSX" in English whatever the page's language; the
+    widget's own text is replaced, by a style on this widget's key only, with "Tải lên" and "Tối đa 200 MB mỗi
+    tệp • CSV, XLSX" (the limit as this uploader enforces it), wrapped when the column is narrow.
+    """
+    size = max_upload_size if max_upload_size is not None else st.get_option("server.maxUploadSize")
+    button = _css_string(T("ui.uploader.button"))
+    limit = _css_string(T("ui.uploader.limit", size=Num(size, 0), types=", ".join(t.upper() for t in type)))
+    box = f".st-key-{key} [data-testid='stFileUploaderDropzone']"
+    st.html(f"<style>{box} button [data-testid='stMarkdownContainer'] p {{font-size: 0; line-height: 0}}"
+            f"{box} button [data-testid='stMarkdownContainer'] p::after {{content: {button}; font-size: 0.875rem;"
+            f" line-height: 1.6}}"
+            f"{box} [data-testid='stFileUploaderDropzoneInstructions'] span {{font-size: 0; line-height: 0;"
+            f" white-space: normal}}"
+            f"{box} [data-testid='stFileUploaderDropzoneInstructions'] span::after {{content: {limit};"
+            f" font-size: 0.875rem; line-height: 1.6}}</style>")
+    return st.file_uploader(label, key=key, type=type, max_upload_size=max_upload_size, **kwargs)
 
 
 def save_upload(uploaded) -> Path:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import offline_page, wait_idle
+from tests.browser import offline_page, streamlit_server, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -38,3 +38,18 @@ def test_old_address_on_a_new_server_opens_the_page_under_the_apps_navigation(ap
 def test_old_address_on_a_running_server_opens_the_page(app_url):
     _visit(app_url, "annex", "Phụ lục")
     _visit(app_url, "uu-tien", "Ưu tiên")
+
+
+def test_apps_own_address_on_a_new_server_opens_the_page():
+    """A bookmark of /du-lieu opened after the server was restarted opens the Data page (it opened the Map).
+
+    Streamlit's own "Page not found" box still shows over it: in the folder mode a new server starts in, that
+    box is sent before ``app.py`` runs, for any address that is not a file of ``pages/``.
+    """
+    with streamlit_server() as url, offline_page(viewport=(1280, 800)) as page:
+        page.goto(f"{url}/du-lieu")
+        page.locator(".st-key-b_upload").wait_for(timeout=90_000)
+        wait_idle(page)
+        assert page.locator("h1").first.inner_text() == "Dữ liệu"
+        assert page.url.endswith("/du-lieu")
+        assert page.locator('[data-testid="stSidebarNav"] a').all_inner_texts() == NAV
