@@ -108,13 +108,18 @@ def national_table(folder: Path) -> Path:
     return path
 
 
-def _map_frame(page):
-    for frame in page.frames:
-        try:
-            if frame.evaluate("window.GeoMap && GeoMap.count || 0"):
-                return frame
-        except Exception:
-            continue
+def _map_frame(page, timeout: float = 120.0):
+    """The frame of the map; waited for, since Streamlit may be replacing it (a reloaded frame asks for its
+    geometry again)."""
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < timeout:
+        for frame in page.frames:
+            try:
+                if frame.evaluate("window.GeoMap && GeoMap.count || 0"):
+                    return frame
+            except Exception:
+                continue
+        time.sleep(0.05)
     raise AssertionError("no map")
 
 

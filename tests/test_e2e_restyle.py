@@ -3,7 +3,8 @@
 Watched on the app's websocket in a real browser (Playwright ``page.on("websocket")``):
 the frames that draw the map the first time carry the encoded arcs (``"levels"``);
 after the indicator, the classes and the palette change, no frame does, and the
-bytes received stay under 100 KB.
+bytes received stay under 100 KB. A restyle reruns only the page's map fragment: its
+style boxes are sent again, the area boxes above them (province, vintage) are not.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import time
 
 import pytest
 
+from geo.text.i18n import t
 from tests.browser import offline_page, screenshot, wait_idle, wait_units
 from tests.browser import select as _select
 
@@ -64,4 +66,8 @@ def test_restyle_sends_no_geometry(app_url):
         assert frame.evaluate("GeoMap.renders") > mounted  # restyled in place, same frame
         assert not any(GEOMETRY_MARK in f for f in frames), "a restyle re-sent the geometry"
         assert received < MAX_RESTYLE_BYTES, f"restyle received {received} bytes"
+        # Only the map's fragment reran: its boxes came again, not the area boxes drawn before it.
+        assert any(t("ui.palette", "vi").encode() in f for f in frames)
+        for key in ("ui.province", "ui.vintage"):
+            assert not any(t(key, "vi").encode() in f for f in frames), f"a restyle re-sent {t(key, 'vi')!r}"
         assert page.external == []

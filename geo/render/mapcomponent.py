@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -87,6 +88,27 @@ def join_style(style: dict, static: dict) -> dict:
     return style
 
 
+_STATIC_KEPT: list = []  # [(the static parts' objects, their JSON, its id)]: the last few layers'
+_STATIC_LOCK = threading.Lock()
+_STATIC_SIZE = 8
+
+
+def _static_json(static: dict) -> tuple[str, str]:
+    """The layer's unchanging texts as JSON and their short id. :func:`geo.render.webmap.build_map` gives the same
+    objects on every restyle of a layer, so they are encoded once (10,000 names nationally), not per restyle."""
+    objs = tuple(static.get(k) for k in (*STATIC_STYLE, *STATIC_TIP))
+    with _STATIC_LOCK:
+        for kept, text, sid in _STATIC_KEPT:
+            if all(a is b for a, b in zip(kept, objs)):
+                return text, sid
+    text = webmap._js_json(static)
+    sid = hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+    with _STATIC_LOCK:
+        _STATIC_KEPT.insert(0, (objs, text, sid))
+        del _STATIC_KEPT[_STATIC_SIZE:]
+    return text, sid
+
+
 def component_args(parts: webmap.MapParts, *, have: str | None, height: int, asset_urls, focus=None,
                    have_static: str | None = None) -> dict:
     """Arguments of one render: the geometry only when the browser lacks it (``have`` differs), the layer's
@@ -96,8 +118,7 @@ def component_args(parts: webmap.MapParts, *, have: str | None, height: int, ass
     send = have != gid
     bounds = [float(b) for b in geom.bounds] if np.isfinite(geom.bounds).all() else None
     style, static = split_style(parts.style)
-    static_json = webmap._js_json(static)
-    sid = hashlib.blake2b(static_json.encode(), digest_size=8).hexdigest()
+    static_json, sid = _static_json(static)
     return {
         "gid": gid,
         "geometry": geom.payload if send else None,

@@ -40,6 +40,7 @@ import json
 import os
 import re
 import threading
+import weakref
 from collections import OrderedDict, namedtuple
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -67,6 +68,7 @@ __all__ = [
     "web_geometry",
     "unit_at",
     "build_map",
+    "prepare_value_texts",
     "to_html",
     "save_html",
 ]
@@ -517,11 +519,46 @@ def _bounds(sizes) -> tuple[np.ndarray, np.ndarray]:
 def _codes(gdf, code_column: str) -> list[str]:
     if code_column not in gdf.columns:
         raise GeoError("map_column_missing", column=code_column, columns=", ".join(map(str, gdf.columns)))
+    memo = _frame_memo(gdf)
+    if ("codes", code_column) in memo:
+        return memo[("codes", code_column)]
     codes = _code_strings(gdf[code_column])
     if len(set(codes)) != len(codes):
         dup = pd.Series(codes)[pd.Series(codes).duplicated()].unique()[:5]
         raise GeoError("map_duplicate_codes", codes=", ".join(dup))
+    memo[("codes", code_column)] = codes
     return codes
+
+
+_FRAME_MEMO: OrderedDict = OrderedDict()  # id(frame) -> (weak reference, signature, {what: derived value})
+_FRAME_MEMO_LOCK = threading.Lock()
+_FRAME_MEMO_SIZE = 16
+
+
+def _frame_memo(gdf) -> dict:
+    """What a restyle derives from a layer's frame and not from the style (codes, names, tooltip tables, district
+    borders, archipelagos), kept while that frame object lives.
+
+    A layer is read-only once built (the pages' layers are cached and shared by sessions; the Map page's
+    fragment redraws the same frame on every restyle), so a national restyle does not convert, escape and
+    index 10,000 names again. The frame's length and columns are checked; a frame changed in place after being
+    drawn must be copied first (as every caller already does).
+    """
+    signature = (len(gdf), tuple(map(str, gdf.columns)))
+    with _FRAME_MEMO_LOCK:
+        hit = _FRAME_MEMO.get(id(gdf))
+        if hit is not None and hit[0]() is gdf and hit[1] == signature:
+            _FRAME_MEMO.move_to_end(id(gdf))
+            return hit[2]
+        try:
+            ref = weakref.ref(gdf)
+        except TypeError:  # not a pandas object: nothing kept
+            return {}
+        memo: dict = {}
+        _FRAME_MEMO[id(gdf)] = (ref, signature, memo)
+        while len(_FRAME_MEMO) > _FRAME_MEMO_SIZE:
+            _FRAME_MEMO.popitem(last=False)
+        return memo
 
 
 def _geometry_hash(gdf) -> str:
@@ -1016,29 +1053,23 @@ def build_map(
         classification = classify(gdf[value_column], scheme=scheme, k=k, bins=bins, column=value_column)
     colours = list(_palette(palette, classification.k)) if classification.k else []
 
-    # Everything below is per restyle: arrays aligned with geom.codes.
-    codes = np.array(_code_strings(gdf["code"]), dtype=object)
-    pos = np.array([geom.index.get(c, -1) for c in codes])
-    drawn = pos >= 0
-    n = len(geom.codes)
-    cls = np.full(n, -1, dtype=int)
+    # Everything below is per restyle: arrays aligned with geom.codes. What depends on the layer alone (rows in
+    # the geometry's order, names, tooltip tables) is kept for the frame (_layer_texts).
+    fixed = _layer_texts(gdf, geom, lang)
+    pos, drawn, rows = fixed["pos"], fixed["drawn"], fixed["rows"]
+    cls = np.full(len(geom.codes), -1, dtype=int)
     cls[pos[drawn]] = classification.yb[drawn]
-    rows = np.full(n, -1, dtype=int)
-    rows[pos[drawn]] = np.flatnonzero(drawn)
 
     def column_in_geom_order(values) -> list:
-        values = list(values)
-        return [values[r] if r >= 0 else None for r in rows]
+        return _in_order(values, rows)
 
     decimals = legend_kwds.get("decimals", 0 if kind == "households" else settings.LEGEND_DECIMALS)
-    names = column_in_geom_order(_escaped(gdf["name"]) if "name" in gdf.columns else codes)
     value_text = column_in_geom_order(_format_values(gdf[value_column], kind, lang, decimals))
-    tip = {"names": names, "value": value_text, "valueLabel": _esc(_column_label(value_column, lang)),
+    tip = {"names": fixed["names"], "value": value_text, "valueLabel": _esc(_column_label(value_column, lang)),
            # How the texts are made, for the app's compact restyle (geo.render.mapcomponent.split_style).
            "valueParts": {"suffix": _value_suffix(kind, lang), "noData": _esc(t("no_data", lang))}}
-    for column, label_key in (("type", "map.type"), ("district_name", "map.district")):
-        if column in gdf.columns:
-            tip.setdefault("cats", []).append(_categorical(column_in_geom_order(_escaped(gdf[column])), t(label_key, lang)))
+    if fixed["cats"]:
+        tip["cats"] = fixed["cats"]
     extras = []
     for column in tooltip_columns:
         if column not in gdf.columns:
@@ -1071,7 +1102,9 @@ def build_map(
     outlines = None
     district_arcs = None
     if district_outlines is True:
-        district_arcs = _district_arcs(geom, gdf)
+        if "darcs" not in fixed:
+            fixed["darcs"] = _district_arcs(geom, gdf)
+        district_arcs = fixed["darcs"]
     elif district_outlines is not None and district_outlines is not False:
         outlines = web_geometry(
             district_outlines if "code" in district_outlines.columns else district_outlines.assign(
@@ -1103,7 +1136,7 @@ def build_map(
         "header": header_html,
         "pattern": PATTERN_SIZE_PX,
         "darcs": district_arcs,
-        "sov": sovereignty_overlay(gdf if provinces_shown is None else None, provinces=provinces_shown, lang=lang),
+        "sov": _sovereignty(gdf, fixed, provinces_shown, lang),
     }
 
     minx, miny, maxx, maxy = geom.bounds
@@ -1123,6 +1156,45 @@ def build_map(
     if np.isfinite([minx, miny, maxx, maxy]).all():
         m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
+
+
+def _in_order(values, rows: np.ndarray) -> list:
+    """``values`` (the frame's row order) in the geometry's order; None where the geometry has no row."""
+    values = list(values)
+    return [values[r] if r >= 0 else None for r in rows]
+
+
+def _layer_texts(gdf, geom: WebGeometry, lang: str) -> dict:
+    """The style's parts that depend on the layer alone, once per frame, geometry and language: each row's place
+    in the geometry (``pos``, ``drawn``, ``rows``), the escaped names and the tooltip tables (type, district).
+    The same objects are returned on every restyle, so the app's component recognises them (its ``sid``)."""
+    memo = _frame_memo(gdf)
+    key = ("texts", id(geom), lang)
+    hit = memo.get(key)
+    if hit is not None and hit["geom"] is geom:
+        return hit
+    codes = np.array(_codes(gdf, "code"), dtype=object)
+    pos = np.array([geom.index.get(c, -1) for c in codes], dtype=int)
+    drawn = pos >= 0
+    rows = np.full(len(geom.codes), -1, dtype=int)
+    rows[pos[drawn]] = np.flatnonzero(drawn)
+    cats = []
+    for column, label_key in (("type", "map.type"), ("district_name", "map.district")):
+        if column in gdf.columns:
+            cats.append(_categorical(_in_order(_escaped(gdf[column]), rows), t(label_key, lang)))
+    out = {"geom": geom, "pos": pos, "drawn": drawn, "rows": rows,
+           "names": _in_order(_escaped(gdf["name"]) if "name" in gdf.columns else codes, rows), "cats": cats}
+    memo[key] = out
+    return out
+
+
+def _sovereignty(gdf, fixed: dict, provinces_shown, lang: str) -> dict | None:
+    """:func:`sovereignty_overlay` of a layer, kept with its texts (the same object on every restyle)."""
+    key = ("sov", None if provinces_shown is None else tuple(sorted(map(str, provinces_shown))))
+    if key not in fixed:
+        fixed[key] = sovereignty_overlay(gdf if provinces_shown is None else None, provinces=provinces_shown,
+                                         lang=lang)
+    return fixed[key]
 
 
 SOVEREIGNTY_STYLE = {"color": "#1f3d7a", "weight": 1.2, "fill": "#1f3d7a", "fillOpacity": 0.35,
@@ -1206,7 +1278,7 @@ def _value_suffix(kind: str, lang: str) -> str:
 
 _FORMATTED: OrderedDict = OrderedDict()  # (values' digest, kind, lang, decimals) -> texts; a restyle of the same
 _FORMATTED_LOCK = threading.Lock()       # indicator (classes, palette) formats nothing again
-_FORMATTED_SIZE = 8
+_FORMATTED_SIZE = 16                     # two layers' indicators (prepare_value_texts), a few kept otherwise
 
 
 def _format_values(series: pd.Series, kind: str, lang: str, decimals: int) -> list[str]:
@@ -1235,6 +1307,27 @@ def _format_values(series: pd.Series, kind: str, lang: str, decimals: int) -> li
         while len(_FORMATTED) > _FORMATTED_SIZE:
             _FORMATTED.popitem(last=False)
     return result
+
+
+def prepare_value_texts(gdf, kinds: Mapping[str, str | None], *, lang: str = DEFAULT_LANG) -> int:
+    """Format the value texts of the columns ``kinds`` names (column -> value kind, None: guessed) as
+    :func:`build_map` will with its default decimals, once per frame and language, so that choosing another of
+    them does not wait for the formatting (~0.1 s a national indicator).
+
+    The Map page calls it after its map is sent: the first change of indicator then only classifies. Returns
+    how many columns were formatted now.
+    """
+    memo = _frame_memo(gdf)
+    done = memo.setdefault(("texts_prepared", lang), set())
+    count = 0
+    for column, kind in kinds.items():
+        if column in done or column not in gdf.columns:
+            continue
+        kind = kind or guess_value_kind(column)
+        _format_values(gdf[column], kind, lang, 0 if kind == "households" else settings.LEGEND_DECIMALS)
+        done.add(column)
+        count += 1
+    return count
 
 
 _PATTERN_SHAPES = {

@@ -25,7 +25,7 @@ from geo.workflows.layer import LayerResult
 
 __all__ = [
     "MapLayer", "value_column", "parse_breaks", "MapStyle", "map_style", "focus_view",
-    "designation_overlays", "map_title", "render_map",
+    "designation_overlays", "map_title", "render_map", "prepare_restyles",
 ]
 
 
@@ -295,3 +295,12 @@ def render_map(
         # layer takes seconds to prepare).
         persist_geometry=layer.approximate and layer.build.boundaries.get("source") == "default",
     )
+
+
+def prepare_restyles(layer: MapLayer, lang: str = DEFAULT_LANG) -> int:
+    """Ready the value texts of every indicator of ``layer`` as :func:`render_map` formats them, so a later change
+    of indicator only classifies (see :func:`geo.render.webmap.prepare_value_texts`). Returns how many columns
+    were formatted now (0 once done for this layer and language)."""
+    from geo.render.webmap import prepare_value_texts
+
+    return prepare_value_texts(layer.gdf, {c: value_kind(c) for c in layer.indicators}, lang=lang)
