@@ -88,10 +88,37 @@ def _argv_lang(argv: list[str]) -> str:
     return DEFAULT_LANG
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout, with its "usage:" in the user's language."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):  # noqa: D102 - argparse's hook
+        from geo.text.i18n import t
+
+        if prefix is None:
+            prefix = t("cli.argparse.usage", _Parser.lang) + " "
+        super().add_usage(usage, actions, groups, prefix)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse, with its error messages in the user's language (Vietnamese unless ``--lang en``)."""
+    """argparse, with its error messages and its own words in the help ("usage:", "options:", "show this
+    help message and exit") in the user's language (Vietnamese unless ``--lang en``)."""
 
     lang = DEFAULT_LANG  # set by main() from the command line, before it is parsed
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
+    def format_help(self) -> str:  # noqa: D102 - argparse's hook
+        from geo.text.i18n import t
+
+        lang = self.lang
+        self._positionals.title = t("cli.argparse.positionals", lang)
+        self._optionals.title = t("cli.argparse.options", lang)
+        for action in self._actions:
+            if isinstance(action, argparse._HelpAction):
+                action.help = t("cli.argparse.help", lang)
+        return super().format_help()
 
     def error(self, message: str):  # noqa: D102 - argparse's hook
         from geo.text.i18n import t

@@ -34,3 +34,26 @@ def test_a_wrong_choice_names_the_choices(capsys):
 def test_an_unknown_argument(capsys):
     argv = ["samples", "--out", "x", "--frob"]
     assert _error(capsys, argv) == "python -m geo: lỗi: tham số không nhận ra: --frob (xem --help)"
+
+
+def _help(capsys, argv: list[str]) -> list[str]:
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 0
+    return [" ".join(line.split()) for line in capsys.readouterr().out.splitlines()]  # argparse's columns
+
+
+def test_help_in_vietnamese(capsys):
+    lines = _help(capsys, ["samples", "--help"])
+    assert lines[0].startswith("cách dùng: python -m geo samples [-h]")
+    assert "tùy chọn:" in lines
+    assert "-h, --help xem hướng dẫn này rồi thoát" in lines
+    assert not [line for line in lines if "usage" in line or "options:" in line or "show this help" in line]
+    top = _help(capsys, ["--help"])
+    assert top[0] == "cách dùng: python -m geo [-h]" and "tham số vị trí:" in top
+
+
+def test_help_in_english_with_lang_en(capsys):
+    lines = _help(capsys, ["samples", "--lang", "en", "--help"])
+    assert lines[0].startswith("usage: python -m geo samples [-h]")
+    assert "options:" in lines and "-h, --help show this help message and exit" in lines
