@@ -99,3 +99,16 @@ def test_non_strings_and_ascii_untouched():
     assert to_unicode("Na Sam 2") == "Na Sam 2"
     with pytest.raises(ValueError, match="unknown legacy encoding"):
         from_legacy("x", "koi8")
+
+
+def test_a_column_that_reads_as_vietnamese_is_not_converted_to_check(monkeypatch):
+    from geo.text import encoding
+
+    tried = []
+    real = encoding._candidates
+    monkeypatch.setattr(encoding, "_candidates", lambda raw: tried.append(raw) or real(raw))
+    names = ["Xã Tân Yên", "Xã Hòa Bình", "Thị trấn Na Sầm", 12, None, "Xã Yên Trạch"]
+    assert encoding.detect_legacy(names) is None
+    assert tried == []  # every Latin-1 word is a Vietnamese syllable: no conversion can read better
+    assert encoding.detect_legacy(["Trµng §Þnh", "B¾c S¬n", "Xã Tân Yên"]) == "tcvn3"
+    assert len(tried) == 3  # some words do not read: every single-byte cell tried with each candidate

@@ -466,6 +466,7 @@ def detect_legacy(values: Iterable[object]) -> str | None:
     'tcvn3'
     """
     totals = {"": [0, 0], **{name: [0, 0] for name in LEGACY_ENCODINGS}}
+    single_byte = []
     for value in values:
         if not isinstance(value, str):
             continue
@@ -474,7 +475,14 @@ def detect_legacy(values: Iterable[object]) -> str | None:
             return None
         if raw.isascii():
             continue
-        for name, converted in (("", unicodedata.normalize("NFC", value)), *_candidates(raw).items()):
+        valid, total = _score(unicodedata.normalize("NFC", value))
+        totals[""][0] += valid
+        totals[""][1] += total
+        single_byte.append(raw)
+    if totals[""][1] and totals[""][0] == totals[""][1]:
+        return None  # every word reads as Vietnamese as it is: no conversion can read better
+    for raw in single_byte:
+        for name, converted in _candidates(raw).items():
             valid, total = _score(converted)
             totals[name][0] += valid
             totals[name][1] += total
