@@ -46,9 +46,11 @@ communes get a cell from their own centroid and bounding box.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
+import re
 import tempfile
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -211,6 +213,20 @@ def _read_cache(path: Path) -> gpd.GeoDataFrame | None:
     return _finish(gdf)
 
 
+_CACHE_NAME = re.compile(r"default_(pre2025|2025)_\w+_(province|district|commune)_(m\w+-vau[\w.]+)\.gpkg")
+
+
+def _drop_stale(folder: Path) -> None:
+    """Remove the layers an earlier method or package version left in ``folder`` (they are never read again)."""
+    tag = _cache_tag()
+    for old in folder.glob("default_*.gpkg"):
+        m = _CACHE_NAME.fullmatch(old.name)
+        # ".tmp": another process's layer still being written (see _write_cache)
+        if m is not None and m.group(3) != tag and ".tmp" not in old.name:
+            with contextlib.suppress(OSError):
+                old.unlink()
+
+
 def _write_cache(gdf: gpd.GeoDataFrame, path: Path) -> bool:
     """Write atomically (temp file + os.replace); False when the folder is not writable."""
     tmp = None
@@ -225,6 +241,7 @@ def _write_cache(gdf: gpd.GeoDataFrame, path: Path) -> bool:
                             "source": _source()},
         )
         os.replace(tmp, path)
+        _drop_stale(path.parent)
         return True
     except OSError:
         if tmp is not None and os.path.exists(tmp):
