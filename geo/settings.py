@@ -173,6 +173,12 @@ MAX_TEXT_FIELD_CHARS = 10_000  # one text value in a scenario table
 FUZZY_SUGGEST_MAX_ROWS = 500  # unmatched rows that get fuzzy suggestions; later rows are listed without
 FUZZY_SUGGEST_CHUNK = 256  # rows scored per rapidfuzz cdist call (bounds the score matrix: 256 x 10,600 units)
 MAX_DESIGNATION_ROWS = 12_000  # rows of one designation list: more than the communes of Viet Nam (~10,600)
+# A table of several provinces on one province's map (geo.join.scope): rows of other provinces are set aside.
+SCOPE_MIN_OTHER_ROWS = 3  # rows found only in other provinces (and this share of the table, below) before a table
+SCOPE_MIN_OTHER_SHARE = 0.05  # is taken to hold other provinces: then a bare name shared with them is not guessed
+SCOPE_REPORT_ROWS = 200  # rows set aside listed in the JSON report (all are counted)
+SCOPE_PROVINCES_NAMED = 5  # provinces named in the set-aside message before "…"
+HAND_CHOICES_MAX = 30  # hand-match pickers drawn on the Data page; the rest are counted (one widget a row is slow)
 
 
 # Household review lists (geo.io.households, geo.analysis.households, geo.workflows.households).

@@ -73,13 +73,14 @@ def geometry_key() -> tuple:
     return (ss["province"], level(), ss["vintage"], ss.get("boundary_source"))
 
 
-def national_layer():
-    """The whole country's layer (default boundaries, the chosen dataset), cached like a province's."""
+def national_layer(at_level: str | None = None):
+    """The whole country's layer (default boundaries, the chosen dataset), cached like a province's; at the
+    map's level, or ``at_level`` (the Data page's own level box)."""
     from geo.join.files import BoundaryLayer
     from geo.workflows.layer import unit_columns
 
     ss = st.session_state
-    chosen, vintage = level(), ss["vintage"]
+    chosen, vintage = at_level or level(), ss["vintage"]
     dataset = ss.get("dataset") or ""
     base = BoundaryLayer(gdf=ui.default_boundaries(None, chosen, vintage), level=chosen, vintage=vintage,
                          source="default", approximate=True, columns=unit_columns(chosen, vintage))

@@ -12,6 +12,7 @@ from geo.text.i18n import t
 from geo.text.markup import markdown_text
 from geo.io.template import indicator_template
 from geo.workflows.table_view import table_preview
+from pages import _national as nat
 from pages import _ui as ui
 
 ui.init_state()
@@ -21,6 +22,9 @@ ss = st.session_state
 
 st.title(T("page.data"))
 province, vintage = ss["province"], ss["vintage"]
+national = nat.is_national()  # "Toàn quốc" chosen on the Map page: tables are joined to the whole country
+names = dict(zip(*ui.provinces(vintage).to_dict("list").values()))
+st.caption(T("ui.data.area", area=T("ui.area.national") if national else names.get(province, province)))
 levels = ["district", "commune"] if vintage == "pre2025" else ["commune"]
 
 # ---------------------------------------------------------------- template
@@ -91,7 +95,7 @@ table = ui.current_table()
 if table is None:
     st.stop()
 try:
-    layer = ui.current_layer()
+    layer = nat.national_layer(ss["level"]) if national else ui.current_layer()
 except GeoError as exc:
     ui.show_error(exc)
     st.stop()

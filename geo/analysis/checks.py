@@ -348,24 +348,32 @@ def outliers_by_group(frame: pd.DataFrame, *, by: str, columns: list[str], rows:
     district); groups of fewer than :data:`geo.settings.OUTLIER_MIN_GROUP` units are skipped.
     """
     out = []
+    groups = frame[by]
     for col in columns:
         base, _ = parse_column(col)
         if base not in BASES or BASES[base].kind != "rate":
             continue
         values = pd.to_numeric(frame[col], errors="coerce")
-        for group, idx in frame.groupby(by).groups.items():
-            v = values.loc[idx].dropna()
-            if len(v) < settings.OUTLIER_MIN_GROUP:
-                continue
-            q1, q3 = v.quantile(0.25), v.quantile(0.75)
-            spread = max(q3 - q1, settings.OUTLIER_MIN_SPREAD)
-            # A rate lies within 0–100: the fences are said within that range ("0–20,08", never "-6,62–20,08").
-            low, high = max(q1 - factor * spread, 0.0), min(q3 + factor * spread, settings.MAX_RATE)
-            for i in v.index[(v < low) | (v > high)]:
-                item = {"code": frame.at[i, "code"], "name": frame.at[i, "name"] if "name" in frame else None,
-                        "column": col, "value": _num(v[i]), "group": group, "low": round(float(low), 2),
-                        "high": round(float(high), 2), "reason": "group_outlier"}
-                if rows is not None and pd.notna(rows.get(i)):
-                    item["row"] = int(rows[i])
-                out.append(item)
+        # Quartiles of every group at once (one groupby, not a quantile call per district: 700 of them nationally).
+        grouped = values.groupby(groups)
+        sizes = grouped.count()
+        q1, q3 = grouped.quantile(0.25), grouped.quantile(0.75)
+        spread = (q3 - q1).clip(lower=settings.OUTLIER_MIN_SPREAD)
+        # A rate lies within 0–100: the fences are said within that range ("0–20,08", never "-6,62–20,08").
+        low = (q1 - factor * spread).clip(lower=0.0)
+        high = (q3 + factor * spread).clip(upper=settings.MAX_RATE)
+        checked = sizes.index[sizes >= settings.OUTLIER_MIN_GROUP]
+        lows, highs = groups.map(low.loc[checked]), groups.map(high.loc[checked])
+        far = values.notna() & lows.notna() & ((values < lows) | (values > highs))
+        # Groups in the order groupby gives them, units in frame order within a group (as before).
+        order = {g: k for k, g in enumerate(checked)}
+        hits = sorted(frame.index[far.to_numpy()], key=lambda i: (order[groups[i]], frame.index.get_loc(i)))
+        for i in hits:
+            group = groups[i]
+            item = {"code": frame.at[i, "code"], "name": frame.at[i, "name"] if "name" in frame else None,
+                    "column": col, "value": _num(values[i]), "group": group, "low": round(float(low[group]), 2),
+                    "high": round(float(high[group]), 2), "reason": "group_outlier"}
+            if rows is not None and pd.notna(rows.get(i)):
+                item["row"] = int(rows[i])
+            out.append(item)
     return out

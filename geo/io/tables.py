@@ -60,7 +60,7 @@ MAX_WARNINGS_PER_COLUMN = 20
 PERCENT = 100
 
 
-IDENTITY_COLUMNS = ("source_row", "code", "name", "parent_code", "parent_name")
+IDENTITY_COLUMNS = ("source_row", "code", "name", "parent_code", "parent_name", "province_name")
 
 # Why a row of the file is not a unit.
 BLANK, TITLE, COLUMN_NUMBERS, TOTAL, SUBTOTAL, GROUP, NOTE = (
@@ -208,6 +208,7 @@ class _Roles:
     name: int | None = None
     name_level: str | None = None
     parent_name: int | None = None
+    province_name: int | None = None  # a commune table's province beside its district ("Tỉnh")
     indicators: list[int] = field(default_factory=list)
 
 
@@ -463,10 +464,14 @@ def _column_roles(paths: list[str], rows: list[list[object]], body: range) -> _R
         units = [(c, lv) for c, lv in names if lv not in ("district", "province")]
         if parents and units:
             roles.name, roles.name_level = units[0]
-            roles.parent_name = parents[0][0]
+            districts = [c for c, lv in parents if lv == "district"]
+            provinces = [c for c, lv in parents if lv == "province"]
+            roles.parent_name = (districts or provinces)[0]
+            if districts and provinces:  # a commune's district and province: the province tells a national table
+                roles.province_name = provinces[0]
         else:
             roles.name, roles.name_level = names[0]
-        roles.indicators += [c for c, _ in names if c not in (roles.name, roles.parent_name)]
+        roles.indicators += [c for c, _ in names if c not in (roles.name, roles.parent_name, roles.province_name)]
     roles.indicators.sort()
     return roles
 
@@ -677,6 +682,9 @@ def _parse_grid(grid: _Grid, *, path: str, level: str | None) -> IndicatorTable:
             _codes(raw, data_rows, level=parent_level, column=paths[roles.parent_code], warnings=warnings)
         )
         columns["parent_code"] = paths[roles.parent_code]
+    if roles.province_name is not None:
+        out["province_name"] = _filled_down([nfc(rows[r][roles.province_name]) or None for r in data_rows])
+        columns["province_name"] = paths[roles.province_name]
     if roles.parent_name is not None:
         out["parent_name"] = _filled_down([nfc(rows[r][roles.parent_name]) or None for r in data_rows])
         columns["parent_name"] = paths[roles.parent_name]
@@ -697,7 +705,7 @@ def _parse_grid(grid: _Grid, *, path: str, level: str | None) -> IndicatorTable:
     warnings += _duplicate_units(out)
 
     data = pd.DataFrame(out)
-    for col in ("code", "name", "parent_code", "parent_name"):
+    for col in ("code", "name", "parent_code", "parent_name", "province_name"):
         if col in data:
             data[col] = data[col].astype("str")
     return IndicatorTable(

@@ -35,6 +35,7 @@ from geo.analysis.standards import standard_by_key
 from geo.join.files import BoundaryLayer, load_boundaries, load_indicators
 from geo.join.match import UNIT_KEYS, JoinReport, _jsonable, indicator_columns, join_indicators, prepare_units
 from geo.join.placement import check_placement
+from geo.join.scope import ProvinceScope, province_scope
 from geo.units import registry
 
 __all__ = ["LayerReport", "LayerResult", "build_layer", "check_boundaries", "load_checked_boundaries", "unit_columns",
@@ -71,6 +72,9 @@ class LayerReport:
         What the table reader noticed and left empty or set aside (a cell that is no number, a
         column of text, a code that is no code, a total row that disagrees):
         :class:`geo.io.tables.TableWarning` records, shown with the value checks.
+    scope
+        A table of several provinces on one province's map: the rows kept, those of other provinces set
+        aside before the join and the bare names flagged (:class:`geo.join.scope.ProvinceScope`), or None.
     """
 
     boundaries: dict[str, Any] = field(default_factory=dict)
@@ -83,6 +87,7 @@ class LayerReport:
     names_vintage: str | None = None
     placement: dict | None = None
     read_warnings: list = field(default_factory=list)
+    scope: ProvinceScope | None = None
 
     @property
     def problems(self) -> int:
@@ -110,7 +115,7 @@ class LayerReport:
             return u.get("name") or u.get("code") or str(item.get("key"))
 
         c = self.checks
-        out = []
+        out = _scope_lines(self.scope, lang, listing)
         if self.read_warnings:
             rows = [w.message(lang).rstrip(".") for w in self.read_warnings]
             out.append(t("qa.read_warnings", lang, n=len(rows), rows=listing(rows)))
@@ -154,7 +159,37 @@ class LayerReport:
             "outliers": self.outliers, "names_vintage": self.names_vintage, "placement": self.placement,
             "read_warnings": [{"code": w.code, "row": w.row, "column": w.column, "detail": w.detail}
                               for w in self.read_warnings],
+            "scope": self.scope.to_dict() if self.scope is not None else None,
         })
+
+
+def _scope_lines(scope: ProvinceScope | None, lang: str, listing) -> list[str]:
+    """The rows of other provinces set aside (how many, from which provinces) and the bare names flagged."""
+    from geo.text.i18n import format_number, t
+
+    if scope is None:
+        return []
+    provinces = registry.provinces(scope.vintage)
+    names = dict(zip(provinces["code"], provinces["name"]))
+    here = names.get(scope.province, scope.province)
+    out = []
+    if scope.set_aside:
+        counts = scope.by_province
+        named = [f"{names.get(code, code)} {format_number(n, 0, lang)}" for code, n in counts.items() if code][
+            : settings.SCOPE_PROVINCES_NAMED]
+        several = counts.get(None, 0)
+        if several:
+            named.append(t("scope.several", lang, n=format_number(several, 0, lang)))
+        provinces = len([c for c in counts if c])
+        out.append(t("scope.set_aside", lang, n=format_number(len(scope.set_aside), 0, lang), province=here,
+                     kept=format_number(len(scope.kept), 0, lang), provinces=format_number(provinces, 0, lang),
+                     listing="; ".join(named) + ("; …" if len(counts) > len(named) else "")))
+    if scope.flagged:
+        rows = [t("scope.flagged_row", lang, row=i["row"], name=i["name"],
+                  others=", ".join(names.get(c, c) for c in i["provinces"][:3]) + (", …" if len(i["provinces"]) > 3 else ""))
+                for i in scope.flagged]
+        out.append(t("scope.flagged", lang, n=format_number(len(rows), 0, lang), province=here, rows=listing(rows)))
+    return out
 
 
 @dataclass
@@ -312,6 +347,35 @@ def _declared_standard(table, spec) -> str | None:
     return None
 
 
+def _scoped(table, *, province: str, level: str, vintage: str):
+    """The table without its rows of other provinces and its flagged bare names, and the scope (None when every
+    row is the province's, or the table's codes are of the other vintage: the vintage guard speaks then)."""
+    data = getattr(table, "data", table)
+    if level not in ("commune", "district") or not isinstance(data, pd.DataFrame) or len(data) == 0:
+        return table, None
+    if _table_vintage(table) not in (None, vintage):
+        return table, None
+    data = data.reset_index(drop=True)
+    scope = province_scope(data, province=province, level=level, vintage=vintage)
+    if not scope.set_aside and not scope.flagged:
+        return table, None
+    if "source_row" not in data:  # rows keep their place in the file when others are set aside
+        data = data.assign(source_row=range(1, len(data) + 1))
+    kept = data.iloc[scope.kept].reset_index(drop=True)
+    if isinstance(table, pd.DataFrame):
+        return kept, scope
+    from dataclasses import replace
+
+    try:
+        return replace(table, data=kept), scope
+    except TypeError:  # not a dataclass: keep its other attributes
+        import copy
+
+        out = copy.copy(table)
+        out.data = kept
+        return out, scope
+
+
 def _moved(overrides: dict | None, before: pd.DataFrame, after: pd.DataFrame) -> dict | None:
     """Hand matches keyed by row position, moved to the positions of the checked table (rows may be merged)."""
     if not overrides or len(before) == len(after):
@@ -461,6 +525,13 @@ def build_layer(
     spec = table
     table = _table(table, level=level, sheet=sheet)
     checks = TableChecks()
+    scope = None
+    if table is not None and province is not None:
+        # Rows of other provinces (a national table) are set aside first: never matched, checked or offered one by one.
+        before = getattr(table, "data", table)
+        table, scope = _scoped(table, province=province, level=_attr(table, "level") or level or settings.DEFAULT_LEVEL,
+                               vintage=vintage)
+        overrides = _moved(overrides, before, getattr(table, "data", table))
     if table is not None:
         # Impossible values, duplicates, rates from counts: before any join, so nothing wrong reaches a map.
         before = getattr(table, "data", table)
@@ -471,7 +542,7 @@ def build_layer(
     registry.check_vintage_level(vintage, level)
     source = _boundaries(boundaries, province=province, level=level, vintage=vintage, crs=crs)
     level = source.level
-    build = LayerReport(checks=checks, placement=(source.read_report or {}).get("placement"), boundaries={
+    build = LayerReport(checks=checks, scope=scope, placement=(source.read_report or {}).get("placement"), boundaries={
         "source": Path(str(source.source)).name if not source.approximate else source.source, "level": source.level, "vintage": source.vintage, "approximate": source.approximate,
         "read": source.read_report, "code_resolution": source.resolution,
     })
@@ -499,6 +570,12 @@ def build_layer(
         gdf, values = _empty_values(base, table)
         build.notes.append(f"note.other_vintage.{table_vintage}")
         return LayerResult(gdf=gdf, indicators=values, notes=build.notes, **done)
+    if scope is not None and not scope.kept:  # every row is another province's: nothing to join
+        gdf, values = _empty_values(base, table)
+        report = JoinReport(level=level, source=_attr(table, "source"), unmatched_boundaries=[
+            {"code": c, "name": n, "parent": p, "suggestions": []} for c, n, p
+            in zip(gdf["code"], gdf["name"], gdf["parent_name"] if "parent_name" in gdf else [None] * len(gdf))])
+        return LayerResult(gdf=gdf, indicators=values, report=report, notes=build.notes, **done)
     if table_level == "district" and level == "commune":
         # Coarser data: communes get an explicit "no data", never their district's value.
         gdf, values = _empty_values(base, table)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from geo import settings
 from geo.workflows.matching import file_row, row_choices, unit_labels
 from pages._picker import unit_picker
 from pages._ui.layer import overrides_for, picks_for, save_overrides
@@ -48,6 +49,9 @@ def hand_choices(layer, table, dataset: str) -> None:
     problems = row_choices(layer.report, table.data, unit_label)
     if not problems:
         return
+    if len(problems) > settings.HAND_CHOICES_MAX:  # one picker a row: thousands of widgets take minutes to draw
+        st.info(T("ui.report.more_rows", shown=settings.HAND_CHOICES_MAX, n=len(problems)))
+        problems = problems[: settings.HAND_CHOICES_MAX]
     choices = {}
     for item in problems:
         fmt = {c: (f"{unit_label.get(c, c)} ({T('ui.report.suggestion')})" if c in item.proposals
