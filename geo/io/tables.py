@@ -14,6 +14,7 @@ as the values Excel cached) and nothing is ever written.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -286,6 +287,11 @@ def _is_text(value: object) -> bool:
     """A cell holding words rather than a number or a missing-value mark."""
     if not isinstance(value, str) or not value.strip():
         return False
+    return _text_not_number(value)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _text_not_number(value: str) -> bool:  # names repeat down a column (districts, provinces): asked once each
     try:
         parse_number(value)
     except ValueError:
@@ -303,6 +309,11 @@ def _is_year(value: object) -> bool:
 
 def _fold(text: object) -> str:
     """Lower-case words without diacritics: "Tỷ lệ (%)" -> "ty le %"."""
+    return _fold_str(text) if isinstance(text, str) else fold_words(text, keep="%#")
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _fold_str(text: str) -> str:
     return fold_words(text, keep="%#")
 
 
@@ -534,7 +545,12 @@ def _row_kind(row: list[object], roles: _Roles, *, level: str | None) -> str:
     cells = [v for v in row if _filled(v)]
     if not cells:
         return BLANK
-    texts = [_fold(v) for v in row if _is_text(v)]
+    texts = []  # the first three text cells, folded (only they can say total, subtotal or note)
+    for v in row:
+        if len(texts) == 3:
+            break
+        if _is_text(v):
+            texts.append(_fold(v))
     if any(_TOTAL.fullmatch(x) for x in texts[:3]):
         return TOTAL
     numbers = any(_is_number(row[c]) for c in roles.indicators)

@@ -14,7 +14,11 @@ from pages._ui.state import T
 def conflict_pickers(layer, dataset: str) -> None:
     """One row picker per unit with conflicting rows; the unit has no data until a row is picked."""
     picks = picks_for(dataset)
-    for item in layer.build.checks.conflicts:
+    conflicts = layer.build.checks.conflicts
+    if len(conflicts) > settings.HAND_CHOICES_MAX:  # a national table of bare names has a thousand of them
+        st.info(T("trust.more_conflicts", shown=settings.HAND_CHOICES_MAX, n=len(conflicts)))
+        conflicts = conflicts[: settings.HAND_CHOICES_MAX]
+    for item in conflicts:
         unit = (item.get("unit") or {}).get("name") or item["key"]
         options = [None] + item["rows"]
         current = picks.get(item["key"])

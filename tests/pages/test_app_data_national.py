@@ -67,3 +67,18 @@ def test_hand_match_pickers_are_capped(national_csv):
     assert len(pickers) == settings.HAND_CHOICES_MAX
     assert any(i.value == f"Đang hiện {settings.HAND_CHOICES_MAX} dòng đầu trong 80 dòng cần chọn đơn vị. Sửa bảng "
                "(thêm mã xã) rồi tải lên lại, hoặc chọn cho các dòng này trước." for i in at.info)
+
+
+def test_conflict_pickers_are_capped():
+    """40 units each written on two rows with different figures (illustrative names) and one real commune: 30 row
+    pickers, one line for the rest."""
+    names = [f"Xã Minh Họa {i}" for i in range(40)]
+    rows = pd.DataFrame({"Tên xã": names + names + ["Xã Mai Pha"], "Huyện": ["Huyện Cao Lộc"] * 80 + ["Thành phố Lạng Sơn"],
+                         "Tổng số hộ": list(range(100, 140)) + list(range(200, 240)) + [500]})
+    at = _data_page(national=False)
+    at.file_uploader(key="t_upload").set_value(("trung.csv", rows.to_csv(index=False).encode(), "text/csv"))
+    _run(at)
+    pickers = [s for s in at.selectbox if str(s.key or "").startswith("conflict_")]
+    assert len(pickers) == settings.HAND_CHOICES_MAX
+    assert any(i.value.startswith(f"Đang hiện {settings.HAND_CHOICES_MAX} đơn vị đầu trong 40 đơn vị có nhiều dòng "
+                                  "khác nhau.") for i in at.info)
