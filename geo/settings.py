@@ -178,6 +178,7 @@ SCOPE_MIN_OTHER_ROWS = 3  # rows found only in other provinces (and this share o
 SCOPE_MIN_OTHER_SHARE = 0.05  # is taken to hold other provinces: then a bare name shared with them is not guessed
 SCOPE_REPORT_ROWS = 200  # rows set aside listed in the JSON report (all are counted)
 SCOPE_PROVINCES_NAMED = 5  # provinces named in the set-aside message before "…"
+TABLE_PREVIEW_ROWS = 500  # rows of an uploaded table shown on the Data page (the whole table is joined)
 HAND_CHOICES_MAX = 30  # hand-match pickers drawn on the Data page; the rest are counted (one widget a row is slow)
 
 

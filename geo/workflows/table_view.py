@@ -12,7 +12,7 @@ import pandas as pd
 
 from geo.analysis.indicators import decimals
 from geo.analysis.rules import indicator_header
-from geo.text.i18n import DEFAULT_LANG, MISSING, format_number, t
+from geo.text.i18n import DEFAULT_LANG, MISSING, format_numbers, t
 
 __all__ = ["table_preview"]
 
@@ -35,7 +35,7 @@ def table_preview(data: pd.DataFrame, *, lang: str = DEFAULT_LANG) -> pd.DataFra
         values = data[column]
         if column == "source_row" or (pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)):
             places = 0 if column == "source_row" else decimals(str(column))
-            cells = [format_number(v, places, lang) for v in pd.to_numeric(values, errors="coerce")]
+            cells = format_numbers(pd.to_numeric(values, errors="coerce").tolist(), places, lang)
         else:
             cells = [_text(v) for v in values]
         header = t(_NAMED[column], lang) if column in _NAMED else indicator_header(str(column), lang)

@@ -44,6 +44,9 @@ def test_national_table_on_langson_sets_rows_aside_without_a_picker_each(nationa
                for w in warnings), warnings
     assert not [s for s in at.selectbox if str(s.key or "").startswith("pick_")]
     assert "Bảng được ghép vào: Tỉnh Lạng Sơn" in at.caption[0].value
+    preview = at.dataframe[0].value
+    assert len(preview) == settings.TABLE_PREVIEW_ROWS and preview.iloc[0]["Mã"] == "00001"
+    assert "Đang hiện 500 dòng đầu của bảng (10.035 dòng); cả bảng đều được ghép." in [c.value for c in at.caption]
 
 
 def test_national_table_with_the_whole_country_chosen_joins_every_row(national_csv):
