@@ -213,6 +213,7 @@ def _cmd_join(args) -> int:
         boundaries=args.boundaries, table=args.indicators, province=args.province,
         level=args.level, vintage=args.vintage, crs=args.crs, prefer=args.prefer,
     )
+    result.require_joined()
     out = output_layer(result)
     with atomic_path(args.out) as tmp:
         out.to_file(tmp, driver="GPKG", layer="units")
@@ -308,6 +309,7 @@ def _cmd_priority(args) -> int:
         boundaries=args.boundaries, table=args.indicators, province=args.province,
         level=args.level, vintage=args.vintage, crs=args.crs, prefer=args.prefer,
     )
+    layer.require_joined()
     report_checks(layer, args.lang)
     designations = builtin_designations(province=args.province, vintage=layer.vintage)
     if args.designations:
@@ -412,6 +414,7 @@ def _cmd_annex(args) -> int:
     # The Annex page calls the same geo.workflows.exports functions on the same kind of layer.
     layer = build_layer(boundaries=args.boundaries, table=args.indicators, province=args.province,
                         level=args.level, vintage=args.vintage, crs=args.crs, prefer=args.prefer)
+    layer.require_joined()
     report_checks(layer, args.lang)
     column = value_column(layer.indicators, args.indicator, args.year)  # same choice as the map page and webmap
     builtin = BUILTIN_INDICATORS.get(str(args.indicators))
@@ -477,6 +480,8 @@ def _cmd_webmap(args) -> int:
     scheme = args.scheme or ("manual" if bins else settings.DEFAULT_SCHEME)
     layer = build_layer(boundaries=args.boundaries, table=spec, province=args.province, level=args.level,
                         vintage=args.vintage, crs=args.crs, prefer=args.prefer)
+    if args.indicators is not None:  # the province's own table by default: its outlines with a note, as the app
+        layer.require_joined()
     report_checks(layer, args.lang)
     column = value_column(layer.indicators, args.indicator, args.year)
     meta = BUILTIN_INDICATORS.get(str(spec))

@@ -192,6 +192,11 @@ def _scope_lines(scope: ProvinceScope | None, lang: str, listing) -> list[str]:
     return out
 
 
+# Why a whole table was set aside (the note beside the map) -> the error a command raises for it.
+_SET_ASIDE = {"note.other_vintage.pre2025": "table_of_old_units", "note.other_vintage.2025": "table_of_new_units",
+              "note.coarser_data": "table_of_districts"}
+
+
 @dataclass
 class LayerResult:
     """Polygons with indicators, ready to classify, draw, rank or export.
@@ -227,6 +232,24 @@ class LayerResult:
     notes: list[str] = field(default_factory=list)
     build: LayerReport = field(default_factory=LayerReport)
     table: Any = None  # the table as checked (impossible cells emptied, duplicates resolved, rates derived)
+
+    def require_joined(self) -> None:
+        """Raise when a table was given but set aside whole (another vintage, or district figures for a commune
+        layer): a command writing files from it would write units without any figure.
+
+        Raises
+        ------
+        GeoError
+            ``table_of_old_units`` (to convert first), ``table_of_new_units`` (``--vintage 2025``) or
+            ``table_of_districts`` (``--level district``): what the page says beside its map, for a command.
+        """
+        if self.table is None or self.report is not None:
+            return
+        if "code" not in self.gdf.columns or self.gdf["code"].isna().all():
+            return  # boundaries without GSO codes: nothing could be joined, and the command says that first
+        for note, code in _SET_ASIDE.items():
+            if note in self.notes:
+                raise GeoError(code)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON report: the join report's keys, plus the build's."""

@@ -33,7 +33,10 @@ def test_atlas_flag_needs_pdf_and_unknown_format_is_refused(tmp_path, capsys):
 @pytest.mark.parametrize("fmt", ["pdf", "docx"])
 def test_commune_layer_without_gso_codes_says_so(langson, tmp_path, capsys, fmt):
     """GADM communes (GID_3 ids, no GSO codes): the map annex names the problem instead of a TypeError."""
-    code = main(["annex", "--level", "commune", "--indicator", "poor_rate", "--indicators", "langson_kh78_2021",
+    assert main(["samples", "--out", str(tmp_path / "samples")]) == 0
+    table = tmp_path / "samples" / "xa_2024_minh_hoa.xlsx"  # commune figures (illustrative)
+    capsys.readouterr()
+    code = main(["annex", "--level", "commune", "--indicator", "poor_rate", "--indicators", str(table),
                  "--boundaries", str(langson / "communes_gadm41_pre2019.geojson"), "--format", fmt,
                  "--out", str(tmp_path / f"x.{fmt}")])
     err = capsys.readouterr().err
