@@ -60,7 +60,8 @@ from geo.analysis.classify import Classification, classify, colors_for, palette 
 from geo.text.i18n import DEFAULT_LANG, format_day, format_number, t
 from geo.text.names import nfc
 
-__all__ = ["FORMATS", "LABEL_MODES", "print_map", "save_figure", "figure_png", "atlas", "paper_size_mm", "paper_size_px"]
+__all__ = ["FORMATS", "LABEL_MODES", "print_map", "retitle", "save_figure", "figure_png", "atlas", "paper_size_mm",
+           "paper_size_px"]
 
 FORMATS = ("pdf", "png", "svg")
 LABEL_MODES = ("name", "code", None)

@@ -47,7 +47,7 @@ from geo.text.i18n import DEFAULT_LANG, format_day, t
 __all__ = [
     "EXPORTS", "UNIT_LISTS", "PREVIEW_DPI", "Export", "AnnexChoices", "AnnexUnits", "unit_lists", "annex_units",
     "default_titles", "atlas_available", "atlas_pages", "write_export", "export_bytes", "export_filename",
-    "preview_png",
+    "preview_png", "prefetch",
 ]
 
 PREVIEW_DPI = 40  # the page's preview: an A4 page is 331 x 468 pixels
