@@ -648,7 +648,7 @@ def _ink_on(fill: str | None) -> str:
 
 
 _MEASURE_CACHE: dict = {}
-_ADVANCES: dict = {}  # (size, weight, dpi) -> (font, {character: (advance in pixels, glyph index)})
+_ADVANCES: dict = {}  # (size, weight, dpi, thread) -> (font, points, {character: (advance px, glyph index)})
 
 
 def _text_width(text: str, size: float, weight: str, dpi: float) -> float:
@@ -663,13 +663,16 @@ def _text_width(text: str, size: float, weight: str, dpi: float) -> float:
     from matplotlib import ft2font
     from matplotlib.font_manager import FontProperties, fontManager, get_font
 
-    cached = _ADVANCES.get((size, weight, dpi))
+    # Per thread, as matplotlib keeps its FreeType faces: a face is not shared by the threads drawing pages
+    # (the app's, its prefetch).
+    key = (size, weight, dpi, threading.get_ident())
+    cached = _ADVANCES.get(key)
     if cached is None:
         prop = FontProperties(family="sans-serif", size=size, weight=weight)
         font = get_font(fontManager._find_fonts_by_props(prop))
-        cached = _ADVANCES[(size, weight, dpi)] = (font, prop.get_size_in_points(), {})
+        cached = _ADVANCES[key] = (font, prop.get_size_in_points(), {})
     font, points, glyphs = cached
-    font.set_size(points, dpi)  # the font object is shared: other text may have set another size
+    font.set_size(points, dpi)  # the thread's face is matplotlib's too: other text may have set another size
     width, previous = 0.0, None
     for char in text:
         glyph = glyphs.get(char)
