@@ -47,3 +47,14 @@ def test_width_scales_with_size_and_resolution():
     assert printmap._text_width("Xã Hữu Kiên", 12.0, "normal", DPI) == pytest.approx(2 * base, rel=1e-3)
     assert printmap._text_width("Xã Hữu Kiên", 6.0, "normal", DPI / 3) == pytest.approx(base / 3, rel=1e-3)
     assert printmap._text_width("Xã Hữu Kiên", 6.0, "bold", DPI) > base
+
+
+def test_width_is_the_same_from_several_threads():
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = list(registry.units(level="commune", vintage="pre2025", province="20")["name"])
+    here = [printmap._text_width(n, 6.0, "normal", DPI) for n in names]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        runs = list(pool.map(lambda _: [printmap._text_width(n, 6.0, "normal", DPI) for n in names], range(8)))
+    assert all(run == here for run in runs)
+    assert len({key[3] for key in printmap._ADVANCES}) >= 2  # each thread measured with its own face
