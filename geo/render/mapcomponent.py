@@ -57,18 +57,40 @@ def split_style(style: dict) -> tuple[dict, dict]:
     static = {k: style.pop(k, None) for k in STATIC_STYLE}
     static.update({k: tip.pop(k, None) for k in STATIC_TIP})
     values, parts = tip.get("value"), tip.get("valueParts") or {}
-    suffix, no_data = parts.get("suffix", ""), parts.get("noData")
-    if isinstance(values, list) and all(isinstance(v, str) and VALUE_SEP not in v and v != "" for v in values):
-        # "8,51%" -> "8,51", "Không có dữ liệu" -> "": the unit ("%", " hộ") and the missing text once, not per unit.
-        short = ["" if v == no_data else v[: len(v) - len(suffix)] if suffix and v.endswith(suffix) else v + VALUE_SEP
-                 for v in tip.pop("value")]
-        if any(v.endswith(VALUE_SEP) for v in short):  # a text not made the usual way: send them whole
-            tip["value"] = values
-        else:
-            tip["valueText"] = VALUE_SEP.join(short)
+    compact = _value_text(values, parts.get("suffix", ""), parts.get("noData"))
+    if compact is not None:
+        del tip["value"]
+        tip["valueText"] = compact
     style["tip"] = tip
     style["cls"] = webmap.encode_ints(style["cls"])
     return style, static
+
+
+_VALUE_TEXTS: list = []  # [(value texts, suffix, no-data text, their compact text)]: the last few indicators'
+_VALUE_TEXTS_SIZE = 8
+
+
+def _value_text(values, suffix: str, no_data) -> str | None:
+    """The value texts as one string, each without the unit and "" for no data ("8,51|" + "|12,3"), or None when
+    a text was not made the usual way (sent whole then). :func:`geo.render.webmap.build_map` gives the same list
+    on every restyle of an indicator, so a change of classes or palette does not compact 10,000 texts again."""
+    if not isinstance(values, list):
+        return None
+    with _STATIC_LOCK:
+        for kept, kept_suffix, kept_no_data, text in _VALUE_TEXTS:
+            if kept is values and kept_suffix == suffix and kept_no_data == no_data:
+                return text
+    text = None
+    if all(isinstance(v, str) and VALUE_SEP not in v and v != "" for v in values):
+        # "8,51%" -> "8,51", "Không có dữ liệu" -> "": the unit ("%", " hộ") and the missing text once, not per unit.
+        short = ["" if v == no_data else v[: len(v) - len(suffix)] if suffix and v.endswith(suffix) else v + VALUE_SEP
+                 for v in values]
+        if not any(v.endswith(VALUE_SEP) for v in short):
+            text = VALUE_SEP.join(short)
+    with _STATIC_LOCK:
+        _VALUE_TEXTS.insert(0, (values, suffix, no_data, text))
+        del _VALUE_TEXTS[_VALUE_TEXTS_SIZE:]
+    return text
 
 
 def join_style(style: dict, static: dict) -> dict:

@@ -1064,7 +1064,7 @@ def build_map(
         return _in_order(values, rows)
 
     decimals = legend_kwds.get("decimals", 0 if kind == "households" else settings.LEGEND_DECIMALS)
-    value_text = column_in_geom_order(_format_values(gdf[value_column], kind, lang, decimals))
+    value_text = _value_texts_in_order(gdf, value_column, kind, lang, decimals, fixed)
     tip = {"names": fixed["names"], "value": value_text, "valueLabel": _esc(_column_label(value_column, lang)),
            # How the texts are made, for the app's compact restyle (geo.render.mapcomponent.split_style).
            "valueParts": {"suffix": _value_suffix(kind, lang), "noData": _esc(t("no_data", lang))}}
@@ -1150,7 +1150,7 @@ def build_map(
     m.default_css = list(urls.css)
     if basemap:
         folium.TileLayer("OpenStreetMap", name=t("map.basemap", lang), control=False).add_to(m)
-    _ChoroplethLayer(geom.payload, _js_json(style_payload), outlines.payload if outlines else "null").add_to(m)
+    _ChoroplethLayer(geom.payload, style_payload, outlines.payload if outlines else "null").add_to(m)
     # What the app's map component sends instead of the page: the geometry once, the style on every change.
     m.geo_parts = MapParts(geometry=geom, style=style_payload, outlines=outlines)
     if np.isfinite([minx, miny, maxx, maxy]).all():
@@ -1186,6 +1186,19 @@ def _layer_texts(gdf, geom: WebGeometry, lang: str) -> dict:
            "names": _in_order(_escaped(gdf["name"]) if "name" in gdf.columns else codes, rows), "cats": cats}
     memo[key] = out
     return out
+
+
+def _value_texts_in_order(gdf, column: str, kind: str, lang: str, decimals: int, fixed: dict) -> list:
+    """:func:`_format_values` of ``column`` in the geometry's order; the same list for the same values on every
+    restyle of the layer (a change of classes or palette), so the app's component compacts it once."""
+    texts = _format_values(gdf[column], kind, lang, decimals)
+    key = ("values", column, kind, decimals)
+    hit = fixed.get(key)
+    if hit is not None and hit[0] == texts:
+        return hit[1]
+    ordered = _in_order(texts, fixed["rows"])
+    fixed[key] = (texts, ordered)
+    return ordered
 
 
 def _sovereignty(gdf, fixed: dict, provinces_shown, lang: str) -> dict | None:
@@ -1448,14 +1461,21 @@ class _ChoroplethLayer(MacroElement):
 
     _template = Template("{% macro script(this, kwargs) %}" + _JS + "{% endmacro %}")
 
-    def __init__(self, geometry: str, style: str, districts: str) -> None:
+    def __init__(self, geometry: str, style: dict | str, districts: str) -> None:
         super().__init__()
         self._name = "GeoChoropleth"
         self.geometry = geometry
-        self.style = style
+        self._style = style
         self.districts = districts
         self.css = _js_json(_CSS)
         self.lib = geomap_js()
+
+    @property
+    def style(self) -> str:
+        """The style as script JSON, made when the page is written (the app's component never writes it)."""
+        if not isinstance(self._style, str):
+            self._style = _js_json(self._style)
+        return self._style
 
     def render(self, **kwargs) -> None:
         # branca would wrap the output in Element(...), i.e. parse megabytes of

@@ -88,3 +88,23 @@ def test_the_style_is_what_a_fresh_build_makes(column):
     kept = _build(gdf, value_column=column).style
     fresh = _build(gdf.copy(), value_column=column).style
     assert json.loads(webmap._js_json(kept)) == json.loads(webmap._js_json(fresh))
+
+
+def test_a_change_of_classes_or_palette_reuses_the_value_texts():
+    gdf = _units()
+    first = _build(gdf, value_column="poor_rate", k=4, palette="YlOrRd")
+    again = _build(gdf, value_column="poor_rate", k=3, palette="Blues")
+    assert again.style["tip"]["value"] is first.style["tip"]["value"]
+    a = json.loads(mapcomponent.component_args(first, have=None, height=400, asset_urls=assets.static_urls())["style"])
+    b = json.loads(mapcomponent.component_args(again, have=None, height=400, asset_urls=assets.static_urls())["style"])
+    assert a["tip"]["valueText"] == b["tip"]["valueText"] and a["tip"]["valueText"].startswith("|2,50|5,28|")
+    assert a["cls"] != b["cls"]
+    other = _build(gdf, value_column="poor", value_kind="households").style["tip"]["value"]
+    assert other[:2] == ["0 hộ", "10 hộ"]
+
+
+def test_the_standalone_page_writes_the_style_of_its_own_build():
+    gdf = _units()
+    html = webmap.to_html(webmap.build_map(gdf, value_column="poor_rate", palette="Greens",
+                                           asset_urls=assets.static_urls()))
+    assert '"pal":["#' in html and "Xã 11" in html
