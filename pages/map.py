@@ -139,7 +139,7 @@ def map_and_side(layer, table, illustrative: bool, geometry_key: tuple) -> None:
         summary = value_summary(gdf, value_column, ui.lang()) if value_column else None
         if summary:
             st.caption(summary)
-    prepare_restyles(layer, ui.lang())  # once per layer, after the map is sent: another indicator waits for less
+    prepare_restyles(layer, ui.lang(), geometry_key=geometry_key)  # once per layer, after the map is sent
 
 
 map_and_side(layer, table, illustrative, national.geometry_key())

@@ -67,7 +67,7 @@ def split_style(style: dict) -> tuple[dict, dict]:
 
 
 _VALUE_TEXTS: list = []  # [(value texts, suffix, no-data text, their compact text)]: the last few indicators'
-_VALUE_TEXTS_SIZE = 8
+_VALUE_TEXTS_SIZE = 16
 
 
 def _value_text(values, suffix: str, no_data) -> str | None:

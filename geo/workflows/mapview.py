@@ -297,10 +297,17 @@ def render_map(
     )
 
 
-def prepare_restyles(layer: MapLayer, lang: str = DEFAULT_LANG) -> int:
-    """Ready the value texts of every indicator of ``layer`` as :func:`render_map` formats them, so a later change
-    of indicator only classifies (see :func:`geo.render.webmap.prepare_value_texts`). Returns how many columns
-    were formatted now (0 once done for this layer and language)."""
+def prepare_restyles(layer: MapLayer, lang: str = DEFAULT_LANG, *, geometry_key: object = None) -> int:
+    """Ready every indicator of ``layer`` for a restyle, as :func:`render_map` and the app's map component make it:
+    the value texts formatted (:func:`geo.render.webmap.prepare_value_texts`), put in the geometry's order and
+    made compact (:func:`geo.render.mapcomponent.split_style`), so a later change of indicator only classifies.
+    The Map page calls it after its map is sent. Returns how many columns were formatted now (0 once done for
+    this layer and language)."""
+    from geo.render.mapcomponent import split_style
     from geo.render.webmap import prepare_value_texts
 
-    return prepare_value_texts(layer.gdf, {c: value_kind(c) for c in layer.indicators}, lang=lang)
+    count = prepare_value_texts(layer.gdf, {c: value_kind(c) for c in layer.indicators}, lang=lang)
+    if count:
+        for column in layer.indicators:
+            split_style(render_map(layer, indicator=column, lang=lang, geometry_key=geometry_key).geo_parts.style)
+    return count
