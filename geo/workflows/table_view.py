@@ -16,7 +16,8 @@ from geo.text.i18n import DEFAULT_LANG, MISSING, format_numbers, t
 
 __all__ = ["table_preview"]
 
-_NAMED = {"code": "ui.col.code", "name": "ui.col.name", "district_name": "ui.col.district", "source_row": "ui.col.row"}
+_NAMED = {"code": "ui.col.code", "name": "ui.col.name", "district_name": "ui.col.district", "source_row": "ui.col.row",
+          "parent_name": "ui.col.parent", "parent_code": "ui.col.parent_code", "province_name": "ui.level.province"}
 
 
 def _text(value) -> str:
