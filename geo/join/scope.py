@@ -109,6 +109,12 @@ def _column(data: pd.DataFrame, name: str) -> list:
     return [v if isinstance(v, str) and v.strip() and v != "None" else None for v in data[name].astype(object)]
 
 
+def _all_own(codes: list, *, province: str, level: str, vintage: str) -> bool:
+    """Whether every code is one of the province's units (of ``level`` and ``vintage``)."""
+    own = set(registry.units(province=province, level=level, vintage=vintage)["code"])
+    return all(registry.normalize_code(c, level) in own for c in set(codes))
+
+
 def _memo(func):
     seen: dict = {}
 
@@ -147,9 +153,13 @@ def province_scope(data: pd.DataFrame, *, province: str, level: str, vintage: st
     ([0], [(2, '01', 'code')])
     """
     province = str(province).zfill(2)
-    index = _index(level, vintage)
     n = len(data)
     rows = data["source_row"].tolist() if "source_row" in data else list(range(1, n + 1))
+    codes = _column(data, "code")
+    if n and all(codes) and _all_own(codes, province=province, level=level, vintage=vintage):
+        # The usual case, a table of the province's own codes: no national index to build (0.6 s once a process).
+        return ProvinceScope(province=province, vintage=vintage, kept=list(range(n)))
+    index = _index(level, vintage)
     parent_level = {"commune": "district" if vintage == "pre2025" else "province", "district": "province"}[level]
     code_of = _memo(lambda v: index["code"].get(registry.normalize_code(v, level)))
     parent_of = _memo(lambda v: index["parent_code"].get(registry.normalize_code(v, parent_level)))
@@ -159,7 +169,7 @@ def province_scope(data: pd.DataFrame, *, province: str, level: str, vintage: st
     district_of = _memo(lambda v: index["district"].get(fold_key(v)) or None)
     fold = _memo(fold_key)
 
-    codes, parents = _column(data, "code"), _column(data, "parent_code")
+    parents = _column(data, "parent_code")
     prov_codes, prov_names = _column(data, "province_code"), _column(data, "province_name")
     parent_names, names = _column(data, "parent_name"), _column(data, "name")
 

@@ -81,3 +81,11 @@ def test_district_tables_use_district_codes_and_province_names():
     scope = province_scope(data, province="20", level="district", vintage="pre2025")
     assert scope.kept == [0]
     assert [(s["row"], s["province"], s["by"]) for s in scope.set_aside] == [(2, "04", "code"), (3, "08", "district")]
+
+
+def test_a_table_of_the_province_own_codes_is_kept_whole():
+    # Codes as a spreadsheet leaves them (leading zero lost) still name the province's communes.
+    data = _rows("20")
+    data["code"] = data["code"].str.lstrip("0")
+    scope = province_scope(data, province="20", level="commune", vintage="pre2025")
+    assert scope.kept == list(range(194)) and scope.set_aside == [] and scope.flagged == []
