@@ -42,7 +42,7 @@ from geo.text.names import fold_key, fold_text, unit_type_of
 __all__ = ["TableChecks", "check_table", "PREFER", "duplicate_key", "outliers_by_group"]
 
 PREFER = ("first", "last")
-_ID = ("code", "name", "parent_code", "parent_name")
+_ID = ("code", "name", "parent_code", "parent_name", "province_name")
 
 
 @dataclass
@@ -149,15 +149,18 @@ def _invalid(data: pd.DataFrame, rows: list[int], checks: TableChecks) -> pd.Dat
 
 
 def duplicate_key(row: dict) -> str | None:
-    """The unit a row names: its code, else its folded name within its folded district name."""
+    """The unit a row names: its code, else its folded name within its folded district name (and its province's,
+    when the table has a province column: two "Huyện Châu Thành" are two districts)."""
     code = row.get("code")
     if isinstance(code, str) and code.strip():
         return code.strip().lstrip("0") or "0"
     name = row.get("name")
     if isinstance(name, str) and name.strip():
         parent = row.get("parent_code") or row.get("parent_name") or ""
+        province = row.get("province_name")
+        where = f"{fold_key(province)}|" if isinstance(province, str) and province not in ("", "None", "nan") else ""
         # The type stays in the key: "Thị trấn Chi Lăng" and "Xã Chi Lăng" are two units of one district.
-        return f"{fold_key(str(parent))}/{fold_text(unit_type_of(name))}/{fold_key(name)}"
+        return f"{where}{fold_key(str(parent))}/{fold_text(unit_type_of(name))}/{fold_key(name)}"
     return None
 
 

@@ -204,6 +204,9 @@ class _Units:
         self.parent_name = units["parent_name"].tolist()
         self.has_parent_code = any(c is not None for c in self.parent_code)
         self.has_parent_name = any(n is not None for n in self.parent_name)
+        # The province of each unit (folded), when the layer has it: a district name is only valid within it.
+        self.province = units["province"].tolist() if "province" in units else [None] * len(self.index)
+        self.has_province = any(p for p in self.province)
         self._keys: dict[int, tuple] = {}
         self._pools: dict[tuple, list[int]] = {}
         self._lookup: dict[tuple, dict] = {}
@@ -232,6 +235,8 @@ class _Units:
             key = ("code", row["parent_code"])
         elif row["parent_name"] and self.has_parent_name:
             key = ("fold", fold_key(row["parent_name"]))
+            if row.get("province") and self.has_province:  # "Huyện Châu Thành" of one province, not of five
+                key = ("fold", fold_key(row["parent_name"]), row["province"])
         else:
             return ("all",), False
         if not self._pools:
@@ -240,6 +245,8 @@ class _Units:
                     self._pools.setdefault(("code", c), []).append(k)
                 if f:
                     self._pools.setdefault(("fold", f), []).append(k)
+                    if self.province[k]:
+                        self._pools.setdefault(("fold", f, self.province[k]), []).append(k)
         self._pools.setdefault(key, [])
         return key, True
 
@@ -564,6 +571,9 @@ def join_indicators(
     if units["code"].isna().all() and units["name"].isna().all():
         raise GeoError("no_join_key", path=source or "?", columns=", ".join(map(str, boundaries.columns)))
     rows = prepare_units(data, level=level, columns=table_columns, infer_type=False)
+    if "province_name" in data and "province_name" in boundaries:  # names within their province too
+        rows["province"] = _province_keys(data["province_name"])
+        units["province"] = _province_keys(boundaries["province_name"])
     matched_unit, records = match_units(rows, units, overrides=overrides)
 
     report = JoinReport(level=level, source=source)
@@ -637,6 +647,12 @@ def join_indicators(
     if out.crs is None:
         out = out.set_crs("EPSG:4326")
     return JoinResult(gdf=out, report=report, indicators=values)
+
+
+def _province_keys(values: pd.Series) -> list:
+    """Folded province names ("Tỉnh Bến Tre", "Bến Tre" -> "bentre"), None where empty."""
+    return _by_unique([v if isinstance(v, str) and v.strip() and v not in ("None", "nan") else None
+                       for v in values.astype(object).tolist()], fold_key)
 
 
 def _identities(data: pd.DataFrame) -> list[dict]:

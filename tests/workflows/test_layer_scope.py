@@ -126,3 +126,19 @@ def test_cli_join_takes_the_same_path(national_csv, tmp_path):
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["scope"]["set_aside"] == 9_841 and data["scope"]["kept"] == 194
     assert data["summary"]["matched"] == 194 and data["summary"]["unmatched_rows"] == 0
+
+
+def test_same_district_and_commune_names_in_two_provinces_on_the_whole_country():
+    """"Thị trấn An Lão, Huyện An Lão" is 11629 in Hải Phòng and 21609 in Bình Định; "Xã Tân Phú, Huyện Châu
+    Thành" is a commune of several provinces. With the province column each row goes to its own province's unit
+    (before: one duplicate unit, so neither had data)."""
+    table = pd.DataFrame({
+        "name": ["Thị trấn An Lão", "Thị trấn An Lão", "Xã Tân Phú", "Xã Mai Pha"],
+        "parent_name": ["Huyện An Lão", "Huyện An Lão", "Huyện Châu Thành", "Thành phố Lạng Sơn"],
+        "province_name": ["Thành phố Hải Phòng", "Tỉnh Bình Định", "Tỉnh Bến Tre", "Tỉnh Lạng Sơn"],
+        "households": [1000.0, 2000.0, 3000.0, 4000.0]})
+    layer = build_layer(table=table, province=None, level="commune")
+    assert layer.build.checks.conflicts == []
+    assert layer.report.summary()["matched"] == 4
+    values = layer.gdf.set_index("code")["households"]
+    assert (values["11629"], values["21609"], values["28840"], values["05992"]) == (1000.0, 2000.0, 3000.0, 4000.0)
