@@ -110,8 +110,13 @@ def _column(data: pd.DataFrame, name: str) -> list:
 
 
 def _all_own(codes: list, *, province: str, level: str, vintage: str) -> bool:
-    """Whether every code is one of the province's units (of ``level`` and ``vintage``)."""
-    own = set(registry.units(province=province, level=level, vintage=vintage)["code"])
+    """Whether every code is one of the province's units (of ``level`` and ``vintage``).
+
+    From the registry's positions (codes and provinces, read once per process and shared with the boundary
+    placement check), not the country's whole unit list with its names (about 0.9 s for the communes).
+    """
+    where = registry.positions(level=level, vintage=vintage)["province_code"]
+    own = set(where.index[where == registry.normalize_code(province, "province")])
     return all(registry.normalize_code(c, level) in own for c in set(codes))
 
 
