@@ -67,6 +67,7 @@ import numpy as np
 import pandas as pd
 
 from geo._errors import GeoError
+from geo.analysis.indicators import label as indicator_label
 from geo.io.weights import read_weights
 from geo.text.i18n import DEFAULT_LANG, format_number, t
 from geo.text.kinds import is_rate
@@ -124,6 +125,10 @@ class ConversionReport:
         New units of which some old units are absent from the input (they are no
         data): ``{"new_code", "new_name", "missing_old_codes", "missing_old"}``,
         ``missing_old`` a list of ``{"code", "name"}``.
+    blank_values
+        New units left without one count because an old unit in the input has no value in that column (a blank
+        cell, or one the reader dropped as impossible): ``{"new_code", "new_name", "column", "missing_old"}``.
+        Summing the others would be an undercount, so that count (and its rate) is no data.
     errata
         Registry links removed by :data:`REGISTRY_ERRATA`.
     from_names
@@ -141,6 +146,7 @@ class ConversionReport:
     totals: dict[str, dict] = field(default_factory=dict)
     dropped_rates: list[dict] = field(default_factory=list)
     incomplete: list[dict] = field(default_factory=list)
+    blank_values: list[dict] = field(default_factory=list)
     errata: list[dict] = field(default_factory=list)
     sources: pd.DataFrame = field(default_factory=pd.DataFrame)
     from_names: int = 0
@@ -153,7 +159,7 @@ class ConversionReport:
             "unmapped": len(self.unmapped),
             "splits": len(self.splits),
             "dropped_rates": len(self.dropped_rates),
-            "incomplete": len(self.incomplete),
+            "incomplete": len({i["new_code"] for i in self.incomplete} | {b["new_code"] for b in self.blank_values}),
         }
 
     def warnings(self, lang: str = DEFAULT_LANG) -> list[str]:
@@ -171,6 +177,10 @@ class ConversionReport:
             out.append(t("convert.dropped_rate", lang, column=item["column"]))
         for item in self.incomplete:
             out.append(t("convert.incomplete", lang, code=item["new_code"], name=item["new_name"],
+                         missing=", ".join(f"{m['code']} {m['name']}" for m in item["missing_old"])))
+        for item in self.blank_values:
+            out.append(t("convert.blank_value", lang, code=item["new_code"], name=item["new_name"],
+                         column=indicator_label(item["column"], lang),
                          missing=", ".join(f"{m['code']} {m['name']}" for m in item["missing_old"])))
         for item in self.errata:
             out.append(t("convert.erratum", lang, old_code=item["old_code"], new_code=item["new_code"]))
@@ -194,8 +204,8 @@ class ConversionReport:
             "from_vintage": self.from_vintage, "to_vintage": self.to_vintage, "province": self.province,
             "weights_source": self.weights_source, "counts": self.counts, "rates": self.rates,
             "summary": self.summary(), "unmapped": self.unmapped, "splits": self.splits, "totals": self.totals,
-            "dropped_rates": self.dropped_rates, "incomplete": self.incomplete, "errata": self.errata,
-            "sources": self.sources.to_dict("records"), "from_names": self.from_names,
+            "dropped_rates": self.dropped_rates, "incomplete": self.incomplete, "blank_values": self.blank_values,
+            "errata": self.errata, "sources": self.sources.to_dict("records"), "from_names": self.from_names,
         }
         return _jsonable(out)
 
@@ -466,6 +476,21 @@ def convert_indicators(
     complete = pd.Series([mapped_sources.get(c, set()) <= present for c in out["code"]], index=out.index)
     withheld = alloc[alloc["new_code"].isin(set(out.loc[~complete, "code"]))]
     out.loc[~complete, counts] = np.nan  # a partial sum would be an undercount: no data
+    # An old unit present but blank in one column (an empty cell, or one dropped as impossible): the sum of that
+    # column over the new unit would be an undercount too, so that column is no data there.
+    held_blank = {col: 0.0 for col in counts}
+    whole = set(out.loc[complete, "code"])
+    for col in counts:
+        blank = alloc[alloc[col].isna() & alloc["new_code"].isin(whole)]
+        for new, g in blank.groupby("new_code", sort=True):
+            at = out["code"] == new
+            if out.loc[at, col].isna().all():
+                continue  # no old unit has a value: no sum to withhold
+            held_blank[col] += float(alloc.loc[alloc["new_code"] == new, col].sum())
+            out.loc[at, col] = np.nan
+            olds = sorted(set(g["old_code"]))
+            report.blank_values.append({"new_code": new, "new_name": new_units["name"].get(new), "column": col,
+                                        "missing_old": [{"code": c, "name": old_units["name"].get(c)} for c in olds]})
     for col in rates:
         recipe = _rate_recipe(col, counts)
         if recipe is None:
@@ -521,7 +546,7 @@ def convert_indicators(
     for col in counts:
         before = float(pd.to_numeric(frame[col], errors="coerce").sum())
         unmapped = float(pd.to_numeric(frame.loc[not_kept, col], errors="coerce").sum()) if not_kept else 0.0
-        held = float(withheld[col].sum())
+        held = float(withheld[col].sum()) + held_blank[col]
         after = float(out[col].sum())
         report.totals[col] = {"before": before, "unmapped": unmapped, "incomplete": held, "after": after,
                               "preserved": bool(abs(before - unmapped - held - after) <= 1e-6 * max(1.0, abs(before)))}

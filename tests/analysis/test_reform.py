@@ -416,3 +416,25 @@ def test_report_summary_and_json_are_exact():
     assert '\n  "from_vintage": "pre2025",\n' in text  # indented by two spaces
     assert '"new_name": "Phường Kỳ Lừa"' in text  # readable Vietnamese, not \\u escapes
     assert json.loads(text)["summary"] == report.summary()
+
+
+def test_an_old_commune_blank_in_one_column_leaves_that_column_of_its_new_commune_no_data(illustrative):
+    """Xã Quốc Khánh (new 06004) = old 06004 + 06016 + 06025. Old 06004's poor count is blank (the reader drops a
+    count larger than the households): summing the other two (an undercount presented as complete) is refused."""
+    table = illustrative.copy()
+    table.loc[table["code"] == "06004", "poor_2024"] = np.nan
+    by_code = illustrative.set_index("code")
+    result = convert_indicators(table, province=PROVINCE)
+    row = result.data.set_index("code").loc["06004"]
+    assert row["households_2024"] == by_code.loc[["06004", "06016", "06025"], "households_2024"].sum()
+    assert row["near_poor_2024"] == by_code.loc[["06004", "06016", "06025"], "near_poor_2024"].sum()
+    assert pd.isna(row["poor_2024"]) and pd.isna(row["poor_rate_2024"])
+    assert result.report.blank_values == [{"new_code": "06004", "new_name": "Xã Quốc Khánh", "column": "poor_2024",
+                                           "missing_old": [{"code": "06004", "name": "Xã Quốc Khánh"}]}]
+    tot = result.report.totals["poor_2024"]
+    assert tot["incomplete"] == by_code.loc[["06016", "06025"], "poor_2024"].sum()
+    assert tot["after"] == illustrative["poor_2024"].sum() - by_code.loc[["06004", "06016", "06025"], "poor_2024"].sum()
+    assert tot["preserved"]
+    assert result.report.summary()["incomplete"] == 1
+    assert ("Xã mới 06004 Xã Quốc Khánh: cột 'Số hộ nghèo năm 2024' không có số liệu vì xã cũ 06004 Xã Quốc Khánh trống"
+            in " ".join(result.report.warnings("vi")))
