@@ -191,7 +191,7 @@ def add_year(dataset: YearTable, table: pd.DataFrame, *, year: int | None = None
     values = _value_columns(table)
     undated = [c for c in values if parse_column(c)[1] is None]
     if undated and year is None:
-        raise GeoError("progress_year_needed", columns=", ".join(undated))
+        raise GeoError("progress_year_needed", file=source or "–", columns=", ".join(undated))
     renames = {c: f"{c}_{int(year)}" for c in undated}
     new = table[[c for c in _IDENTITY if c in table.columns] + values].rename(columns=renames).copy()
     new["code"] = new["code"].astype(object).map(lambda v: None if v is None or v != v else str(v))
@@ -202,7 +202,7 @@ def add_year(dataset: YearTable, table: pd.DataFrame, *, year: int | None = None
     base = dataset.data.copy()
     common = set(base["code"]) & set(new["code"])
     if not common:
-        raise GeoError("progress_no_overlap", sample=", ".join(sorted(new["code"])[:5]))
+        raise GeoError("progress_no_overlap", file=source or "–", sample=", ".join(sorted(new["code"])[:5]) or "–")
     new_values = _value_columns(new)
     replaced, kept = [], []
     for col in new_values:

@@ -26,6 +26,10 @@ __all__ = ["MEASURES", "REVIEW_FORMATS", "dataset_from_layer", "add_table", "cha
            "ReviewResult"]
 
 MEASURES = ("change", "change_pct", "gap")
+# A table the join sets aside whole (its note beside the map) -> why it cannot be stacked onto the dataset.
+_SET_ASIDE = {"note.other_vintage.2025": "progress_table_of_new_units",
+              "note.other_vintage.pre2025": "progress_table_of_old_units",
+              "note.coarser_data": "progress_table_of_districts"}
 REVIEW_FORMATS = ("xlsx", "csv", "docx")
 
 
@@ -92,8 +96,19 @@ def add_upload(dataset: YearTable, layer, table, *, year: int | None = None, sou
         boundaries=BoundaryLayer(gdf=shell, level=layer.level, vintage=layer.vintage, source="layer",
                                  approximate=layer.approximate, columns=unit_columns(layer.level, layer.vintage)),
         table=table, level=layer.level, vintage=layer.vintage, province=layer.province)
-    return add_table(dataset, joined, year=year, source=source or getattr(table, "source", ""),
-                     standard=standard, plan=plan, table=table)
+    name = source or getattr(table, "source", "") or "–"
+    for note, code in _SET_ASIDE.items():  # a table the join set aside whole: say why, not "no code in common"
+        if note in joined.notes:
+            raise GeoError(code, file=name)
+    try:
+        return add_table(dataset, joined, year=year, source=source or getattr(table, "source", ""),
+                         standard=standard, plan=plan, table=table)
+    except GeoError as exc:
+        rows = getattr(table, "data", table)
+        if exc.code != "progress_no_overlap" or "code" not in getattr(rows, "columns", ()):
+            raise
+        sample = ", ".join(sorted({str(c) for c in rows["code"].dropna()})[:5]) or "–"
+        raise GeoError("progress_no_overlap", file=name, sample=sample) from exc
 
 
 def poor_codes(designations, *, gdf=None) -> frozenset[str]:

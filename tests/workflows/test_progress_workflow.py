@@ -5,6 +5,8 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
+from geo._errors import GeoError
+
 from geo.analysis import progress as pg
 from geo.io.tables import read_indicators
 from geo.join.files import BUILTIN_INDICATORS, builtin_indicators
@@ -74,3 +76,54 @@ def test_trend_png_and_rule_targets_use_the_builtin_poor_districts(setup):
                        designations=builtin_designations(province=20), gdf=base.gdf)
     assert a.table.set_index("code").at["181", "target"] == 12.72
     assert a.counts()["not_met"] == 6
+
+
+def _commune_dataset(tmp_path):
+    """ILLUSTRATIVE 2020 rates for the 194 old communes, by code (figures made up)."""
+    import pandas as pd
+
+    from geo.units import registry
+
+    units = registry.units(province="20", level="commune", vintage="pre2025")
+    path = tmp_path / "xa_2020_minh_hoa.csv"
+    pd.DataFrame({"Mã xã": units["code"], "Tên xã": units["name"], "Tỷ lệ hộ nghèo 2020 (%)": 10.0}).to_csv(
+        path, index=False)
+    layer = build_layer(boundaries="default", level="commune", vintage="pre2025", province="20",
+                        table=read_indicators(path, level="commune"))
+    return layer, wp.dataset_from_layer(layer, table=read_indicators(path, level="commune"), source=path.name)
+
+
+def test_a_2025_commune_table_on_old_communes_says_which_file_and_to_convert_first(tmp_path):
+    layer, dataset = _commune_dataset(tmp_path)
+    import pandas as pd
+
+    from geo.units import registry
+
+    units = registry.units(province="20", level="commune", vintage="2025")  # the 65 new communes
+    new = tmp_path / "xa_moi_2025.csv"
+    pd.DataFrame({"Mã xã": units["code"], "Tên xã": units["name"], "Tỷ lệ hộ nghèo 2025 (%)": 4.49}).to_csv(
+        new, index=False)
+    with pytest.raises(GeoError) as err:
+        wp.add_upload(dataset, layer, read_indicators(new, level="commune"), source=new.name)
+    assert err.value.code == "progress_table_of_new_units"
+    text = err.value.message("vi")
+    assert text.startswith("Bảng xa_moi_2025.csv theo xã mới (từ 01/7/2025)") and "python -m geo convert" in text
+
+
+def test_a_table_without_a_year_is_named_and_a_table_of_other_codes_shows_its_own_codes(tmp_path):
+    layer, dataset = _commune_dataset(tmp_path)
+    undated = tmp_path / "ket_qua.csv"
+    undated.write_text("Mã xã,Tỷ lệ hộ nghèo (%)\n06025,8.51\n", encoding="utf-8")
+    with pytest.raises(GeoError) as err:
+        wp.add_upload(dataset, layer, read_indicators(undated, level="commune"), source=undated.name)
+    assert err.value.code == "progress_year_needed"
+    assert err.value.message("vi").startswith("Bảng ket_qua.csv: các cột poor_rate không ghi năm")
+    stacked, report = wp.add_upload(dataset, layer, read_indicators(undated, level="commune"), year=2021,
+                                    source=undated.name)
+    assert report.matched == 1 and stacked.data.set_index("code").at["06025", "poor_rate_2021"] == 8.51
+    other = tmp_path / "tinh_khac.csv"
+    other.write_text("Mã xã,Tỷ lệ hộ nghèo 2021 (%)\n99991,8.51\n99992,7.0\n", encoding="utf-8")
+    with pytest.raises(GeoError) as err:
+        wp.add_upload(dataset, layer, read_indicators(other, level="commune"), source=other.name)
+    assert err.value.code == "progress_no_overlap"
+    assert err.value.params == {"file": "tinh_khac.csv", "sample": "99991, 99992"}
