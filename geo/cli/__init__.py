@@ -296,7 +296,7 @@ def _cmd_priority(args) -> int:
     from geo.analysis.ranking import ranking_table
     from geo.analysis.rules_file import load_rules
     from geo.workflows.layer import build_layer
-    from geo.workflows.priority import prioritise, tier_counts
+    from geo.workflows.priority import import_report_lines, prioritise, tier_counts, unit_labels
 
     suffix = Path(args.out).suffix.lower()
     if suffix not in (".csv", ".xlsx", ".gpkg"):
@@ -323,6 +323,9 @@ def _cmd_priority(args) -> int:
             rows = [str(r["row"]) for r in report.unmatched + report.ambiguous]
             print(t("priority.cli_designations", args.lang, unmatched=s["unmatched"], ambiguous=s["ambiguous"],
                     rows=", ".join(rows)), file=sys.stderr)
+        labels = unit_labels(layer.gdf)
+        for line in import_report_lines(report, labels, lang=args.lang):
+            print(f"{Path(args.designations).name}: {line}", file=sys.stderr)
     units = result.gdf.assign(approximate=True) if result.approximate else result.gdf
     outcome = prioritise(units, designations=designations, rules=rules, manual=manual or (), lang=args.lang)
     ranked = outcome.ranked  # the Priority page calls the same function on the same joined layer

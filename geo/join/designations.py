@@ -22,7 +22,7 @@ from geo.units import registry
 from geo.units.designations import (
     Designation, DesignationSet, _text,
 )
-from geo.text.names import fold_text
+from geo.text.names import fold_key, fold_text
 from geo.join.match import _jsonable, match_units, prepare_units
 
 @dataclass
@@ -31,7 +31,7 @@ class DesignationImportReport:
 
     source: str = ""
     matched: list[dict] = field(default_factory=list)  # row, type, code, name, district, method
-    unmatched: list[dict] = field(default_factory=list)  # row, type, name, district, suggestions
+    unmatched: list[dict] = field(default_factory=list)  # row, type, name, district, suggestions, district_unknown
     ambiguous: list[dict] = field(default_factory=list)  # row, type, name, candidates
     duplicates: list[dict] = field(default_factory=list)  # row, type, code, duplicate_of_row
     skipped: list[dict] = field(default_factory=list)  # row, reason (blank rows)
@@ -151,6 +151,7 @@ def match_designations(
         data[cols["type"]] if "type" in cols else [None] * len(data))]
 
     report = DesignationImportReport(source=source)
+    districts = {fold_key(v) for v in units["parent_name"].dropna()}
     found_unit: dict[int, object] = {}
     blank = [i for i in rows.index if not rows.at[i, "code"] and not rows.at[i, "name"]]
     for i in blank:
@@ -171,6 +172,9 @@ def match_designations(
                 first = rec["duplicate_of_row"]
                 report.duplicates.append({**ident, "code": rec["unit"]["code"], "duplicate_of_row": row_no[first]})
             elif method is None:
+                district = rows.at[i, "parent_name"]
+                if district and fold_key(district) not in districts:
+                    ident["district_unknown"] = True  # e.g. a commune of another province
                 report.unmatched.append({**ident, "suggestions": rec["suggestions"]})
             else:
                 unit_idx = result[i]

@@ -442,7 +442,39 @@ def import_report_tables(report: DesignationImportReport, labels: Mapping[str, s
         "ambiguous": pd.DataFrame([{"row": r["row"], "type": r["type"], "name": r.get("name"),
                                     "candidates": who(r.get("candidates", []))}
                                    for r in report.ambiguous], columns=["row", "type", "name", "candidates"]),
+        "duplicates": pd.DataFrame([{"row": r["row"], "type": r["type"], "name": r.get("name") or r.get("given_code"),
+                                     "unit": labels.get(str(r["code"]), r["code"]),
+                                     "duplicate_of_row": r["duplicate_of_row"]}
+                                    for r in report.duplicates],
+                                   columns=["row", "type", "name", "unit", "duplicate_of_row"]),
     }
+
+
+def import_report_lines(report: DesignationImportReport, labels: Mapping[str, str], *,
+                        lang: str = DEFAULT_LANG) -> list[str]:
+    """One sentence per row of an imported list that was not tagged as written: not found (with the closest
+    units, or the district that is not in the province), ambiguous (the candidates), or listed twice."""
+    def who(items) -> str:
+        return "; ".join(labels.get(str(c.get("code")), f"{c.get('name', '')} ({c.get('code', '')})")
+                         for c in items[:3])
+
+    lines = []
+    for r in report.unmatched:
+        name = r.get("name") or r.get("given_code") or ""
+        district = r.get("district") or "–"
+        if r.get("district_unknown"):
+            key = "prio.d.line.district_unknown"
+        else:
+            key = "prio.d.line.unmatched" if r.get("suggestions") else "prio.d.line.unmatched_none"
+        lines.append(t(key, lang, row=r["row"], name=name, district=district,
+                       suggestions=who(r.get("suggestions", []))))
+    for r in report.ambiguous:
+        lines.append(t("prio.d.line.ambiguous", lang, row=r["row"], name=r.get("name") or "",
+                       candidates=who(r.get("candidates", []))))
+    for r in report.duplicates:
+        lines.append(t("prio.d.line.duplicate", lang, row=r["row"], name=r.get("name") or r.get("given_code") or "",
+                       first=r["duplicate_of_row"], unit=labels.get(str(r["code"]), r["code"])))
+    return lines
 
 
 # ---------------------------------------------------------------------------
