@@ -29,10 +29,14 @@ def s_label(k: str) -> str:
 
 # ---------------------------------------------------------------- the dataset (years stacked by code)
 store = ss.setdefault("progress", {})
-key = ui.layer_key()
+undated = wp.base_year_needed(layer)  # the current table's headers name no year: the planner types it
+base_year = st.sidebar.number_input(T("progress.base_year"), min_value=2000, max_value=2100, value=None, step=1,
+                                    key="progress_base_year") if undated else None
+key = (ui.layer_key(), base_year)
 if key not in store:
     store[key] = {"dataset": wp.dataset_from_layer(layer, table=ui.current_table(), meta=ui.dataset_meta(),
-                                                   source=ui.dataset_citation()),
+                                                   source=ui.dataset_citation(),
+                                                   year=int(base_year) if base_year else None),
                   "reports": [], "illustrative": not ui.dataset_is_official()}
 entry = store[key]
 
@@ -64,6 +68,8 @@ for line in entry["reports"]:
 st.caption(T("progress.years_in_dataset", years=", ".join(map(str, dataset.years)) or "–"))
 if layer.approximate:
     st.warning(T("approximate_note"))
+if undated and not base_year:
+    st.info(T("error.progress_base_year_needed", file=ui.dataset_citation() or "–", columns=", ".join(undated)))
 if len(dataset.years) < 2:
     st.info(T("progress.need_two_years"))
     st.stop()

@@ -28,7 +28,7 @@ from geo.analysis.standards import (PovertyStandard, StandardChange, standard_by
                                     standard_for_year)
 
 __all__ = [
-    "TARGET_PREFIX", "ROUNDING_TOLERANCE", "RATE", "COUNT", "YearTable", "StackReport", "year_table",
+    "TARGET_PREFIX", "ROUNDING_TOLERANCE", "RATE", "COUNT", "YearTable", "StackReport", "year_table", "undated_columns",
     "add_year", "change_table", "diverging_bins", "split_bins", "RuleTarget", "Assessment", "assess", "trend",
     "lagging_designations",
 ]
@@ -140,15 +140,23 @@ def _as_targets(df: pd.DataFrame, years: Iterable[int]) -> pd.DataFrame:
     return df.rename(columns=renames)
 
 
+def undated_columns(data: pd.DataFrame) -> list[str]:
+    """Indicator columns whose header names no year (``poor_rate``): a year must be given for them."""
+    return [c for c in _value_columns(data) if parse_column(c)[1] is None]
+
+
 def year_table(data: pd.DataFrame, *, source: str = "", plan_years: Iterable[int] = (),
-               standard: str | None = None) -> YearTable:
+               standard: str | None = None, year: int | None = None) -> YearTable:
     """A :class:`YearTable` from one table (e.g. the built-in KH 78 table, whose 2021 columns are the plan).
 
     ``standard`` is the poverty standard the table declares for all its years (KH 78: "theo chuẩn nghèo giai
-    đoạn 2016–2020"); otherwise each year takes its period's.
+    đoạn 2016–2020"); otherwise each year takes its period's. ``year`` is the year of the columns whose header
+    names none (``poor_rate`` -> ``poor_rate_2021``).
     """
     if "code" not in data.columns:
         raise GeoError("progress_no_code", columns=", ".join(map(str, data.columns)))
+    if year is not None:
+        data = data.rename(columns={c: f"{c}_{int(year)}" for c in undated_columns(data)})
     keep = [c for c in _IDENTITY if c in data.columns] + _value_columns(data)
     df = data[keep].copy()
     df["code"] = df["code"].astype(object).map(lambda v: None if v is None or v != v else str(v))
@@ -189,7 +197,7 @@ def add_year(dataset: YearTable, table: pd.DataFrame, *, year: int | None = None
     if "code" not in table.columns:
         raise GeoError("progress_no_code", columns=", ".join(map(str, table.columns)))
     values = _value_columns(table)
-    undated = [c for c in values if parse_column(c)[1] is None]
+    undated = undated_columns(table)
     if undated and year is None:
         raise GeoError("progress_year_needed", file=source or "–", columns=", ".join(undated))
     renames = {c: f"{c}_{int(year)}" for c in undated}

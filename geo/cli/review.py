@@ -21,6 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--vintage", choices=("pre2025", "2025"), default=settings.DEFAULT_VINTAGE)
     p.add_argument("--crs", default=None)
     p.add_argument("--indicators", default="langson_kh78_2021", help=t("cli.review.indicators"))
+    p.add_argument("--indicators-year", dest="indicators_year", type=int, default=None,
+                   help=t("cli.review.indicators_year"))
     p.add_argument("--results", required=True, help=t("cli.review.results"))
     p.add_argument("--year", type=int, default=None, help=t("cli.review.year"))
     p.add_argument("--standard", default=None, help=t("cli.review.standard"))
@@ -64,7 +66,8 @@ def _cmd_review(args) -> int:
     result = review_files(
         boundaries=args.boundaries, indicators=args.indicators, results=args.results, province=args.province,
         level=args.level, vintage=args.vintage, crs=args.crs, year=args.year, standard=args.standard,
-        year_from=args.year_from, year_to=args.year_to, rule=_rule(args.rule), lang=args.lang,
+        year_from=args.year_from, year_to=args.year_to, rule=_rule(args.rule), indicators_year=args.indicators_year,
+        lang=args.lang,
     )
     a = result.assessment
     write_review(a, args.out, lang=args.lang, illustrative=result.illustrative, overwrite=args.overwrite,

@@ -18,12 +18,13 @@ import pandas as pd
 from geo import settings
 from geo._errors import GeoError
 from geo.analysis import progress as pg
+from geo.analysis.indicators import parse_column
 from geo.analysis.progress import Assessment, RuleTarget, YearTable
 from geo.text.i18n import DEFAULT_LANG, t
 
 __all__ = ["MEASURES", "REVIEW_FORMATS", "dataset_from_layer", "add_table", "change_map", "gap_map",
            "add_upload", "review_table", "write_review", "review_bytes", "trend_png", "poor_codes", "assess_rule", "review_files",
-           "ReviewResult"]
+           "ReviewResult", "base_year_needed"]
 
 MEASURES = ("change", "change_pct", "gap")
 # A table the join sets aside whole (its note beside the map) -> why it cannot be stacked onto the dataset.
@@ -61,14 +62,25 @@ def _layer_rows(layer) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
-def dataset_from_layer(layer, *, table=None, meta: dict | None = None, source: str = "") -> YearTable:
+def dataset_from_layer(layer, *, table=None, meta: dict | None = None, source: str = "",
+                       year: int | None = None) -> YearTable:
     """The first year(s) of a dataset from the current map layer.
 
     ``meta`` is a built-in table's metadata (``projected_years``: plan years, ``standard``: declared standard);
     for an upload, plan years come from the reader's ``projected`` warnings ("Dự kiến", "Kế hoạch" headers).
+    ``year`` is the year of the layer's columns whose header names none (see :func:`base_year_needed`).
     """
     return pg.year_table(_layer_rows(layer), source=source or (meta or {}).get("citation", ""),
-                         plan_years=_plan_years(table, meta), standard=_standard_of(table, meta))
+                         plan_years=_plan_years(table, meta), standard=_standard_of(table, meta), year=year)
+
+
+def base_year_needed(layer) -> list[str]:
+    """The layer's indicator columns with no year in their header, when none has one: the dataset would have no
+    year at all unless the planner types it (a table titled "... năm 2023" above headers without a year)."""
+    rows = _layer_rows(layer)
+    if any(parse_column(str(c))[1] for c in rows.columns):
+        return []
+    return pg.undated_columns(rows)
 
 
 def add_table(dataset: YearTable, layer, *, year: int | None = None, source: str = "", standard: str | None = None,
@@ -285,7 +297,7 @@ def review_files(*, boundaries: str = "default", indicators: str, results: str, 
                  level: str | None = None, vintage: str = settings.DEFAULT_VINTAGE, crs: str | None = None,
                  year: int | None = None, standard: str | None = None, year_from: int | None = None,
                  year_to: int | None = None, rule: tuple[float, float] | None = None,
-                 lang: str = DEFAULT_LANG) -> ReviewResult:
+                 indicators_year: int | None = None, lang: str = DEFAULT_LANG) -> ReviewResult:
     """The CLI's review: the plan/baseline table, the results table, joined to the same boundaries, assessed."""
     from geo.join.files import BUILTIN_INDICATORS, load_indicators
     from geo.units.designations import builtin_designations
@@ -295,8 +307,11 @@ def review_files(*, boundaries: str = "default", indicators: str, results: str, 
                              vintage=vintage, crs=crs)
     meta = BUILTIN_INDICATORS.get(str(indicators))
     base_table = load_indicators(indicators, level=base_layer.level)
+    undated = base_year_needed(base_layer)
+    if undated and indicators_year is None:
+        raise GeoError("progress_base_year_needed", file=Path(str(indicators)).name, columns=", ".join(undated))
     dataset = dataset_from_layer(base_layer, table=base_table, meta=meta, source=(meta or {}).get("citation")
-                                 or Path(str(indicators)).name)
+                                 or Path(str(indicators)).name, year=indicators_year if undated else None)
     table = load_indicators(results, level=base_layer.level)
     dataset, report = add_upload(dataset, base_layer, table, year=year, source=Path(str(results)).name,
                                  standard=standard)

@@ -127,3 +127,28 @@ def test_a_table_without_a_year_is_named_and_a_table_of_other_codes_shows_its_ow
         wp.add_upload(dataset, layer, read_indicators(other, level="commune"), source=other.name)
     assert err.value.code == "progress_no_overlap"
     assert err.value.params == {"file": "tinh_khac.csv", "sample": "99991, 99992"}
+
+
+def test_a_base_table_without_a_year_needs_one_and_takes_the_typed_one(tmp_path):
+    """ILLUSTRATIVE rates: a commune table titled with its year only above headers that name none."""
+    import pandas as pd
+
+    from geo.units import registry
+
+    units = registry.units(province="20", level="commune", vintage="pre2025")
+    base = tmp_path / "xa_nam_truoc.csv"
+    pd.DataFrame({"Mã xã": units["code"], "Tỷ lệ hộ nghèo (%)": 12.0}).to_csv(base, index=False)
+    results = tmp_path / "xa_ket_qua.csv"
+    pd.DataFrame({"Mã xã": units["code"], "Tỷ lệ hộ nghèo (%)": [9.51] + [11.0] * (len(units) - 1)}).to_csv(
+        results, index=False)
+    with pytest.raises(GeoError) as err:
+        wp.review_files(indicators=str(base), results=str(results), province="20", level="commune", year=2022)
+    assert err.value.code == "progress_base_year_needed"
+    assert err.value.params == {"file": "xa_nam_truoc.csv", "columns": "poor_rate"}
+    result = wp.review_files(indicators=str(base), results=str(results), province="20", level="commune",
+                             year=2022, indicators_year=2021, rule=(2.0, 2.0))
+    assert result.dataset.years == [2021, 2022]
+    first = result.assessment.table.iloc[0]
+    assert (first["code"], first["baseline"], first["target"], first["result"], first["gap"]) == (
+        units["code"].iloc[0], 12.0, 10.0, 9.51, -0.49)
+    assert result.assessment.counts() == {"met": 1, "not_met": len(units) - 1, "no_data": 0}
