@@ -69,7 +69,8 @@ st.caption(T("progress.years_in_dataset", years=", ".join(map(str, dataset.years
 if layer.approximate:
     st.warning(T("approximate_note"))
 if undated and not base_year:
-    st.info(T("error.progress_base_year_needed", file=ui.dataset_citation() or "–", columns=", ".join(undated)))
+    st.info(GeoError("progress_base_year_needed", file=ui.dataset_citation() or "–",
+                     columns=", ".join(undated)).message(lang))
 if len(dataset.years) < 2:
     st.info(T("progress.need_two_years"))
     st.stop()
