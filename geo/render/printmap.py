@@ -41,17 +41,29 @@ from pathlib import Path
 
 import geopandas as gpd
 import matplotlib
+import matplotlib.artist
 import numpy as np
 import pandas as pd
 import shapely
 import shapely.ops
-from matplotlib import patheffects
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import PathCollection
-from matplotlib.figure import Figure
-from matplotlib.patches import Polygon as MplPolygon
-from matplotlib.patches import Rectangle
-from matplotlib.path import Path as MplPath
+
+# While matplotlib defines its artists, each class's set() gets a docstring listing every property, built by
+# inspecting every setter's documentation: a third of importing matplotlib's figure, text and collections (0.2 of
+# 0.6 s), paid by every print command. Those lists are only read by help(); they are left out while these modules
+# are first imported (on the matplotlib this was measured on), and kwdoc is put back for anything imported later.
+_kwdoc = matplotlib.artist.kwdoc
+if matplotlib.__version__.startswith("3.11."):
+    matplotlib.artist.kwdoc = lambda artist: ""
+try:
+    from matplotlib import patheffects
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.collections import PathCollection
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Polygon as MplPolygon
+    from matplotlib.patches import Rectangle
+    from matplotlib.path import Path as MplPath
+finally:
+    matplotlib.artist.kwdoc = _kwdoc
 
 from geo import settings
 from geo._errors import GeoError
