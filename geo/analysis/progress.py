@@ -102,6 +102,7 @@ class StackReport:
     kept_as_targets: list[str] = field(default_factory=list)  # plan columns of the same year, kept as targets
     standards: dict[int, str] = field(default_factory=dict)  # year -> poverty standard key it is measured under
     standard_from: str = "year"  # "year" (the year's own) | "declared" (chosen by the user) | "title" (read from it)
+    notes: list[str] = field(default_factory=list)  # catalogue keys about the table's rates (scaled, maybe fractions)
 
     def summary(self, lang: str = "vi") -> str:
         from geo.text.i18n import t
@@ -123,6 +124,8 @@ class StackReport:
             text += " " + t("progress.stack_standard", lang, years=", ".join(map(str, years)),
                             standard=found.label(lang) if found else key,
                             how=t(f"progress.standard_from.{self.standard_from}", lang))
+        for note in self.notes:
+            text += " " + t(note, lang)
         return text
 
 

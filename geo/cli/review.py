@@ -72,6 +72,10 @@ def _cmd_review(args) -> int:
     a = result.assessment
     write_review(a, args.out, lang=args.lang, illustrative=result.illustrative, overwrite=args.overwrite,
                  inputs=inputs)
+    from geo.workflows.progress import rate_notes
+
+    for note in rate_notes(result.layer):  # the base table's rates (the added table's are in its summary)
+        print(f"{Path(str(args.indicators)).name}: {t(note, args.lang)}", file=sys.stderr)
     print(result.report.summary(args.lang), file=sys.stderr)
     if a.standard_change is not None:
         print(a.standard_change.message(args.lang), file=sys.stderr)

@@ -24,9 +24,10 @@ from geo.text.i18n import DEFAULT_LANG, t
 
 __all__ = ["MEASURES", "REVIEW_FORMATS", "dataset_from_layer", "add_table", "change_map", "gap_map",
            "add_upload", "review_table", "write_review", "review_bytes", "trend_png", "poor_codes", "assess_rule", "review_files",
-           "ReviewResult", "base_year_needed"]
+           "ReviewResult", "base_year_needed", "rate_notes"]
 
 MEASURES = ("change", "change_pct", "gap")
+_RATE_NOTES = ("note.rates_scaled", "note.rates_maybe_fractions")
 # A table the join sets aside whole (its note beside the map) -> why it cannot be stacked onto the dataset.
 _SET_ASIDE = {"note.other_vintage.2025": "progress_table_of_new_units",
               "note.other_vintage.pre2025": "progress_table_of_old_units",
@@ -93,7 +94,16 @@ def add_table(dataset: YearTable, layer, *, year: int | None = None, source: str
                                   plan=plan)
     if declared and not standard:  # read from the table's title or headers: say so
         report = replace(report, standard_from="title")
+    notes = rate_notes(layer)
+    if notes:  # rates read as fractions (or maybe so): a review of them must say it
+        report = replace(report, notes=notes)
     return stacked, report
+
+
+def rate_notes(layer) -> list[str]:
+    """The layer's notes about its rates: scaled from fractions (0,0851 -> 8,51 %), or all below 1 % (maybe
+    fractions with nothing to tell): the change and the review of such a table would otherwise look right."""
+    return [n for n in getattr(layer, "notes", None) or [] if n in _RATE_NOTES]
 
 
 def add_upload(dataset: YearTable, layer, table, *, year: int | None = None, source: str = "",

@@ -152,3 +152,25 @@ def test_a_base_table_without_a_year_needs_one_and_takes_the_typed_one(tmp_path)
     assert (first["code"], first["baseline"], first["target"], first["result"], first["gap"]) == (
         units["code"].iloc[0], 12.0, 10.0, 9.51, -0.49)
     assert result.assessment.counts() == {"met": 1, "not_met": len(units) - 1, "no_data": 0}
+
+
+def test_rates_written_as_fractions_are_flagged_in_the_stacking_summary(tmp_path):
+    """ILLUSTRATIVE: a results table with rates as fractions (0,0851 for 8,51 %) and no counts to tell."""
+    import pandas as pd
+
+    from geo.units import registry
+
+    layer, dataset = _commune_dataset(tmp_path)
+    units = registry.units(province="20", level="commune", vintage="pre2025")
+    path = tmp_path / "ty_le_phan_so_2021.csv"
+    pd.DataFrame({"Mã xã": units["code"], "Tỷ lệ hộ nghèo 2021": 0.0851}).to_csv(path, index=False)
+    stacked, report = wp.add_upload(dataset, layer, read_indicators(path, level="commune"), source=path.name)
+    assert report.notes == ["note.rates_maybe_fractions"]
+    assert stacked.data["poor_rate_2021"].max() == 0.0851  # kept as given: nothing tells a fraction from 0,0851 %
+    assert "Mọi giá trị của cột tỷ lệ đều dưới 1 %" in report.summary("vi")
+    with_counts = tmp_path / "co_so_ho_2021.csv"
+    pd.DataFrame({"Mã xã": units["code"], "Tổng số hộ 2021": 1000, "Số hộ nghèo 2021": 85,
+                  "Tỷ lệ hộ nghèo 2021": 0.085}).to_csv(with_counts, index=False)
+    stacked, report = wp.add_upload(dataset, layer, read_indicators(with_counts, level="commune"),
+                                    source=with_counts.name)
+    assert report.notes == ["note.rates_scaled"] and stacked.data["poor_rate_2021"].max() == 8.5
