@@ -118,7 +118,7 @@ def designations_section(*, designations, labels: dict[str, str], province: str,
             m[0].metric(T("ui.report.matched"), s["matched"])
             m[1].metric(T("prio.d.unmatched"), s["unmatched"])
             m[2].metric(T("ui.report.ambiguous"), s["ambiguous"])
-            for part, frame in import_report_tables(report, labels).items():
+            for part, frame in import_report_tables(report, labels, lang=lang).items():
                 if not frame.empty:
                     st.markdown(f"**{T(f'prio.d.report.{part}')}**")
                     st.dataframe(frame.rename(columns=lambda c: T(f"prio.d.rcol.{c}")), hide_index=True,

@@ -32,7 +32,7 @@ from geo._errors import GeoError
 from geo.units import registry
 from geo.units.designations import DESIGNATION_TYPES, DesignationSet, designation_label
 from geo.join.designations import DesignationImportReport
-from geo.text.i18n import DEFAULT_LANG, Num, format_number, megabytes, t
+from geo.text.i18n import DEFAULT_LANG, Num, format_number, has_message, megabytes, t
 from geo.text.markup import markdown_text
 from geo.analysis.coverage import Coverage, coverage
 from geo.analysis.indicators import aggregate
@@ -427,22 +427,35 @@ def _unit_names(frame: pd.DataFrame, labels: Mapping[str, str]) -> list[str]:
     return out
 
 
-def import_report_tables(report: DesignationImportReport, labels: Mapping[str, str]) -> dict[str, pd.DataFrame]:
-    """The import report as three tables: matched, unmatched (with suggestions), ambiguous (with candidates)."""
+def import_report_tables(report: DesignationImportReport, labels: Mapping[str, str], *,
+                         lang: str = DEFAULT_LANG) -> dict[str, pd.DataFrame]:
+    """The import report as tables: matched, unmatched (with suggestions, or why none), ambiguous (with
+    candidates) and repeated rows; designation types and match methods in words of ``lang``."""
     def who(items) -> str:
         return "; ".join(labels.get(str(c.get("code")), f"{c.get('name', '')} ({c.get('code', '')})") for c in items)
 
+    def kind(r) -> str:
+        return designation_label(r["type"], lang) if r.get("type") else ""
+
+    def how(method) -> str:
+        return t(f"method.{method}", lang) if has_message(f"method.{method}") else str(method)
+
+    def hint(r) -> str:
+        if r.get("district_unknown"):
+            return t("prio.d.district_unknown", lang, district=r.get("district") or "–")
+        return who(r.get("suggestions", []))
+
     return {
-        "matched": pd.DataFrame([{"row": r["row"], "type": r["type"], "name": r.get("name") or r.get("given_code"),
-                                  "unit": labels.get(str(r["code"]), r["code"]), "method": r["method"]}
+        "matched": pd.DataFrame([{"row": r["row"], "type": kind(r), "name": r.get("name") or r.get("given_code"),
+                                  "unit": labels.get(str(r["code"]), r["code"]), "method": how(r["method"])}
                                  for r in report.matched], columns=["row", "type", "name", "unit", "method"]),
-        "unmatched": pd.DataFrame([{"row": r["row"], "type": r["type"], "name": r.get("name") or r.get("given_code"),
-                                    "district": r.get("district"), "suggestions": who(r.get("suggestions", []))}
+        "unmatched": pd.DataFrame([{"row": r["row"], "type": kind(r), "name": r.get("name") or r.get("given_code"),
+                                    "district": r.get("district"), "suggestions": hint(r)}
                                    for r in report.unmatched], columns=["row", "type", "name", "district", "suggestions"]),
-        "ambiguous": pd.DataFrame([{"row": r["row"], "type": r["type"], "name": r.get("name"),
+        "ambiguous": pd.DataFrame([{"row": r["row"], "type": kind(r), "name": r.get("name"),
                                     "candidates": who(r.get("candidates", []))}
                                    for r in report.ambiguous], columns=["row", "type", "name", "candidates"]),
-        "duplicates": pd.DataFrame([{"row": r["row"], "type": r["type"], "name": r.get("name") or r.get("given_code"),
+        "duplicates": pd.DataFrame([{"row": r["row"], "type": kind(r), "name": r.get("name") or r.get("given_code"),
                                      "unit": labels.get(str(r["code"]), r["code"]),
                                      "duplicate_of_row": r["duplicate_of_row"]}
                                     for r in report.duplicates],

@@ -33,9 +33,16 @@ def test_names_with_prefixes_typos_repeats_and_another_province():
         "Dòng 9 'Xã Đàm Thủy': huyện 'Trùng Khánh' không thuộc tỉnh đã chọn (xã của tỉnh khác?), không gắn diện.",
         "Dòng 7 'Xã Tân Thanh' lặp lại dòng 6 (Xã Tân Thanh – Huyện Văn Lãng (06166)): chỉ gắn diện một lần.",
     ]
-    dup = import_report_tables(report, _labels())["duplicates"]
-    assert dup.to_dict("records") == [{"row": 7, "type": "border", "name": "Xã Tân Thanh",
-                                       "unit": "Xã Tân Thanh – Huyện Văn Lãng (06166)", "duplicate_of_row": 6}]
+    tables = import_report_tables(report, _labels(), lang="vi")
+    assert tables["duplicates"].to_dict("records") == [{"row": 7, "type": "Xã biên giới", "name": "Xã Tân Thanh",
+                                                        "unit": "Xã Tân Thanh – Huyện Văn Lãng (06166)",
+                                                        "duplicate_of_row": 6}]
+    matched = tables["matched"].set_index("row")
+    assert list(matched.loc[[2, 4, 5], "method"]) == ["đúng tên (bỏ loại đơn vị)", "tên không dấu", "đúng tên"]
+    assert set(matched["type"]) == {"Xã biên giới"}
+    assert list(tables["unmatched"]["suggestions"]) == [
+        "Xã Hoàng Việt – Huyện Văn Lãng (06157); Xã Bắc Việt – Huyện Văn Lãng (06154)",
+        "Huyện 'Trùng Khánh' không thuộc tỉnh đã chọn (xã của tỉnh khác?)"]
 
 
 def test_codes_written_as_numbers_keep_their_leading_zero():
