@@ -6,7 +6,6 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import settings
-
 from geo._errors import GeoError
 from geo.analysis import progress as pg
 from geo.analysis.standards import STANDARDS, standard_by_key
@@ -40,7 +39,8 @@ if key not in store:
                   "reports": [], "illustrative": not ui.dataset_is_official()}
 entry = store[key]
 
-with st.sidebar.expander(T("progress.add_year"), expanded=len(entry["dataset"].years) < 2):
+with st.sidebar.expander(T("progress.add_year"),  # open while a file is chosen: a rerun must not fold it
+                         expanded=len(entry["dataset"].years) < 2 or ss.get("progress_upload") is not None):
     upload = ui.file_uploader(T("progress.add_year"), type=["csv", "xlsx", "txt", "tsv"], key="progress_upload", max_upload_size=settings.MAX_TABLE_MB,
                               label_visibility="collapsed")
     typed = st.number_input(T("progress.typed_year"), min_value=2000, max_value=2100, value=None, step=1,
