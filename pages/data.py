@@ -101,7 +101,7 @@ except GeoError as exc:
     st.stop()
 ui.trust_warnings(layer)  # above the table: impossible values, conflicting rows, implausible values
 shown = table.data.head(settings.TABLE_PREVIEW_ROWS)  # each cell is formatted: a national table's 60,000 took 2 s
-st.dataframe(table_preview(shown, lang=lang), hide_index=True, use_container_width=True, height=240)
+st.dataframe(table_preview(shown, lang=lang), hide_index=True, width="stretch", height=240)
 if len(shown) < len(table.data):
     st.caption(T("ui.table.preview_rows", shown=format_number(len(shown), 0, lang), n=format_number(len(table.data), 0, lang)))
 dataset = ss["dataset"]
@@ -128,13 +128,13 @@ if report.by_method:
 ui.hand_choices(layer, table, dataset)  # suggestions first, a diacritic-free search, undo
 
 with st.expander(T("ui.report.unmatched_units") + f" ({summary['unmatched_boundaries']})"):
-    st.dataframe(pd.DataFrame(report.unmatched_boundaries), hide_index=True, use_container_width=True)
+    st.dataframe(pd.DataFrame(report.unmatched_boundaries), hide_index=True, width="stretch")
 if report.inconsistent:
     with st.expander(T("ui.report.inconsistent") + f" ({summary['inconsistent']})"):
-        st.dataframe(pd.DataFrame(report.inconsistent), hide_index=True, use_container_width=True)
+        st.dataframe(pd.DataFrame(report.inconsistent), hide_index=True, width="stretch")
 if report.name_mismatches:
     st.warning(T("ui.report.name_mismatches", n=len(report.name_mismatches)))
-    st.dataframe(pd.DataFrame(report.name_mismatches), hide_index=True, use_container_width=True)
+    st.dataframe(pd.DataFrame(report.name_mismatches), hide_index=True, width="stretch")
 if report.duplicates:
     with st.expander(T("ui.report.duplicates") + f" ({summary['duplicates']})"):
-        st.dataframe(pd.DataFrame(report.duplicates), hide_index=True, use_container_width=True)
+        st.dataframe(pd.DataFrame(report.duplicates), hide_index=True, width="stretch")

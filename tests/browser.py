@@ -247,3 +247,22 @@ def unit_point(frame) -> tuple[float, float]:
     box = frame.locator(".leaflet-container").bounding_box()  # page coordinates
     return box["x"] + point[0], box["y"] + point[1]
 
+
+
+def wait_metric(page, label: str, value: str) -> None:
+    """Wait until the metric ``label`` shows ``value`` (the page reruns after an upload or a choice)."""
+    page.wait_for_function(
+        "([label, value]) => [...document.querySelectorAll('[data-testid=stMetric]')].some(m => {"
+        " const l = m.querySelector('[data-testid=stMetricLabel]'), v = m.querySelector('[data-testid=stMetricValue]');"
+        " return l && v && l.innerText.trim() === label && v.innerText.trim() === value; })",
+        arg=[label, value], timeout=90_000)
+
+
+def upload_indicator_table(page, url: str, path) -> None:
+    """Open the app at ``url``, go to the Data page and upload ``path`` as the indicator table."""
+    page.goto(url)
+    wait_idle(page)
+    nav(page, "Dữ liệu")
+    wait_idle(page)
+    page.locator('[data-testid="stFileUploader"]').filter(has_text="bảng chỉ tiêu").locator(
+        'input[type="file"]').set_input_files(str(path))

@@ -28,7 +28,7 @@ A rate that disagrees with its own counts is reported by the join
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -37,6 +37,7 @@ import pandas as pd
 from geo import settings
 from geo.analysis.indicators import BASES, column_name, parse_column
 from geo.analysis.standards import standard_for_year
+from geo.io.tables import with_data
 from geo.text.names import fold_key, fold_text, unit_type_of
 
 __all__ = ["TableChecks", "check_table", "PREFER", "duplicate_key", "outliers_by_group"]
@@ -334,16 +335,7 @@ def check_table(table, *, prefer: str | None = None, picks: dict | None = None, 
     _jumps(cleaned.reset_index(drop=True), kept_rows, checks)
     _standards(cleaned, checks, declared=standard)
     cleaned = _derive(cleaned, checks).reset_index(drop=True)
-    if isinstance(table, pd.DataFrame):
-        return cleaned, checks
-    try:
-        return replace(table, data=cleaned), checks
-    except TypeError:  # not a dataclass: keep its other attributes
-        import copy
-
-        out = copy.copy(table)
-        out.data = cleaned
-        return out, checks
+    return with_data(table, cleaned), checks
 
 
 def outliers_by_group(frame: pd.DataFrame, *, by: str, columns: list[str], rows: pd.Series | None = None,

@@ -19,7 +19,8 @@ import math
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+import copy
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -39,6 +40,7 @@ from geo.units.registry import CODE_WIDTH, normalize_code
 
 __all__ = [
     "IndicatorTable",
+    "with_data",
     "TableWarning",
     "read_indicators",
     "INDICATORS",
@@ -196,6 +198,22 @@ class IndicatorTable:
     def indicators(self) -> list[str]:
         """The indicator columns of ``data``, in file order."""
         return [c for c in self.data.columns if c not in IDENTITY_COLUMNS]
+
+
+def with_data(table, data: pd.DataFrame):
+    """``table`` holding ``data`` instead of its rows, everything else kept; ``table`` itself is not changed.
+
+    ``table`` is an :class:`IndicatorTable`, another object with a ``data`` frame (copied, the frame replaced),
+    or a DataFrame (then ``data`` is the answer).
+    """
+    if isinstance(table, pd.DataFrame):
+        return data
+    try:
+        return replace(table, data=data)
+    except TypeError:  # not a dataclass: keep its other attributes
+        out = copy.copy(table)
+        out.data = data
+        return out
 
 
 @dataclass

@@ -32,6 +32,7 @@ from geo._errors import GeoError
 from geo.analysis.checks import TableChecks, check_table, outliers_by_group
 from geo.analysis.indicators import aggregate_units
 from geo.analysis.standards import standard_by_key
+from geo.io.tables import with_data
 from geo.join.files import BoundaryLayer, load_boundaries, load_indicators
 from geo.join.match import UNIT_KEYS, JoinReport, _jsonable, indicator_columns, join_indicators, prepare_units
 from geo.join.placement import check_placement
@@ -384,19 +385,7 @@ def _scoped(table, *, province: str, level: str, vintage: str):
         return table, None
     if "source_row" not in data:  # rows keep their place in the file when others are set aside
         data = data.assign(source_row=range(1, len(data) + 1))
-    kept = data.iloc[scope.kept].reset_index(drop=True)
-    if isinstance(table, pd.DataFrame):
-        return kept, scope
-    from dataclasses import replace
-
-    try:
-        return replace(table, data=kept), scope
-    except TypeError:  # not a dataclass: keep its other attributes
-        import copy
-
-        out = copy.copy(table)
-        out.data = kept
-        return out, scope
+    return with_data(table, data.iloc[scope.kept].reset_index(drop=True)), scope
 
 
 def _moved(overrides: dict | None, before: pd.DataFrame, after: pd.DataFrame) -> dict | None:

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from geo.units import registry
 from geo.workflows.samples import sample_commune_table
-from tests.browser import nav, offline_page, require_browser, screenshot, streamlit_server, wait_idle
-from tests.workspace.test_e2e_workspace import _wait_metric
+from tests.browser import (offline_page, require_browser, screenshot, streamlit_server, upload_indicator_table,
+                           wait_idle, wait_metric)
 
 pytestmark = pytest.mark.browser
 
@@ -25,14 +25,9 @@ def test_national_table_on_langson_in_the_browser(tmp_path, monkeypatch):
         "code": "Mã xã", "name": "Tên đơn vị", "district_name": "Huyện", "households": "Tổng số hộ",
         "poor": "Số hộ nghèo"}).to_csv(path, index=False)
     with streamlit_server() as url, offline_page() as page:
-        page.goto(url)
-        wait_idle(page)
-        nav(page, "Dữ liệu")
-        wait_idle(page)
-        page.locator('[data-testid="stFileUploader"]').filter(has_text="bảng chỉ tiêu").locator(
-            'input[type="file"]').set_input_files(str(path))
-        _wait_metric(page, "Đã ghép", "194")
-        _wait_metric(page, "Dòng chưa ghép", "0")
+        upload_indicator_table(page, url, path)
+        wait_metric(page, "Đã ghép", "194")
+        wait_metric(page, "Dòng chưa ghép", "0")
         wait_idle(page)
         message = page.get_by_text("9.841 dòng của bảng thuộc tỉnh khác nên đã để riêng, không ghép vào Tỉnh Lạng Sơn",
                                    exact=False)

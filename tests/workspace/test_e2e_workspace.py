@@ -8,22 +8,14 @@ import os
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import nav, offline_page, require_browser, screenshot, select, streamlit_server, wait_idle, wait_units
+from tests.browser import (nav, offline_page, require_browser, screenshot, select, streamlit_server, upload_indicator_table,
+                           wait_idle, wait_metric, wait_units)
 from tests.test_tables import ASCII_NAMES, annex_rows, write_csv
 
 pytestmark = pytest.mark.browser
 NAME = "phu_luc_khong_dau.csv"
 SCENARIO = "Phương án huyện 2026"
 NOTES = "Ghi chú giữ qua khởi động lại"
-
-
-def _wait_metric(page, label: str, value: str) -> None:
-    """Wait until the metric ``label`` shows ``value`` (the page reruns after an upload or a choice)."""
-    page.wait_for_function(
-        "([label, value]) => [...document.querySelectorAll('[data-testid=stMetric]')].some(m => {"
-        " const l = m.querySelector('[data-testid=stMetricLabel]'), v = m.querySelector('[data-testid=stMetricValue]');"
-        " return l && v && l.innerText.trim() === label && v.innerText.trim() === value; })",
-        arg=[label, value], timeout=90_000)
 
 
 def test_work_survives_a_restart_and_a_new_browser(tmp_path, monkeypatch):
@@ -34,20 +26,15 @@ def test_work_survives_a_restart_and_a_new_browser(tmp_path, monkeypatch):
     csv = write_csv(tmp_path / NAME, annex_rows(names))
 
     with streamlit_server() as url, offline_page() as page:
-        page.goto(url)
-        wait_idle(page)
-        nav(page, "Dữ liệu")
-        wait_idle(page)
-        page.locator('[data-testid="stFileUploader"]').filter(has_text="bảng chỉ tiêu").locator(
-            'input[type="file"]').set_input_files(str(csv))
-        _wait_metric(page, "Dòng chưa ghép", "1")
-        _wait_metric(page, "Đã ghép", "10")
+        upload_indicator_table(page, url, csv)
+        wait_metric(page, "Dòng chưa ghép", "1")
+        wait_metric(page, "Đã ghép", "10")
         wait_idle(page)
         select(page, "Chọn đơn vị đúng cho dòng 7 ('H. Trang Dihn')", "Huyện Tràng Định")
         page.get_by_role("button", name="Áp dụng các lựa chọn").click()
         wait_idle(page)
-        _wait_metric(page, "Dòng chưa ghép", "0")
-        _wait_metric(page, "Đã ghép", "11")
+        wait_metric(page, "Dòng chưa ghép", "0")
+        wait_metric(page, "Đã ghép", "11")
         nav(page, "Ưu tiên")
         wait_idle(page)
         page.locator('[data-testid="stRadio"]').filter(has_text="Cấp").first.get_by_text("Huyện", exact=True).click()
@@ -73,8 +60,8 @@ def test_work_survives_a_restart_and_a_new_browser(tmp_path, monkeypatch):
         wait_idle(page)
         select(page, "Bộ số liệu", NAME)
         wait_idle(page)
-        _wait_metric(page, "Dòng chưa ghép", "0")  # the hand match came back
-        _wait_metric(page, "Đã ghép", "11")
+        wait_metric(page, "Dòng chưa ghép", "0")  # the hand match came back
+        wait_metric(page, "Đã ghép", "11")
 
         nav(page, "Ưu tiên")
         wait_idle(page)
