@@ -11,7 +11,7 @@ import streamlit as st
 from geo import settings
 
 from geo._errors import GeoError
-from geo.analysis.reform import conversion_table, convert_indicators
+from geo.analysis.reform import conversion_table
 from geo.io.weights import read_weights
 from geo.text.markup import markdown_text
 from geo.workflows import reform as rf
@@ -87,14 +87,16 @@ def converted(source_name: str, table, *, weights, weights_key: str, province: s
     if key not in cache:
         try:
             with st.spinner("…"):
-                conv = convert_indicators(table, province=province, weights=weights)
+                conv, checked = rf.convert_checked(table, province=province, weights=weights)
         except GeoError as exc:
             ui.show_error(exc)
             st.stop()
         cache.clear()  # one conversion per session is enough; the tables themselves stay in ss["tables"]
-        cache[key] = {"conversion": conv}
+        cache[key] = {"conversion": conv, "checks": rf.check_lines(checked, lang=ui.lang())}
     entry = cache[key]
     conv = entry["conversion"]
+    for line in entry["checks"]:  # values dropped as impossible, repeated rows merged, rates from counts
+        st.warning(markdown_text(line))
     if conv.data.empty:
         for line in conv.report.warnings(ui.lang())[:20]:
             st.warning(markdown_text(line))

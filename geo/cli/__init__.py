@@ -238,10 +238,9 @@ def _cmd_join(args) -> int:
 
 def _cmd_convert(args) -> int:
     from geo.io.write import atomic_path, check_output
-    from geo.analysis.reform import convert_indicators
     from geo.io.conversion import write_conversion
     from geo.text.i18n import t
-    from geo.workflows.layer import build_layer
+    from geo.workflows.reform import convert_checked
 
     suffix = Path(args.out).suffix.lower()
     if suffix not in (".csv", ".xlsx"):
@@ -251,14 +250,10 @@ def _cmd_convert(args) -> int:
     check_output(args.report, inputs=inputs + [Path(args.out)], overwrite=args.overwrite)
     if args.weights and not Path(args.weights).is_file():
         raise GeoError("file_not_found", path=args.weights)
-    layer = build_layer(boundaries=None, table=args.indicators, province=args.province, level="commune",
-                        vintage=args.from_vintage, prefer=args.prefer)
+    result, layer = convert_checked(args.indicators, province=args.province, weights=args.weights,
+                                    prefer=args.prefer, from_vintage=args.from_vintage, to_vintage=args.to_vintage)
     report_checks(layer, args.lang)
     table = layer.table
-    result = convert_indicators(
-        table, from_vintage=args.from_vintage, to_vintage=args.to_vintage, weights=args.weights,
-        province=args.province,
-    )
     with atomic_path(args.out) as tmp:
         write_conversion(result, tmp, lang=args.lang)
     report = result.report.to_dict()

@@ -201,6 +201,32 @@ def conversion_files(conversion: Conversion, *, lang: str = DEFAULT_LANG) -> dic
 # ---------------------------------------------------------------------------
 # The reform page's choices
 # ---------------------------------------------------------------------------
+def convert_checked(table, *, province: str | None, weights=None, prefer: str | None = None,
+                    from_vintage: str = FROM_VINTAGE, to_vintage: str = TO_VINTAGE):
+    """The table's value checks, then the conversion: what ``python -m geo convert`` and the Sáp nhập 2025 page
+    both do. Impossible values are dropped (poor > households), identical repeated rows merged, rates computed
+    from counts, before anything is summed into a new commune.
+
+    Returns
+    -------
+    (Conversion, LayerResult)
+        The conversion, and the checked table's layer (``notes`` and ``build.warnings(lang)`` say what the checks
+        did).
+    """
+    from geo.analysis.reform import convert_indicators
+
+    layer = build_layer(boundaries=None, table=table, province=province, level=LEVEL, vintage=from_vintage,
+                        prefer=prefer)
+    conversion = convert_indicators(layer.table, from_vintage=from_vintage, to_vintage=to_vintage, weights=weights,
+                                    province=province)
+    return conversion, layer
+
+
+def check_lines(layer: LayerResult, *, lang: str = DEFAULT_LANG) -> list[str]:
+    """What the value checks of :func:`convert_checked` did, one sentence each."""
+    return [t(note, lang) for note in layer.notes] + list(layer.build.warnings(lang))
+
+
 def convertible_tables(tables: dict) -> list[str]:
     """Names of the tables (name -> IndicatorTable) that can be converted: commune tables or tables of no stated
     level, not already in the 2025 communes."""

@@ -57,3 +57,29 @@ def test_reform_maps_put_both_layers_on_the_same_classes_and_select_the_sources(
     assert len(maps.old.gdf) == 194 and len(maps.new.gdf) == 65
     assert maps.new.gdf.set_index("code").at["06187", "households"] == 1500
     assert int(maps.old.gdf["households"].sum()) == int(maps.new.gdf["households"].sum()) == 1620
+
+
+def test_the_page_and_the_command_check_values_before_converting():
+    """ILLUSTRATIVE counts: old Xã Quốc Khánh (06004) has more poor households than households. The Sáp nhập 2025
+    page converted the table as read, so new Xã Quốc Khánh summed it (1,677 poor); both now drop it first."""
+    import io
+
+    import pandas as pd
+
+    from geo.io.tables import read_indicators
+    from geo.units import registry
+    from geo.workflows.reform import check_lines, convert_checked
+
+    units = registry.units(province="20", level="commune", vintage="pre2025")
+    frame = pd.DataFrame({"Mã xã": units["code"], "Tổng số hộ": 1000, "Số hộ nghèo": 100})
+    frame.loc[frame["Mã xã"] == "06004", "Số hộ nghèo"] = 1080
+    buf = io.BytesIO()
+    frame.to_excel(buf, index=False)
+    table = read_indicators(buf.getvalue(), name="xa_cu.xlsx", level="commune")
+    conversion, layer = convert_checked(table, province="20")
+    row = conversion.data.set_index("code").loc["06004"]  # = old 06004 + 06016 + 06025
+    assert row["households"] == 3000 and pd.isna(row["poor"]) and pd.isna(row["poor_rate"])
+    assert conversion.report.blank_values[0]["missing_old"] == [{"code": "06004", "name": "Xã Quốc Khánh"}]
+    assert conversion.report.totals["poor"]["after"] == 100 * (194 - 3)  # the three old communes of 06004 withheld
+    assert any(line.startswith("1 ô số liệu không thể đúng đã được bỏ") and "dòng 12" in line
+               for line in check_lines(layer, lang="vi"))
