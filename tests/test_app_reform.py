@@ -33,6 +33,10 @@ def _app(table) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.session_state["tables"] = {FILE_NAME: table}
     at.session_state["dataset"] = "upload:" + FILE_NAME
+    # The app opened first, as a planner does: a process's first run leaves Streamlit's folder navigation and
+    # reruns on the home page (pages._ui.state.leave_pages_folder_navigation), so a page asked for in that run
+    # would be lost when this module runs alone.
+    at.run()
     at.switch_page("pages/reform.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
