@@ -37,7 +37,7 @@ def test_bad_table_shows_a_visible_warning_naming_its_rows(app_url, bad_csv):
         warning = page.locator('[data-testid="stAlert"]').filter(has_text="ô số liệu không thể đúng")
         warning.first.wait_for(state="visible", timeout=60_000)
         text = warning.first.inner_text()
-        assert text.startswith("5 ô số liệu") and "dòng 4, cột poor_rate = 185" in text and "dòng 3" in text
+        assert text.startswith("5 ô số liệu") and "dòng 4, cột 'Tỷ lệ hộ nghèo (%)' = 185" in text and "dòng 3" in text
         conflict = page.locator('[data-testid="stAlert"]').filter(has_text="Huyện Văn Lãng (dòng 5, 6)")
         assert conflict.first.is_visible()
         screenshot(page, "trust_bad_table_data.png")

@@ -96,7 +96,9 @@ class LayerReport:
         return self.checks.problems + len(self.outliers)
 
     def warnings(self, lang: str = "vi") -> list[str]:
-        """One line per kind of problem, with its count and the first rows, for the app and the CLI."""
+        """One line per kind of problem, with its count and the first rows, for the app and the CLI; columns by
+        their names in words ("Số hộ nghèo năm 2020"), not the layer's column names (``poor_2020``)."""
+        from geo.analysis.indicators import label
         from geo.text.i18n import format_number, t
 
         first = settings.TRUST_FIRST_ROWS
@@ -121,8 +123,8 @@ class LayerReport:
             rows = [w.message(lang).rstrip(".") for w in self.read_warnings]
             out.append(t("qa.read_warnings", lang, n=len(rows), rows=listing(rows)))
         if c.invalid_values:
-            rows = [t("trust.row_item", lang, row=i["row"], column=i["column"], value=value(i["value"]),
-                      reason=reason(i)) for i in c.invalid_values]
+            rows = [t("trust.row_item", lang, row=i["row"], column=label(i["column"], lang),
+                      value=value(i["value"]), reason=reason(i)) for i in c.invalid_values]
             out.append(t("trust.invalid", lang, n=len(rows), rows=listing(rows)))
         open_conflicts = [i for i in c.conflicts if i["kept"] is None]
         kept = [i for i in c.conflicts if i["kept"] is not None]
@@ -136,11 +138,11 @@ class LayerReport:
             rows = [t("trust.unit_rows", lang, unit=unit(i), rows=", ".join(map(str, i["rows"]))) for i in c.merged]
             out.append(t("trust.merged", lang, n=len(rows), rows=listing(rows)))
         if c.implausible:
-            rows = [t("trust.row_item", lang, row=i["row"], column=i["column"], value=value(i["value"]),
-                      reason=reason(i)) for i in c.implausible]
+            rows = [t("trust.row_item", lang, row=i["row"], column=label(i["column"], lang),
+                      value=value(i["value"]), reason=reason(i)) for i in c.implausible]
             out.append(t("trust.implausible", lang, n=len(rows), rows=listing(rows)))
         if self.outliers:
-            rows = [f"{i.get('name') or i['code']}: {i['column']} = {value(i['value'])} ({reason(i)})"
+            rows = [f"{i.get('name') or i['code']}: {label(i['column'], lang)} = {value(i['value'])} ({reason(i)})"
                     for i in self.outliers]
             out.append(t("trust.outliers", lang, n=len(rows), rows=listing(rows)))
         if self.aggregation:

@@ -63,7 +63,7 @@ def test_impossible_values_and_conflicts_are_no_data_and_named(bad_csv):
     assert (gdf.at["185", "poor"], gdf.at["181", "households"], gdf.at["181", "poor"]) == (700, 3000, 200)
     assert gdf.at["180", "near_poor"] == 10
     lines = layer.build.warnings("vi")
-    assert lines[0].startswith("5 ô số liệu không thể đúng") and "dòng 4, cột poor_rate = 185" in lines[0]
+    assert lines[0].startswith("5 ô số liệu không thể đúng") and "dòng 4, cột 'Tỷ lệ hộ nghèo (%)' = 185" in lines[0]
     assert lines[1].startswith("1 đơn vị có nhiều dòng khác nhau") and "Huyện Văn Lãng (dòng 5, 6)" in lines[1]
 
 
@@ -85,7 +85,7 @@ def test_cli_join_reports_each_row_and_counts_them(tmp_path, bad_csv, capsys):
                      "--out", str(out), "--report", str(report)]) == 0
     captured = capsys.readouterr()
     assert "Kiểm tra số liệu: 5 ô không thể đúng đã bỏ, 1 đơn vị có dòng mâu thuẫn" in captured.out
-    assert "dòng 3, cột poor = -5" in captured.err
+    assert "dòng 3, cột 'Số hộ nghèo' = -5" in captured.err
     rep = json.loads(report.read_text(encoding="utf-8"))
     assert [(i["row"], i["column"], i["value"]) for i in rep["invalid_values"]][:2] == [(3, "poor", -5),
                                                                                       (4, "poor_rate", 185)]
