@@ -176,8 +176,13 @@ class ConversionReport:
         for item in self.dropped_rates:
             out.append(t("convert.dropped_rate", lang, column=item["column"]))
         for item in self.incomplete:
-            out.append(t("convert.incomplete", lang, code=item["new_code"], name=item["new_name"],
-                         missing=", ".join(f"{m['code']} {m['name']}" for m in item["missing_old"])))
+            if item["missing_old"]:
+                out.append(t("convert.incomplete", lang, code=item["new_code"], name=item["new_name"],
+                             missing=", ".join(f"{m['code']} {m['name']}" for m in item["missing_old"])))
+            if item.get("conflicting_old"):  # set by geo.workflows.reform.convert_checked
+                out.append(t("convert.incomplete_conflict", lang, code=item["new_code"], name=item["new_name"],
+                             conflicting="; ".join(f"{m['code']} {m['name']} ({', '.join(map(str, m['rows']))})"
+                                                   for m in item["conflicting_old"])))
         for item in self.blank_values:
             out.append(t("convert.blank_value", lang, code=item["new_code"], name=item["new_name"],
                          column=indicator_label(item["column"], lang),

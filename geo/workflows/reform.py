@@ -24,6 +24,7 @@ from geo.io.fingerprint import digest
 from geo.join.files import BoundaryLayer
 from geo.text.i18n import DEFAULT_LANG, format_number, t
 from geo.text.markup import markdown_text
+from geo.units import registry
 from geo.units.crosswalk import FROM_VINTAGE, TO_VINTAGE
 from geo.workflows.layer import LayerResult, build_layer
 
@@ -219,6 +220,14 @@ def convert_checked(table, *, province: str | None, weights=None, prefer: str | 
                         prefer=prefer)
     conversion = convert_indicators(layer.table, from_vintage=from_vintage, to_vintage=to_vintage, weights=weights,
                                     province=province)
+    # An old commune whose rows disagree was set aside by the checks until one row is chosen: it is not missing
+    # from the table, and the report says so (with its rows) instead of asking to add it.
+    conflicting = {registry.normalize_code(i["unit"].get("code"), LEVEL): i["rows"]
+                   for i in layer.build.checks.conflicts if i["kept"] is None and i["unit"].get("code")}
+    for item in conversion.report.incomplete:
+        item["conflicting_old"] = [dict(m, rows=conflicting[m["code"]]) for m in item["missing_old"]
+                                   if m["code"] in conflicting]
+        item["missing_old"] = [m for m in item["missing_old"] if m["code"] not in conflicting]
     return conversion, layer
 
 

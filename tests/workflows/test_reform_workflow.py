@@ -83,3 +83,37 @@ def test_the_page_and_the_command_check_values_before_converting():
     assert conversion.report.totals["poor"]["after"] == 100 * (194 - 3)  # the three old communes of 06004 withheld
     assert any(line.startswith("1 ô số liệu không thể đúng đã được bỏ") and "dòng 12" in line
                for line in check_lines(layer, lang="vi"))
+
+
+def test_an_old_commune_with_differing_rows_is_not_called_missing():
+    """Xã Đội Cấn (06025) listed twice with different figures: its new commune is no data until a row is chosen,
+    and the report says the rows differ instead of asking to add the commune."""
+    import io
+
+    import pandas as pd
+
+    from geo.io.tables import read_indicators
+    from geo.units import registry
+    from geo.workflows.reform import convert_checked
+
+    units = registry.units(province="20", level="commune", vintage="pre2025")
+    frame = pd.DataFrame({"Mã xã": units["code"], "Tổng số hộ": 1000, "Số hộ nghèo": 100})
+    frame = pd.concat([frame, pd.DataFrame({"Mã xã": ["06025"], "Tổng số hộ": [1200], "Số hộ nghèo": [90]})],
+                      ignore_index=True)
+    buf = io.BytesIO()
+    frame.to_excel(buf, index=False)
+    table = read_indicators(buf.getvalue(), name="xa_cu_lap.xlsx", level="commune")
+    conversion, _ = convert_checked(table, province="20")
+    row = conversion.data.set_index("code").loc["06004"]  # = old 06004 + 06016 + 06025
+    assert pd.isna(row["households"]) and pd.isna(row["poor"])
+    item = next(i for i in conversion.report.incomplete if i["new_code"] == "06004")
+    assert item["missing_old"] == []
+    assert item["conflicting_old"] == [{"code": "06025", "name": "Xã Đội Cấn", "rows": [18, 196]}]
+    assert item["missing_old_codes"] == ["06025"]
+    lines = [line for line in conversion.report.warnings("vi") if "06004" in line]
+    assert lines == ["Xã mới 06004 Xã Quốc Khánh không có số liệu: xã cũ 06025 Xã Đội Cấn (18, 196) có nhiều dòng "
+                     "khác nhau (số thứ tự dòng trong ngoặc). Chọn một dòng trên trang Dữ liệu, hoặc dùng --prefer "
+                     "first/last, để chuyển xã này."]
+    # With a row chosen, the new commune is converted.
+    conversion, _ = convert_checked(table, province="20", prefer="last")
+    assert conversion.data.set_index("code").loc["06004", "households"] == 3200
