@@ -162,6 +162,24 @@ class ConversionReport:
             "incomplete": len({i["new_code"] for i in self.incomplete} | {b["new_code"] for b in self.blank_values}),
         }
 
+    def gap_warnings(self, lang: str = DEFAULT_LANG) -> list[str]:
+        """The new communes left without data, or without one column, and why: the part of :meth:`warnings` a
+        command prints on screen."""
+        out = []
+        for item in self.incomplete:
+            if item["missing_old"]:
+                out.append(t("convert.incomplete", lang, code=item["new_code"], name=item["new_name"],
+                             missing=", ".join(f"{m['code']} {m['name']}" for m in item["missing_old"])))
+            if item.get("conflicting_old"):  # set by geo.workflows.reform.convert_checked
+                out.append(t("convert.incomplete_conflict", lang, code=item["new_code"], name=item["new_name"],
+                             conflicting="; ".join(f"{m['code']} {m['name']} ({', '.join(map(str, m['rows']))})"
+                                                   for m in item["conflicting_old"])))
+        for item in self.blank_values:
+            out.append(t("convert.blank_value", lang, code=item["new_code"], name=item["new_name"],
+                         column=indicator_label(item["column"], lang),
+                         missing=", ".join(f"{m['code']} {m['name']}" for m in item["missing_old"])))
+        return out
+
     def warnings(self, lang: str = DEFAULT_LANG) -> list[str]:
         """Things a planner should read, as sentences in ``lang``."""
         out = [t("qa.convert_from_names", lang, n=self.from_names)] if self.from_names else []
@@ -175,18 +193,7 @@ class ConversionReport:
                          method=item["weight_method"]))
         for item in self.dropped_rates:
             out.append(t("convert.dropped_rate", lang, column=item["column"]))
-        for item in self.incomplete:
-            if item["missing_old"]:
-                out.append(t("convert.incomplete", lang, code=item["new_code"], name=item["new_name"],
-                             missing=", ".join(f"{m['code']} {m['name']}" for m in item["missing_old"])))
-            if item.get("conflicting_old"):  # set by geo.workflows.reform.convert_checked
-                out.append(t("convert.incomplete_conflict", lang, code=item["new_code"], name=item["new_name"],
-                             conflicting="; ".join(f"{m['code']} {m['name']} ({', '.join(map(str, m['rows']))})"
-                                                   for m in item["conflicting_old"])))
-        for item in self.blank_values:
-            out.append(t("convert.blank_value", lang, code=item["new_code"], name=item["new_name"],
-                         column=indicator_label(item["column"], lang),
-                         missing=", ".join(f"{m['code']} {m['name']}" for m in item["missing_old"])))
+        out += self.gap_warnings(lang)
         for item in self.errata:
             out.append(t("convert.erratum", lang, old_code=item["old_code"], new_code=item["new_code"]))
         return out

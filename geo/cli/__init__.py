@@ -262,6 +262,8 @@ def _cmd_convert(args) -> int:
     with atomic_path(args.report) as tmp:
         tmp.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     print(t("convert.done", args.lang, out=args.out, report=args.report, **result.report.summary()))
+    for line in result.report.gap_warnings(args.lang):  # which new communes have no data, and why
+        print(line, file=sys.stderr)
     return EXIT_OK
 
 

@@ -59,3 +59,20 @@ def test_webmap_without_a_table_still_draws_the_outlines(tmp_path, capsys):
     assert main(["webmap", "--boundaries", "default", "--level", "commune", "--indicators", "langson_kh78_2021",
                  "--out", str(tmp_path / "b.html")]) == 2
     assert not (tmp_path / "b.html").exists()
+
+
+def test_convert_says_which_new_commune_has_no_data(tmp_path, capsys):
+    import pandas as pd
+
+    from geo.units import registry
+
+    units = registry.units(province="20", level="commune", vintage="pre2025")
+    table = tmp_path / "xa_cu.csv"
+    pd.DataFrame({"Mã xã": units["code"], "Tổng số hộ": 1000, "Số hộ nghèo": 100}).query(
+        "`Mã xã` != '06016'").to_csv(table, index=False)
+    assert main(["convert", "--indicators", str(table), "--out", str(tmp_path / "moi.csv"),
+                 "--report", str(tmp_path / "moi.json")]) == 0
+    captured = capsys.readouterr()
+    assert "1 xã mới thiếu số liệu" in captured.out
+    assert ("Xã mới 06004 Xã Quốc Khánh không có số liệu: bảng thiếu xã cũ 06016 Xã Tri Phương, cộng các xã còn lại "
+            "sẽ thiếu. Bổ sung các dòng đó để chuyển xã này.") in captured.err.splitlines()
