@@ -26,6 +26,7 @@ by_file = {name: st.Page(f"pages/{name}.py", title=t(key, lang), url_path=url, d
 home = by_file["map"]
 ui.follow_old_address({name: url for name, (_, url) in PAGES.items()})  # /priority, from before these addresses
 page = st.navigation(list(by_file.values()))
+ui.restore_style_choices(page.url_path)  # the Map's style, drawn in a fragment, follows the planner to any page
 if page.url_path == home.url_path:  # the home page opens with the getting-started panel
     start_panel()
 try:

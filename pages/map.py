@@ -80,6 +80,7 @@ def style_sidebar(layer) -> tuple[str | None, list[float] | None, object]:
             st.multiselect(T("ui.overlays"), kinds, key="overlays", format_func=lambda k: designation_label(k, lang))
         ss.setdefault("basemap", False)
         st.checkbox(T("ui.basemap"), key="basemap")
+    ui.keep_style_choices()  # for the next page (the Annex page draws what the Map shows) and the way back
     return value_column, bins, designations
 
 

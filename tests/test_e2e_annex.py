@@ -61,4 +61,10 @@ def test_annex_pdf_download_offline(app_url):
         assert "Kế hoạch số 78/KH-UBND" in text and "Ngày lập" in text
         screenshot(page, "annex_vi.png")
 
+        nav(page, "Bản đồ")  # back on the Map: the indicator chosen there before the visit
+        wait_units(page, 11)
+        box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Chỉ tiêu").first
+        assert "Tỷ lệ hộ cận nghèo" in box.evaluate(
+            "e => e.textContent + ' ' + [...e.querySelectorAll('input')].map(i => i.value).join(' ')")
+
         assert page.external == [], f"requests left localhost: {page.external[:5]}"

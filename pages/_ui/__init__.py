@@ -22,7 +22,8 @@ from pages._ui.matching import conflict_pickers, hand_choices, hand_matches
 from pages._ui.scenarios import (adopt_scenario, open_scenario_from_workspace, save_scenario_to_workspace,
                                  workspace_scenarios)
 from pages._ui.state import (PERSISTENT_KEYS, T, init_state, keep, lang, language_switch,
-                             follow_old_address, leave_pages_folder_navigation, prefill, remember, selection,
+                             follow_old_address, keep_style_choices, leave_pages_folder_navigation, prefill, remember,
+                             restore_style_choices, selection,
                              session_id, show_error)
 from pages._ui.uploads import (boundary_layer, boundary_sources, content_key, digest, file_uploader, keep_converted,
                                save_upload,
@@ -33,7 +34,8 @@ from pages._ui.workspace import (designations, forget_workspace_versions, set_de
 
 __all__ = [
     "BUILTIN_PREFIX", "DEFAULT_DATASET", "UPLOAD_PREFIX", "PERSISTENT_KEYS",
-    "T", "init_state", "keep", "lang", "language_switch", "follow_old_address", "leave_pages_folder_navigation",
+    "T", "init_state", "keep", "keep_style_choices", "restore_style_choices", "lang", "language_switch",
+    "follow_old_address", "leave_pages_folder_navigation",
     "prefill", "remember", "selection", "session_id",
     "show_error",
     "boundaries_from_old", "builtin_table", "default_boundaries", "provinces", "registry_units", "static_assets",

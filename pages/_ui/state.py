@@ -39,6 +39,28 @@ def init_state() -> None:
             st.session_state[key] = st.session_state[key]
 
 
+_STYLE_COPY = "_style_choices"
+STYLE_KEYS = ("indicator", "year", "scheme", "k", "palette", "overlays", "basemap", "breaks")  # the Map's fragment
+
+
+def keep_style_choices() -> None:
+    """Copy the Map page's style choices where :func:`restore_style_choices` finds them (called where they are
+    drawn, in the Map page's fragment)."""
+    st.session_state[_STYLE_COPY] = {key: st.session_state[key] for key in STYLE_KEYS if key in st.session_state}
+
+
+def restore_style_choices(page: str) -> None:
+    """On a change of page, the Map page's style choices as its fragment last drew them.
+
+    The style boxes are drawn in a fragment, and Streamlit does not carry a fragment rerun's widget values
+    across a page change: the Annex page would draw the indicator chosen before the last restyle, and the Map
+    page would come back to it. Within one page the widgets' own values stand.
+    """
+    if st.session_state.get("_page") != page:
+        st.session_state.update(st.session_state.get(_STYLE_COPY, {}))
+    st.session_state["_page"] = page
+
+
 def lang() -> str:
     return st.session_state.get("lang", DEFAULT_LANG)
 
