@@ -134,11 +134,10 @@ def scenario_section(*, units, indicators, designations, rules, manual, labels: 
                  on_change=_open_from_workspace, format_func=lambda n: n or T("ws.scenario.none"))
     st.caption(T("prio.scenario.help"))
     o1, o2 = st.columns(2)
-    with o1:
-        ui.file_uploader(T("prio.scenario.open"), type=["gpkg"], key="prio_open_upload", on_change=_open_scenario,
-                         args=(province, vintage))
-    with o2:
-        ui.file_uploader(T("prio.scenario.compare"), type=["gpkg"], key="prio_cmp_upload", on_change=_compare_upload)
+    ui.file_uploader(T("prio.scenario.open"), type=["gpkg"], key="prio_open_upload", on_change=_open_scenario,
+                     args=(province, vintage), container=o1)
+    ui.file_uploader(T("prio.scenario.compare"), type=["gpkg"], key="prio_cmp_upload", on_change=_compare_upload,
+                     container=o2)
     if store.get("compare"):
         name, other = store["compare"]
         st.subheader(T("prio.compare"))

@@ -33,7 +33,8 @@ def _css_string(text: str) -> str:
     return '"' + "".join(c if c.isalnum() or c in " •.,()-_" else f"\\{ord(c):06x}" for c in text) + '"'
 
 
-def file_uploader(label: str, *, key: str, type: list[str], max_upload_size: int | None = None, **kwargs):
+def file_uploader(label: str, *, key: str, type: list[str], max_upload_size: int | None = None, container=st,
+                  **kwargs):
     """``st.file_uploader`` with its button and its limits in the page's language.
 
     Streamlit writes "Upload" and "200MB per file • CSV, XLSX" in English whatever the page's language; the
@@ -44,14 +45,14 @@ def file_uploader(label: str, *, key: str, type: list[str], max_upload_size: int
     button = _css_string(T("ui.uploader.button"))
     limit = _css_string(T("ui.uploader.limit", size=Num(size, 0), types=", ".join(t.upper() for t in type)))
     box = f".st-key-{key} [data-testid='stFileUploaderDropzone']"
-    st.html(f"<style>{box} button [data-testid='stMarkdownContainer'] p {{font-size: 0; line-height: 0}}"
+    container.html(f"<style>{box} button [data-testid='stMarkdownContainer'] p {{font-size: 0; line-height: 0}}"
             f"{box} button [data-testid='stMarkdownContainer'] p::after {{content: {button}; font-size: 0.875rem;"
             f" line-height: 1.6}}"
             f"{box} [data-testid='stFileUploaderDropzoneInstructions'] span {{font-size: 0; line-height: 0;"
             f" white-space: normal}}"
             f"{box} [data-testid='stFileUploaderDropzoneInstructions'] span::after {{content: {limit};"
             f" font-size: 0.875rem; line-height: 1.6}}</style>")
-    return st.file_uploader(label, key=key, type=type, max_upload_size=max_upload_size, **kwargs)
+    return container.file_uploader(label, key=key, type=type, max_upload_size=max_upload_size, **kwargs)
 
 
 def save_upload(uploaded) -> Path:
