@@ -680,6 +680,8 @@ def _text_width(text: str, size: float, weight: str, dpi: float) -> float:
     key = (size, weight, dpi, threading.get_ident())
     cached = _ADVANCES.get(key)
     if cached is None:
+        if len(_ADVANCES) >= 64:  # the app draws from a new thread on each rerun: faces of ended threads go
+            _ADVANCES.clear()
         prop = FontProperties(family="sans-serif", size=size, weight=weight)
         font = get_font(fontManager._find_fonts_by_props(prop))
         cached = _ADVANCES[key] = (font, prop.get_size_in_points(), {})

@@ -39,7 +39,8 @@ def file_uploader(label: str, *, key: str, type: list[str], max_upload_size: int
 
     Streamlit writes "Upload" and "200MB per file • CSV, XLSX" in English whatever the page's language; the
     widget's own text is replaced, by a style on this widget's key only, with "Tải lên" and "Tối đa 200 MB mỗi
-    tệp • CSV, XLSX" (the limit as this uploader enforces it), wrapped when the column is narrow.
+    tệp • CSV, XLSX" (the limit as this uploader enforces it), wrapped when the column is narrow. ``container``
+    is where it is drawn (a column; the page by default).
     """
     size = max_upload_size if max_upload_size is not None else st.get_option("server.maxUploadSize")
     button = _css_string(T("ui.uploader.button"))

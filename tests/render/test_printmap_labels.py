@@ -58,3 +58,13 @@ def test_width_is_the_same_from_several_threads():
         runs = list(pool.map(lambda _: [printmap._text_width(n, 6.0, "normal", DPI) for n in names], range(8)))
     assert all(run == here for run in runs)
     assert len({key[3] for key in printmap._ADVANCES}) >= 2  # each thread measured with its own face
+
+
+def test_faces_of_many_threads_are_not_kept_forever():
+    import threading
+
+    for _ in range(80):  # the app measures from a new thread on each rerun
+        worker = threading.Thread(target=printmap._text_width, args=("Xã Hữu Kiên", 6.0, "normal", DPI))
+        worker.start()
+        worker.join()
+    assert len(printmap._ADVANCES) <= 64
