@@ -1201,41 +1201,99 @@ _SUBSETS_LOCK = threading.Lock()
 SUBSET_CACHE_SIZE = 32  # fonts subsets kept per process (a few kilobytes each)
 
 
+class _FontFile:
+    """A subset font's bytes, as matplotlib's PDF writer uses a fontTools ``TTFont``: saved, then closed."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def save(self, file, reorderTables: bool = False) -> None:  # noqa: N803 - fontTools' name
+        file.write(self.data)
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+
+def _fonttools_subset(fontfile, glyphs) -> tuple[bytes, dict]:
+    """fontTools' subset of ``glyphs`` (for fonts :func:`fontsubset.subset_truetype` does not handle), without
+    the layout tables."""
+    from fontTools import subset
+
+    options = subset.Options(glyph_names=True, recommended_glyphs=True, layout_features=[])
+    options.drop_tables += ["FFTM", "PfEd", "BDF", "meta", "MERG", "TSIV", "Zapf", "bdat", "bloc", "cidg",
+                            "fdsc", "feat", "fmtx", "fond", "just", "kerx", "ltag", "morx", "trak", "xref",
+                            *_PDF_UNUSED_FONT_TABLES]
+    options.font_number = fontfile.face_index
+    subsetter = subset.Subsetter(options=options)
+    subsetter.populate(gids=glyphs)
+    with subset.load_font(fontfile, options) as font:
+        subsetter.subset(font)
+        data = io.BytesIO()
+        font.save(data, reorderTables=False)
+    return data.getvalue(), dict(subsetter.glyph_index_map)
+
+
 def _lean_glyphs_subset(fontfile, glyphs):
-    """:func:`matplotlib.backends._backend_pdf_ps.get_glyphs_subset` (matplotlib 3.11) without the layout
-    tables (:data:`_PDF_UNUSED_FONT_TABLES`), and kept: the next PDF with the same glyphs (the same page with
-    another title, the app's next download) embeds the subset made before instead of subsetting again."""
-    from fontTools import subset, ttLib
+    """:func:`matplotlib.backends._backend_pdf_ps.get_glyphs_subset` (matplotlib 3.11) made by
+    :func:`fontsubset.subset_truetype` (fontTools for other fonts), and kept: the next PDF with the same glyphs
+    (the same page with another title, the app's next download) embeds the subset made before."""
     from matplotlib.backends import _backend_pdf_ps as pdfps
+
+    from geo.render import fontsubset
 
     key = (os.fspath(fontfile), fontfile.face_index, frozenset(glyphs))
     with _SUBSETS_LOCK:
         kept = _SUBSETS.get(key)
     if kept is None:
-        options = subset.Options(glyph_names=True, recommended_glyphs=True, layout_features=[])
-        options.drop_tables += ["FFTM", "PfEd", "BDF", "meta", "MERG", "TSIV", "Zapf", "bdat", "bloc", "cidg",
-                                "fdsc", "feat", "fmtx", "fond", "just", "kerx", "ltag", "morx", "trak", "xref",
-                                *_PDF_UNUSED_FONT_TABLES]
-        options.font_number = fontfile.face_index
-        subsetter = subset.Subsetter(options=options)
-        subsetter.populate(gids=glyphs)
-        with subset.load_font(fontfile, options) as font:
-            subsetter.subset(font)
-            data = io.BytesIO()
-            font.save(data, reorderTables=False)
-        kept = (data.getvalue(), dict(subsetter.glyph_index_map))
+        try:
+            if fontfile.face_index:
+                raise fontsubset.UnsupportedFont("a face of a font collection")
+            kept = fontsubset.subset_truetype(Path(os.fspath(fontfile)).read_bytes(), glyphs)
+        except fontsubset.UnsupportedFont:
+            kept = _fonttools_subset(fontfile, glyphs)
         with _SUBSETS_LOCK:
             if len(_SUBSETS) >= SUBSET_CACHE_SIZE:
                 _SUBSETS.pop(next(iter(_SUBSETS)))
             _SUBSETS[key] = kept
-    return pdfps.SubsetResults(ttLib.TTFont(io.BytesIO(kept[0])), dict(kept[1]))._as_cm()
+    return pdfps.SubsetResults(_FontFile(kept[0]), dict(kept[1]))._as_cm()
+
+
+def _defer_fonttools_subset() -> None:
+    """Make ``fontTools.subset`` load on first use, not when matplotlib's PDF writer is imported: its import
+    (the variable-font and layout code, ~0.13 s) is only needed for a font :mod:`geo.render.fontsubset` does not
+    handle. A standard :class:`importlib.util.LazyLoader` module; nothing changes for code that uses it."""
+    import importlib.util
+    import sys
+
+    if "fontTools.subset" in sys.modules:
+        return
+    spec = importlib.util.find_spec("fontTools.subset")
+    if spec is None or spec.loader is None:
+        return
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["fontTools.subset"] = module
+    spec.loader.exec_module(module)
+    setattr(sys.modules["fontTools"], "subset", module)
 
 
 def _lean_pdf_fonts() -> None:
-    """Embed fonts without their layout tables (once per process; only on the matplotlib it was written for)."""
+    """Embed fonts by :func:`_lean_glyphs_subset` (once per process; only on the matplotlib it was written for)."""
+    if not matplotlib.__version__.startswith("3.11."):
+        return
+    import sys
+
+    if "matplotlib.backends._backend_pdf_ps" not in sys.modules:
+        _defer_fonttools_subset()
     from matplotlib.backends import _backend_pdf_ps as pdfps
 
-    if getattr(pdfps.get_glyphs_subset, "_geo_lean", False) or not matplotlib.__version__.startswith("3.11."):
+    if getattr(pdfps.get_glyphs_subset, "_geo_lean", False):
         return
     _lean_glyphs_subset._geo_lean = True  # type: ignore[attr-defined]
     pdfps.get_glyphs_subset = _lean_glyphs_subset
