@@ -19,7 +19,8 @@ each command fills it. Without it every run compiles the project's modules again
 Prints the median wall-clock seconds and the CPU seconds (user + system of the child, less sensitive to a
 shared machine's load) of each, the ratio to QGIS, the targets (issue 15: ≤ 2× QGIS) and the load average.
 When QGIS is absent the previous outside figures (A4 1.1 s, atlas 1.9 s, PNG 1.7 s) are the reference.
-Run from the repository root: ``python bench/export.py [runs]``.
+Run from the repository root: ``python bench/export.py [runs] [jobs]`` (jobs: a comma list of pdf, atlas, png,
+all; default all four).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+ONLY = sys.argv[2].split(",") if len(sys.argv) > 2 else None  # e.g. "pdf": only those jobs
 QGIS_PYTHON = "/usr/bin/python3"
 OUTSIDE_QGIS_S = {"pdf": 1.1, "atlas": 1.9, "png": 1.7}  # earlier measurement, same 226 real communes
 TARGET_RATIO = 2.0
@@ -96,6 +98,8 @@ def main() -> None:
             "png": ours + ["--format", "png", "--out", str(tmp / "ours.png")],
             "all": ours + ["--format", "pdf,atlas,png", "--out", str(tmp / "all.pdf")],
         }
+        if ONLY:
+            jobs = {k: v for k, v in jobs.items() if k in ONLY}
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
         ours_env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         ours_env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")

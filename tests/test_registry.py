@@ -75,3 +75,21 @@ def test_guess_vintage_from_codes():
     assert set(new) <= set(old)
     assert registry.guess_vintage(new) is None
     assert registry.guess_vintage([]) is None
+
+
+@pytest.mark.parametrize("vintage", ["pre2025", "2025"])
+def test_province_name_is_the_unit_list_name(vintage):
+    provinces = registry.units(level="province", vintage=vintage)
+    assert len(provinces) == {"pre2025": 63, "2025": 34}[vintage]
+    for code, name, short in zip(provinces["code"], provinces["name"], provinces["short_name"]):
+        assert registry.province_name(code, vintage=vintage) == name
+        assert registry.province_name(code, vintage=vintage, short=True) == short
+
+
+def test_province_name_of_langson_and_unknown_codes():
+    assert registry.province_name(20) == "Tỉnh Lạng Sơn"
+    assert registry.province_name("20", vintage="2025", short=True) == "Lạng Sơn"
+    assert registry.province_name("99") is None
+    assert registry.province_name("Lạng Sơn") is None
+    with pytest.raises(GeoError):
+        registry.province_name("20", vintage="2030")

@@ -334,6 +334,24 @@ def units(*, province: str | int | None = None, level: str = "commune", vintage:
     return df.reset_index(drop=True).copy()
 
 
+@functools.lru_cache(maxsize=None)
+def _province_names(vintage: str) -> dict[str, tuple[str, str]]:
+    check_vintage_level(vintage, "province")
+    table = "admin_units_legacy" if vintage == "pre2025" else "admin_units"
+    found = _query(f"SELECT provinceCode AS code, province AS name, provinceShort AS short_name FROM {table} "
+                   "WHERE rowid IN (SELECT MIN(rowid) FROM " + table + " GROUP BY provinceCode)")
+    return {str(c): (nfc(n), nfc(s)) for c, n, s in zip(found["code"], found["name"], found["short_name"])
+            if isinstance(c, str) and c}
+
+
+def province_name(code: str | int, *, vintage: str = "pre2025", short: bool = False) -> str | None:
+    """A province's name ("Tỉnh Lạng Sơn", or "Lạng Sơn" with ``short``), as :func:`unit` gives it, without
+    building the province list (a title needs only this); None for a code the vintage does not have."""
+    norm = normalize_code(code, "province")
+    names = _province_names(vintage).get(norm) if norm is not None else None
+    return None if names is None else names[1 if short else 0]
+
+
 def unit(code: str | int, *, level: str, vintage: str = "pre2025") -> AdminUnit:
     """One unit by code, as an :class:`AdminUnit`. Raises KeyError when unknown."""
     norm = normalize_code(code, level)

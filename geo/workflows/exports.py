@@ -210,11 +210,10 @@ def _area(layer, lang: str) -> str:
     """ "tỉnh Lạng Sơn" as it reads mid-sentence ("Lạng Sơn Province" in English)."""
     if not layer.province:
         return ""
-    try:
-        unit = registry.unit(layer.province, level="province", vintage=layer.vintage)
-    except GeoError:
+    name = registry.province_name(layer.province, vintage=layer.vintage, short=lang != "vi")
+    if name is None:
         return str(layer.province)
-    return _lower_first(unit.name) if lang == "vi" else t("annex.area_en", lang, name=unit.short_name)
+    return _lower_first(name) if lang == "vi" else t("annex.area_en", lang, name=name)
 
 
 def default_titles(layer, value_column: str | None, lang: str = DEFAULT_LANG, *, which: str = "all") -> tuple[str, str]:

@@ -207,10 +207,7 @@ def map_title(layer: MapLayer, column: str | None, lang: str = DEFAULT_LANG) -> 
     """Default title of a shared map: "Tỷ lệ hộ nghèo (%) năm 2020 – Lạng Sơn"."""
     area = ""
     if layer.province:
-        try:
-            area = registry.unit(layer.province, level="province", vintage=layer.vintage).short_name
-        except GeoError:
-            area = str(layer.province)
+        area = registry.province_name(layer.province, vintage=layer.vintage, short=True) or str(layer.province)
     what = label(column, lang) if column else t("no_data", lang)
     return t("map.title", lang, indicator=what, area=area) if area else what
 
