@@ -3,7 +3,7 @@
 # against each mutant. A mutant that no test notices ("survived") is a gap in the tests or an equivalent
 # change; docs/mutation.md lists the figures and explains each survivor that was left.
 #
-# Usage:  bench/mutation.sh [numbers] [join] [tables] [rules] [conversion]     (default: all five)
+# Usage:  bench/mutation.sh [numbers] [join] [tables] [rules] [conversion] [fontsubset]  (default: the first five)
 #         MUTATION_JOBS=2 bench/mutation.sh numbers                            (parallel mutants; default 2)
 #         MUTATION_ONLY='geo.join.match.x_match_units*' bench/mutation.sh join  (only these mutants)
 #         MUTATION_SECONDS=1200 bench/mutation.sh tables                         (stop each module after 20 min)
@@ -27,7 +27,8 @@ source_of() {
     tables)     echo geo/io/tables.py ;;
     rules)      for f in geo/analysis/rules.py geo/analysis/priority.py; do [ -f "$ROOT/$f" ] && { echo "$f"; return; }; done ;;
     conversion) for f in geo/analysis/conversion.py geo/analysis/reform.py; do [ -f "$ROOT/$f" ] && { echo "$f"; return; }; done ;;
-    *) echo "unknown module $1 (numbers, join, tables, rules, conversion)" >&2; exit 2 ;;
+    fontsubset) echo geo/render/fontsubset.py ;;
+    *) echo "unknown module $1 (numbers, join, tables, rules, conversion, fontsubset)" >&2; exit 2 ;;
   esac
 }
 tests_of() {
@@ -38,6 +39,7 @@ tests_of() {
     tables)     names="test_tables.py" ;;
     rules)      names="test_rules.py test_priority.py test_ranking.py" ;;
     conversion) names="test_convert.py test_conversion.py test_reform.py" ;;
+    fontsubset) names="test_fontsubset.py" ;;
   esac
   for n in $names; do (cd "$ROOT" && find tests -name "$n" -not -path '*/mutants/*'); done | sort -u
 }
