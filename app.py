@@ -8,20 +8,20 @@ planner sees a map in the first minute with no set-up.
 import streamlit as st
 
 from geo.text.i18n import t
-from pages import _ui as ui
-from pages._start import start_panel
+from app_pages import _ui as ui
+from app_pages._start import start_panel
 
 st.set_page_config(page_title="Bản đồ giảm nghèo", layout="wide")
 ui.init_state()
 ui.language_switch()
 lang = ui.lang()
 
-# file in pages/ -> (title key, address)
+# file in app_pages/ -> (title key, address)
 PAGES = {"map": ("page.map", "ban-do"), "data": ("page.data", "du-lieu"), "households": ("page.households", "danh-sach-ho"),
          "priority": ("page.priority", "uu-tien"), "annex": ("page.annex", "phu-luc"),
          "reform": ("page.reform", "sap-nhap-2025"), "progress": ("page.progress", "tien-do"),
          "workspace": ("ws.page", "kho-du-lieu")}
-by_file = {name: st.Page(f"pages/{name}.py", title=t(key, lang), url_path=url, default=name == "map")
+by_file = {name: st.Page(f"app_pages/{name}.py", title=t(key, lang), url_path=url, default=name == "map")
            for name, (key, url) in PAGES.items()}
 home = by_file["map"]
 ui.follow_old_address({name: url for name, (_, url) in PAGES.items()})  # /priority, from before these addresses

@@ -45,7 +45,7 @@ def _run(at) -> AppTest:
 @pytest.fixture
 def at() -> AppTest:
     at = _run(AppTest.from_file(APP, default_timeout=TIMEOUT))
-    at.switch_page("pages/annex.py")
+    at.switch_page("app_pages/annex.py")
     return _run(at)
 
 
@@ -166,7 +166,7 @@ def test_priority_list_from_the_priority_page(at):
     ranked = pd.DataFrame(prioritise(layer.gdf, designations=designations, rules=rules).ranked.drop(columns="geometry"))
     ranked["selected"] = [i < 3 for i in range(len(ranked))]
     ranked["tier_label"] = ["Nhóm 1" if s else None for s in ranked["selected"]]
-    at.session_state["prio_ranked"] = ranked  # what pages/priority.py stores
+    at.session_state["prio_ranked"] = ranked  # what app_pages/priority.py stores
     _run(at)
     assert at.radio(key="annex_units").value == "priority"
     assert at.text_input(key="annex_table_title").value == "Danh sách đơn vị ưu tiên – tỉnh Lạng Sơn"

@@ -26,7 +26,7 @@ MISSPELT_ROW = 7  # file row of "H. Trang Dihn" (2 title lines, 3 header rows, t
 @pytest.fixture
 def at() -> AppTest:
     at = _run(AppTest.from_file(APP, default_timeout=TIMEOUT))
-    at.switch_page("pages/data.py")
+    at.switch_page("app_pages/data.py")
     return _run(at)
 
 
@@ -77,7 +77,7 @@ def test_upload_join_report_and_hand_choice(at, misspelt_csv):
     assert metrics["Dòng chưa ghép"] == 0 and metrics["Đơn vị chưa có số liệu"] == 0
 
     # The map page uses the upload with the hand choice: all 11 districts coloured.
-    at.switch_page("pages/map.py")
+    at.switch_page("app_pages/map.py")
     _run(at)
     g, s, _ = map_payload(at)
     assert len(g["codes"]) == 11 and -1 not in s["cls"]

@@ -219,10 +219,10 @@ def test_choices_survive_a_visit_to_the_data_page(at):
     _widget(at.radio, "Cấp").set_value("commune")
     _widget(at.sidebar.selectbox, "Chỉ tiêu").set_value("poor")
     _run(at)
-    at.switch_page("pages/data.py")
+    at.switch_page("app_pages/data.py")
     _run(at)
     assert at.session_state["level"] == "commune"
-    at.switch_page("pages/map.py")
+    at.switch_page("app_pages/map.py")
     _run(at)
     ss = at.session_state
     assert (ss["level"], ss["indicator"], ss["dataset"]) == ("commune", "poor", "builtin:langson_kh78_2021")

@@ -28,11 +28,11 @@ def _page_with_table() -> AppTest:
     """The app after uploading the illustrative commune table on the Data page, on the Priority page."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     at.run()
-    at.switch_page("pages/data.py")
+    at.switch_page("app_pages/data.py")
     at.run()
     at.file_uploader(key="t_upload").set_value((FILE_NAME, commune_csv(), "text/csv"))
     at.run()
-    at.switch_page("pages/priority.py")
+    at.switch_page("app_pages/priority.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -57,7 +57,7 @@ def test_builtin_district_table_opens_ranked_at_district_level():
     level the other pages use) and opens on the districts ranked by poor rate, with values and a selection."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     at.run()
-    at.switch_page("pages/priority.py")
+    at.switch_page("app_pages/priority.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.session_state["level"] == "district"
@@ -73,7 +73,7 @@ def test_builtin_district_table_opens_ranked_at_district_level():
     assert len(at.table) == 1  # the top of the list as a plain table
 
     # Back on the Map page the level is still the district level.
-    at.switch_page("pages/map.py")
+    at.switch_page("app_pages/map.py")
     at.run()
     assert at.session_state["level"] == "district"
 
@@ -81,11 +81,11 @@ def test_builtin_district_table_opens_ranked_at_district_level():
 def test_priority_keeps_the_level_chosen_elsewhere():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     at.run()
-    at.switch_page("pages/map.py")
+    at.switch_page("app_pages/map.py")
     at.run()
     at.radio(key="level").set_value("commune")
     at.run()
-    at.switch_page("pages/priority.py")
+    at.switch_page("app_pages/priority.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.session_state["level"] == "commune"

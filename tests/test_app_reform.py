@@ -33,11 +33,8 @@ def _app(table) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.session_state["tables"] = {FILE_NAME: table}
     at.session_state["dataset"] = "upload:" + FILE_NAME
-    # The app opened first, as a planner does: a process's first run leaves Streamlit's folder navigation and
-    # reruns on the home page (pages._ui.state.leave_pages_folder_navigation), so a page asked for in that run
-    # would be lost when this module runs alone.
-    at.run()
-    at.switch_page("pages/reform.py")
+    at.run()  # the app opened first, as a planner does
+    at.switch_page("app_pages/reform.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -152,7 +149,7 @@ def test_converted_dataset_on_the_map_page(old_table):
     at.session_state["vintage"] = "2025"
     at.session_state["level"] = "commune"
     at.session_state["dataset"] = "upload:" + name
-    at.switch_page("pages/map.py").run()
+    at.switch_page("app_pages/map.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert name in at.selectbox(key="dataset").options  # listed with the other datasets
     assert at.selectbox(key="dataset").value == "upload:" + name
@@ -166,10 +163,13 @@ def test_converted_dataset_on_the_map_page(old_table):
 
 def test_english(old_table):
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.session_state["lang"] = "en"
     at.session_state["tables"] = {FILE_NAME: old_table}
     at.session_state["dataset"] = "upload:" + FILE_NAME
-    at.switch_page("pages/reform.py").run()
+    at.run()  # the app opened first, as a planner does (AppTest resolves a page only once app.py has named them)
+    at.switch_page("app_pages/reform.py").run()
+    # English chosen last: AppTest re-reads the options' labels after a run outside it, where the labels that
+    # look the language up when called (format_func=lambda v: T(...)) come out in Vietnamese.
+    at.radio(key="lang").set_value("en").run()
     assert not at.exception
     assert at.title[0].value.startswith("2025 reform")
     assert _metric(at, "New communes") == "65"
@@ -177,20 +177,20 @@ def test_english(old_table):
 
 
 def test_no_table_yet():
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.switch_page("pages/reform.py").run()
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.switch_page("app_pages/reform.py").run()
     assert not at.exception
     assert any("Chưa có bảng số liệu cấp xã" in i.value for i in at.info)
 
 
-@pytest.mark.skipif(not (Path(APP).parent / "pages" / "priority.py").exists(), reason="no priority page yet")
+@pytest.mark.skipif(not (Path(APP).parent / "app_pages" / "priority.py").exists(), reason="no priority page yet")
 def test_converted_dataset_on_the_priority_page(old_table):
     at = _app(old_table)
     name = _converted_name(at)
     at.session_state["vintage"] = "2025"
     at.session_state["level"] = "commune"
     at.session_state["dataset"] = "upload:" + name
-    at.switch_page("pages/priority.py").run()
+    at.switch_page("app_pages/priority.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert any(str(m.value).endswith("/65") for m in at.metric)  # ranked over the 65 new communes
 

@@ -1,6 +1,6 @@
 """The one layer builder: boundaries + table -> the joined layer and its report.
 
-Every page (through ``pages/_ui.py``) and every command (``join``, ``webmap``,
+Every page (through ``app_pages/_ui``) and every command (``join``, ``webmap``,
 ``annex``, ``priority``, ``convert``) builds its layer with
 :func:`build_layer`, so a planner gets the same units, codes and values
 wherever they look. The steps, in order:

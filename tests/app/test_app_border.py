@@ -13,7 +13,7 @@ TIMEOUT = 180
 def test_planner_confirms_the_derived_border_districts_into_designations():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     at.run()
-    at.switch_page("pages/priority.py")
+    at.switch_page("app_pages/priority.py")
     at.run()
     at.radio(key="level").set_value("district")
     at.run()

@@ -17,7 +17,7 @@ TIMEOUT = 180
 def app():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     at.run()
-    at.switch_page("pages/progress.py")
+    at.switch_page("app_pages/progress.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("Cần ít nhất hai năm" in i.value for i in at.info)

@@ -22,11 +22,11 @@ def _csv(rate: float, *, header: str = "Tỷ lệ hộ nghèo (%)") -> bytes:
 def test_the_page_asks_the_base_year_then_stacks_the_next_year():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     at.run()
-    at.switch_page("pages/data.py")
+    at.switch_page("app_pages/data.py")
     at.run()
     at.file_uploader(key="t_upload").set_value(("xa_khong_ghi_nam.csv", _csv(12.0), "text/csv"))
     at.run()
-    at.switch_page("pages/progress.py")
+    at.switch_page("app_pages/progress.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert any(i.value.startswith("Bảng xa_khong_ghi_nam.csv (bộ số liệu gốc): các cột poor_rate không ghi năm")

@@ -26,7 +26,7 @@ def _data_page(national: bool) -> AppTest:
     at = _run(AppTest.from_file(APP, default_timeout=TIMEOUT))
     if national:
         at.session_state["national"] = True
-    at.switch_page("pages/data.py")
+    at.switch_page("app_pages/data.py")
     return _run(at)
 
 

@@ -20,13 +20,13 @@ def test_names_only_boundaries_with_unknown_names_reach_the_map():
         h.feature({"ten": "Huyện Không Có"}, h.square(106.8, 22.0)),
         h.feature({"ten": "Huyện Cũng Không"}, h.square(106.9, 22.0))])
     at = _run(AppTest.from_file(APP, default_timeout=TIMEOUT))
-    at.switch_page("pages/data.py")
+    at.switch_page("app_pages/data.py")
     _run(at)
     at.radio(key="level").set_value("district")
     _run(at)
     at.file_uploader(key="b_upload").set_value(("ten_huyen.geojson", data, "application/geo+json"))
     _run(at)
-    at.switch_page("pages/map.py")
+    at.switch_page("app_pages/map.py")
     _run(at)  # no exception on the page
     geometry, _style, _districts = map_payload(at)
     assert sorted(geometry["codes"]) == ["182", "?2", "?3"]

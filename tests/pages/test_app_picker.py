@@ -1,4 +1,4 @@
-"""The one unit picker (pages/_picker.py) under AppTest: typed without diacritics, it finds and selects the unit."""
+"""The one unit picker (app_pages/_picker.py) under AppTest: typed without diacritics, it finds and selects the unit."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ def _picker_app(options: list[str], labels: dict[str, str], **kwargs):
     def script(options, labels, kwargs):
         import streamlit as st
 
-        from pages._picker import unit_picker
+        from app_pages._picker import unit_picker
 
         st.session_state["picked"] = unit_picker("Đơn vị", options, labels, key="unit", **kwargs)
 

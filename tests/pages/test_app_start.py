@@ -8,7 +8,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from pages._start import _samples_zip
+from app_pages._start import _samples_zip
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -48,7 +48,7 @@ def test_sample_download_holds_the_five_illustrative_files():
 
 def test_first_page_does_not_wait_for_the_samples(monkeypatch):
     """The sample zip is built only when the button is pressed (a deferred download), never for the first map."""
-    import pages._start as start
+    import app_pages._start as start
 
     def not_now(*args, **kwargs):
         raise AssertionError("samples written while the first page loads")

@@ -15,7 +15,7 @@ def at(tmp_path):
     path = tmp_path / "huyen_loi.csv"
     BAD.to_csv(path, index=False)
     at = _run(AppTest.from_file(APP, default_timeout=TIMEOUT))
-    at.switch_page("pages/data.py")
+    at.switch_page("app_pages/data.py")
     _run(at)
     at.file_uploader(key="t_upload").set_value((path.name, path.read_bytes(), "text/csv"))
     return _run(at)

@@ -1,9 +1,10 @@
 """Addresses from before the app had its own navigation (``/priority``, ``/annex``…) open the right page.
 
-A folder named ``pages`` beside ``app.py`` starts every new Streamlit server in its folder-based navigation:
-the first visit by such an address ran ``pages/priority.py`` alone, under a sidebar listing every file of the
-folder by its English file name ("app", "prio callbacks"…). Later visits got Streamlit's English "Page not
-found" box. This module has its own server, so its first visit is a new server's first.
+The pages live in ``app_pages/``, not ``pages/``: a folder named ``pages`` beside ``app.py`` starts every new
+Streamlit server in its folder-based navigation, where the first visit by such an address ran
+``pages/priority.py`` alone, under a sidebar listing every file of the folder by its English file name, and any
+other address got Streamlit's English "Page not found" box. This module has its own server, so its first visit
+is a new server's first.
 """
 
 from __future__ import annotations
@@ -41,11 +42,8 @@ def test_old_address_on_a_running_server_opens_the_page(app_url):
 
 
 def test_apps_own_address_on_a_new_server_opens_the_page():
-    """A bookmark of /du-lieu opened after the server was restarted opens the Data page (it opened the Map).
-
-    Streamlit's own "Page not found" box still shows over it: in the folder mode a new server starts in, that
-    box is sent before ``app.py`` runs, for any address that is not a file of ``pages/``.
-    """
+    """A bookmark of /du-lieu opened after the server was restarted opens the Data page, without Streamlit's
+    English "Page not found" box (sent, while the folder was named ``pages``, before ``app.py`` ran)."""
     with streamlit_server() as url, offline_page(viewport=(1280, 800)) as page:
         page.goto(f"{url}/du-lieu")
         page.locator(".st-key-b_upload").wait_for(timeout=90_000)
@@ -53,3 +51,5 @@ def test_apps_own_address_on_a_new_server_opens_the_page():
         assert page.locator("h1").first.inner_text() == "Dữ liệu"
         assert page.url.endswith("/du-lieu")
         assert page.locator('[data-testid="stSidebarNav"] a').all_inner_texts() == NAV
+        assert page.get_by_text("Page not found").count() == 0
+        assert page.get_by_text("does not seem to exist").count() == 0

@@ -1,4 +1,4 @@
-"""The file uploaders speak the page's language (pages._ui.uploads.file_uploader).
+"""The file uploaders speak the page's language (app_pages._ui.uploads.file_uploader).
 
 Streamlit writes its uploader's button and limits in English ("Upload", "200MB per file • CSV"); what the
 planner sees is the text each uploader's style puts in their place, read here as the browser computes it.

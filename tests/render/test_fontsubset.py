@@ -111,3 +111,180 @@ def test_a_font_without_outlines_table_is_refused():
             data[12 + 16 * i:16 + 16 * i] = b"glyx"
     with pytest.raises(fontsubset.UnsupportedFont, match="no glyf table"):
         fontsubset.subset_truetype(bytes(data), [36])
+
+
+# A small TrueType font written here with fontTools' FontBuilder, for what DejaVu Sans does not have: short
+# loca offsets, glyphs past hhea.numberOfHMetrics (sharing the last advance), and composites with a scale, an
+# x/y scale, a 2x2 transform, word arguments and several components.
+def _rect(x0, y0, x1, y1):
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    pen = TTGlyphPen(None)
+    pen.moveTo((x0, y0))
+    pen.lineTo((x1, y0))
+    pen.lineTo((x1, y1))
+    pen.lineTo((x0, y1))
+    pen.closePath()
+    return pen.glyph()
+
+
+def _composite(parts):
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    pen = TTGlyphPen({"A": None, "B": None}, handleOverflowingTransforms=False)
+    for name, transform in parts:
+        pen.addComponent(name, transform)
+    return pen.glyph()
+
+
+ORDER = [".notdef", "A", "B", "scaled", "xyscaled", "twobytwo", "pair", "far", "tail1", "tail2"]
+ADVANCES = {".notdef": 500, "A": 600, "B": 700, "scaled": 610, "xyscaled": 620, "twobytwo": 630, "pair": 640,
+            "far": 650, "tail1": 300, "tail2": 300}
+
+
+@pytest.fixture(scope="module")
+def small_font() -> bytes:
+    from fontTools.fontBuilder import FontBuilder
+
+    glyphs = {".notdef": _rect(50, 0, 450, 700), "A": _rect(0, 0, 300, 600), "B": _rect(100, 100, 200, 900),
+              "scaled": _composite([("A", (0.5, 0, 0, 0.5, 10, 20))]),
+              "xyscaled": _composite([("B", (0.5, 0, 0, 0.75, 0, 0))]),
+              "twobytwo": _composite([("A", (0.8, 0.2, 0.1, 0.9, 0, 0))]),
+              "pair": _composite([("A", (1, 0, 0, 1, 0, 0)), ("B", (1, 0, 0, 1, 400, -50))]),
+              "far": _composite([("A", (1, 0, 0, 1, 1000, 3000))]),
+              "tail1": _rect(0, 0, 10, 10), "tail2": _rect(5, 5, 20, 20)}
+    fb = FontBuilder(1000, isTTF=True)
+    fb.setupGlyphOrder(ORDER)
+    fb.setupCharacterMap({65: "A", 66: "B"})
+    fb.setupGlyf(glyphs)
+    glyf = fb.font["glyf"]
+    fb.setupHorizontalMetrics({n: (ADVANCES[n], getattr(glyf[n], "xMin", 0)) for n in ORDER})
+    fb.setupHorizontalHeader(ascent=800, descent=-200)
+    fb.setupNameTable({"familyName": "Thu", "styleName": "Regular"})
+    fb.setupOS2()
+    fb.setupPost()
+    out = io.BytesIO()
+    fb.save(out)
+    return out.getvalue()
+
+
+def test_the_small_font_has_what_dejavu_lacks(small_font):
+    font = TTFont(io.BytesIO(small_font))
+    assert font["head"].indexToLocFormat == 0  # short offsets
+    assert font["hhea"].numberOfHMetrics == 9 < font["maxp"].numGlyphs == 10  # tail2 shares tail1's advance
+    tables = fontsubset._tables(small_font)
+    loca = _short_loca(tables)
+    flags = {}
+    for gid in range(3, 8):  # the raw flags of each component, as the file has them
+        glyph = tables[b"glyf"][2 * loca[gid]:2 * loca[gid + 1]]
+        flags[ORDER[gid]] = [struct.unpack_from(">H", glyph, at - 2)[0] for at, _ in fontsubset._components(glyph)]
+    assert flags["scaled"][0] & 0x0008  # WE_HAVE_A_SCALE
+    assert flags["xyscaled"][0] & 0x0040  # WE_HAVE_AN_X_AND_Y_SCALE
+    assert flags["twobytwo"][0] & 0x0080  # WE_HAVE_A_TWO_BY_TWO
+    assert flags["pair"][0] & 0x0020 and not flags["pair"][1] & 0x0020  # MORE_COMPONENTS, then the last
+    assert flags["far"][0] & 0x0001  # ARG_1_AND_2_ARE_WORDS
+    assert not flags["pair"][0] & 0x0001 and flags["pair"][1] & 0x0001  # byte arguments, then words
+
+
+@pytest.mark.parametrize("names", [["scaled"], ["xyscaled"], ["twobytwo"], ["pair"], ["far"], ["tail2"],
+                                   ["tail1", "tail2", "far"], ORDER[1:]])
+def test_each_kind_of_glyph_is_kept_as_drawn(small_font, names):
+    original = TTFont(io.BytesIO(small_font))
+    gids = [original.getGlyphID(n) for n in names]
+    sub_bytes, mapping = fontsubset.subset_truetype(small_font, gids)
+    sub = TTFont(io.BytesIO(sub_bytes), checkChecksums=2)
+    for name, gid in zip(names, gids):
+        new = mapping[gid]
+        assert _outline(sub, new) == _outline(original, gid), name
+        assert sub["hmtx"][sub.getGlyphName(new)] == original["hmtx"][name], name
+    assert sub["hmtx"][sub.getGlyphName(mapping[gids[-1]])][0] == ADVANCES[names[-1]]
+
+
+def test_glyph_offsets_and_tables_are_four_byte_aligned_and_zero_padded(small_font):
+    sub_bytes, _ = fontsubset.subset_truetype(small_font, [3, 6, 9])
+    count = struct.unpack_from(">H", sub_bytes, 4)[0]
+    search_range, entry_selector, range_shift = struct.unpack_from(">HHH", sub_bytes, 6)
+    assert (search_range, entry_selector, range_shift) == (16 * 8, 3, 16 * count - 128)  # 8 <= count < 16
+    entries = sorted(struct.unpack_from(">4sLLL", sub_bytes, 12 + 16 * i) for i in range(count))
+    end = 12 + 16 * count
+    for tag, _sum, offset, length in sorted(entries, key=lambda e: e[2]):
+        assert offset == end, tag  # each table right after the last one, 4-aligned
+        assert offset % 4 == 0
+        padding = sub_bytes[offset + length:offset + length + (-length % 4)]
+        assert padding == b"\0" * (-length % 4), tag
+        end = offset + length + (-length % 4)
+    assert end == len(sub_bytes)
+    sub = TTFont(io.BytesIO(sub_bytes))
+    loca = list(sub["loca"])
+    assert all(v % 4 == 0 for v in loca)
+    tables = {t: (o, n) for t, _s, o, n in entries}
+    assert tables[b"post"][1] == 32
+
+
+def test_names_keep_each_platforms_records():
+    sub = TTFont(io.BytesIO(fontsubset.subset_truetype(DEJAVU.read_bytes(), [36])[0]))
+    assert sub["name"].getName(6, 3, 1, 0x409).toUnicode() == "DejaVuSans"  # Windows, after the Mac records
+    assert sub["name"].getName(1, 1, 0, 0).toUnicode() == "DejaVu Sans"  # Mac
+    original = TTFont(str(DEJAVU))
+    kept = {(r.platformID, r.platEncID, r.langID, r.nameID) for r in original["name"].names if r.nameID <= 6}
+    assert {(r.platformID, r.platEncID, r.langID, r.nameID) for r in sub["name"].names} == kept
+
+
+def test_an_apple_true_font_is_read():
+    data = b"true" + DEJAVU.read_bytes()[4:]
+    sub_bytes, mapping = fontsubset.subset_truetype(data, [36])
+    assert mapping == {0: 0, 36: 1}
+    assert TTFont(io.BytesIO(sub_bytes))["maxp"].numGlyphs == 2
+
+
+def _damaged(data: bytes, change) -> bytes:
+    tables = fontsubset._tables(data)
+    change(tables)
+    return fontsubset._font(tables)
+
+
+def _short_loca(tables) -> list[int]:
+    n = struct.unpack_from(">H", tables[b"maxp"], 4)[0]
+    return list(struct.unpack_from(f">{n + 1}H", tables[b"loca"]))
+
+
+def _set_short_loca(tables, values) -> None:
+    tables[b"loca"] = struct.pack(f">{len(values)}H", *values)
+
+
+def _with_component_index(tables, glyph: int, index: int) -> None:
+    loca = _short_loca(tables)
+    glyf = bytearray(tables[b"glyf"])
+    struct.pack_into(">H", glyf, 2 * loca[glyph] + 12, index)  # the first component's glyph index
+    tables[b"glyf"] = bytes(glyf)
+
+
+@pytest.mark.parametrize(("change", "glyphs", "reason"), [
+    (lambda t: t.update({b"hmtx": t[b"hmtx"][:-2]}), [1], "hmtx table does not match"),
+    (lambda t: t.update({b"hhea": t[b"hhea"][:34] + b"\0\0"}), [1], "hmtx table does not match"),  # no metrics
+    (lambda t: t.update({b"loca": t[b"loca"][:-2]}), [1], "loca table does not match"),
+    (lambda t: t.update({b"head": t[b"head"][:50]}), [1], "head, hhea or maxp table cut short"),
+    (lambda t: t.update({b"maxp": t[b"maxp"][:5]}), [1], "head, hhea or maxp table cut short"),
+    (lambda t: t.update({b"glyf": t[b"glyf"][:-8]}), [9], "glyph 9 lies outside the glyf table"),
+    (lambda t: _with_component_index(t, 7, 10), [7], "uses glyph 10, past the font's last glyph"),
+    (lambda t: _set_short_loca(t, [v - 4 if i == 7 else v for i, v in enumerate(_short_loca(t))]), [6],
+     "composite glyph cut short"),
+])
+def test_damaged_tables_are_named(small_font, change, glyphs, reason):
+    with pytest.raises(fontsubset.UnsupportedFont, match=reason):
+        fontsubset.subset_truetype(_damaged(small_font, change), glyphs)
+
+
+def test_the_last_glyph_ends_the_glyf_table(small_font):
+    sub_bytes, mapping = fontsubset.subset_truetype(small_font, [9])
+    original = TTFont(io.BytesIO(small_font))
+    assert _outline(TTFont(io.BytesIO(sub_bytes)), mapping[9]) == _outline(original, 9)
+
+
+def test_a_file_cut_in_its_last_table_is_refused():
+    data = DEJAVU.read_bytes()
+    count = struct.unpack_from(">H", data, 4)[0]
+    last = max((struct.unpack_from(">4sLLL", data, 12 + 16 * i) for i in range(count)), key=lambda e: e[2])
+    cut = data[:last[2] + last[3] - 1]  # the last table one byte short: its offset is inside the file
+    with pytest.raises(fontsubset.UnsupportedFont, match="runs past the end"):
+        fontsubset.subset_truetype(cut, [36])

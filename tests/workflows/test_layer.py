@@ -142,11 +142,11 @@ def _open_map_with_upload(table: Path, level: str):
     from tests.test_app_map import APP, TIMEOUT, _run
 
     at = _run(AppTest.from_file(APP, default_timeout=TIMEOUT))
-    at.switch_page("pages/data.py")
+    at.switch_page("app_pages/data.py")
     _run(at)
     at.file_uploader(key="t_upload").set_value((table.name, table.read_bytes(), "text/csv"))
     _run(at)
-    at.switch_page("pages/map.py")
+    at.switch_page("app_pages/map.py")
     _run(at)
     if at.session_state["level"] != level:
         at.radio(key="level").set_value(level)

@@ -38,14 +38,14 @@ def misspelt(tmp_path):
 
 def test_a_new_session_finds_the_table_hand_matches_and_scenario(misspelt):
     # Session 1: upload, fix the misspelt row by hand, save a scenario in the workspace.
-    at = _session("pages/data.py")
+    at = _session("app_pages/data.py")
     at.file_uploader(key="t_upload").set_value((NAME, misspelt.read_bytes(), "text/csv"))
     _run(at)
     _widget(at.selectbox, f"Chọn đơn vị đúng cho dòng {MISSPELT_ROW} ('H. Trang Dihn')").set_value(TRANG_DINH)
     next(b for b in at.button if b.label == "Áp dụng các lựa chọn").click()
     _run(at)
     assert _metrics(at)["Đã ghép"] == 11
-    at.switch_page("pages/priority.py")
+    at.switch_page("app_pages/priority.py")
     _run(at)
     at.radio(key="level").set_value("district")
     _run(at)
@@ -66,7 +66,7 @@ def test_a_new_session_finds_the_table_hand_matches_and_scenario(misspelt):
     assert store.history(NAME)[0].file_name == NAME
 
     # Session 2 (a new browser, same server): the table is listed with its hand match.
-    at2 = _session("pages/data.py")
+    at2 = _session("app_pages/data.py")
     options = _widget(at2.selectbox, "Bộ số liệu").options
     assert NAME in options
     at2.session_state["dataset"] = "upload:" + NAME
@@ -75,7 +75,7 @@ def test_a_new_session_finds_the_table_hand_matches_and_scenario(misspelt):
     assert _metrics(at2)["Đã ghép"] == 11
 
     # Session 3 opens the scenario from the workspace: no upload, everything comes back.
-    at3 = _session("pages/priority.py")
+    at3 = _session("app_pages/priority.py")
     assert "Phương án huyện 2026" in at3.selectbox(key="prio_ws_open").options
     at3.selectbox(key="prio_ws_open").set_value("Phương án huyện 2026")
     _run(at3)
@@ -86,14 +86,14 @@ def test_a_new_session_finds_the_table_hand_matches_and_scenario(misspelt):
     assert list(reopened.ranking["code"]) == list(saved.ranking["code"])
     assert reopened.selection == saved.selection
     assert at3.session_state["dataset"].endswith("(phương án)")
-    at3.switch_page("pages/map.py")
+    at3.switch_page("app_pages/map.py")
     _run(at3)
     g, s, _ = map_payload(at3)
     assert len(g["codes"]) == 11 and -1 not in s["cls"]
 
 
 def test_second_save_over_a_changed_scenario_is_refused(misspelt):
-    a, b = _session("pages/priority.py"), _session("pages/priority.py")
+    a, b = _session("app_pages/priority.py"), _session("app_pages/priority.py")
     for at in (a, b):
         at.text_input(key="prio_ws_name").set_value("Chung")
         _run(at)
@@ -107,13 +107,13 @@ def test_second_save_over_a_changed_scenario_is_refused(misspelt):
 
 
 def test_workspace_page_lists_versions_and_history(misspelt, tmp_path):
-    at = _session("pages/data.py")
+    at = _session("app_pages/data.py")
     at.file_uploader(key="t_upload").set_value((NAME, misspelt.read_bytes(), "text/csv"))
     _run(at)
     changed = misspelt.read_bytes().replace(b"H. Trang Dihn", b"H. Trang Dinh")
     at.file_uploader(key="t_upload").set_value((NAME, changed, "text/csv"))
     _run(at)
-    at.switch_page("pages/workspace.py")
+    at.switch_page("app_pages/workspace.py")
     _run(at)
     assert not at.exception, [e.value for e in at.exception]
     frames = [df.value for df in at.dataframe]
@@ -130,7 +130,7 @@ def test_uploads_on_disk_once_per_content_and_gone_with_the_session():
         {"type": "Feature", "properties": {"ma": "178", "ten": "Thành phố Lạng Sơn"},
          "geometry": {"type": "Polygon", "coordinates": [[[106.7, 21.8], [106.8, 21.8], [106.8, 21.9], [106.7, 21.8]]]}},
     ]}).encode()
-    at = _session("pages/data.py")
+    at = _session("app_pages/data.py")
     at.file_uploader(key="b_upload").set_value(("huyen.geojson", geojson, "application/geo+json"))
     for _ in range(10):
         _run(at)

@@ -13,8 +13,8 @@ from geo.text.i18n import t
 from geo.workflows.priority import scenario_bytes, scenario_from_bytes, scenario_units
 from geo.workflows.priority_view import compare_counts, compare_table
 from geo.workflows.scenario import compare, new_scenario
-from pages import _ui as ui
-from pages._prio_sections import keep, remember
+from app_pages import _ui as ui
+from app_pages._prio_sections import keep, remember
 
 
 def restore_pending() -> None:

@@ -11,7 +11,7 @@ import streamlit as st
 
 from geo._errors import GeoError
 from geo.workflows.border import border_review, confirm_candidates, review_caption
-from pages import _ui as ui
+from app_pages import _ui as ui
 
 
 def _review(units, labels, designations, key):

@@ -13,7 +13,7 @@ import streamlit as st
 
 from geo._errors import GeoError
 from geo.analysis.rule_form import TierForm, form_or_none, label_after_edit
-from pages import _ui as ui
+from app_pages import _ui as ui
 
 FIELDS = ("fd", "fj", "fi", "fo", "ft", "fy")  # designations, join, indicator, op, threshold, year
 

@@ -15,7 +15,7 @@ from geo.join.designations import read_designations
 from geo.text.i18n import t
 from geo.workflows.priority import map_includes
 from geo.workflows.priority_view import selected_codes, with_decision, without_decision
-from pages import _ui as ui
+from app_pages import _ui as ui
 
 
 def hand(action: str, level: str, vintage: str) -> None:

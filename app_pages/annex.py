@@ -19,7 +19,7 @@ from geo.units.designations import designation_label
 from geo.workflows import exports
 from geo.workflows.exports import EXPORTS, AnnexChoices
 from geo.workflows.mapview import designation_overlays, map_style
-from pages import _ui as ui
+from app_pages import _ui as ui
 
 ui.init_state()
 lang = ui.lang()

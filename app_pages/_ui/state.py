@@ -120,30 +120,8 @@ def remember(store: dict, *keys: str) -> None:
             store[key] = st.session_state[key]
 
 
-def leave_pages_folder_navigation() -> None:
-    """Leave Streamlit's older folder-based navigation on a new server's first visit.
-
-    A folder named ``pages`` beside ``app.py`` makes Streamlit start every new server in that mode: until
-    ``app.py`` has called ``st.navigation`` once, an address such as ``/priority`` runs ``pages/priority.py``
-    alone, under a sidebar listing every file of the folder (helpers included, by their English file names).
-    This switches the mode off and reruns, so ``app.py`` draws the app's own navigation (and
-    :func:`follow_old_address` opens the page the address named). Called once, when the pages' shared module
-    is first imported.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        ctx = get_script_run_ctx()
-        if ctx is not None and ctx.pages_manager.intended_page_name:  # the rerun forgets it: keep it
-            st.session_state["_old_address"] = ctx.pages_manager.intended_page_name
-        st.rerun()
-
-
 def follow_old_address(addresses: dict[str, str]) -> None:
-    """Open the page an old address names (``/priority`` → ``/uu-tien``), before ``st.navigation`` resolves it;
-    on a new server's first visit, also the page its own address names (``/du-lieu``).
+    """Open the page an old address names (``/priority`` → ``/uu-tien``), before ``st.navigation`` resolves it.
 
     Without this Streamlit shows its own English "Page not found" box and the first page.
     """
@@ -153,10 +131,5 @@ def follow_old_address(addresses: dict[str, str]) -> None:
     if ctx is None:
         return
     manager = ctx.pages_manager
-    kept = st.session_state.pop("_old_address", None)  # from the first visit's rerun
-    # The first visit of a new server may name a page by its own address (/du-lieu): the rerun forgot it too.
-    addresses = {**addresses, **{address: address for address in addresses.values()}}
-    if kept in addresses:
-        manager.set_script_intent("", addresses[kept])
-    elif not manager.intended_page_script_hash and manager.intended_page_name in addresses:
+    if not manager.intended_page_script_hash and manager.intended_page_name in addresses:
         manager.set_script_intent("", addresses[manager.intended_page_name])

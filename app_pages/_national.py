@@ -13,8 +13,8 @@ import streamlit as st
 from geo import settings
 from geo._errors import GeoError
 from geo.units import registry
-from pages import _ui as ui
-from pages._picker import unit_picker
+from app_pages import _ui as ui
+from app_pages._picker import unit_picker
 
 NATIONAL = settings.NATIONAL_AREA
 LEVEL_KEY = "national_level"  # its own key: the other pages' "level" never becomes "province"
@@ -56,7 +56,8 @@ def area_sidebar() -> None:
             ss["national"] = chosen == NATIONAL  # a search picked its best match (no change event)
             if not ss["national"]:
                 ss["province"] = chosen
-        st.radio(T("ui.vintage"), ["pre2025", "2025"], key="vintage", format_func=lambda v: T(f"ui.vintage.{v}"))
+        vintages = {v: T(f"ui.vintage.{v}") for v in ("pre2025", "2025")}  # this run's language, also when read later
+        st.radio(T("ui.vintage"), list(vintages), key="vintage", format_func=vintages.get)
     if is_national():
         ui.level_and_dataset_sidebar(levels=list(registry.LEVELS[ss["vintage"]]), level_key=LEVEL_KEY)
     else:

@@ -16,7 +16,7 @@ from geo.workflows.mapview import (focus_view, parse_breaks, prepare_restyles, r
                                    value_summary)
 from geo.render.mapcomponent import map_component
 from geo.units.search import search_units
-from pages import _national as national, _ui as ui
+from app_pages import _national as national, _ui as ui
 
 ui.init_state()
 T = ui.T

@@ -1,7 +1,7 @@
 """The rule editor's loading and buttons: a rule set into the editor, the threshold box, add/remove/reset/upload.
 
 Callbacks run before the page redraws; the rules' tables are :mod:`geo.workflows.priority`'s, the forms
-:mod:`geo.analysis.rule_form`'s. Widget values are kept by :mod:`pages._rule_state`.
+:mod:`geo.analysis.rule_form`'s. Widget values are kept by :mod:`app_pages._rule_state`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from geo.analysis.rules import RuleSet
 from geo.analysis.rules_file import rules_from_bytes
 from geo.text.i18n import t
 from geo.workflows.priority import bonuses_table, replace_threshold, weights_table
-from pages import _ui as ui
-from pages._rule_state import FIELDS, _store, form_keys, remember_auto, set_form, sync_forms
+from app_pages import _ui as ui
+from app_pages._rule_state import FIELDS, _store, form_keys, remember_auto, set_form, sync_forms
 
 
 def load_rules(rules: RuleSet, *, columns: list[str], types, follow: bool = False) -> None:

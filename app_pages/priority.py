@@ -24,11 +24,11 @@ from geo.workflows.priority import (
     unit_labels,
 )
 from geo.workflows.priority_view import ranking_view
-from pages import _prio_scenario as scenario
-from pages import _prio_sections as sections
-from pages._border import border_section
-from pages import _rule_builder as rb
-from pages import _ui as ui
+from app_pages import _prio_scenario as scenario
+from app_pages import _prio_sections as sections
+from app_pages._border import border_section
+from app_pages import _rule_builder as rb
+from app_pages import _ui as ui
 
 ui.init_state()
 T = ui.T

@@ -7,7 +7,7 @@ import streamlit as st
 
 from geo._errors import GeoError
 from geo.workspace.views import datasets_table, history_table, versions_table
-from pages import _ui as ui
+from app_pages import _ui as ui
 
 ui.init_state()
 T = ui.T
@@ -75,7 +75,7 @@ if chosen.kind in ("table", "converted") and c2.button(T("ws.use"), key="ws_use"
     ss["dataset"] = ui.UPLOAD_PREFIX + chosen.name
     if chosen.level in ("district", "commune"):
         ss["level"] = chosen.level
-    st.switch_page("pages/map.py")
+    st.switch_page("app_pages/map.py")
 
 # ---------------------------------------------------------------- history
 st.subheader(T("ws.history"))

@@ -16,7 +16,7 @@ from geo.io.weights import read_weights
 from geo.text.markup import markdown_text
 from geo.workflows import reform as rf
 from geo.workflows.datasets import upload_name
-from pages import _ui as ui
+from app_pages import _ui as ui
 
 T = ui.T
 

@@ -10,8 +10,8 @@ from geo._errors import GeoError
 from geo.analysis import progress as pg
 from geo.analysis.standards import STANDARDS, standard_by_key
 from geo.workflows import progress as wp
-from pages import _ui as ui
-from pages._picker import unit_picker
+from app_pages import _ui as ui
+from app_pages._picker import unit_picker
 
 ui.init_state()
 T = ui.T

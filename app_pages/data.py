@@ -12,8 +12,8 @@ from geo.text.i18n import format_number, t
 from geo.text.markup import markdown_text
 from geo.io.template import indicator_template
 from geo.workflows.table_view import table_preview
-from pages import _national as nat
-from pages import _ui as ui
+from app_pages import _national as nat
+from app_pages import _ui as ui
 
 ui.init_state()
 T = ui.T

@@ -19,9 +19,9 @@ from geo.units.crosswalk import FROM_VINTAGE, TO_VINTAGE
 from geo.workflows import reform as rf
 from geo.workflows.layer import unit_columns
 from geo.analysis.indicators import is_rate, label
-from pages import _reform_sections as sections
-from pages import _ui as ui
-from pages._picker import unit_picker
+from app_pages import _reform_sections as sections
+from app_pages import _ui as ui
+from app_pages._picker import unit_picker
 
 ui.init_state()
 T = ui.T
@@ -140,7 +140,7 @@ st.success(T("reform.dataset.added", name=markdown_text(new_name)))
 if st.button(T("reform.dataset.open"), type="primary"):
     ss["vintage"], ss["level"], ss["province"] = TO_VINTAGE, LEVEL, new_province
     ss["dataset"] = ui.UPLOAD_PREFIX + new_name
-    st.switch_page("pages/map.py")
+    st.switch_page("app_pages/map.py")
 files = entry.setdefault("files", {})
 if lang not in files:
     files[lang] = rf.conversion_files(conv, lang=lang)

@@ -7,10 +7,10 @@ import streamlit as st
 from geo._errors import GeoError
 from geo.workflows import datasets as ds_ids
 from geo.workflows.selection import clicked_unit, selection_rows
-from pages._ui.cached import builtin_table, default_boundaries
-from pages._ui.state import T, lang, show_error
-from pages._ui.uploads import boundary_layer, content_key
-from pages._ui.workspace import workspace, workspace_info, workspace_list, workspace_table
+from app_pages._ui.cached import builtin_table, default_boundaries
+from app_pages._ui.state import T, lang, show_error
+from app_pages._ui.uploads import boundary_layer, content_key
+from app_pages._ui.workspace import workspace, workspace_info, workspace_list, workspace_table
 
 
 def current_table():

@@ -10,7 +10,7 @@ import streamlit as st
 
 from geo._errors import GeoError
 from geo.workflows.datasets import UPLOAD_PREFIX, upload_name
-from pages._ui.state import T, lang
+from app_pages._ui.state import T, lang
 
 _TABLE_KINDS = ("table", "converted")
 

@@ -6,9 +6,9 @@ import streamlit as st
 
 from geo import settings
 from geo.workflows.matching import file_row, row_choices, unit_labels
-from pages._picker import unit_picker
-from pages._ui.layer import overrides_for, picks_for, save_overrides
-from pages._ui.state import T
+from app_pages._picker import unit_picker
+from app_pages._ui.layer import overrides_for, picks_for, save_overrides
+from app_pages._ui.state import T
 
 
 def conflict_pickers(layer, dataset: str) -> None:

@@ -18,7 +18,7 @@ from geo.render.mapcomponent import map_component
 from geo.workflows.mapview import render_map
 from geo.workflows.priority import markdown_text
 from geo.workspace.household_mappings import save_mapping, saved_mappings
-from pages import _ui as ui
+from app_pages import _ui as ui
 
 ui.init_state()
 T = ui.T

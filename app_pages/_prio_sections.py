@@ -1,7 +1,7 @@
 """Sections of the Priority page: designations (2) and hand decisions (3), and the page store helpers.
 
-Split out of ``pages/priority.py`` to keep each file one screenful of layout; callbacks are in
-:mod:`pages._prio_callbacks`, the scenarios (5) in :mod:`pages._prio_scenario`, and every table shown is
+Split out of ``app_pages/priority.py`` to keep each file one screenful of layout; callbacks are in
+:mod:`app_pages._prio_callbacks`, the scenarios (5) in :mod:`app_pages._prio_scenario`, and every table shown is
 built in ``geo`` (:mod:`geo.workflows.priority`, :mod:`geo.workflows.priority_view`).
 """
 
@@ -17,9 +17,9 @@ from geo.text.markup import markdown_text
 from geo.units.designations import DESIGNATION_TYPES, designation_label
 from geo.workflows.priority import coverage_view, designation_tables, import_report_tables, map_includes
 from geo.workflows.priority_view import manual_table, undo_options
-from pages import _prio_callbacks as cb
-from pages._picker import unit_picker
-from pages import _ui as ui
+from app_pages import _prio_callbacks as cb
+from app_pages._picker import unit_picker
+from app_pages import _ui as ui
 
 
 def keep(key: str, default) -> None:

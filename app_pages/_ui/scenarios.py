@@ -6,8 +6,8 @@ import streamlit as st
 
 from geo._errors import GeoError
 from geo.workflows.datasets import UPLOAD_PREFIX
-from pages._ui.state import T
-from pages._ui.workspace import workspace, workspace_list
+from app_pages._ui.state import T
+from app_pages._ui.workspace import workspace, workspace_list
 
 
 def workspace_scenarios() -> list:

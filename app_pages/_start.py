@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from geo.workflows.samples import write_samples
-from pages._ui import T
+from app_pages._ui import T
 
 
 @st.cache_data(show_spinner=False)
@@ -32,8 +32,8 @@ def start_panel() -> None:
     with st.container(border=True):
         st.markdown(f"**{T('start.title')}** — {T('start.what')}")
         cols = st.columns([1.3, 1.3, 1.3, 2, 1.6])
-        steps = (("pages/data.py", "start.step1"), ("pages/priority.py", "start.step2"),
-                 ("pages/annex.py", "start.step3"))
+        steps = (("app_pages/data.py", "start.step1"), ("app_pages/priority.py", "start.step2"),
+                 ("app_pages/annex.py", "start.step3"))
         for col, (page, key) in zip(cols, steps, strict=False):
             with col:
                 st.page_link(page, label=T(f"{key}.title"), help=T(f"{key}.text"))

@@ -18,8 +18,8 @@ from geo.io import fingerprint
 from geo.io.fingerprint import digest
 from geo.text.i18n import Num, megabytes
 from geo.workflows.datasets import UPLOAD_PREFIX
-from pages._ui.state import T, session_id
-from pages._ui.workspace import workspace, workspace_list
+from app_pages._ui.state import T, session_id
+from app_pages._ui.workspace import workspace, workspace_list
 
 __all__ = ["digest", "content_key", "file_uploader", "save_upload", "upload_table", "upload_boundaries", "keep_converted",
            "boundary_sources", "boundary_layer"]

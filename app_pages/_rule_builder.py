@@ -1,7 +1,7 @@
 """The Priority page's rule builder (widgets): one row of plain controls per tier, the expression under "Nâng cao".
 
 The model (form ⇄ expression ⇄ words ⇄ YAML) is :mod:`geo.analysis.rule_form`; the widgets' state and
-callbacks are :mod:`pages._rule_state` (form ⇄ expression ⇄ label) and :mod:`pages._rule_load` (loading,
+callbacks are :mod:`app_pages._rule_state` (form ⇄ expression ⇄ label) and :mod:`app_pages._rule_load` (loading,
 threshold, add/remove/reset/upload). Names used by the page are re-exported here.
 """
 
@@ -21,10 +21,10 @@ from geo.text.i18n import t
 from geo.text.markup import markdown_text
 from geo.units.designations import DESIGNATION_TYPES, designation_label
 from geo.workflows.priority import rule_threshold
-from pages import _ui as ui
-from pages._prio_sections import keep, remember
-from pages._rule_load import load_current, on_threshold, reset_rules, rules_upload, tiers_fewer, tiers_more
-from pages._rule_state import expression_changed, form_changed, form_keys, label_changed, set_form
+from app_pages import _ui as ui
+from app_pages._prio_sections import keep, remember
+from app_pages._rule_load import load_current, on_threshold, reset_rules, rules_upload, tiers_fewer, tiers_more
+from app_pages._rule_state import expression_changed, form_changed, form_keys, label_changed, set_form
 
 __all__ = ["load_current", "reset_rules", "rules_upload", "rules_editor", "score_sliders", "rules_file_box"]
 
