@@ -79,14 +79,17 @@ def _components(glyph: bytes) -> list[tuple[int, int]]:
         if at + 4 > len(glyph):
             raise UnsupportedFont("composite glyph cut short")
         flags, index = struct.unpack_from(">HH", glyph, at)
-        out.append((at + 2, index))
-        at += 4 + (4 if flags & _ARG_1_AND_2_ARE_WORDS else 2)
+        size = 4 + (4 if flags & _ARG_1_AND_2_ARE_WORDS else 2)  # flags, glyph index, the two arguments
         if flags & _WE_HAVE_A_SCALE:
-            at += 2
+            size += 2
         elif flags & _WE_HAVE_AN_X_AND_Y_SCALE:
-            at += 4
+            size += 4
         elif flags & _WE_HAVE_A_TWO_BY_TWO:
-            at += 8
+            size += 8
+        if at + size > len(glyph):
+            raise UnsupportedFont("composite glyph cut short")
+        out.append((at + 2, index))
+        at += size
         if not flags & _MORE_COMPONENTS:
             return out
 
