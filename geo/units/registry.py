@@ -273,9 +273,10 @@ _POSITION_COLUMNS = {
 def _positions(level: str, vintage: str) -> pd.DataFrame:
     check_vintage_level(vintage, level)
     table, code, lon, lat, province = _POSITION_COLUMNS[(vintage, level)]
-    df = _query(f"SELECT {code} AS code, {lon} AS lon, {lat} AS lat, {province} AS province_code "
-                f"FROM {table} WHERE {code} IS NOT NULL")
-    df = df.drop_duplicates("code")  # a province's or district's row repeats for each commune: the first one
+    # A province's or district's row repeats for each of its communes: the first one, chosen by the database.
+    df = _query(f"SELECT {code} AS code, {lon} AS lon, {lat} AS lat, {province} AS province_code FROM {table} "
+                f"WHERE rowid IN (SELECT MIN(rowid) FROM {table} WHERE {code} IS NOT NULL GROUP BY {code}) "
+                "ORDER BY rowid")
     for col in ("lon", "lat"):
         df[col] = pd.to_numeric(df[col], errors="coerce")
     return df.set_index("code")
@@ -442,18 +443,21 @@ def old_to_new(*, province: str | int | None = None) -> pd.DataFrame:
     return df.reset_index(drop=True).copy()
 
 
-@functools.lru_cache(maxsize=1)
-def _vintage_only_codes() -> tuple[frozenset[str], frozenset[str]]:
-    """Commune codes found only before the reform, and only after it (computed once per process, from the codes
-    alone: guessing a table's vintage does not build the other vintage's whole unit list)."""
-    def codes(table: str) -> set[str]:
-        found = _query(f"SELECT DISTINCT wardCode AS code FROM {table} WHERE wardCode IS NOT NULL")["code"]
-        # The package's codes are already 5-digit text; only another form goes through normalize_code.
-        return {v if isinstance(v, str) and len(v) == 5 and v.isdigit() else normalize_code(v, "commune")
-                for v in found} - {None}
+_SQL_VARIABLES = 900  # codes per query: under SQLite's oldest limit on bound parameters (999)
 
-    old, new = codes("admin_units_legacy"), codes("admin_units")
-    return frozenset(old - new), frozenset(new - old)
+
+def _commune_codes_in(table: str, codes: list[str]) -> set[str]:
+    """Which of ``codes`` (5-digit text, as the package stores them) are communes of ``table``: a query of the
+    table's codes that are asked about, not a read of the country's 10,000 (a table's vintage is told by its own
+    codes)."""
+    found: set[str] = set()
+    for start in range(0, len(codes), _SQL_VARIABLES):
+        chunk = codes[start:start + _SQL_VARIABLES]
+        rows = _query(f"SELECT DISTINCT wardCode AS code FROM {table} WHERE wardCode IN ({','.join('?' * len(chunk))})",
+                      tuple(chunk))
+        if len(rows):
+            found.update(rows["code"])
+    return found
 
 
 def guess_vintage(codes, *, level: str | None = None) -> str | None:
@@ -469,8 +473,9 @@ def guess_vintage(codes, *, level: str | None = None) -> str | None:
     found.discard(None)
     if not found:
         return None
-    old_only, new_only = _vintage_only_codes()
-    only_old, only_new = bool(found & old_only), bool(found & new_only)
+    asked = sorted(found)
+    old, new = _commune_codes_in("admin_units_legacy", asked), _commune_codes_in("admin_units", asked)
+    only_old, only_new = bool(old - new), bool(new - old)
     if only_old and not only_new:
         return "pre2025"
     if only_new and not only_old:

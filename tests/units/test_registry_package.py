@@ -25,9 +25,46 @@ def test_registry_does_not_import_the_address_parser():
     assert out.stdout.strip() == "[]"
 
 
-def test_vintage_only_codes_computed_once():
-    registry._vintage_only_codes.cache_clear()
-    assert registry.guess_vintage(["06373"], level="commune") == "pre2025"  # Vũ Lễ, merged away in 2025
-    assert registry._vintage_only_codes.cache_info().misses == 1
-    registry.guess_vintage(["06349", "06352"])
-    assert registry._vintage_only_codes.cache_info().misses == 1
+def _expected_vintage(codes) -> str | None:
+    """The rule of guess_vintage, from the two vintages' whole code lists."""
+    old = set(registry.units(level="commune", vintage="pre2025")["code"])
+    new = set(registry.units(level="commune", vintage="2025")["code"])
+    found = {registry.normalize_code(c, "commune") for c in codes} - {None}
+    only_old, only_new = bool(found & (old - new)), bool(found & (new - old))
+    return "pre2025" if only_old and not only_new else "2025" if only_new and not only_old else None
+
+
+def test_guess_vintage_asks_for_the_tables_codes_only():
+    old = sorted(registry.units(level="commune", vintage="pre2025")["code"])
+    new = sorted(registry.units(level="commune", vintage="2025")["code"])
+    both = sorted(set(old) & set(new))
+    old_only, new_only = sorted(set(old) - set(new)), sorted(set(new) - set(old))
+    langson_old = sorted(registry.units(province="20", level="commune", vintage="pre2025")["code"])
+    langson_new = sorted(registry.units(province="20", level="commune", vintage="2025")["code"])
+    cases = {
+        "Vũ Lễ, merged away": (["06373"], "pre2025"),
+        "Lạng Sơn before the reform": (langson_old, "pre2025"),
+        "Lạng Sơn after it": (langson_new, None if not set(langson_new) - set(old) else "2025"),
+        "codes of both vintages only": (both[:300], None),
+        "old and new only codes mixed": ([old_only[0], new_only[0]], None),
+        "the whole country before (10,035 codes, in chunks)": (old, "pre2025"),
+        "the whole country after": (new, "2025"),
+        "an unknown code and an old one": (["99999", old_only[5]], "pre2025"),
+        "numbers, not text": ([int(old_only[7])], "pre2025"),
+        "nothing": ([], None),
+    }
+    for what, (codes, expected) in cases.items():
+        assert registry.guess_vintage(codes) == expected == _expected_vintage(codes), what
+    assert len(old) == 10_035 and len(new) == 3_321
+    assert registry.guess_vintage(["06373"], level="district") == "pre2025"
+
+
+def test_positions_are_each_units_first_row():
+    provinces = registry.positions(level="province", vintage="pre2025")
+    assert len(provinces) == 63 and provinces.index.is_unique
+    units = registry.units(level="province", vintage="pre2025").set_index("code")
+    assert (provinces["lon"] - units.loc[provinces.index, "lon"]).abs().max() == 0
+    assert (provinces["lat"] - units.loc[provinces.index, "lat"]).abs().max() == 0
+    districts = registry.positions(level="district", vintage="pre2025")
+    assert len(districts) == 696
+    assert districts.loc["178", "province_code"] == "20"  # Thành phố Lạng Sơn
