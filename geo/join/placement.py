@@ -54,8 +54,9 @@ def _haversine_km(lon1, lat1, lon2, lat2) -> np.ndarray:
 
 def _reference(codes: pd.Series, *, level: str, vintage: str) -> pd.DataFrame:
     """Registry lon/lat of each code (NaN where the code is unknown)."""
-    reg = registry.positions(level=level, vintage=vintage)[["lon", "lat", "province_code"]]
-    return reg.reindex(codes.astype(object).where(codes.notna(), None).tolist())
+    keys = codes.astype(object).where(codes.notna(), None).tolist()
+    reg = registry.positions(level=level, vintage=vintage, codes=keys)[["lon", "lat", "province_code"]]
+    return reg.reindex(keys)
 
 
 def placement_offsets(gdf: gpd.GeoDataFrame, *, level: str, vintage: str, code_column: str = "code") -> pd.Series:

@@ -112,12 +112,14 @@ def _column(data: pd.DataFrame, name: str) -> list:
 def _all_own(codes: list, *, province: str, level: str, vintage: str) -> bool:
     """Whether every code is one of the province's units (of ``level`` and ``vintage``).
 
-    From the registry's positions (codes and provinces, read once per process and shared with the boundary
-    placement check), not the country's whole unit list with its names (about 0.9 s for the communes).
+    From the registry's positions of these codes alone, not the country's whole unit list with its names (about
+    0.9 s for the communes).
     """
-    where = registry.positions(level=level, vintage=vintage)["province_code"]
-    own = set(where.index[where == registry.normalize_code(province, "province")])
-    return all(registry.normalize_code(c, level) in own for c in set(codes))
+    asked = {registry.normalize_code(c, level) for c in set(codes)}
+    if None in asked:
+        return False
+    where = registry.positions(level=level, vintage=vintage, codes=asked)["province_code"]
+    return len(where) == len(asked) and bool((where == registry.normalize_code(province, "province")).all())
 
 
 def _memo(func):

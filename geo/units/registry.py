@@ -19,6 +19,7 @@ import importlib.util
 import json
 import re
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -269,26 +270,57 @@ _POSITION_COLUMNS = {
 }
 
 
-@functools.lru_cache(maxsize=None)
-def _positions(level: str, vintage: str) -> pd.DataFrame:
-    check_vintage_level(vintage, level)
+_POSITIONS_READ: set[tuple[str, str]] = set()  # (level, vintage) whose whole list this process has read
+
+
+def _position_rows(level: str, vintage: str, codes: list[str] | None) -> pd.DataFrame:
+    """Positions of a level's units (of ``codes`` only, when given), indexed by code; lon and lat as floats."""
     table, code, lon, lat, province = _POSITION_COLUMNS[(vintage, level)]
+    select = f"SELECT {code} AS code, {lon} AS lon, {lat} AS lat, {province} AS province_code FROM {table} "
     # A province's or district's row repeats for each of its communes: the first one, chosen by the database.
-    df = _query(f"SELECT {code} AS code, {lon} AS lon, {lat} AS lat, {province} AS province_code FROM {table} "
-                f"WHERE rowid IN (SELECT MIN(rowid) FROM {table} WHERE {code} IS NOT NULL GROUP BY {code}) "
-                "ORDER BY rowid")
+    if codes is None:
+        frames = [_query(select + f"WHERE rowid IN (SELECT MIN(rowid) FROM {table} WHERE {code} IS NOT NULL "
+                         f"GROUP BY {code}) ORDER BY rowid")]
+    else:
+        frames = []
+        for start in range(0, len(codes), _SQL_VARIABLES):
+            chunk = codes[start:start + _SQL_VARIABLES]
+            frames.append(_query(select + f"WHERE rowid IN (SELECT MIN(rowid) FROM {table} WHERE {code} IN "
+                                 f"({','.join('?' * len(chunk))}) GROUP BY {code}) ORDER BY rowid", tuple(chunk)))
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame({"lon": pd.Series(dtype=float), "lat": pd.Series(dtype=float),
+                             "province_code": pd.Series(dtype=object)}, index=pd.Index([], dtype=object, name="code"))
+    df = pd.concat(frames)
     for col in ("lon", "lat"):
         df[col] = pd.to_numeric(df[col], errors="coerce")
     return df.set_index("code")
 
 
-def positions(*, level: str, vintage: str = "pre2025") -> pd.DataFrame:
+@functools.lru_cache(maxsize=None)
+def _positions(level: str, vintage: str) -> pd.DataFrame:
+    check_vintage_level(vintage, level)
+    _POSITIONS_READ.add((level, vintage))
+    return _position_rows(level, vintage, None)
+
+
+def positions(*, level: str, vintage: str = "pre2025", codes: Iterable[str] | None = None) -> pd.DataFrame:
     """Registry centroids of every unit of a level, indexed by code: ``lon``, ``lat``, ``province_code``.
 
     The same figures as those columns of :func:`units`, read once per process without the names (what
-    the boundary placement check needs, at a fraction of the cost of the whole unit list).
+    the boundary placement check needs, at a fraction of the cost of the whole unit list). With ``codes``
+    (GSO codes as the registry writes them), only those units, in the list's order (unknown codes are left
+    out): a province's file or table asks for its 200 codes, not the country's 10,000, unless the whole list
+    was read already.
     """
-    return _positions(level, vintage)
+    if codes is None:
+        return _positions(level, vintage)
+    check_vintage_level(vintage, level)
+    wanted = sorted({c for c in codes if isinstance(c, str)})
+    if (level, vintage) in _POSITIONS_READ:
+        full = _positions(level, vintage)
+        return full.loc[full.index.intersection(wanted, sort=False)]
+    return _position_rows(level, vintage, wanted)
 
 
 @functools.lru_cache(maxsize=64)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pandas as pd
+
 from geo.units import registry
 
 
@@ -68,3 +70,23 @@ def test_positions_are_each_units_first_row():
     districts = registry.positions(level="district", vintage="pre2025")
     assert len(districts) == 696
     assert districts.loc["178", "province_code"] == "20"  # Thành phố Lạng Sơn
+
+
+def test_positions_of_some_codes_are_those_of_the_whole_list(monkeypatch):
+    full = registry.positions(level="commune", vintage="pre2025")
+    monkeypatch.setattr(registry, "_POSITIONS_READ", set())  # as in a process that has not read the whole list
+    langson = sorted(registry.units(province="20", level="commune")["code"])
+    cases = [langson, langson[:3] + ["99999", None, 6373], sorted(full.index)[:2000], []]
+    for codes in cases:
+        asked = registry.positions(level="commune", vintage="pre2025", codes=codes)
+        known = sorted({c for c in codes if isinstance(c, str)} & set(full.index))
+        assert sorted(asked.index) == known
+        assert list(asked.columns) == ["lon", "lat", "province_code"]
+        if known:
+            pd.testing.assert_frame_equal(asked.loc[known], full.loc[known])
+        else:
+            assert asked.empty and asked.index.dtype == object and asked["lon"].dtype == float
+    assert registry._POSITIONS_READ == set()  # 2,000 codes in three queries, the whole list never read
+    districts = registry.positions(level="district", vintage="pre2025", codes=["178", "180", "000"])
+    assert sorted(districts.index) == ["178", "180"]
+    assert set(districts["province_code"]) == {"20"}
