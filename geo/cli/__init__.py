@@ -62,7 +62,7 @@ def report_checks(layer, lang: str) -> None:
         print(note.get(lang) or note.get("vi", ""), file=sys.stderr)
     for note in layer.notes:  # why a table shows nothing (other vintage, coarser level) or what was derived
         print(t(note, lang), file=sys.stderr)
-    for line in layer.build.warnings(lang):
+    for line in layer.build.warnings(lang, front="cli"):
         print(line, file=sys.stderr)
 
 

@@ -96,9 +96,10 @@ class LayerReport:
         """Problems a planner must see: invalid cells, conflicting units, implausible values, outliers."""
         return self.checks.problems + len(self.outliers)
 
-    def warnings(self, lang: str = "vi") -> list[str]:
+    def warnings(self, lang: str = "vi", *, front: str = "app") -> list[str]:
         """One line per kind of problem, with its count and the first rows, for the app and the CLI; columns by
-        their names in words ("Số hộ nghèo năm 2020"), not the layer's column names (``poor_2020``)."""
+        their names in words ("Số hộ nghèo năm 2020"), not the layer's column names (``poor_2020``). ``front``
+        (``"app"`` or ``"cli"``) picks the advice that names where to go next."""
         from geo.analysis.indicators import label
         from geo.text.i18n import format_number, t
 
@@ -119,7 +120,7 @@ class LayerReport:
             return u.get("name") or u.get("code") or str(item.get("key"))
 
         c = self.checks
-        out = _scope_lines(self.scope, lang, listing)
+        out = _scope_lines(self.scope, lang, listing, front=front)
         if self.read_warnings:
             rows = [w.message(lang).rstrip(".") for w in self.read_warnings]
             out.append(t("qa.read_warnings", lang, n=len(rows), rows=listing(rows)))
@@ -167,8 +168,9 @@ class LayerReport:
         })
 
 
-def _scope_lines(scope: ProvinceScope | None, lang: str, listing) -> list[str]:
-    """The rows of other provinces set aside (how many, from which provinces) and the bare names flagged."""
+def _scope_lines(scope: ProvinceScope | None, lang: str, listing, *, front: str = "app") -> list[str]:
+    """The rows of other provinces set aside (how many, from which provinces, how to use them: the app's whole
+    country view, or for a command its ``--province``) and the bare names flagged."""
     from geo.text.i18n import format_number, t
 
     if scope is None:
@@ -187,7 +189,8 @@ def _scope_lines(scope: ProvinceScope | None, lang: str, listing) -> list[str]:
         provinces = len([c for c in counts if c])
         out.append(t("scope.set_aside", lang, n=format_number(len(scope.set_aside), 0, lang), province=here,
                      kept=format_number(len(scope.kept), 0, lang), provinces=format_number(provinces, 0, lang),
-                     listing="; ".join(named) + ("; …" if len(counts) > len(named) else "")))
+                     listing="; ".join(named) + ("; …" if len(counts) > len(named) else ""))
+                   + " " + t(f"scope.whole_table.{front}", lang))
     if scope.flagged:
         rows = [t("scope.flagged_row", lang, row=i["row"], name=i["name"],
                   others=", ".join(names.get(c, c) for c in i["provinces"][:3]) + (", …" if len(i["provinces"]) > 3 else ""))

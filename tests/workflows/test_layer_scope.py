@@ -59,7 +59,10 @@ def test_national_table_on_langson_sets_aside_the_other_provinces(national, nati
     first = layer.build.warnings("vi")[0]
     assert first.startswith("9.841 dòng của bảng thuộc tỉnh khác nên đã để riêng, không ghép vào Tỉnh Lạng Sơn "
                             "(62 tỉnh: Tỉnh Thanh Hóa 547; Thành phố Hà Nội 526; Tỉnh Nghệ An 412;")
-    assert "Còn 194 dòng của Tỉnh Lạng Sơn được ghép." in first
+    assert first.endswith("Còn 194 dòng của Tỉnh Lạng Sơn được ghép. Muốn dùng cả bảng, chọn Toàn quốc trên trang Bản đồ.")
+    assert layer.build.warnings("vi", front="cli")[0].endswith(
+        "Còn 194 dòng của Tỉnh Lạng Sơn được ghép. Muốn ghép các dòng của tỉnh khác, chạy lại lệnh với --province là "
+        "mã tỉnh đó, hoặc mở ứng dụng và chọn Toàn quốc trên trang Bản đồ.")
     assert layer.to_dict()["scope"]["set_aside"] == 9_841
 
 
@@ -123,6 +126,7 @@ def test_cli_join_takes_the_same_path(national_csv, tmp_path):
     proc, out, report = join(tmp_path, "default", national_csv, "--province", "20", "--level", "commune")
     assert proc.returncode == 0, proc.stderr
     assert "9.841 dòng của bảng thuộc tỉnh khác nên đã để riêng" in proc.stderr
+    assert "chạy lại lệnh với --province là mã tỉnh đó" in proc.stderr  # a command's advice, not only the app's
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["scope"]["set_aside"] == 9_841 and data["scope"]["kept"] == 194
     assert data["summary"]["matched"] == 194 and data["summary"]["unmatched_rows"] == 0
