@@ -25,7 +25,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterable
 
-__all__ = ["UnsupportedFont", "subset_truetype", "table_tags"]
+__all__ = ["UnsupportedFont", "subset_truetype"]
 
 # Tables copied unchanged: none of them is indexed by glyph.
 _COPIED = (b"OS/2", b"cvt ", b"fpgm", b"gasp", b"name", b"prep")  # name: records 0-6 only (_names)
@@ -63,11 +63,6 @@ def _tables(data: bytes) -> dict[bytes, bytes]:
     if missing:
         raise UnsupportedFont(f"no {', '.join(missing)} table")
     return tables
-
-
-def table_tags(data: bytes) -> list[str]:
-    """The tags of a TrueType font's tables, in the order of its table directory (e.g. to check a subset)."""
-    return [t.decode("latin-1") for t in _tables(data)]
 
 
 def _components(glyph: bytes) -> list[tuple[int, int]]:

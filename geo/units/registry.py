@@ -126,6 +126,21 @@ def _query(sql: str, params: tuple = ()) -> pd.DataFrame:
         return pd.DataFrame(rows, columns=[d[0] for d in cursor.description]) if rows else pd.DataFrame()
 
 
+_SQL_VARIABLES = 900  # codes per query: under SQLite's oldest limit on bound parameters (999)
+
+
+def _query_codes(sql: str, codes: list[str]) -> pd.DataFrame:
+    """Rows of ``sql`` (whose ``{codes}`` is replaced by placeholders) for ``codes``, asked in chunks of
+    :data:`_SQL_VARIABLES`; an empty frame when none is found."""
+    frames = []
+    for start in range(0, len(codes), _SQL_VARIABLES):
+        chunk = codes[start:start + _SQL_VARIABLES]
+        found = _query(sql.format(codes=",".join("?" * len(chunk))), tuple(chunk))
+        if len(found):
+            frames.append(found)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
 def _parse_bounds(text: object) -> tuple[float, float, float, float]:
     """'lat1,lon1 – lat2,lon2' -> (minx, miny, maxx, maxy)."""
     if not isinstance(text, str):
@@ -270,38 +285,33 @@ _POSITION_COLUMNS = {
 }
 
 
-_POSITIONS_READ: set[tuple[str, str]] = set()  # (level, vintage) whose whole list this process has read
+_POSITIONS: dict[tuple[str, str], pd.DataFrame] = {}  # (level, vintage) -> the whole list, read once per process
 
 
 def _position_rows(level: str, vintage: str, codes: list[str] | None) -> pd.DataFrame:
     """Positions of a level's units (of ``codes`` only, when given), indexed by code; lon and lat as floats."""
     table, code, lon, lat, province = _POSITION_COLUMNS[(vintage, level)]
-    select = f"SELECT {code} AS code, {lon} AS lon, {lat} AS lat, {province} AS province_code FROM {table} "
     # A province's or district's row repeats for each of its communes: the first one, chosen by the database.
+    select = (f"SELECT {code} AS code, {lon} AS lon, {lat} AS lat, {province} AS province_code FROM {table} "
+              f"WHERE rowid IN (SELECT MIN(rowid) FROM {table} WHERE {code} {{where}} GROUP BY {code}) ORDER BY rowid")
     if codes is None:
-        frames = [_query(select + f"WHERE rowid IN (SELECT MIN(rowid) FROM {table} WHERE {code} IS NOT NULL "
-                         f"GROUP BY {code}) ORDER BY rowid")]
+        df = _query(select.format(where="IS NOT NULL"))
     else:
-        frames = []
-        for start in range(0, len(codes), _SQL_VARIABLES):
-            chunk = codes[start:start + _SQL_VARIABLES]
-            frames.append(_query(select + f"WHERE rowid IN (SELECT MIN(rowid) FROM {table} WHERE {code} IN "
-                                 f"({','.join('?' * len(chunk))}) GROUP BY {code}) ORDER BY rowid", tuple(chunk)))
-    frames = [f for f in frames if len(f)]
-    if not frames:
+        df = _query_codes(select.format(where="IN ({codes})"), codes)
+    if df.empty:
         return pd.DataFrame({"lon": pd.Series(dtype=float), "lat": pd.Series(dtype=float),
                              "province_code": pd.Series(dtype=object)}, index=pd.Index([], dtype=object, name="code"))
-    df = pd.concat(frames)
     for col in ("lon", "lat"):
         df[col] = pd.to_numeric(df[col], errors="coerce")
     return df.set_index("code")
 
 
-@functools.lru_cache(maxsize=None)
 def _positions(level: str, vintage: str) -> pd.DataFrame:
-    check_vintage_level(vintage, level)
-    _POSITIONS_READ.add((level, vintage))
-    return _position_rows(level, vintage, None)
+    key = (level, vintage)
+    if key not in _POSITIONS:
+        check_vintage_level(vintage, level)
+        _POSITIONS[key] = _position_rows(level, vintage, None)
+    return _POSITIONS[key]
 
 
 def positions(*, level: str, vintage: str = "pre2025", codes: Iterable[str] | None = None) -> pd.DataFrame:
@@ -309,16 +319,16 @@ def positions(*, level: str, vintage: str = "pre2025", codes: Iterable[str] | No
 
     The same figures as those columns of :func:`units`, read once per process without the names (what
     the boundary placement check needs, at a fraction of the cost of the whole unit list). With ``codes``
-    (GSO codes as the registry writes them), only those units, in the list's order (unknown codes are left
-    out): a province's file or table asks for its 200 codes, not the country's 10,000, unless the whole list
+    (GSO codes as the registry writes them), only those units, in the registry's order (unknown codes are
+    left out): a province's file or table asks for its 200 codes, not the country's 10,000, unless the whole list
     was read already.
     """
     if codes is None:
         return _positions(level, vintage)
     check_vintage_level(vintage, level)
     wanted = sorted({c for c in codes if isinstance(c, str)})
-    if (level, vintage) in _POSITIONS_READ:
-        full = _positions(level, vintage)
+    full = _POSITIONS.get((level, vintage))
+    if full is not None:
         return full.loc[full.index.intersection(wanted, sort=False)]
     return _position_rows(level, vintage, wanted)
 
@@ -475,21 +485,12 @@ def old_to_new(*, province: str | int | None = None) -> pd.DataFrame:
     return df.reset_index(drop=True).copy()
 
 
-_SQL_VARIABLES = 900  # codes per query: under SQLite's oldest limit on bound parameters (999)
-
-
 def _commune_codes_in(table: str, codes: list[str]) -> set[str]:
     """Which of ``codes`` (5-digit text, as the package stores them) are communes of ``table``: a query of the
     table's codes that are asked about, not a read of the country's 10,000 (a table's vintage is told by its own
     codes)."""
-    found: set[str] = set()
-    for start in range(0, len(codes), _SQL_VARIABLES):
-        chunk = codes[start:start + _SQL_VARIABLES]
-        rows = _query(f"SELECT DISTINCT wardCode AS code FROM {table} WHERE wardCode IN ({','.join('?' * len(chunk))})",
-                      tuple(chunk))
-        if len(rows):
-            found.update(rows["code"])
-    return found
+    found = _query_codes(f"SELECT DISTINCT wardCode AS code FROM {table} WHERE wardCode IN ({{codes}})", codes)
+    return set(found["code"]) if len(found) else set()
 
 
 def guess_vintage(codes, *, level: str | None = None) -> str | None:

@@ -74,7 +74,7 @@ def test_positions_are_each_units_first_row():
 
 def test_positions_of_some_codes_are_those_of_the_whole_list(monkeypatch):
     full = registry.positions(level="commune", vintage="pre2025")
-    monkeypatch.setattr(registry, "_POSITIONS_READ", set())  # as in a process that has not read the whole list
+    monkeypatch.setattr(registry, "_POSITIONS", {})  # as in a process that has not read the whole list
     langson = sorted(registry.units(province="20", level="commune")["code"])
     cases = [langson, langson[:3] + ["99999", None, 6373], sorted(full.index)[:2000], []]
     for codes in cases:
@@ -86,7 +86,7 @@ def test_positions_of_some_codes_are_those_of_the_whole_list(monkeypatch):
             pd.testing.assert_frame_equal(asked.loc[known], full.loc[known])
         else:
             assert asked.empty and asked.index.dtype == object and asked["lon"].dtype == float
-    assert registry._POSITIONS_READ == set()  # 2,000 codes in three queries, the whole list never read
+    assert registry._POSITIONS == {}  # 2,000 codes in three queries, the whole list never read
     districts = registry.positions(level="district", vintage="pre2025", codes=["178", "180", "000"])
     assert sorted(districts.index) == ["178", "180"]
     assert set(districts["province_code"]) == {"20"}
