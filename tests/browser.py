@@ -231,6 +231,35 @@ def wait_idle(page, *, timeout: float = 60.0, settle: float = 0.5):
     raise AssertionError("the app kept running")
 
 
+def upload_file(page, uploader, path, expect: str, *, timeout: float = 180_000) -> None:
+    """Give ``path`` to the file ``uploader`` and wait for the text ``expect`` (the page's "read" message).
+
+    The page must be idle first: a file given while a click's rerun redraws the uploader can be dropped with
+    the old element. If ``expect`` has not come after a minute and the uploader does not list the file, the
+    file is given once more. On failure the message says what the page shows instead.
+    """
+    name = Path(path).name
+    wanted = page.get_by_text(expect, exact=False).first
+    wait_idle(page, timeout=120)
+    uploader.wait_for(timeout=120_000)
+    uploader.locator('input[type="file"]').set_input_files(str(path))
+    try:
+        wanted.wait_for(timeout=min(60_000, timeout))
+        return
+    except Exception:
+        pass
+    if not uploader.get_by_text(name, exact=False).count():  # dropped by a rerun: give it again
+        wait_idle(page, timeout=120)
+        uploader.locator('input[type="file"]').set_input_files(str(path))
+    try:
+        wanted.wait_for(timeout=timeout)
+    except Exception as exc:
+        shot = screenshot(page, f"upload_failed_{Path(path).stem}.png")
+        alerts = [a.inner_text() for a in page.locator('[data-testid="stAlert"]').all()]
+        raise AssertionError(f"{expect!r} never shown after uploading {name}; the page's messages: {alerts};"
+                             f" the uploader: {uploader.inner_text()!r}; screenshot {shot}") from exc
+
+
 def nav(page, title: str) -> None:
     """Open a page from the sidebar navigation by its title."""
     page.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first.click()

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import ARTIFACTS, map_frame, nav, offline_page, require_browser, screenshot, wait_units
+from tests.browser import (ARTIFACTS, map_frame, nav, offline_page, require_browser, screenshot, upload_file,
+                           wait_units)
 
 pytestmark = pytest.mark.browser
 
@@ -85,8 +86,7 @@ def test_hostile_name_stays_text_in_the_app(app_url, hostile_geojson):
         uploader.wait_for(timeout=120_000)
         level = page.locator('[data-testid="stRadio"]').filter(has_text="Cấp").filter(visible=True).first
         level.get_by_text("Huyện", exact=True).click()
-        uploader.locator('input[type="file"]').set_input_files(str(path))
-        page.get_by_text("Đã đọc 11 đơn vị từ 'huyen_ten_doc.geojson'").wait_for(timeout=180_000)
+        upload_file(page, uploader, path, "Đã đọc 11 đơn vị từ 'huyen_ten_doc.geojson'")
 
         # Map page: the uploaded polygons, official data joined by code, no "approximate" banner.
         nav(page, "Bản đồ")
@@ -172,8 +172,7 @@ def test_markdown_names_stay_text_in_the_selection_table_and_the_reform_page(app
         uploader.wait_for(timeout=120_000)
         level = page.locator('[data-testid="stRadio"]').filter(has_text="Cấp").filter(visible=True).first
         level.get_by_text("Huyện", exact=True).click()
-        uploader.locator('input[type="file"]').set_input_files(str(path))
-        page.get_by_text("Đã đọc 11 đơn vị từ 'huyen_ten_markdown.geojson'").wait_for(timeout=180_000)
+        upload_file(page, uploader, path, "Đã đọc 11 đơn vị từ 'huyen_ten_markdown.geojson'")
 
         # Map page: select the district named like a Markdown link.
         nav(page, "Bản đồ")
@@ -190,8 +189,7 @@ def test_markdown_names_stay_text_in_the_selection_table_and_the_reform_page(app
         level = page.locator('[data-testid="stRadio"]').filter(has_text="Cấp").filter(visible=True).first
         level.get_by_text("Xã", exact=True).click()
         tables = page.locator('[data-testid="stFileUploader"]').filter(has_text="Tải lên bảng chỉ tiêu")
-        tables.locator('input[type="file"]').set_input_files(str(communes))
-        page.get_by_text("Đã đọc", exact=False).first.wait_for(timeout=180_000)
+        upload_file(page, tables, communes, f"từ '{communes.name}'")
         nav(page, "Sáp nhập 2025")
         notes = page.locator('[data-testid="stExpander"]').filter(has_text="Tất cả ghi chú")
         notes.wait_for(timeout=120_000)
