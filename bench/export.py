@@ -17,7 +17,7 @@ to a temporary folder (``PYTHONPYCACHEPREFIX``, nothing is written in the reposi
 each command fills it. Without it every run compiles the project's modules again (about 0.3 s).
 
 Prints the median wall-clock seconds and the CPU seconds (user + system of the child, less sensitive to a
-shared machine's load) of each, the ratio to QGIS, the targets (issue 15: ≤ 2× QGIS) and the load average.
+shared machine's load) of each, the ratio to QGIS, each run's own ratio (ours, then QGIS right after it), the targets (issue 15: ≤ 2× QGIS) and the load average.
 When QGIS is absent the previous outside figures (A4 1.1 s, atlas 1.9 s, PNG 1.7 s) are the reference.
 Run from the repository root: ``python bench/export.py [runs] [jobs]`` (jobs: a comma list of pdf, atlas, png,
 all; default all four).
@@ -135,6 +135,9 @@ def main() -> None:
         verdict = "met" if ow / qw <= TARGET_RATIO else "NOT met"
         print(f"  {names[key]:30}{ow:>10.2f}{oc:>10.2f}{qw:>10.2f}{qc:>10.2f}{ow / qw:>8.2f}{oc / qc:>7.2f}"
               f"   target ≤ {TARGET_RATIO:g}× QGIS: {verdict} (wall)")
+        if have_qgis and RUNS > 1:  # each run's pair (ours, then QGIS right after): how much the machine moved
+            pairs = sorted(o[0] / q[0] for o, q in zip(r["ours"], r["qgis"]))
+            print(f"  {'':30}wall × run by run: {' '.join(f'{x:.2f}' for x in pairs)}")
 
 
 if __name__ == "__main__":

@@ -232,17 +232,19 @@ def wait_idle(page, *, timeout: float = 60.0, settle: float = 0.5):
 
 
 def upload_file(page, uploader, path, expect: str, *, timeout: float = 180_000) -> None:
-    """Give ``path`` to the file ``uploader`` and wait for the text ``expect`` (the page's "read" message).
+    """Give ``path`` to the file ``uploader`` and wait for the text ``expect`` (a message the upload brings).
 
-    The page must be idle first: a file given while a click's rerun redraws the uploader can be dropped with
-    the old element. If ``expect`` has not come after a minute and the uploader does not list the file, the
-    file is given once more. On failure the message says what the page shows instead.
+    ``path`` is a file's path or a Playwright payload (``{"name", "mimeType", "buffer"}``). The page must be
+    idle first: a file given while a click's rerun redraws the uploader can be dropped with the old element.
+    If ``expect`` has not come after a minute and the uploader does not list the file, the file is given once
+    more. On failure the message says what the page shows instead.
     """
-    name = Path(path).name
+    files = path if isinstance(path, dict) else str(path)
+    name = path["name"] if isinstance(path, dict) else Path(path).name
     wanted = page.get_by_text(expect, exact=False).first
     wait_idle(page, timeout=120)
     uploader.wait_for(timeout=120_000)
-    uploader.locator('input[type="file"]').set_input_files(str(path))
+    uploader.locator('input[type="file"]').set_input_files(files)
     try:
         wanted.wait_for(timeout=min(60_000, timeout))
         return
@@ -250,11 +252,11 @@ def upload_file(page, uploader, path, expect: str, *, timeout: float = 180_000) 
         pass
     if not uploader.get_by_text(name, exact=False).count():  # dropped by a rerun: give it again
         wait_idle(page, timeout=120)
-        uploader.locator('input[type="file"]').set_input_files(str(path))
+        uploader.locator('input[type="file"]').set_input_files(files)
     try:
         wanted.wait_for(timeout=timeout)
     except Exception as exc:
-        shot = screenshot(page, f"upload_failed_{Path(path).stem}.png")
+        shot = screenshot(page, f"upload_failed_{Path(name).stem}.png")
         alerts = [a.inner_text() for a in page.locator('[data-testid="stAlert"]').all()]
         raise AssertionError(f"{expect!r} never shown after uploading {name}; the page's messages: {alerts};"
                              f" the uploader: {uploader.inner_text()!r}; screenshot {shot}") from exc
@@ -292,6 +294,5 @@ def upload_indicator_table(page, url: str, path) -> None:
     page.goto(url)
     wait_idle(page)
     nav(page, "Dữ liệu")
-    wait_idle(page)
-    page.locator('[data-testid="stFileUploader"]').filter(has_text="bảng chỉ tiêu").locator(
-        'input[type="file"]').set_input_files(str(path))
+    upload_file(page, page.locator('[data-testid="stFileUploader"]').filter(has_text="bảng chỉ tiêu"), path,
+                f"từ '{Path(path).name}'")

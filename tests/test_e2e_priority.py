@@ -10,7 +10,7 @@ import pytest
 from geo.units.designations import ATK_LANGSON, builtin_designations
 from geo.workflows.scenario import open_scenario
 from tests._priority_data import FILE_NAME, commune_csv, commune_frame
-from tests.browser import nav, offline_page, radio, screenshot, select, wait_idle, wait_units
+from tests.browser import nav, offline_page, radio, screenshot, select, upload_file, wait_idle, wait_units
 
 pytestmark = pytest.mark.browser
 
@@ -44,9 +44,8 @@ def test_priority_page_offline(app_url, tmp_path):
         # Upload the illustrative commune table on the Data page.
         nav(page, "Dữ liệu")
         uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Tải lên bảng chỉ tiêu")
-        uploader.locator('input[type="file"]').set_input_files(
-            files=[{"name": FILE_NAME, "mimeType": "text/csv", "buffer": commune_csv()}])
-        page.get_by_text(f"Đã đọc 194 đơn vị từ '{FILE_NAME}'").wait_for(timeout=60_000)
+        upload_file(page, uploader, {"name": FILE_NAME, "mimeType": "text/csv", "buffer": commune_csv()},
+                    f"Đã đọc 194 đơn vị từ '{FILE_NAME}'")
 
         # The Priority page ranks the 194 communes with the default rules (threshold 20%).
         nav(page, "Ưu tiên")
@@ -105,9 +104,8 @@ TIER2_WORDS = "Tỷ lệ hộ nghèo năm 2020 ≥ 25%"
 def _upload_table_and_open_priority(page) -> None:
     nav(page, "Dữ liệu")
     uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Tải lên bảng chỉ tiêu")
-    uploader.locator('input[type="file"]').set_input_files(
-        files=[{"name": FILE_NAME, "mimeType": "text/csv", "buffer": commune_csv()}])
-    page.get_by_text(f"Đã đọc 194 đơn vị từ '{FILE_NAME}'").wait_for(timeout=60_000)
+    upload_file(page, uploader, {"name": FILE_NAME, "mimeType": "text/csv", "buffer": commune_csv()},
+                f"Đã đọc 194 đơn vị từ '{FILE_NAME}'")
     nav(page, "Ưu tiên")
     page.get_by_text("1. Quy tắc ưu tiên").wait_for(timeout=60_000)
 
@@ -180,8 +178,7 @@ def test_rule_builder_two_tiers_with_the_form_only(app_url, tmp_path):
         _upload_table_and_open_priority(page)
         expander = page.locator('[data-testid="stExpander"]').filter(has_text="Tệp quy tắc (YAML)")
         expander.locator("summary").click()
-        expander.locator('input[type="file"]').set_input_files(str(tmp_path / "quy_tac_1.yaml"))
-        page.get_by_text("Đã mở 2 nhóm quy tắc").wait_for(timeout=60_000)
+        upload_file(page, expander, tmp_path / "quy_tac_1.yaml", "Đã mở 2 nhóm quy tắc")
         wait_idle(page)
         assert page.locator(".st-key-prio_ft_0 input").input_value() == "15"
         assert page.locator(".st-key-prio_ft_1 input").input_value() == "25"

@@ -12,6 +12,7 @@ import pytest
 from tests._reform_data import write_commune_csv
 from tests.browser import (
     unit_point,
+    upload_file,
     nav,
     offline_page,
     screenshot,
@@ -25,9 +26,9 @@ TIMEOUT_MS = 60_000
 CLASS_RANGE = re.compile(r"\d[\d.,]* – \d[\d.,]*")
 
 
-def _upload(page, label: str, path) -> None:
-    page.locator('[data-testid="stFileUploader"]').filter(has_text=label).locator('input[type="file"]') \
-        .set_input_files(str(path))
+def _upload(page, label: str, path, expect: str) -> None:
+    upload_file(page, page.locator('[data-testid="stFileUploader"]').filter(has_text=label), path, expect,
+                timeout=TIMEOUT_MS)
 
 
 def test_reform_side_by_side_offline(app_url, tmp_path):
@@ -42,8 +43,7 @@ def test_reform_side_by_side_offline(app_url, tmp_path):
 
         # The old-commune table goes in through the Data page, as a planner would.
         nav(page, "Dữ liệu")
-        _upload(page, "Tải lên bảng chỉ tiêu", csv)
-        page.get_by_text(f"Đã đọc {OLD_UNITS} đơn vị", exact=False).wait_for(timeout=TIMEOUT_MS)
+        _upload(page, "Tải lên bảng chỉ tiêu", csv, f"Đã đọc {OLD_UNITS} đơn vị")
 
         # The reform page takes it: two maps side by side, 194 old and 65 new communes.
         nav(page, "Sáp nhập 2025")
@@ -78,8 +78,7 @@ def test_reform_side_by_side_offline(app_url, tmp_path):
         )
 
         # A wrong weights file is refused with a message in Vietnamese that names the commune.
-        _upload(page, "Trọng số cho xã cũ bị chia", bad_weights)
-        page.get_by_text("trọng số của xã cũ 06622", exact=False).wait_for(timeout=TIMEOUT_MS)
+        _upload(page, "Trọng số cho xã cũ bị chia", bad_weights, "trọng số của xã cũ 06622")
         assert page.get_by_text("cộng lại bằng 0.8, phải bằng 1", exact=False).is_visible()
         wait_map_units(page, [OLD_UNITS, NEW_UNITS])
 
