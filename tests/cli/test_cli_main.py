@@ -32,3 +32,97 @@ def test_importing_the_entry_point_changes_nothing():
         assert gc.get_threshold() == (200_000, 30, 30)
     finally:
         gc.set_threshold(*before)
+
+
+def _run(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_finish_runs_the_exit_handlers_and_flushes_before_ending(tmp_path):
+    mark = tmp_path / "handler_ran.txt"
+    proc = _run(
+        "import atexit, sys; from geo.__main__ import finish\n"
+        f"atexit.register(lambda: open({str(mark)!r}, 'w', encoding='utf-8').write('đã chạy'))\n"
+        "sys.stdout.write('Đã ghi tệp')\n"  # no newline: still in the buffer when finish is called
+        "sys.stderr.write('cảnh báo')\n"
+        "class Held:\n"
+        "    def __del__(self): sys.stderr.write(' teardown')\n"
+        "held = Held()\n"  # freed only by the interpreter's teardown, which is skipped
+        "finish(3)\n"
+        "print('never printed')\n"
+    )
+    assert proc.returncode == 3
+    assert proc.stdout == "Đã ghi tệp"
+    assert proc.stderr == "cảnh báo"
+    assert mark.read_text(encoding="utf-8") == "đã chạy"
+
+
+def test_finish_waits_for_a_working_thread(tmp_path):
+    """Another (non-daemon) thread still writing: the ordinary exit, which lets it finish."""
+    out = tmp_path / "late.txt"
+    proc = _run(
+        "import threading, time; from geo.__main__ import finish\n"
+        "def work():\n"
+        "    time.sleep(0.5)\n"
+        f"    open({str(out)!r}, 'w', encoding='utf-8').write('xong')\n"
+        "threading.Thread(target=work).start()\n"
+        "class Held:\n"
+        "    def __del__(self): print('teardown')\n"
+        "held = Held()\n"
+        "finish(0)\n"
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_text(encoding="utf-8") == "xong"
+    assert proc.stdout == "teardown\n"  # the ordinary exit tore the interpreter down
+
+
+def test_finish_with_a_daemon_thread_does_not_wait_for_it(tmp_path):
+    out = tmp_path / "never.txt"
+    proc = _run(
+        "import threading, time; from geo.__main__ import finish\n"
+        "def work():\n"
+        "    time.sleep(30)\n"
+        f"    open({str(out)!r}, 'w').write('x')\n"
+        "threading.Thread(target=work, daemon=True).start()\n"
+        "class Held:\n"
+        "    def __del__(self): print('teardown')\n"
+        "held = Held()\n"
+        "finish(4)\n"
+    )
+    assert proc.returncode == 4
+    assert not out.exists()
+    assert proc.stdout == ""  # the quick exit: no teardown
+
+
+def test_finish_without_a_status_exits_the_ordinary_way():
+    proc = _run("from geo.__main__ import finish\nfinish('lỗi: không đọc được')\n")
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == "lỗi: không đọc được"  # sys.exit prints a message status
+
+
+def test_can_end_now_only_with_a_status_and_no_other_working_thread():
+    import threading
+
+    from geo.__main__ import can_end_now
+
+    assert can_end_now(0) is True
+    assert can_end_now(2) is True
+    assert can_end_now(True) is False  # not an exit status
+    assert can_end_now(None) is False
+    assert can_end_now("lỗi") is False
+    stop = threading.Event()
+    daemon = threading.Thread(target=stop.wait, daemon=True)
+    daemon.start()
+    try:
+        assert can_end_now(0) is True  # the interpreter does not wait for daemon threads either
+        worker = threading.Thread(target=stop.wait)
+        worker.start()
+        try:
+            assert can_end_now(0) is False
+        finally:
+            stop.set()
+            worker.join()
+    finally:
+        stop.set()
+        daemon.join()
+    assert can_end_now(0) is True
