@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -39,8 +40,9 @@ MAP_READY = "() => [...document.querySelectorAll('iframe')].some(f => { try { co
 @contextlib.contextmanager
 def server(folder: Path):
     port = free_port()
+    cache = tempfile.mkdtemp(prefix="geo-bench-cache-")  # outside the repository, removed after
     env = {**os.environ, "STREAMLIT_SERVER_HEADLESS": "true", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-           "XDG_CACHE_HOME": str(folder / ".cache")}  # no boundary cache from an earlier install either
+           "XDG_CACHE_HOME": cache}  # no boundary cache from an earlier install either
     env.pop("GEO_STRICT_I18N", None)
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                              "--server.address", "127.0.0.1", "--server.headless", "true"],
@@ -57,6 +59,7 @@ def server(folder: Path):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+        shutil.rmtree(cache, ignore_errors=True)
 
 
 def _idle(page, timeout=180.0):
