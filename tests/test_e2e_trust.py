@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.analysis.test_checks import BAD
-from tests.browser import nav, offline_page, screenshot, wait_idle, wait_units
+from tests.browser import nav, offline_page, screenshot, upload_file, wait_idle, wait_units
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,7 @@ def test_bad_table_shows_a_visible_warning_naming_its_rows(app_url, bad_csv):
         wait_units(page, 11)
         _data_page(page)
         uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Tải lên bảng chỉ tiêu")
-        uploader.locator('input[type="file"]').set_input_files(str(bad_csv))
+        upload_file(page, uploader, bad_csv, "ô số liệu không thể đúng")
         warning = page.locator('[data-testid="stAlert"]').filter(has_text="ô số liệu không thể đúng")
         warning.first.wait_for(state="visible", timeout=60_000)
         text = warning.first.inner_text()
@@ -65,7 +65,7 @@ def test_wrong_zone_upload_offers_the_right_zone_which_fixes_the_map(app_url, vn
         crs.press("Enter")
         wait_idle(page)
         uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Tải lên ranh giới")
-        uploader.locator('input[type="file"]').set_input_files(str(vn2000_zip))
+        upload_file(page, uploader, vn2000_zip, "23,9 km")
         error = page.locator('[data-testid="stAlert"]').filter(has_text="23,9 km")
         error.first.wait_for(state="visible", timeout=90_000)
         assert "EPSG:9215" in error.first.inner_text()
