@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -35,7 +36,10 @@ def test_importing_the_entry_point_changes_nothing():
 
 
 def _run(code: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    # Output buffered as a planner's shell has it (this machine sets PYTHONUNBUFFERED), so a missing flush shows.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
 
 
 def test_finish_runs_the_exit_handlers_and_flushes_before_ending(tmp_path):
@@ -126,3 +130,21 @@ def test_can_end_now_only_with_a_status_and_no_other_working_thread():
         stop.set()
         daemon.join()
     assert can_end_now(0) is True
+
+
+def test_a_command_ends_through_finish(tmp_path):
+    """``python -m geo`` hands the command's status to :func:`finish`: the message is out, no teardown ran."""
+    missing = tmp_path / "khong_co.csv"
+    proc = _run(
+        "import runpy, sys\n"
+        "class Held:\n"
+        "    def __del__(self): print('teardown')\n"
+        "held = Held()\n"  # a global of the probe: freed by the interpreter's teardown only
+        f"sys.argv = ['geo', 'join', '--indicators', {str(missing)!r}, '--boundaries', 'default',"
+        f" '--out', {str(tmp_path / 'x.geojson')!r}, '--report', {str(tmp_path / 'r.json')!r}]\n"
+        "runpy.run_module('geo', run_name='__main__', alter_sys=True)\n"
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == f"Không tìm thấy tệp '{missing}'."
+    assert proc.stdout == ""
+    assert not (tmp_path / "x.geojson").exists()
