@@ -17,7 +17,8 @@ to a temporary folder (``PYTHONPYCACHEPREFIX``, nothing is written in the reposi
 each command fills it. Without it every run compiles the project's modules again (about 0.3 s).
 
 Prints the median wall-clock seconds and the CPU seconds (user + system of the child, less sensitive to a
-shared machine's load) of each, the ratio to QGIS, each run's own ratio (ours, then QGIS right after it), the targets (issue 15: ≤ 2× QGIS) and the load average.
+shared machine's load) of each, the ratio to QGIS, each run's own ratio (ours, then QGIS right after it), the
+targets (issue 15: ≤ 2× QGIS) and the load average.
 When QGIS is absent the previous outside figures (A4 1.1 s, atlas 1.9 s, PNG 1.7 s) are the reference.
 Run from the repository root: ``python bench/export.py [runs] [jobs]`` (jobs: a comma list of pdf, atlas, png,
 all; default all four).

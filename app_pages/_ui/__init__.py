@@ -15,19 +15,18 @@ content keys in ``geo.workflows.datasets``, ``selection``, ``matching`` and ``ge
 from geo.workflows.datasets import BUILTIN_PREFIX, DEFAULT_DATASET, UPLOAD_PREFIX
 from app_pages._ui.cached import (boundaries_from_old, builtin_table, default_boundaries, provinces, registry_units,
                                   static_assets, warm_national)
-from app_pages._ui.layer import (clicked_code, component_click, current_layer, current_table, dataset_citation, dataset_is_official,
-                                 dataset_meta, dataset_options, layer_key, layer_or_stop, level_and_dataset_sidebar,
-                                 overrides_for, picks_for, save_overrides, selection_table, trust_warnings)
+from app_pages._ui.layer import (clicked_code, component_click, current_layer, current_table, dataset_citation,
+                                 dataset_is_official, dataset_meta, dataset_options, layer_key, layer_or_stop,
+                                 level_and_dataset_sidebar, overrides_for, picks_for, save_overrides,
+                                 selection_table, trust_warnings)
 from app_pages._ui.matching import conflict_pickers, hand_choices, hand_matches
 from app_pages._ui.scenarios import (adopt_scenario, open_scenario_from_workspace, save_scenario_to_workspace,
                                      workspace_scenarios)
-from app_pages._ui.state import (PERSISTENT_KEYS, T, init_state, keep, lang, language_switch,
-                                 follow_old_address, keep_style_choices, prefill, remember,
-                                 restore_style_choices, selection,
-                                 session_id, show_error)
-from app_pages._ui.uploads import (boundary_layer, boundary_sources, content_key, digest, file_uploader, keep_converted,
-                                   save_upload,
-                                   upload_boundaries, upload_table)
+from app_pages._ui.state import (PERSISTENT_KEYS, T, follow_old_address, init_state, keep, keep_style_choices, lang,
+                                 language_switch, prefill, remember, restore_style_choices, selection, session_id,
+                                 show_error)
+from app_pages._ui.uploads import (boundary_layer, boundary_sources, content_key, digest, file_uploader,
+                                   keep_converted, save_upload, upload_boundaries, upload_table)
 from app_pages._ui.workspace import (designations, forget_workspace_versions, set_designations, workspace,
                                      workspace_caption, workspace_info, workspace_is_server, workspace_list,
                                      workspace_login, workspace_notice, workspace_table)
@@ -40,9 +39,9 @@ __all__ = [
     "show_error",
     "boundaries_from_old", "builtin_table", "default_boundaries", "provinces", "registry_units", "static_assets",
     "warm_national",
-    "clicked_code", "component_click", "current_layer", "current_table", "dataset_citation", "dataset_is_official", "dataset_meta",
-    "dataset_options", "layer_key", "layer_or_stop", "level_and_dataset_sidebar", "overrides_for", "picks_for",
-    "save_overrides", "selection_table", "trust_warnings",
+    "clicked_code", "component_click", "current_layer", "current_table", "dataset_citation", "dataset_is_official",
+    "dataset_meta", "dataset_options", "layer_key", "layer_or_stop", "level_and_dataset_sidebar", "overrides_for",
+    "picks_for", "save_overrides", "selection_table", "trust_warnings",
     "conflict_pickers", "hand_choices", "hand_matches",
     "adopt_scenario", "open_scenario_from_workspace", "save_scenario_to_workspace", "workspace_scenarios",
     "boundary_layer", "boundary_sources", "content_key", "digest", "file_uploader", "keep_converted", "save_upload",
@@ -51,4 +50,3 @@ __all__ = [
     "workspace_info", "workspace_is_server", "workspace_list", "workspace_login", "workspace_notice",
     "workspace_table",
 ]
-

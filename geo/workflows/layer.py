@@ -495,8 +495,8 @@ def _boundaries_ahead(boundaries, table, *, province, level, vintage, crs):
     Only for a file named by path with its level given (the commands' ``--level``): the two reads are then
     independent. Reading a large boundary file is mostly GDAL, GEOS and PROJ work (reading, checking and
     reprojecting every vertex), which releases the GIL, and the table's is Python (openpyxl), so on two cores
-    they overlap: the 388,000-vertex Lạng Sơn layer and its workbook take 0.53 s instead of 0.85 s. A failure is raised where the sequential read raised it: after
-    the table's errors, which come first.
+    they overlap: the 388,000-vertex Lạng Sơn layer and its workbook take 0.53 s instead of 0.85 s. A failure
+    is raised where the sequential read raised it: after the table's errors, which come first.
     """
     if level is None or table is None or not isinstance(boundaries, (str, os.PathLike)):
         return None

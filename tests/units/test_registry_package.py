@@ -87,6 +87,10 @@ def test_positions_of_some_codes_are_those_of_the_whole_list(monkeypatch):
         else:
             assert asked.empty and asked.index.dtype == object and asked["lon"].dtype == float
     assert registry._POSITIONS == {}  # 2,000 codes in three queries, the whole list never read
+    registry._POSITIONS[("commune", "pre2025")] = full  # read already: the codes' rows are taken from it
+    sliced = registry.positions(level="commune", vintage="pre2025", codes=langson[:3] + ["99999", None])
+    assert list(sliced.index) == langson[:3]
+    pd.testing.assert_frame_equal(sliced, full.loc[langson[:3]])
     districts = registry.positions(level="district", vintage="pre2025", codes=["178", "180", "000"])
     assert sorted(districts.index) == ["178", "180"]
     assert set(districts["province_code"]) == {"20"}
